@@ -1,0 +1,5 @@
+"""Claims: split a text into atomic claims and score how check-worthy each is."""
+from tabayyun.claims.split import split_claims
+from tabayyun.claims.worthiness import RuleWorthiness
+
+__all__ = ["split_claims", "RuleWorthiness"]

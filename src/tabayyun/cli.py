@@ -1,0 +1,218 @@
+"""The ``tabayyun`` command: a thin door onto ``tabayyun.pipeline.Tabayyun``.
+
+Every failure a user can cause ends in one line on stderr and a non-zero exit, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from importlib import resources
+from pathlib import Path
+from typing import Callable, NoReturn, Sequence
+
+from tabayyun.errors import TabayyunError
+from tabayyun.report import claim_dict, dumps, render_claims, render_verdicts
+
+__all__ = ["main"]
+
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"tabayyun: error: {message} (see 'tabayyun {self.prog.split()[-1]} --help')\n"
+                  if " " in self.prog else f"tabayyun: error: {message} (see 'tabayyun --help')\n")
+
+
+def _read_input(path: str) -> str:
+    """Text of FILE, or of standard input for '-'; refuses binary, non-UTF-8 and empty input."""
+    try:
+        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    except FileNotFoundError:
+        raise TabayyunError(f"{path}: no such file / الملف غير موجود") from None
+    except IsADirectoryError:
+        raise TabayyunError(f"{path}: is a folder, expected a text file") from None
+    except OSError as exc:
+        raise TabayyunError(f"{path}: cannot read ({exc.strerror})") from None
+    if b"\x00" in data[:8192]:
+        raise TabayyunError(f"{path}: binary file, expected UTF-8 text / ملف ثنائي وليس نصا")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise TabayyunError(f"{path}: not valid UTF-8 text / الملف ليس نصا بترميز UTF-8") from None
+    if not text.strip():
+        raise TabayyunError(f"{path}: empty input / المدخل فارغ")
+    return text
+
+
+def _open(db: str, create: bool = False):
+    from tabayyun.pipeline import Tabayyun
+
+    return Tabayyun(db, create=create)
+
+
+def _print(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+# -- commands --------------------------------------------------------------------------------------
+def cmd_ingest(args: argparse.Namespace) -> int:
+    tb = _open(args.db, create=True)
+    summary = tb.ingest(args.paths, source=args.source, progress=sys.stderr.isatty(), batch_size=args.batch_size)
+    _print(summary.line())
+    return 0
+
+
+def cmd_claims(args: argparse.Namespace) -> int:
+    from tabayyun.pipeline import extract_claims
+
+    claims = extract_claims(_read_input(args.file))
+    if args.json:
+        for claim in claims:
+            _print(dumps(claim_dict(claim)))
+    else:
+        _print(render_claims(claims) if claims else "no claims found / لا ادعاءات")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    if (args.claim is None) == (args.file is None):
+        raise TabayyunError("give one claim, or --file CLAIMS.txt with one claim per line")
+    tb = _open(args.db)
+    if args.claim is not None:
+        verdict = tb.verify(args.claim)
+        _print(dumps(verdict.to_dict()) if args.json else render_verdicts([verdict]))
+        return 0
+    lines = _read_input(args.file).splitlines()
+    for line in lines:
+        try:
+            verdict = tb.verify(line)
+        except TabayyunError as exc:  # one bad line must not shift the lines after it
+            _print(dumps({"claim": line, "error": str(exc)}) if args.json else f"{line}\n   error: {exc}")
+            continue
+        _print(dumps(verdict.to_dict()) if args.json else render_verdicts([verdict]) + "\n")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    text = _read_input(args.file)
+    tb = _open(args.db)
+    verdicts = tb.check(text, all_claims=args.all)
+    if args.json:
+        for verdict in verdicts:
+            _print(dumps(verdict.to_dict()))
+    else:
+        _print(render_verdicts(verdicts))
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    tb = _open(args.db)
+    for n, e in enumerate(tb.search(args.query, args.limit), 1):
+        if args.json:
+            _print(dumps(e.to_dict()))
+        else:
+            _print(f"{n}. ({e.score:.3f}) {e.sentence.text}\n   — {e.document.title} ({e.document.source}, "
+                   f"{e.document.date or 'no date'})")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    tb = _open(args.db)
+    counts = tb.store.counts()
+    _print(dumps(counts) if args.json else f"{counts['documents']} documents, {counts['sentences']} sentences")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    demo = resources.files("tabayyun") / "data" / "demo"
+    with resources.as_file(demo / "corpus.jsonl") as corpus, tempfile.TemporaryDirectory() as tmp:
+        db = args.db or tmp
+        tb = _open(db, create=True)
+        _print("تبيّن tabayyun demo: building an evidence base from the example corpus ...")
+        _print(tb.ingest([corpus], progress=sys.stderr.isatty()).line())
+        post = (demo / "post.txt").read_text(encoding="utf-8")
+        _print("\nChecking the example post / فحص المنشور التجريبي:\n")
+        _print(post.strip() + "\n")
+        _print("=" * 72)
+        verdicts = tb.check(post)
+        _print(render_verdicts(verdicts))
+        tb.close()
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="tabayyun", description="تبيّن: check Arabic claims against your own trusted reporting, "
+                                                  "offline.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def add(name: str, func: Callable[[argparse.Namespace], int], help_: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_, description=help_)
+        p.set_defaults(func=func)
+        return p
+
+    p = add("demo", cmd_demo, "build an evidence base from the bundled example corpus and check an example post")
+    p.add_argument("--db", help="keep the evidence base in this folder (default: a temporary one)")
+
+    p = add("ingest", cmd_ingest, "add documents (JSONL, CSV, .txt, folders) to an evidence base")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--db", required=True, help="evidence base folder (created if missing)")
+    p.add_argument("--source", help="source name for documents without one (default: the file name)")
+    p.add_argument("--batch-size", type=int, default=1000, help="documents per transaction (default 1000)")
+
+    p = add("claims", cmd_claims, "split a post or article into claims with spans and check-worthiness")
+    p.add_argument("file", metavar="FILE|-")
+    p.add_argument("--json", action="store_true", help="one JSON object per claim")
+
+    p = add("verify", cmd_verify, "verify one claim, or a file of claims (one per line)")
+    p.add_argument("claim", nargs="?", metavar="CLAIM")
+    p.add_argument("--file", help="claims, one per line; output keeps their order")
+    p.add_argument("--db", required=True, help="evidence base folder")
+    p.add_argument("--json", action="store_true", help="JSON output (one object per claim)")
+
+    p = add("check", cmd_check, "extract the claims of a post or article and verify each")
+    p.add_argument("file", metavar="FILE|-")
+    p.add_argument("--db", required=True, help="evidence base folder")
+    p.add_argument("--json", action="store_true", help="one JSON object per claim")
+    p.add_argument("--all", action="store_true", help="verify every claim, not only check-worthy ones")
+
+    p = add("search", cmd_search, "search the evidence base")
+    p.add_argument("query")
+    p.add_argument("--db", required=True, help="evidence base folder")
+    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--json", action="store_true")
+
+    p = add("stats", cmd_stats, "count documents and sentences in an evidence base")
+    p.add_argument("--db", required=True, help="evidence base folder")
+    p.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if getattr(args, "db", None) is not None and not args.db.strip():
+        print("tabayyun: error: --db needs a folder", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return args.func(args)
+    except TabayyunError as exc:
+        print(f"tabayyun: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("tabayyun: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug: still one line for the user, the traceback on request
+        if os.environ.get("TABAYYUN_DEBUG"):
+            raise
+        print(f"tabayyun: internal error: {type(exc).__name__}: {exc} (set TABAYYUN_DEBUG=1 for details)",
+              file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

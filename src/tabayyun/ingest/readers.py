@@ -1,0 +1,120 @@
+"""Readers that stream Documents from JSONL, CSV, plain-text files and folders.
+
+Every record is validated here; a bad one raises ``TabayyunError`` naming the file and line, so the
+caller can refuse the whole input before anything is written.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import sys
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from tabayyun.errors import TabayyunError
+from tabayyun.records import Document
+from tabayyun.text import parse_iso_date
+
+__all__ = ["read_documents", "content_hash", "SUFFIXES"]
+
+SUFFIXES = (".jsonl", ".csv", ".txt")
+_SNIFF_BYTES = 8192
+
+
+def content_hash(text: str) -> str:
+    """The identity of a document's content: SHA-1 of its stripped text."""
+    return hashlib.sha1(text.strip().encode("utf-8")).hexdigest()
+
+
+def _expand(paths: Iterable[str | Path]) -> Iterator[Path]:
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*")
+                           if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith("."))
+            yield from files
+        elif path.is_file():
+            yield path
+        else:
+            raise TabayyunError(f"{path}: no such file or folder / الملف غير موجود")
+
+
+def _check_text_file(path: Path) -> None:
+    with open(path, "rb") as fh:
+        head = fh.read(_SNIFF_BYTES)
+    if b"\x00" in head:
+        raise TabayyunError(f"{path}: binary file, expected UTF-8 text / ملف ثنائي وليس نصا")
+
+
+def _document(record: dict[str, Any], where: str, default_source: str) -> Document:
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise TabayyunError(f"{where}: missing or empty 'text' field / حقل النص مفقود أو فارغ")
+    fields: dict[str, str | None] = {}
+    for key in ("title", "source", "url", "id", "date"):
+        value = record.get(key)
+        if value is not None and not isinstance(value, (str, int)):
+            raise TabayyunError(f"{where}: field '{key}' must be a string")
+        fields[key] = str(value).strip() if value not in (None, "") else None
+    date = fields["date"]
+    if date is not None:
+        iso = parse_iso_date(date)
+        if iso is None:
+            raise TabayyunError(f"{where}: invalid date '{date}', expected ISO-8601 like 2019-03-19")
+        date = iso
+    doc_id = fields["id"] or "doc-" + content_hash(text)[:16]
+    return Document(id=doc_id, text=text, title=fields["title"] or "", source=fields["source"] or default_source,
+                    date=date, url=fields["url"])
+
+
+def _read_jsonl(path: Path, source: str) -> Iterator[Document]:
+    with open(path, encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            where = f"{path}:{number}"
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise TabayyunError(f"{where}: malformed JSON ({exc.msg}) / سطر JSON غير صالح") from None
+            if not isinstance(record, dict):
+                raise TabayyunError(f"{where}: expected a JSON object per line")
+            yield _document(record, where, source)
+
+
+def _read_csv(path: Path, source: str) -> Iterator[Document]:
+    csv.field_size_limit(sys.maxsize)
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if not reader.fieldnames or "text" not in reader.fieldnames:
+            raise TabayyunError(f"{path}: CSV needs a header row with a 'text' column")
+        for record in reader:
+            yield _document(record, f"{path}:{reader.line_num}", source)
+
+
+def _read_txt(path: Path, source: str) -> Iterator[Document]:
+    text = path.read_text(encoding="utf-8")
+    title = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    yield _document({"text": text, "title": title[:200]}, str(path), source)
+
+
+_READERS = {".jsonl": _read_jsonl, ".csv": _read_csv}
+
+
+def read_documents(paths: Iterable[str | Path], source: str | None = None) -> Iterator[Document]:
+    """Stream the documents of every file (folders recursively); ``source`` overrides a missing source field."""
+    for path in _expand(paths):
+        _check_text_file(path)
+        reader = _READERS.get(path.suffix.lower(), _read_txt)
+        found = False
+        try:
+            for doc in reader(path, source or path.stem):
+                found = True
+                yield doc
+        except UnicodeDecodeError:
+            raise TabayyunError(f"{path}: not valid UTF-8 text / الملف ليس نصا بترميز UTF-8") from None
+        except OSError as exc:
+            raise TabayyunError(f"{path}: cannot read ({exc.strerror})") from None
+        if not found:
+            raise TabayyunError(f"{path}: no documents found (empty file?) / لا توجد مستندات")

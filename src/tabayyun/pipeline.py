@@ -1,0 +1,154 @@
+"""The few lines that chain the stages: read this first.
+
+    documents --ingest--> store + lexical index
+    text --claims--> Claim[] --retrieve--> Evidence[] --stance--> Evidence[] --verdict--> Verdict
+
+``Tabayyun`` is the Python API; the CLI and the HTTP API are thin doors onto it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from itertools import islice
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Sequence
+
+from tabayyun.claims import RuleWorthiness, split_claims
+from tabayyun.errors import TabayyunError
+from tabayyun.index import EmbeddingCache, Encoder, LexicalIndex, Retriever
+from tabayyun.ingest import content_hash, read_documents
+from tabayyun.records import Claim, Document, Evidence, Verdict
+from tabayyun.store import BatchResult, PendingSentence, SQLiteStore, Store
+from tabayyun.text import split_sentences, tokenize
+from tabayyun.verify import RuleStance, RuleVerdict, StanceModel, VerdictModel, WorthinessModel, compare
+
+__all__ = ["Tabayyun", "IngestSummary", "extract_claims", "has_arabic"]
+
+MIN_SENTENCE_WORDS = 3  # shorter fragments ("حرب" glued to a last sentence) are not evidence
+
+
+@dataclass
+class IngestSummary:
+    documents_added: int = 0
+    documents_skipped: int = 0
+    sentences_indexed: int = 0
+
+    def line(self) -> str:
+        return (f"added {self.documents_added} documents, skipped {self.documents_skipped} already present, "
+                f"indexed {self.sentences_indexed} sentences")
+
+
+def has_arabic(text: str) -> bool:
+    return any("\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" for ch in text)
+
+
+def _batched(items: Iterable, size: int) -> Iterator[list]:
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def sentence_spans(text: str) -> list[PendingSentence]:
+    """The evidence sentences of a document text."""
+    spans = []
+    for start, end in split_sentences(text):
+        if sum(1 for t in tokenize(text[start:end]) if not t.norm.isdigit()) >= MIN_SENTENCE_WORDS:
+            spans.append(PendingSentence(position=len(spans), start=start, end=end))
+    return spans
+
+
+def default_worthiness() -> WorthinessModel:
+    return RuleWorthiness()
+
+
+def extract_claims(text: str, worthiness: WorthinessModel | None = None) -> list[Claim]:
+    """Atomic claims of a post or article, each with its span and check-worthiness."""
+    claims = split_claims(text)
+    scores = (worthiness or default_worthiness()).score([c.text for c in claims])
+    for claim, score in zip(claims, scores):
+        claim.checkworthiness = float(score)
+    return claims
+
+
+class Tabayyun:
+    """An evidence base in a folder, and the stages that check claims against it."""
+
+    def __init__(self, db: str | Path, *, create: bool = False, store: Store | None = None,
+                 worthiness: WorthinessModel | None = None, stance: StanceModel | None = None,
+                 verdict: VerdictModel | None = None, evidence_k: int = 5) -> None:
+        self.db = Path(db)
+        self.store = store or SQLiteStore(self.db, create=create)
+        self.encoder = Encoder()
+        self.cache = EmbeddingCache(self.encoder, load=partial(self.store.load_vectors, self.encoder.name),
+                                    save=partial(self.store.save_vectors, self.encoder.name))
+        self.retriever = Retriever(self.store, LexicalIndex(self.db / "index"), self.cache)
+        self.retriever.sync()
+        self.worthiness = worthiness or default_worthiness()
+        self.stance = stance or RuleStance(embed=self.cache.encode)
+        self.verdict = verdict or RuleVerdict()
+        self.evidence_k = evidence_k
+
+    # -- evidence base ---------------------------------------------------------------------------
+    def add_documents(self, documents: Iterable[Document], batch_size: int = 1000,
+                      on_batch: Callable[[int], None] | None = None) -> IngestSummary:
+        """Store and index documents; each batch lands whole or not at all."""
+        summary = IngestSummary()
+        for batch in _batched(documents, batch_size):
+            result: BatchResult = self.store.add_documents(
+                [(doc, content_hash(doc.text), sentence_spans(doc.text)) for doc in batch])
+            self.retriever.sync()
+            summary.documents_added += result.added
+            summary.documents_skipped += result.skipped
+            summary.sentences_indexed += result.sentences
+            if on_batch is not None:
+                on_batch(len(batch))
+        return summary
+
+    def ingest(self, paths: Sequence[str | Path], source: str | None = None, progress: bool = False,
+               batch_size: int = 1000) -> IngestSummary:
+        """Ingest files and folders. Every record is validated before anything is written."""
+        total = sum(1 for _ in read_documents(paths, source))
+        from tqdm import tqdm
+
+        with tqdm(total=total, unit="doc", disable=not progress, desc="ingest") as bar:
+            return self.add_documents(read_documents(paths, source), batch_size, on_batch=bar.update)
+
+    # -- claims ----------------------------------------------------------------------------------
+    def claims(self, text: str) -> list[Claim]:
+        return extract_claims(text, self.worthiness)
+
+    # -- verification ----------------------------------------------------------------------------
+    def retrieve(self, claim: str, k: int | None = None) -> list[Evidence]:
+        return self.retriever.search(claim, k or self.evidence_k)
+
+    def verify(self, claim: str | Claim) -> Verdict:
+        """Retrieve evidence for one claim, set each one's stance, and decide."""
+        if isinstance(claim, str):
+            claim = Claim(text=claim.strip(), checkworthiness=self.worthiness.score([claim])[0])
+        if not claim.text.strip():
+            raise TabayyunError("empty claim / الادعاء فارغ")
+        if not has_arabic(claim.text):
+            raise TabayyunError("the claim has no Arabic text; tabayyun checks Arabic claims / الادعاء ليس بالعربية")
+        evidence = self.retrieve(claim.text)
+        for item, probs in zip(evidence, self.stance.predict(claim.text, [e.sentence.text for e in evidence])):
+            item.stance_probs = probs
+            item.stance = max(probs, key=probs.get)
+            if item.stance != "unrelated":
+                item.mismatches = compare(claim.text, item.sentence.text).mismatches
+        label, confidence, reasons = self.verdict.decide(claim, evidence)
+        return Verdict(claim=claim, label=label, confidence=confidence, evidence=evidence, reasons=reasons)
+
+    def check(self, text: str, all_claims: bool = False) -> list[Verdict]:
+        """Extract the claims of a text and verify each check-worthy one."""
+        if not text.strip():
+            raise TabayyunError("empty text / النص فارغ")
+        claims = self.claims(text)
+        threshold = getattr(self.worthiness, "threshold", 0.5)
+        return [self.verify(c) for c in claims
+                if (all_claims or c.checkworthiness >= threshold) and has_arabic(c.text)]
+
+    def search(self, query: str, limit: int = 10) -> list[Evidence]:
+        return self.retriever.search(query, limit)
+
+    def close(self) -> None:
+        self.store.close()

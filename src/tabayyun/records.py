@@ -1,0 +1,102 @@
+"""The records every stage shares: Document, Sentence, Claim, Evidence, Verdict.
+
+Stages take and return these dataclasses only, so any stage can be swapped without touching its
+neighbours. ``to_dict`` gives the stable JSON shape documented in the README.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Document", "Sentence", "Claim", "Evidence", "Verdict", "STANCES", "VERDICTS"]
+
+STANCES = ("agree", "disagree", "discuss", "unrelated")
+VERDICTS = ("supported", "refuted", "not_enough_evidence", "conflicting")
+
+
+@dataclass
+class Document:
+    """One piece of trusted reporting."""
+
+    id: str
+    text: str
+    title: str = ""
+    source: str = ""
+    date: str | None = None  # ISO-8601 (YYYY-MM-DD or full timestamp)
+    url: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "text": self.text, "source": self.source,
+                "date": self.date, "url": self.url}
+
+
+@dataclass
+class Sentence:
+    """A sentence of a document; ``start``/``end`` are character offsets into ``Document.text``."""
+
+    id: int
+    doc_id: str
+    position: int
+    text: str
+    start: int = 0
+    end: int = 0
+
+
+@dataclass
+class Claim:
+    """A checkable statement; ``span`` is its (start, end) in the text it was extracted from."""
+
+    text: str
+    span: tuple[int, int] | None = None
+    checkworthiness: float = 1.0
+
+
+@dataclass
+class Evidence:
+    """A sentence retrieved for a claim, with its document and what the stance model made of it."""
+
+    sentence: Sentence
+    document: Document
+    score: float
+    stance: str = "unrelated"
+    stance_probs: dict[str, float] = field(default_factory=dict)
+    mismatches: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sentence": self.sentence.text,
+            "sentence_id": self.sentence.id,
+            "doc_id": self.document.id,
+            "title": self.document.title,
+            "source": self.document.source,
+            "date": self.document.date,
+            "url": self.document.url,
+            "score": round(float(self.score), 4),
+            "stance": self.stance,
+            "stance_probs": {k: round(float(v), 4) for k, v in self.stance_probs.items()},
+            "mismatches": list(self.mismatches),
+        }
+
+
+@dataclass
+class Verdict:
+    """What the evidence base says about one claim."""
+
+    claim: Claim
+    label: str
+    confidence: float
+    evidence: list[Evidence] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"claim": self.claim.text}
+        if self.claim.span is not None:
+            out["span"] = list(self.claim.span)
+        out.update({
+            "checkworthiness": round(float(self.claim.checkworthiness), 4),
+            "verdict": self.label,
+            "confidence": round(float(self.confidence), 4),
+            "evidence": [e.to_dict() for e in self.evidence],
+            "reasons": list(self.reasons),
+        })
+        return out

@@ -1,0 +1,45 @@
+"""A readable terminal report of verdicts: the claim, its verdict, the evidence and why."""
+from __future__ import annotations
+
+from typing import Sequence
+
+from tabayyun.records import Claim, Verdict
+
+__all__ = ["render_verdicts", "render_claims", "VERDICT_NAMES"]
+
+VERDICT_NAMES = {
+    "supported": "supported / مؤكَّد",
+    "refuted": "refuted / مفنَّد",
+    "not_enough_evidence": "not enough evidence / لا أدلة كافية",
+    "conflicting": "conflicting / أدلة متعارضة",
+}
+
+
+def _evidence_block(verdict: Verdict, limit: int) -> list[str]:
+    lines = []
+    shown = [e for e in verdict.evidence if e.stance != "unrelated"][:limit]
+    for e in shown:
+        where = " · ".join(x for x in (e.document.source, e.document.date, e.document.url) if x)
+        lines.append(f"    [{e.stance}] {e.sentence.text}")
+        lines.append(f"        — {e.document.title or e.document.id}" + (f" ({where})" if where else ""))
+    return lines
+
+
+def render_verdicts(verdicts: Sequence[Verdict], evidence_limit: int = 3) -> str:
+    """One block per claim: verdict and confidence, reasons, then the evidence that was related."""
+    if not verdicts:
+        return "No check-worthy claims found. / لم يُعثر على ادعاءات قابلة للتحقق."
+    blocks = []
+    for n, v in enumerate(verdicts, 1):
+        lines = [f"{n}. {v.claim.text}",
+                 f"   verdict: {VERDICT_NAMES[v.label]}  (confidence {v.confidence:.2f}, "
+                 f"check-worthiness {v.claim.checkworthiness:.2f})"]
+        lines += [f"   - {reason}" for reason in v.reasons]
+        lines += _evidence_block(v, evidence_limit)
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def render_claims(claims: Sequence[Claim]) -> str:
+    return "\n".join(f"{n}. [{c.span[0]}:{c.span[1]}] worthiness {c.checkworthiness:.2f}  {c.text}"
+                     for n, c in enumerate(claims, 1))

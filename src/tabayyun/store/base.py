@@ -1,0 +1,63 @@
+"""The store interface: documents, their sentences, cached vectors and a little metadata.
+
+The store is the source of truth; indexes are rebuilt or caught up from it. A batch of documents is
+written in one transaction: it lands whole or not at all.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator, Protocol, Sequence
+
+import numpy as np
+
+from tabayyun.records import Document, Sentence
+
+__all__ = ["Store", "BatchResult", "PendingSentence"]
+
+
+@dataclass(frozen=True)
+class PendingSentence:
+    """A sentence before it has an id: its position and offsets in its document's text."""
+
+    position: int
+    start: int
+    end: int
+
+
+@dataclass
+class BatchResult:
+    """What one ``add_documents`` call did."""
+
+    added: int = 0
+    skipped: int = 0
+    sentences: int = 0
+
+
+class Store(Protocol):
+    def add_documents(self, batch: Sequence[tuple[Document, str, Sequence[PendingSentence]]]) -> BatchResult:
+        """Add (document, content hash, sentences) triples in one transaction; known hashes or ids are skipped."""
+
+    def get_document(self, doc_id: str) -> Document | None: ...
+
+    def get_documents(self, doc_ids: Sequence[str]) -> dict[str, Document]: ...
+
+    def get_sentences(self, ids: Sequence[int]) -> dict[int, Sentence]: ...
+
+    def document_sentences(self, doc_id: str) -> list[Sentence]: ...
+
+    def iter_sentences(self, after_id: int = 0, batch_size: int = 10_000) -> Iterator[list[Sentence]]:
+        """Sentences with id > ``after_id`` in id order, in batches."""
+
+    def max_sentence_id(self) -> int: ...
+
+    def counts(self) -> dict[str, int]: ...
+
+    def get_meta(self, key: str) -> str | None: ...
+
+    def set_meta(self, key: str, value: str) -> None: ...
+
+    def load_vectors(self, model: str, keys: Sequence[str]) -> dict[str, np.ndarray]: ...
+
+    def save_vectors(self, model: str, vectors: dict[str, np.ndarray]) -> None: ...
+
+    def close(self) -> None: ...

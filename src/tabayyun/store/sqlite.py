@@ -1,0 +1,172 @@
+"""The embedded default store: one SQLite file in WAL mode."""
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Sequence
+
+import numpy as np
+
+from tabayyun.errors import TabayyunError
+from tabayyun.records import Document, Sentence
+from tabayyun.store.base import BatchResult, PendingSentence
+
+__all__ = ["SQLiteStore"]
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY, hash TEXT NOT NULL UNIQUE, title TEXT NOT NULL, text TEXT NOT NULL,
+    source TEXT NOT NULL, date TEXT, url TEXT);
+CREATE TABLE IF NOT EXISTS sentences (
+    id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(id), position INTEGER NOT NULL,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS sentences_doc ON sentences(doc_id, position);
+CREATE TABLE IF NOT EXISTS vectors (model TEXT NOT NULL, key TEXT NOT NULL, vec BLOB NOT NULL,
+    PRIMARY KEY (model, key)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+# Sentence text is not stored twice: it is sliced from its document's text on read.
+_SENTENCE_SQL = """SELECT s.id, s.doc_id, s.position, s.start, s."end", substr(d.text, s.start + 1, s."end" - s.start)
+FROM sentences s JOIN documents d ON d.id = s.doc_id"""
+_CHUNK = 500  # SQLite's variable limit is far above this; keeps IN (...) lists short
+
+
+def _chunks(items: Sequence, size: int = _CHUNK):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _sentence(row: tuple) -> Sentence:
+    sid, doc_id, position, start, end, text = row
+    return Sentence(id=sid, doc_id=doc_id, position=position, text=text, start=start, end=end)
+
+
+def _document(row: tuple) -> Document:
+    doc_id, title, text, source, date, url = row
+    return Document(id=doc_id, title=title, text=text, source=source, date=date, url=url)
+
+
+class SQLiteStore:
+    """Store backed by ``<dir>/tabayyun.sqlite``."""
+
+    FILENAME = "tabayyun.sqlite"
+
+    def __init__(self, directory: str | Path, create: bool = True) -> None:
+        path = Path(directory) / self.FILENAME
+        if not create and not path.exists():
+            raise TabayyunError(f"no evidence base at {directory} (run 'tabayyun ingest' first) / "
+                                "لا توجد قاعدة أدلة هنا")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.executescript(SCHEMA)
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise TabayyunError(f"cannot open evidence base {path}: {exc}") from None
+        self.path = path
+
+    # -- writing ---------------------------------------------------------------------------------
+    def add_documents(self, batch: Sequence[tuple[Document, str, Sequence[PendingSentence]]]) -> BatchResult:
+        result = BatchResult()
+        hashes = [h for _, h, _ in batch]
+        ids = [d.id for d, _, _ in batch]
+        known = set()
+        for part in _chunks(hashes):
+            known.update(r[0] for r in self.conn.execute(
+                f"SELECT hash FROM documents WHERE hash IN ({','.join('?' * len(part))})", part))
+        for part in _chunks(ids):
+            known.update(r[0] for r in self.conn.execute(
+                f"SELECT id FROM documents WHERE id IN ({','.join('?' * len(part))})", part))
+        doc_rows, sent_rows = [], []
+        for doc, digest, sentences in batch:
+            if digest in known or doc.id in known:
+                result.skipped += 1
+                continue
+            known.update((digest, doc.id))
+            doc_rows.append((doc.id, digest, doc.title, doc.text, doc.source, doc.date, doc.url))
+            sent_rows.extend((doc.id, s.position, s.start, s.end) for s in sentences)
+            result.added += 1
+            result.sentences += len(sentences)
+        if doc_rows:
+            with self._transaction():
+                self.conn.executemany("INSERT INTO documents VALUES (?,?,?,?,?,?,?)", doc_rows)
+                self.conn.executemany('INSERT INTO sentences (doc_id, position, start, "end") VALUES (?,?,?,?)',
+                                      sent_rows)
+        return result
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def save_vectors(self, model: str, vectors: dict[str, np.ndarray]) -> None:
+        with self._transaction():
+            self.conn.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
+                                  [(model, k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in vectors.items()])
+
+    # -- reading ---------------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def get_document(self, doc_id: str) -> Document | None:
+        return self.get_documents([doc_id]).get(doc_id)
+
+    def get_documents(self, doc_ids: Sequence[str]) -> dict[str, Document]:
+        out: dict[str, Document] = {}
+        for part in _chunks(list(dict.fromkeys(doc_ids))):
+            for row in self.conn.execute("SELECT id, title, text, source, date, url FROM documents "
+                                         f"WHERE id IN ({','.join('?' * len(part))})", part):
+                out[row[0]] = _document(row)
+        return out
+
+    def get_sentences(self, ids: Sequence[int]) -> dict[int, Sentence]:
+        out: dict[int, Sentence] = {}
+        for part in _chunks(list(dict.fromkeys(int(i) for i in ids))):
+            for row in self.conn.execute(f"{_SENTENCE_SQL} WHERE s.id IN ({','.join('?' * len(part))})", part):
+                out[row[0]] = _sentence(row)
+        return out
+
+    def document_sentences(self, doc_id: str) -> list[Sentence]:
+        rows = self.conn.execute(f"{_SENTENCE_SQL} WHERE s.doc_id = ? ORDER BY s.position", (doc_id,))
+        return [_sentence(r) for r in rows]
+
+    def iter_sentences(self, after_id: int = 0, batch_size: int = 10_000) -> Iterator[list[Sentence]]:
+        last = after_id
+        while True:
+            rows = self.conn.execute(f"{_SENTENCE_SQL} WHERE s.id > ? ORDER BY s.id LIMIT ?",
+                                     (last, batch_size)).fetchall()
+            if not rows:
+                return
+            last = rows[-1][0]
+            yield [_sentence(r) for r in rows]
+
+    def max_sentence_id(self) -> int:
+        return self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM sentences").fetchone()[0]
+
+    def counts(self) -> dict[str, int]:
+        docs = self.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        sents = self.conn.execute("SELECT COUNT(*) FROM sentences").fetchone()[0]
+        return {"documents": docs, "sentences": sents}
+
+    def load_vectors(self, model: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        for part in _chunks(list(keys)):
+            for key, blob in self.conn.execute(
+                    f"SELECT key, vec FROM vectors WHERE model = ? AND key IN ({','.join('?' * len(part))})",
+                    [model, *part]):
+                out[key] = np.frombuffer(blob, dtype=np.float32)
+        return out
+
+    def close(self) -> None:
+        self.conn.close()

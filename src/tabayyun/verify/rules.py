@@ -1,0 +1,97 @@
+"""Rule-based stance and verdict: the transparent fallback behind the learned models.
+
+Stance comes from topical closeness (sentence-embedding cosine and term overlap) and the mismatch
+signals of ``signals.compare``; the verdict weighs the strongest agreeing and disagreeing evidence.
+"""
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+import numpy as np
+
+from tabayyun.records import Claim, Evidence
+from tabayyun.verify.signals import compare, facts
+
+__all__ = ["RuleStance", "RuleVerdict", "evidence_line"]
+
+Embed = Callable[[Sequence[str]], np.ndarray]
+
+
+def _probs(label: str, strength: float) -> dict[str, float]:
+    strength = float(np.clip(strength, 0.4, 0.97))
+    rest = (1.0 - strength) / 3
+    return {s: (strength if s == label else rest) for s in ("agree", "disagree", "discuss", "unrelated")}
+
+
+class RuleStance:
+    """Stance from closeness and mismatches; ``embed`` (normalised vectors) adds the cosine when given."""
+
+    related_at = 0.45  # closeness above which a text is about the claim
+    agree_at = 0.6  # closeness above which a text without mismatches states the claim
+
+    def __init__(self, embed: Embed | None = None) -> None:
+        self.embed = embed
+
+    def _closeness(self, claim: str, texts: Sequence[str]) -> list[float]:
+        overlaps = [compare(claim, t).overlap for t in texts]
+        if self.embed is None:
+            return overlaps
+        vectors = self.embed([claim, *texts])
+        cosines = vectors[1:] @ vectors[0]
+        return [0.5 * o + 0.5 * float(c) for o, c in zip(overlaps, cosines)]
+
+    def predict(self, claim: str, texts: Sequence[str]) -> list[dict[str, float]]:
+        out = []
+        claim_numbers = [n for n in facts(claim).numbers if not n.approx]
+        for text, closeness in zip(texts, self._closeness(claim, texts)):
+            signals = compare(claim, text)
+            if closeness < self.related_at and not (signals.conflict and closeness >= self.related_at - 0.1):
+                out.append(_probs("unrelated", 1.0 - closeness))
+            elif signals.conflict:
+                out.append(_probs("disagree", 0.5 + closeness / 2))
+            elif (closeness >= self.agree_at and signals.entities_missing == 0
+                  and signals.numbers_matched >= len(claim_numbers)):
+                out.append(_probs("agree", closeness + 0.15))
+            else:
+                out.append(_probs("discuss", 0.5 + closeness / 4))
+        return out
+
+
+def evidence_line(evidence: Evidence) -> str:
+    """One readable line naming an evidence sentence and where it comes from."""
+    where = ", ".join(x for x in (evidence.document.source, evidence.document.date) if x)
+    text = evidence.sentence.text if len(evidence.sentence.text) <= 160 else evidence.sentence.text[:157] + "..."
+    return f"«{text}» ({where})" if where else f"«{text}»"
+
+
+class RuleVerdict:
+    """Verdict from the strongest agreeing and disagreeing evidence."""
+
+    decide_at = 0.55  # stance probability an evidence needs to count
+
+    def decide(self, claim: Claim, evidence: Sequence[Evidence]) -> tuple[str, float, list[str]]:
+        agree = [e for e in evidence if e.stance == "agree" and e.stance_probs.get("agree", 0) >= self.decide_at]
+        disagree = [e for e in evidence
+                    if e.stance == "disagree" and e.stance_probs.get("disagree", 0) >= self.decide_at]
+        best_agree = max((e.stance_probs["agree"] for e in agree), default=0.0)
+        best_disagree = max((e.stance_probs["disagree"] for e in disagree), default=0.0)
+        reasons: list[str] = []
+        for e in disagree[:2]:
+            reasons.extend(e.mismatches)
+            reasons.append("contradicted by " + evidence_line(e))
+        for e in agree[:2]:
+            reasons.append("supported by " + evidence_line(e))
+        if agree and disagree:
+            return "conflicting", round(min(best_agree, best_disagree), 4), reasons
+        if disagree:
+            return "refuted", round(best_disagree, 4), reasons
+        if agree:
+            return "supported", round(best_agree, 4), reasons
+        related = [e for e in evidence if e.stance == "discuss"]
+        if related:
+            reasons.append("related reporting found, but it neither states nor contradicts the claim: "
+                           + evidence_line(related[0]))
+        else:
+            reasons.append("no related reporting in the evidence base")
+        unrelated = max((e.stance_probs.get("unrelated", 0.0) for e in evidence), default=0.9)
+        return "not_enough_evidence", round(max(unrelated, 0.5), 4), reasons

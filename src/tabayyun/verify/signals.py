@@ -1,0 +1,133 @@
+"""Signals computed between a claim and one evidence text: overlap, numbers, dates, entities, polarity.
+
+These are the facts a person can read in a verdict's reasons ("number mismatch: claim 500,
+evidence 157"); the rule-based and learned stance models both use them.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from tabayyun.text import (OPPOSITES, analyze, extract_dates, extract_entities, extract_numbers,
+                           find_negations, predicate_classes, tokenize)
+
+__all__ = ["Signals", "compare", "TextFacts", "facts"]
+
+_NEIGHBOURS = 2  # words on each side of a number that say what it counts
+
+
+@dataclass(frozen=True)
+class _Number:
+    value: float
+    text: str
+    approx: bool
+    context: frozenset[str]
+
+
+@dataclass(frozen=True)
+class TextFacts:
+    """What one text states, extracted once and compared many times."""
+
+    terms: frozenset[str]
+    numbers: tuple[_Number, ...]
+    years: frozenset[int]
+    entities: frozenset[str]
+    negated: bool
+    predicates: frozenset[str]
+
+
+def _format(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+@lru_cache(maxsize=50_000)
+def facts(text: str) -> TextFacts:
+    """Extract the comparable facts of ``text`` (cached: evidence sentences recur across claims)."""
+    years = {d.year for d in extract_dates(text) if d.year is not None}
+    tokens = tokenize(text)
+    numbers = []
+    for m in extract_numbers(text):
+        if m.kind == "cardinal" and m.value in years and m.text.strip().isdigit():
+            continue  # a year is a date, compared as such
+        near = [t for t in tokens if t.end <= m.start][-_NEIGHBOURS:] + \
+               [t for t in tokens if t.start >= m.end][:_NEIGHBOURS]
+        context = frozenset(term for t in near for term in analyze(t.text) if not term.isdigit())
+        numbers.append(_Number(m.value, m.text, m.kind == "approx", context))
+    return TextFacts(
+        terms=frozenset(analyze(text)),
+        numbers=tuple(numbers),
+        years=frozenset(years),
+        entities=frozenset(e.canonical for e in extract_entities(text)),
+        negated=bool(find_negations(text)),
+        predicates=frozenset(predicate_classes(text)),
+    )
+
+
+def _same(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=0.02)
+
+
+@dataclass
+class Signals:
+    """Agreement and disagreement cues between a claim and an evidence text."""
+
+    overlap: float = 0.0  # share of the claim's terms found in the evidence
+    numbers_matched: int = 0
+    numbers_unmatched: int = 0
+    dates_matched: int = 0
+    entities_shared: int = 0
+    entities_missing: int = 0  # claim entities the evidence does not mention
+    mismatches: list[str] = field(default_factory=list)
+
+    @property
+    def conflict(self) -> bool:
+        return bool(self.mismatches)
+
+
+def _compare_numbers(claim: TextFacts, evidence: TextFacts, out: Signals) -> None:
+    exact = [n for n in evidence.numbers if not n.approx]
+    for number in claim.numbers:
+        if number.approx:
+            continue
+        if any(_same(number.value, e.value) for e in evidence.numbers):
+            out.numbers_matched += 1
+            continue
+        # the evidence number that counts the same thing (shares context words), if any
+        rivals = [e for e in exact if e.context & number.context]
+        if rivals:
+            rival = max(rivals, key=lambda e: len(e.context & number.context))
+            out.numbers_unmatched += 1
+            out.mismatches.append(f"number mismatch: claim {_format(number.value)}, evidence {_format(rival.value)}")
+
+
+def _compare_dates(claim: TextFacts, evidence: TextFacts, out: Signals) -> None:
+    shared = claim.years & evidence.years
+    out.dates_matched = len(shared)
+    if claim.years and evidence.years and not shared:
+        out.mismatches.append(f"date mismatch: claim {min(claim.years)}, evidence {min(evidence.years)}")
+
+
+def _compare_polarity(claim: TextFacts, evidence: TextFacts, out: Signals) -> None:
+    for cls in sorted(claim.predicates):
+        opposite = OPPOSITES.get(cls)
+        if opposite and opposite in evidence.predicates and cls not in evidence.predicates:
+            out.mismatches.append(f"opposite action: claim '{cls}', evidence '{opposite}'")
+    shared_predicate = claim.predicates & evidence.predicates
+    if shared_predicate and claim.negated != evidence.negated:
+        side = "evidence" if evidence.negated else "claim"
+        out.mismatches.append(f"negation mismatch: the {side} negates '{sorted(shared_predicate)[0]}'")
+
+
+def compare(claim_text: str, evidence_text: str) -> Signals:
+    """All signals between a claim and one evidence text."""
+    claim, evidence = facts(claim_text), facts(evidence_text)
+    out = Signals()
+    if claim.terms:
+        out.overlap = len(claim.terms & evidence.terms) / len(claim.terms)
+    out.entities_shared = len(claim.entities & evidence.entities)
+    out.entities_missing = len(claim.entities - evidence.entities)
+    _compare_numbers(claim, evidence, out)
+    _compare_dates(claim, evidence, out)
+    _compare_polarity(claim, evidence, out)
+    return out

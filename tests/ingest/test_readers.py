@@ -1,0 +1,68 @@
+import json
+
+import pytest
+
+from tabayyun.errors import TabayyunError
+from tabayyun.ingest import content_hash, read_documents
+
+from tests.conftest import NEWS, write_jsonl
+
+
+def test_jsonl_fields_and_defaults(tmp_path):
+    path = write_jsonl(tmp_path / "a.jsonl", [{"text": "نص الخبر", "title": "عنوان"}, NEWS[0]])
+    docs = list(read_documents([path], source="مصدري"))
+    assert docs[0].source == "مصدري" and docs[0].id == "doc-" + content_hash("نص الخبر")[:16]
+    assert docs[1].id == "n1" and docs[1].date == "2019-03-19" and docs[1].url.startswith("https://")
+
+
+def test_csv_and_txt_and_folder(tmp_path):
+    folder = tmp_path / "corpus"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.csv").write_text('title,text,source\nعنوان,"نص، مع فاصلة",وكالة\n', encoding="utf-8")
+    (folder / "sub" / "b.txt").write_text("العنوان الأول\nنص الخبر الكامل.", encoding="utf-8")
+    (folder / "ignored.bin").write_bytes(b"\x00\x01")
+    docs = list(read_documents([folder]))
+    assert [d.text for d in docs] == ["نص، مع فاصلة", "العنوان الأول\nنص الخبر الكامل."]
+    assert docs[0].source == "وكالة" and docs[1].title == "العنوان الأول" and docs[1].source == "b"
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "no documents"),
+    (b"\x00\x01\x02binary", "binary"),
+    (b"\xff\xfe\xfa not utf8", "UTF-8"),
+])
+def test_bad_files(tmp_path, content, message):
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(content)
+    with pytest.raises(TabayyunError, match=message):
+        list(read_documents([path]))
+
+
+def test_malformed_line_is_named(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps({"text": "سليم"}) + "\n{not json\n", encoding="utf-8")
+    with pytest.raises(TabayyunError, match=r"bad\.jsonl:2: malformed JSON"):
+        list(read_documents([path]))
+
+
+@pytest.mark.parametrize("record, message", [
+    ({"title": "بلا نص"}, "'text'"),
+    ({"text": "   "}, "'text'"),
+    ({"text": "نص", "date": "yesterday"}, "invalid date"),
+    ({"text": "نص", "title": ["list"]}, "'title' must be a string"),
+])
+def test_bad_records(tmp_path, record, message):
+    path = write_jsonl(tmp_path / "r.jsonl", [record])
+    with pytest.raises(TabayyunError, match=message):
+        list(read_documents([path]))
+
+
+def test_missing_path(tmp_path):
+    with pytest.raises(TabayyunError, match="no such file"):
+        list(read_documents([tmp_path / "nope.jsonl"]))
+
+
+def test_streams_without_reading_everything(tmp_path):
+    path = write_jsonl(tmp_path / "big.jsonl", [{"text": f"خبر رقم {i}"} for i in range(1000)])
+    first = next(iter(read_documents([path])))
+    assert first.text == "خبر رقم 0"

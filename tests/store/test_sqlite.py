@@ -1,0 +1,54 @@
+from tabayyun.records import Document
+from tabayyun.store import PendingSentence, SQLiteStore
+
+
+def _doc(i: int, text: str) -> tuple[Document, str, list[PendingSentence]]:
+    return Document(id=f"d{i}", text=text, title=f"t{i}", source="s"), f"h{i}", [
+        PendingSentence(position=0, start=0, end=len(text))]
+
+
+def test_add_then_read_back(tmp_path):
+    store = SQLiteStore(tmp_path)
+    result = store.add_documents([_doc(1, "جملة أولى هنا"), _doc(2, "جملة ثانية هناك")])
+    assert (result.added, result.skipped, result.sentences) == (2, 0, 2)
+    assert store.get_document("d2").text == "جملة ثانية هناك"
+    sentences = store.get_sentences([1, 2])
+    assert sentences[1].text == "جملة أولى هنا" and sentences[2].doc_id == "d2"
+    assert store.counts() == {"documents": 2, "sentences": 2}
+
+
+def test_same_hash_or_id_is_skipped(tmp_path):
+    store = SQLiteStore(tmp_path)
+    store.add_documents([_doc(1, "نص")])
+    again = store.add_documents([_doc(1, "نص"), _doc(1, "نص")])
+    assert (again.added, again.skipped) == (0, 2)
+    assert store.counts()["documents"] == 1
+
+
+def test_failed_batch_leaves_nothing(tmp_path, monkeypatch):
+    store = SQLiteStore(tmp_path)
+    store.add_documents([_doc(1, "قبل")])
+    bad = (Document(id="x", text="نص", title=None, source="s"), "hx", [])  # NOT NULL title fails mid-batch
+    try:
+        store.add_documents([_doc(2, "ثان"), bad])
+    except Exception:
+        pass
+    assert store.counts() == {"documents": 1, "sentences": 1}
+    assert store.get_document("d2") is None
+
+
+def test_iter_sentences_in_batches(tmp_path):
+    store = SQLiteStore(tmp_path)
+    store.add_documents([_doc(i, f"نص رقم {i}") for i in range(7)])
+    batches = list(store.iter_sentences(after_id=2, batch_size=2))
+    assert [len(b) for b in batches] == [2, 2, 1]
+    assert [s.id for b in batches for s in b] == [3, 4, 5, 6, 7]
+
+
+def test_vectors_round_trip(tmp_path):
+    import numpy as np
+
+    store = SQLiteStore(tmp_path)
+    store.save_vectors("m", {"k": np.arange(4, dtype=np.float32)})
+    got = store.load_vectors("m", ["k", "missing"])
+    assert list(got) == ["k"] and got["k"].tolist() == [0, 1, 2, 3]

@@ -1,0 +1,145 @@
+"""The command line: outputs, and one clear line for every kind of bad input."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tabayyun.cli import main
+from tabayyun.store import SQLiteStore
+
+from tests.conftest import ROOT, write_jsonl
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def db(tmp_path, news_file, capsys) -> Path:
+    path = tmp_path / "db"
+    code, out, _ = run(capsys, "ingest", str(news_file), "--db", str(path))
+    assert code == 0 and out.strip() == "added 3 documents, skipped 0 already present, indexed 6 sentences"
+    return path
+
+
+def _one_line_error(code: int, err: str) -> None:
+    assert code != 0
+    assert err.startswith("tabayyun: error:") and err.strip().count("\n") == 0 and "Traceback" not in err
+
+
+def test_verify_json_schema(capsys, db):
+    code, out, _ = run(capsys, "verify", "ارتفعت أسعار النفط إلى 70 دولارا للبرميل", "--db", str(db), "--json")
+    assert code == 0
+    result = json.loads(out)
+    assert {"claim", "checkworthiness", "verdict", "confidence", "evidence", "reasons"} <= set(result)
+    assert result["verdict"] in {"supported", "refuted", "not_enough_evidence", "conflicting"}
+    assert 0 <= result["confidence"] <= 1
+    first = result["evidence"][0]
+    assert {"sentence", "doc_id", "title", "source", "date", "url", "score", "stance"} <= set(first)
+    assert first["doc_id"] == "n2"
+
+
+def test_verify_file_keeps_order_and_bad_lines(capsys, db, tmp_path):
+    claims = tmp_path / "claims.txt"
+    claims.write_text("فاز المنتخب الوطني بثلاثة أهداف\n\nارتفعت أسعار النفط\nhello world\n", encoding="utf-8")
+    code, out, _ = run(capsys, "verify", "--file", str(claims), "--db", str(db), "--json")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and [r["claim"] for r in rows] == claims.read_text(encoding="utf-8").splitlines()
+    assert "verdict" in rows[0] and "error" in rows[1] and "verdict" in rows[2] and "error" in rows[3]
+
+
+def test_check_and_claims_json(capsys, db, tmp_path):
+    post = tmp_path / "post.txt"
+    text = "صباح الخير\nاولا ارتفعت أسعار النفط إلى 90 دولارا للبرميل\nثانيا فاز المنتخب الوطني بثلاثة أهداف مقابل هدف\n"
+    post.write_text(text, encoding="utf-8")
+    code, out, _ = run(capsys, "claims", str(post), "--json")
+    claims = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(claims) == 3
+    for c in claims:
+        assert text[c["span"][0]:c["span"][1]] == c["claim"]
+    assert claims[0]["checkworthiness"] < 0.5 < claims[1]["checkworthiness"]
+    code, out, _ = run(capsys, "check", str(post), "--db", str(db), "--json")
+    verdicts = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and [v["span"] for v in verdicts] == [c["span"] for c in claims[1:]]
+
+
+def test_stdin_input(capsys, monkeypatch):
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("اولا قتل 5 أشخاص في حادث\n".encode())))
+    code, out, _ = run(capsys, "claims", "-")
+    assert code == 0 and "قتل 5 أشخاص" in out
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00\x01binary\x00", b'{"text": "\xd9\x86\xd8\xb5 \xd8\xb3\xd9\x84\xd9\x8a\xd9\x85"}\n{broken\n'])
+def test_bad_ingest_leaves_base_unchanged(capsys, db, tmp_path, content):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(content)
+    before = SQLiteStore(db).counts()
+    code, _, err = run(capsys, "ingest", str(bad), "--db", str(db))
+    _one_line_error(code, err)
+    if b"broken" in content:
+        assert "bad.jsonl:2" in err
+    assert SQLiteStore(db).counts() == before
+    code, out, _ = run(capsys, "verify", "ارتفعت أسعار النفط", "--db", str(db), "--json")
+    assert code == 0 and json.loads(out)["evidence"]
+
+
+@pytest.mark.parametrize("argv", [
+    ("ingest", "/nonexistent/file.jsonl", "--db", "{db}"),
+    ("verify", "", "--db", "{db}"),
+    ("verify", "   ", "--db", "{db}"),
+    ("verify", "The army captured 157 fighters", "--db", "{db}"),
+    ("verify", "ادعاء", "--db", "{tmp}/no-such-base"),
+    ("check", "/nonexistent.txt", "--db", "{db}"),
+    ("claims", "{tmp}"),
+])
+def test_bad_input_one_line(capsys, db, tmp_path, argv):
+    code, _, err = run(capsys, *(a.format(db=db, tmp=tmp_path) for a in argv))
+    _one_line_error(code, err)
+    assert not (tmp_path / "no-such-base").exists()
+
+
+def test_missing_db_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["verify", "ادعاء"])
+    _, err = capsys.readouterr()
+    assert exit_.value.code == 2 and "--db" in err and err.strip().count("\n") == 0
+
+
+def test_killed_ingest_rerun_matches_clean_run(tmp_path):
+    records = [{"id": f"d{i}", "text": f"خبر رقم {i} عن سوق الأسهم المحلية. وارتفع المؤشر العام {i} نقطة اليوم."}
+               for i in range(3000)]
+    corpus = write_jsonl(tmp_path / "corpus.jsonl", records)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    cmd = [sys.executable, "-m", "tabayyun.cli", "ingest", str(corpus), "--batch-size", "100", "--db"]
+    killed = tmp_path / "killed"
+    proc = subprocess.Popen(cmd + [str(killed)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if (killed / "tabayyun.sqlite").exists() and 0 < SQLiteStore(killed).counts()["documents"] < 3000:
+            break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    partial = SQLiteStore(killed).counts()["documents"]
+    assert partial % 100 == 0 and partial < 3000  # whole batches only
+    subprocess.run(cmd + [str(killed)], env=env, check=True, capture_output=True)
+    clean = tmp_path / "clean"
+    subprocess.run(cmd + [str(clean)], env=env, check=True, capture_output=True)
+    a, b = SQLiteStore(killed), SQLiteStore(clean)
+    assert a.counts() == b.counts() == {"documents": 3000, "sentences": 6000}
+    rows = "SELECT d.id, s.position, s.start, s.\"end\" FROM sentences s JOIN documents d ON d.id = s.doc_id ORDER BY 1, 2"
+    assert a.conn.execute(rows).fetchall() == b.conn.execute(rows).fetchall()
+    from tabayyun.pipeline import Tabayyun
+
+    assert len(Tabayyun(killed).retriever.lexical) == 6000

@@ -1,0 +1,71 @@
+"""End to end on the seed: its Reuters report is the only trusted document."""
+from __future__ import annotations
+
+import pytest
+
+from tabayyun.pipeline import Tabayyun
+from tabayyun.records import Document
+
+from tests.conftest import seed_parts
+
+SUPPORTED = [
+    "أسرت قوات سوريا الديمقراطية 157 مقاتلا أغلبهم من الأجانب",
+    "غادر أكثر من ستين ألف شخص الباغوز خلال الشهرين الماضيين",
+    "سيطر تنظيم الدولة الإسلامية على ثلث مساحة سوريا والعراق عام 2014",
+]
+REFUTED = [
+    ("أسرت قوات سوريا الديمقراطية 500 مقاتل معظمهم أجانب", "number mismatch"),
+    ("خرج أكثر من 6 آلاف شخص من الباغوز خلال الشهرين الأخيرين", "number mismatch"),
+    ("سيطر تنظيم الدولة الإسلامية على ثلث مساحة سوريا والعراق عام 2016", "date mismatch"),
+]
+
+
+@pytest.fixture(scope="module")
+def seed_base(tmp_path_factory):
+    report, _ = seed_parts()
+    tb = Tabayyun(tmp_path_factory.mktemp("seed"), create=True)
+    tb.add_documents([Document(id="reuters-baghouz", text=report, title="الباغوز", source="Reuters",
+                               date="2019-03-19")])
+    yield tb
+    tb.close()
+
+
+@pytest.mark.parametrize("claim", SUPPORTED)
+def test_paraphrases_of_the_report_are_supported(seed_base, claim):
+    verdict = seed_base.verify(claim)
+    assert verdict.label == "supported", verdict.reasons
+    assert verdict.evidence[0].document.source == "Reuters"
+    assert any(r.startswith("supported by") for r in verdict.reasons)
+
+
+@pytest.mark.parametrize("claim, reason", REFUTED)
+def test_changed_numbers_and_years_are_refuted(seed_base, claim, reason):
+    verdict = seed_base.verify(claim)
+    assert verdict.label == "refuted", verdict.reasons
+    assert any(r.startswith(reason) for r in verdict.reasons), verdict.reasons
+
+
+def test_post_claims_are_found_and_none_supported(seed_base):
+    _, post = seed_parts()
+    verdicts = seed_base.check(post)
+    assert len(verdicts) == 3
+    assert [v.claim.text[:5] for v in verdicts] == [post[s:s + 5] for s in (v.claim.span[0] for v in verdicts)]
+    assert all(v.label != "supported" for v in verdicts), [(v.claim.text, v.label) for v in verdicts]
+    released = verdicts[1]
+    assert released.label == "refuted" and any("opposite action" in r for r in released.reasons)
+
+
+def test_ingest_is_idempotent(tmp_path, news_file):
+    tb = Tabayyun(tmp_path / "db", create=True)
+    first = tb.ingest([news_file])
+    second = tb.ingest([news_file])
+    assert (first.documents_added, second.documents_added, second.documents_skipped) == (3, 0, 3)
+    assert tb.store.counts()["documents"] == 3
+    assert len(tb.retriever.lexical) == tb.store.counts()["sentences"]
+
+
+def test_search_finds_the_sentence(tmp_path, news_file):
+    tb = Tabayyun(tmp_path / "db", create=True)
+    tb.ingest([news_file])
+    hits = tb.search("أسعار النفط", limit=3)
+    assert hits and hits[0].document.id == "n2"
