@@ -52,3 +52,12 @@ def test_vectors_round_trip(tmp_path):
     store.save_vectors("m", {"k": np.arange(4, dtype=np.float32)})
     got = store.load_vectors("m", ["k", "missing"])
     assert list(got) == ["k"] and got["k"].tolist() == [0, 1, 2, 3]
+
+
+def test_checks_history(tmp_path):
+    store = SQLiteStore(tmp_path)
+    first = store.save_check("نص أول", [{"claim": "أ", "verdict": "supported"}])
+    second = store.save_check("نص ثان", [])
+    assert store.get_check(first)["claims"][0]["verdict"] == "supported"
+    assert [c["id"] for c in store.list_checks()] == [second, first]
+    assert store.list_checks()[1]["claims"] == 1 and store.get_check(999) is None

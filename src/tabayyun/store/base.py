@@ -60,4 +60,13 @@ class Store(Protocol):
 
     def save_vectors(self, model: str, vectors: dict[str, np.ndarray]) -> None: ...
 
+    def save_check(self, text: str, result: list[dict]) -> int:
+        """Keep a check (its text and per-claim results); returns its id."""
+
+    def get_check(self, check_id: int) -> dict | None:
+        """``{"id", "created", "text", "claims"}`` or None."""
+
+    def list_checks(self, limit: int = 50, offset: int = 0) -> list[dict]:
+        """Newest first: ``{"id", "created", "text" (first 200 chars), "claims" (count)}``."""
+
     def close(self) -> None: ...

@@ -1,8 +1,10 @@
 """The embedded default store: one SQLite file in WAL mode."""
 from __future__ import annotations
 
+import json
 import sqlite3
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator, Sequence
 
@@ -25,6 +27,8 @@ CREATE INDEX IF NOT EXISTS sentences_doc ON sentences(doc_id, position);
 CREATE TABLE IF NOT EXISTS vectors (model TEXT NOT NULL, key TEXT NOT NULL, vec BLOB NOT NULL,
     PRIMARY KEY (model, key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS checks (id INTEGER PRIMARY KEY, created TEXT NOT NULL, text TEXT NOT NULL,
+    result TEXT NOT NULL);
 """
 # Sentence text is not stored twice: it is sliced from its document's text on read.
 _SENTENCE_SQL = """SELECT s.id, s.doc_id, s.position, s.start, s."end", substr(d.text, s.start + 1, s."end" - s.start)
@@ -114,6 +118,13 @@ class SQLiteStore:
             self.conn.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
                                   [(model, k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in vectors.items()])
 
+    def save_check(self, text: str, result: list[dict]) -> int:
+        created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self._transaction():
+            cur = self.conn.execute("INSERT INTO checks (created, text, result) VALUES (?, ?, ?)",
+                                    (created, text, json.dumps(result, ensure_ascii=False)))
+        return int(cur.lastrowid)
+
     # -- reading ---------------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -167,6 +178,15 @@ class SQLiteStore:
                     [model, *part]):
                 out[key] = np.frombuffer(blob, dtype=np.float32)
         return out
+
+    def get_check(self, check_id: int) -> dict | None:
+        row = self.conn.execute("SELECT id, created, text, result FROM checks WHERE id = ?", (check_id,)).fetchone()
+        return None if row is None else {"id": row[0], "created": row[1], "text": row[2], "claims": json.loads(row[3])}
+
+    def list_checks(self, limit: int = 50, offset: int = 0) -> list[dict]:
+        rows = self.conn.execute("SELECT id, created, substr(text, 1, 200), json_array_length(result) FROM checks "
+                                 "ORDER BY id DESC LIMIT ? OFFSET ?", (limit, offset))
+        return [{"id": r[0], "created": r[1], "text": r[2], "claims": r[3]} for r in rows]
 
     def close(self) -> None:
         self.conn.close()
