@@ -1,0 +1,124 @@
+"""Shared machinery for the word lists in ``data/``: loading, clitic variants and phrase matching.
+
+Phrases are matched on normalised tokens (``Token.norm``); the first token of a phrase may carry
+proclitics (و ف ب ل ...), which each lexicon chooses through its ``clitics`` table.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib.resources import files
+from typing import Callable, Generic, Iterable, Iterator, Protocol, Sequence, TypeVar
+
+from tabayyun.text.normalize import normalize_ar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class _Span(Protocol):
+    start: int
+    end: int
+
+# (prefix, replacement) pairs tried on the first word of a phrase, longest first.
+CONJ_CLITICS: tuple[tuple[str, str], ...] = (("و", ""), ("ف", ""))
+ALL_CLITICS: tuple[tuple[str, str], ...] = (
+    ("ولل", "ال"), ("فلل", "ال"), ("لل", "ال"), ("وب", ""), ("ول", ""), ("فب", ""), ("فل", ""),
+    ("و", ""), ("ف", ""), ("ب", ""), ("ل", ""),
+)
+_MIN_STEM = 2
+
+
+def data_rows(name: str) -> list[list[str]]:
+    """Rows of a tab-separated data file shipped in ``tabayyun/text/data`` (``#`` comments, blanks skipped)."""
+    text = files("tabayyun.text").joinpath("data", name).read_text(encoding="utf-8")
+    return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def clitic_variants(word: str, clitics: tuple[tuple[str, str], ...]) -> Iterator[str]:
+    """The word itself, then the word with each applicable proclitic removed."""
+    yield word
+    for prefix, replacement in clitics:
+        if word.startswith(prefix) and len(word) - len(prefix) >= _MIN_STEM:
+            yield replacement + word[len(prefix):]
+
+
+class PhraseMatcher(Generic[T]):
+    """Greedy longest-match lookup of multi-word phrases over a sequence of normalised tokens.
+
+    A phrase whose last word ends with ``*`` matches any word starting with that prefix.
+    """
+
+    def __init__(self, phrases: Iterable[tuple[str, T]], clitics: tuple[tuple[str, str], ...] = ()) -> None:
+        self._table: dict[tuple[str, ...], T] = {}
+        self._stars = False
+        for phrase, payload in phrases:
+            key = tuple(normalize_ar(phrase).split())
+            self._table[key] = payload
+            self._stars = self._stars or key[-1].endswith("*")
+        self._max = max((len(k) for k in self._table), default=0)
+        self.clitics = clitics
+
+    def _lookup(self, key: tuple[str, ...]) -> tuple[bool, T | None]:
+        if key in self._table:
+            return True, self._table[key]
+        if self._stars:
+            head, last = key[:-1], key[-1]
+            for k in range(len(last), _MIN_STEM, -1):
+                star = head + (last[:k] + "*",)
+                if star in self._table:
+                    return True, self._table[star]
+        return False, None
+
+    def match_at(self, norms: Sequence[str], joined: Sequence[bool], i: int) -> tuple[int, T | None] | None:
+        """Longest phrase starting at token ``i``: (length, payload), or None.
+
+        ``joined[k]`` tells whether tokens k and k+1 are separated by whitespace only.
+        """
+        n_max = 1
+        while n_max < self._max and i + n_max < len(norms) and joined[i + n_max - 1]:
+            n_max += 1
+        for n in range(n_max, 0, -1):
+            rest = tuple(norms[i + 1:i + n])
+            for first in clitic_variants(norms[i], self.clitics):
+                found, payload = self._lookup((first,) + rest)
+                if found:
+                    return n, payload
+        return None
+
+    def find(self, norms: Sequence[str], joined: Sequence[bool]) -> list[tuple[int, int, T | None]]:
+        """Non-overlapping (start token, end token, payload) matches, left to right."""
+        out: list[tuple[int, int, T | None]] = []
+        i = 0
+        while i < len(norms):
+            hit = self.match_at(norms, joined, i)
+            if hit is None:
+                i += 1
+                continue
+            out.append((i, i + hit[0], hit[1]))
+            i += hit[0]
+        return out
+
+
+@lru_cache(maxsize=None)
+def word_set(name: str) -> frozenset[str]:
+    """First column of a data file, normalised, as a set."""
+    return frozenset(normalize_ar(row[0]) for row in data_rows(name))
+
+
+def joined_flags(text: str, tokens: Sequence[_Span]) -> list[bool]:
+    """For each pair of neighbouring tokens: are they separated by whitespace only (no punctuation)?"""
+    return [text[a.end:b.start].isspace() for a, b in zip(tokens, tokens[1:])]
+
+
+def scan(n: int, read: Callable[[int], tuple[int, R] | None]) -> list[R]:
+    """Left-to-right reading over n tokens: ``read(i)`` gives (next index, item) or None to move on."""
+    out: list[R] = []
+    i = 0
+    while i < n:
+        hit = read(i)
+        if hit is None:
+            i += 1
+        else:
+            i, item = hit
+            out.append(item)
+    return out

@@ -1,0 +1,30 @@
+"""Lexical cues compared between a claim and its evidence: negations and classes of key predicates."""
+from __future__ import annotations
+
+from tabayyun.text._lexicon import CONJ_CLITICS, ALL_CLITICS, PhraseMatcher, data_rows, joined_flags
+from tabayyun.text.tokens import tokenize
+
+__all__ = ["find_negations", "predicate_classes", "OPPOSITES"]
+
+# Payload True: a negation cue; False: a look-alike that is not one ("لا يزال").
+_NEGATIONS = PhraseMatcher(((r[0].lstrip("!"), not r[0].startswith("!")) for r in data_rows("negations.txt")),
+                           CONJ_CLITICS)
+_PREDICATES = PhraseMatcher(((r[0], r[1]) for r in data_rows("predicates.tsv")), ALL_CLITICS)
+OPPOSITES: dict[str, str] = {a: b for x, y in (r[:2] for r in data_rows("opposites.tsv")) for a, b in ((x, y), (y, x))}
+
+
+def _matches(matcher: PhraseMatcher, text: str) -> list[tuple[int, int, object]]:
+    tokens = tokenize(text)
+    norms = [t.norm for t in tokens]
+    joined = joined_flags(text, tokens)
+    return [(tokens[i].start, tokens[j - 1].end, payload) for i, j, payload in matcher.find(norms, joined)]
+
+
+def find_negations(text: str) -> list[tuple[int, int]]:
+    """(start, end) spans of negation cues (لا, لم, ليس, نفى, "لا صحة", ...), not "لا تزال" or "ما زال"."""
+    return [(a, b) for a, b, is_cue in _matches(_NEGATIONS, text) if is_cue]
+
+
+def predicate_classes(text: str) -> set[str]:
+    """Classes of the key predicates in ``text`` ("أسرت" -> capture, "أطلق سراح" -> release)."""
+    return {str(cls) for _, _, cls in _matches(_PREDICATES, text)}

@@ -1,0 +1,66 @@
+"""Named entities from a gazetteer (aliases -> one canonical id) and a title rule for people."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tabayyun.text._lexicon import ALL_CLITICS, PhraseMatcher, data_rows, joined_flags, word_set
+from tabayyun.text.tokens import Token, is_stopword, tokenize
+
+__all__ = ["EntityMention", "extract_entities"]
+
+_MAX_NAME = 3  # name tokens after a title
+_MAX_MODIFIERS = 2  # "الرئيس السوري ...", "مدير المركز الإعلامي ..."
+
+
+@dataclass(frozen=True, slots=True)
+class EntityMention:
+    """An entity and its span in the original text; kind is PER | LOC | ORG | MISC."""
+
+    start: int
+    end: int
+    text: str
+    canonical: str
+    kind: str
+
+
+_GAZETTEER = PhraseMatcher(((r[0], (r[1], r[2])) for r in data_rows("gazetteer.tsv")), ALL_CLITICS)
+_TITLES = PhraseMatcher(((w, True) for w in word_set("titles.txt")), ALL_CLITICS)
+_BREAKS = word_set("name_breaks.txt")
+
+
+def _mention(text: str, tokens: list[Token], i: int, j: int, canonical: str, kind: str) -> EntityMention:
+    start, end = tokens[i].start, tokens[j - 1].end
+    return EntityMention(start, end, text[start:end], canonical, kind)
+
+
+def extract_entities(text: str) -> list[EntityMention]:
+    """Gazetteer entities (longest alias wins) and PER names following a title ("الرئيس ...")."""
+    tokens = tokenize(text)
+    norms = [t.norm for t in tokens]
+    joined = joined_flags(text, tokens)
+    known = {i: (j, payload) for i, j, payload in _GAZETTEER.find(norms, joined)}
+    out: list[EntityMention] = []
+    i = 0
+    while i < len(tokens):
+        if i in known:
+            j, (canonical, kind) = known[i]
+            out.append(_mention(text, tokens, i, j, canonical, kind))
+            i = j
+            continue
+        title = _TITLES.match_at(norms, joined, i)
+        if title is None:
+            i += 1
+            continue
+        k = i + title[0]
+        for _ in range(_MAX_MODIFIERS):
+            if k < len(tokens) and joined[k - 1] and k not in known and norms[k].startswith("ال"):
+                k += 1
+        j = k
+        while (j < len(tokens) and j - k < _MAX_NAME and joined[j - 1] and j not in known
+               and not tokens[j].is_number and not is_stopword(norms[j]) and norms[j] not in _BREAKS
+               and _TITLES.match_at(norms, joined, j) is None and (j > k or not norms[j].startswith("ال"))):
+            j += 1
+        if j > k:
+            out.append(_mention(text, tokens, k, j, " ".join(norms[k:j]), "PER"))
+        i = max(j, i + 1)
+    return out

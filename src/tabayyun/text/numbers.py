@@ -1,0 +1,176 @@
+"""Numbers stated in text: digits of any script, number words, multipliers, fractions, percents, vague amounts."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from tabayyun.text._lexicon import ALL_CLITICS, PhraseMatcher, clitic_variants, data_rows, joined_flags, scan
+from tabayyun.text.normalize import normalize_ar, normalize_digits
+from tabayyun.text.tokens import Token, tokenize
+
+__all__ = ["NumberMention", "extract_numbers", "parse_number"]
+
+
+@dataclass(frozen=True, slots=True)
+class NumberMention:
+    """A number and its span in the original text; kind is cardinal | fraction | percent | approx."""
+
+    value: float
+    start: int
+    end: int
+    text: str
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    value: float
+    cls: str
+    conj: bool  # written with a leading و ("وعشرين")
+
+
+_ROWS = data_rows("numbers.tsv")
+_PERCENT = PhraseMatcher((r[0], True) for r in _ROWS if r[2] == "percent")
+_LEXICON = {normalize_ar(r[0]): (float(r[1]), r[2]) for r in _ROWS if r[2] != "percent"}
+_ARTICLE_OK = {"approx", "plural", "fraction"}  # "المئات", "الآلاف", "الثلث"; but "الاثنين" is Monday
+_FRACTION_SUFFIXES = ("هما", "هم", "هن", "ها", "كم", "ه")
+_PERCENT_SIGN = re.compile(r"[ \t]?%")
+# Order of magnitude of a component; a component joined by و must fit Arabic order:
+# thousands و hundreds و units و tens ("ثلاثة آلاف وخمسمئة وخمسة وعشرون").
+_RANK = {"digits": 0, "unit": 0, "ten": 0, "tens": 1, "hundred": 2, "scale": 3, "dual": 3, "plural": 3}
+
+
+def parse_number(digits: str) -> float:
+    """Value of a digit string with separators, any script: "60,000" -> 60000, "2.5" -> 2.5, "٦٠٠٠" -> 6000."""
+    s = normalize_digits(digits)
+    if "," in s and "." in s:
+        return float(s.replace(",", ""))
+    for sep in ",.":
+        groups = s.split(sep)
+        if len(groups) > 1:
+            thousands = all(len(g) == 3 for g in groups[1:]) and (sep == "," or len(groups) > 2)
+            if thousands or len(groups) > 2:
+                return float("".join(groups))
+            return float(".".join(groups))
+    return float(s)
+
+
+def _lookup(form: str) -> tuple[float, str] | None:
+    entry = _LEXICON.get(form)
+    if entry is None and form.startswith("ال"):
+        bare = _LEXICON.get(form[2:])
+        entry = bare if bare is not None and bare[1] in _ARTICLE_OK else None
+    if entry is None:
+        for suffix in _FRACTION_SUFFIXES:
+            if form.endswith(suffix):
+                bare = _LEXICON.get(form[:-len(suffix)])
+                if bare is not None and bare[1] == "fraction":
+                    return bare
+    return entry
+
+
+def _word(token: Token) -> _Word | None:
+    """Lexicon entry of a token: digits, or a number word with optional proclitics."""
+    norm = token.norm
+    if token.is_number:
+        return _Word(parse_number(norm), "digits", False)
+    for form in clitic_variants(norm, ALL_CLITICS):
+        entry = _lookup(form)
+        if entry is not None:
+            return _Word(entry[0], entry[1], norm[:1] == "و" and form == norm[1:])
+    return None
+
+
+class _Parser:
+    """Left-to-right reader of one number expression over tokens."""
+
+    def __init__(self, text: str, tokens: Sequence[Token]) -> None:
+        self.text = text
+        self.tokens = tokens
+        self.words = [_word(t) for t in tokens]
+        self.joined = joined_flags(text, tokens)
+        self.norms = [t.norm for t in tokens]
+
+    def _next(self, j: int) -> tuple[int, _Word | None, bool]:
+        """The word after token j: (index, entry, joined by و), skipping a free-standing و."""
+        k = j + 1
+        if k >= len(self.tokens) or not self.joined[j]:
+            return k, None, False
+        if self.norms[k] == "و" and k + 1 < len(self.tokens) and self.joined[k]:
+            w = self.words[k + 1]
+            return k + 1, w, w is not None
+        w = self.words[k]
+        return k, w, w is not None and w.conj
+
+    def read(self, i: int) -> tuple[int, float, str] | None:
+        """(last token index, value, kind) of the expression starting at token i, or None."""
+        first = self.words[i]
+        if first is None:
+            return None
+        if first.cls == "fraction":
+            return i, first.value, "fraction"
+        if first.cls in ("approx", "plural"):
+            k, w, _ = self._next(i)
+            if w is not None and w.cls in ("approx", "plural") and w.value > first.value:
+                return k, first.value * w.value, "approx"  # "مئات الآلاف"
+            return i, first.value, "approx"
+        if first.cls == "teen_unit":
+            k, w, conj = self._next(i)
+            if w is None or w.cls != "ten" or conj:
+                return None
+            return k, first.value + 10, "cardinal"
+        total, current, rank, j = 0.0, first.value, _RANK[first.cls], i
+        if first.cls in ("scale", "plural"):
+            total, current = first.value, 0.0
+        elif first.cls == "dual":
+            total, current = 2 * first.value, 0.0
+        while True:
+            k, w, conj = self._next(j)
+            if w is None or w.cls in ("fraction", "approx", "teen_unit"):
+                break
+            new_rank = _RANK[w.cls]
+            if conj and w.cls != "digits" and (rank >= 2 and new_rank < rank or rank == 0 and new_rank == 1):
+                current += w.value
+            elif not conj and w.cls in ("scale", "plural") and current > 0:
+                total, current = total + current * w.value, 0.0
+            elif not conj and w.cls == "hundred" and w.value == 100 and 0 < current < 10:
+                current *= 100  # "ثلاث مئة"
+            elif not conj and w.cls == "ten" and first.cls == "unit" and j == i:
+                current += 10  # "ثلاثة عشر"
+            else:
+                break
+            rank, j = new_rank, k
+        return j, total + current, "cardinal"
+
+    def percent_end(self, j: int) -> int | None:
+        """End offset of a percent marker right after token j ("%", "٪", "في المئة", "بالمئة")."""
+        end = self.tokens[j].end
+        sign = _PERCENT_SIGN.match(normalize_digits(self.text[end:end + 2]).replace("٪", "%"))
+        if sign is not None:
+            return end + sign.end()
+        if j + 1 < len(self.tokens) and self.joined[j]:
+            hit = _PERCENT.match_at(self.norms, self.joined, j + 1)
+            if hit is not None:
+                return self.tokens[j + hit[0]].end
+        return None
+
+
+def extract_numbers(text: str) -> list[NumberMention]:
+    """Every number mention in ``text``, with offsets into it (ordinals such as "ثالثا" are not numbers)."""
+    tokens = tokenize(text)
+    parser = _Parser(text, tokens)
+
+    def read(i: int) -> tuple[int, NumberMention] | None:
+        found = parser.read(i)
+        if found is None:
+            return None
+        j, value, kind = found
+        start, end = tokens[i].start, tokens[j].end
+        if kind == "cardinal":
+            percent = parser.percent_end(j)
+            if percent is not None:
+                end, kind = percent, "percent"
+        return j + 1, NumberMention(value, start, end, text[start:end], kind)
+
+    return scan(len(tokens), read)

@@ -1,0 +1,81 @@
+"""Tokens with offsets, a light Arabic stemmer, stopwords, and ``analyze``: the index/query terms."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import Stemmer
+
+from tabayyun.text._lexicon import word_set
+from tabayyun.text.normalize import normalize_ar
+
+__all__ = ["Token", "tokenize", "stem_ar", "is_stopword", "analyze"]
+
+# Marks that may sit inside an Arabic word: diacritics, Quranic signs, tatweel, zero-width joiners.
+_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u200c\u200d"
+_NUMBER = r"\d+(?:[.,\u066b\u066c]\d+)*"
+_TOKEN = re.compile(rf"(?P<num>{_NUMBER})|[{_MARKS}]*[^\W\d_](?:[^\W\d_]|[{_MARKS}])*")
+# Over already-normalised text (no marks left, separators already ASCII).
+_TERM = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
+
+# Article-bearing prefixes the snowball stemmer leaves on (و+ال, ف+ال, ...), longest first.
+_ARTICLES = ("وبال", "فبال", "وكال", "فكال", "ولل", "فلل", "وال", "فال", "بال", "كال", "لل", "ال")
+_MIN_STEM = 3
+_STEMMER = Stemmer.Stemmer("arabic")
+_STOPWORDS = word_set("stopwords.txt")
+_normalize_word = lru_cache(maxsize=500_000)(normalize_ar)  # words repeat: normalise each spelling once
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word or number; ``start``/``end`` index the original text, ``norm`` is ``normalize_ar(text)``."""
+
+    text: str
+    start: int
+    end: int
+    norm: str
+
+    @property
+    def is_number(self) -> bool:
+        return self.norm[:1].isdigit()
+
+
+def tokenize(text: str) -> list[Token]:
+    """Word tokens (letters with their diacritics/tatweel) and number tokens; punctuation is dropped."""
+    return [Token(m.group(), m.start(), m.end(), _normalize_word(m.group())) for m in _TOKEN.finditer(text)]
+
+
+@lru_cache(maxsize=500_000)
+def stem_ar(word: str) -> str:
+    """Light stem of a normalised word: conjunction+article prefixes, then snowball Arabic."""
+    if not word or not "\u0600" <= word[0] <= "\u06ff":
+        return word
+    for prefix in _ARTICLES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= _MIN_STEM:
+            word = word[len(prefix):]
+            break
+    else:
+        if word[0] in "وف" and word[1:2] == "ا" and len(word) > _MIN_STEM + 1:
+            word = word[1:]
+    return _STEMMER.stemWord(word)
+
+
+def is_stopword(norm_word: str) -> bool:
+    """Function word (also with a leading conjunction و), on the normalised form."""
+    return norm_word in _STOPWORDS or (norm_word[:1] == "و" and norm_word[1:] in _STOPWORDS)
+
+
+def _number_term(digits: str) -> str:
+    return digits.replace(",", "")
+
+
+def analyze(text: str) -> list[str]:
+    """Index and query terms: normalise, tokenize, drop stopwords, stem; numbers as plain digits ("60,000" -> "60000")."""
+    terms = []
+    for word in _TERM.findall(normalize_ar(text)):
+        if word[0].isdigit():
+            terms.append(_number_term(word))
+        elif not is_stopword(word):
+            terms.append(stem_ar(word))
+    return terms

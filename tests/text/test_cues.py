@@ -1,0 +1,66 @@
+import pytest
+
+from tabayyun.text import OPPOSITES, find_negations, predicate_classes
+
+
+def _cues(text):
+    return [text[a:b] for a, b in find_negations(text)]
+
+
+@pytest.mark.parametrize("text, cues", [
+    ("هذا ليس إعلان نصر", ["ليس"]),
+    ("المعارك لم تنته بعد", ["لم"]),
+    ("لن ننسحب", ["لن"]),
+    ("ونفت الوزارة الخبر", ["ونفت"]),
+    ("لا صحة لهذه الأنباء", ["لا صحة"]),
+    ("الخبر عار عن الصحة", ["عار عن الصحة"]),
+    ("وهي أنباء كاذبة", ["كاذبة"]),
+    ("قرار غير مسبوق", ["غير"]),
+    ("بسبب عدم الالتزام", ["عدم"]),
+    ("ما كان الهجوم ممكنا", ["ما كان"]),
+])
+def test_negation_cues(text, cues):
+    assert _cues(text) == cues
+
+
+@pytest.mark.parametrize("text", [
+    "لا تزال هناك بعض الجيوب",
+    "ما زالت الاشتباكات مستمرة",
+    "لا سيما في الشرق",
+    "غير أن المعارك استمرت",
+    "فلم اميركي طويل",
+    "أسرت القوات 157 مقاتلا",
+])
+def test_not_negations(text):
+    assert find_negations(text) == []
+
+
+@pytest.mark.parametrize("text, classes", [
+    ("قالت إنها أسرت 157 مقاتلا", {"capture"}),
+    ("اعتقلت الشرطة ثلاثة", {"capture"}),
+    ("ألقت القوات القبض على قائد", {"capture"}),
+    ("قسد افرجت عن مئات", {"release"}),
+    ("أطلقت سراح المعتقلين", {"release"}),
+    ("أخلت سبيل الصحفي", {"release"}),
+    ("ارتفعت الأسعار", {"increase"}),
+    ("تراجعت الصادرات", {"decrease"}),
+    ("فاز الفريق", {"win"}),
+    ("خسر الحزب", {"lose"}),
+    ("رفضت الحكومة العرض", {"reject"}),
+    ("هذا ليس إعلان نصر", {"declare_victory"}),
+    ("اسرائيل تبني", set()),
+])
+def test_predicate_classes(text, classes):
+    assert predicate_classes(text) == classes
+
+
+def test_opposites_are_symmetric():
+    assert OPPOSITES["capture"] == "release"
+    assert OPPOSITES["release"] == "capture"
+    for a, b in OPPOSITES.items():
+        assert OPPOSITES[b] == a
+
+
+def test_capture_and_release_conflict():
+    claim, evidence = predicate_classes("افرجت قسد عن عناصر"), predicate_classes("أسرت قسد عناصر")
+    assert any(OPPOSITES.get(c) in evidence for c in claim)

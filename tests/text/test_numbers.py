@@ -1,0 +1,121 @@
+import pytest
+
+from tabayyun.text import extract_numbers
+from tabayyun.text.numbers import parse_number
+
+
+def _one(text):
+    found = extract_numbers(text)
+    assert len(found) == 1, found
+    m = found[0]
+    assert text[m.start:m.end] == m.text
+    return m
+
+
+@pytest.mark.parametrize("text, value, span", [
+    ("أسرت القوات 157 مقاتلا", 157, "157"),
+    ("خرج أكثر من 60 ألف شخص", 60000, "60 ألف"),
+    ("خرج 60,000 شخص", 60000, "60,000"),
+    ("نزح ٦٠٠٠ مدني", 6000, "٦٠٠٠"),
+    ("قتلت ثلاثة الاف امراة", 3000, "ثلاثة الاف"),
+    ("قتلت ثلاثة آلاف امرأة", 3000, "ثلاثة آلاف"),
+    ("انهم الفين مقاتل", 2000, "الفين"),
+    ("نحو ألفين مقاتل", 2000, "ألفين"),
+    ("ألفان من الجنود", 2000, "ألفان"),
+    ("بلغ 2.5 مليون نسمة", 2500000, "2.5 مليون"),
+    ("بلغ ٢٫٥ مليون نسمة", 2500000, "٢٫٥ مليون"),
+    ("قرابة خمسة وعشرين جريحا", 25, "خمسة وعشرين"),
+    ("قرابة خمسة و عشرين جريحا", 25, "خمسة و عشرين"),
+    ("نحو خمسة وعشرين ألف لاجئ", 25000, "خمسة وعشرين ألف"),
+    ("ثلاثة آلاف وخمسمئة شخص", 3500, "ثلاثة آلاف وخمسمئة"),
+    ("مئة وخمسة وعشرون", 125, "مئة وخمسة وعشرون"),
+    ("ثلاث مئة جندي", 300, "ثلاث مئة"),
+    ("ثلاثمائة جندي", 300, "ثلاثمائة"),
+    ("مئتا جندي", 200, "مئتا"),
+    ("أحد عشر لاعبا", 11, "أحد عشر"),
+    ("إحدى عشرة سيارة", 11, "إحدى عشرة"),
+    ("ثلاثة عشر ألفا", 13000, "ثلاثة عشر ألفا"),
+    ("عشرة آلاف", 10000, "عشرة آلاف"),
+    ("أربعين قتيلا", 40, "أربعين"),
+    ("اربعين قتيلا", 40, "اربعين"),
+    ("مليون شخص", 1000000, "مليون"),
+    ("وسبعة جنود", 7, "وسبعة"),
+    ("بثلاثة صواريخ", 3, "بثلاثة"),
+    ("في عام 2014", 2014, "2014"),
+])
+def test_cardinals(text, value, span):
+    m = _one(text)
+    assert (m.value, m.text, m.kind) == (value, span, "cardinal")
+
+
+@pytest.mark.parametrize("text, value, span", [
+    ("سيطروا على ثلث مساحة البلاد", 1 / 3, "ثلث"),
+    ("نصفهم تقريبا من الأنصار", 0.5, "نصفهم"),
+    ("ربع السكان", 0.25, "ربع"),
+    ("ثلثي الأراضي", 2 / 3, "ثلثي"),
+])
+def test_fractions(text, value, span):
+    m = _one(text)
+    assert m.kind == "fraction" and m.text == span and m.value == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text, span", [
+    ("ارتفعت الأسعار 20% أمس", "20%"),
+    ("ارتفعت الأسعار 20 % أمس", "20 %"),
+    ("ارتفعت الأسعار ٢٠٪ أمس", "٢٠٪"),
+    ("ارتفعت 20 في المئة أمس", "20 في المئة"),
+    ("ارتفعت 20 في المائة أمس", "20 في المائة"),
+    ("ارتفعت 20 بالمئة أمس", "20 بالمئة"),
+    ("ارتفعت عشرين بالمئة أمس", "عشرين بالمئة"),
+])
+def test_percent(text, span):
+    m = _one(text)
+    assert (m.value, m.text, m.kind) == (20, span, "percent")
+
+
+@pytest.mark.parametrize("text, value, span", [
+    ("أسرت المئات من المقاتلين", 100, "المئات"),
+    ("أفرجت عن مئات من العناصر", 100, "مئات"),
+    ("فر الآلاف من المدنيين", 1000, "الآلاف"),
+    ("فر آلاف المدنيين", 1000, "آلاف"),
+    ("قتل عشرات الجنود", 10, "عشرات"),
+    ("نزح مئات الآلاف", 100000, "مئات الآلاف"),
+    ("نزح عشرات الالاف", 10000, "عشرات الالاف"),
+])
+def test_vague_quantities(text, value, span):
+    m = _one(text)
+    assert (m.value, m.text, m.kind) == (value, span, "approx")
+
+
+@pytest.mark.parametrize("text", [
+    "أولا قال ثانيا ثالثا",
+    "مساء الاثنين الماضي",
+    "وصل يوم الثلاثاء",
+    "في المئة",
+    "أحد الأشخاص",
+])
+def test_not_numbers(text):
+    assert extract_numbers(text) == []
+
+
+def test_separate_numbers_stay_separate():
+    assert [m.value for m in extract_numbers("ثلاثة، أربعة")] == [3, 4]
+    assert [m.value for m in extract_numbers("ثلاثة أو أربعة")] == [3, 4]
+    assert [m.value for m in extract_numbers("أسرت 157 مقاتلا وخرج 5000 آخرون")] == [157, 5000]
+
+
+def test_several_mentions_with_offsets():
+    text = "خرج أكثر من ٦٠ ألف شخص، بينهم حوالي 5000 مقاتل، ونصفهم من الأنصار عام 2019."
+    found = extract_numbers(text)
+    assert [(m.value, m.kind) for m in found] == [(60000, "cardinal"), (5000, "cardinal"), (0.5, "fraction"),
+                                                 (2019, "cardinal")]
+    for m in found:
+        assert text[m.start:m.end] == m.text
+
+
+@pytest.mark.parametrize("digits, value", [
+    ("157", 157), ("60,000", 60000), ("1,234,567", 1234567), ("2.5", 2.5), ("٢٫٥", 2.5), ("٦٠٬٠٠٠", 60000),
+    ("1.234.567", 1234567), ("1,234.5", 1234.5), ("۱۲۳", 123), ("2,5", 2.5),
+])
+def test_parse_number(digits, value):
+    assert parse_number(digits) == value
