@@ -66,3 +66,15 @@ def test_streams_without_reading_everything(tmp_path):
     path = write_jsonl(tmp_path / "big.jsonl", [{"text": f"خبر رقم {i}"} for i in range(1000)])
     first = next(iter(read_documents([path])))
     assert first.text == "خبر رقم 0"
+
+
+def test_gzip_jsonl(tmp_path):
+    import gzip
+
+    path = tmp_path / "news.jsonl.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        fh.write(json.dumps(NEWS[1], ensure_ascii=False) + "\n")
+    assert [d.id for d in read_documents([path])] == ["n2"]
+    (tmp_path / "broken.jsonl.gz").write_bytes(b"not gzip at all")
+    with pytest.raises(TabayyunError, match="gzip"):
+        list(read_documents([tmp_path / "broken.jsonl.gz"]))

@@ -6,6 +6,7 @@ caller can refuse the whole input before anything is written.
 from __future__ import annotations
 
 import csv
+import gzip
 import hashlib
 import json
 import sys
@@ -18,7 +19,7 @@ from tabayyun.text import parse_iso_date
 
 __all__ = ["read_documents", "content_hash", "SUFFIXES"]
 
-SUFFIXES = (".jsonl", ".csv", ".txt")
+SUFFIXES = (".jsonl", ".csv", ".txt", ".gz")  # .gz: a gzip-compressed file of one of the others
 _SNIFF_BYTES = 8192
 
 
@@ -40,8 +41,20 @@ def _expand(paths: Iterable[str | Path]) -> Iterator[Path]:
             raise TabayyunError(f"{path}: no such file or folder / الملف غير موجود")
 
 
+def _open_text(path: Path, newline: str | None = None):
+    if path.suffix.lower() == ".gz":
+        return gzip.open(path, "rt", encoding="utf-8", newline=newline)
+    return open(path, encoding="utf-8", newline=newline)
+
+
+def _kind(path: Path) -> str:
+    """The format suffix, looking through a .gz ending."""
+    suffixes = [s.lower() for s in path.suffixes]
+    return suffixes[-2] if suffixes[-1:] == [".gz"] and len(suffixes) > 1 else (suffixes[-1] if suffixes else "")
+
+
 def _check_text_file(path: Path) -> None:
-    with open(path, "rb") as fh:
+    with (gzip.open if path.suffix.lower() == ".gz" else open)(path, "rb") as fh:
         head = fh.read(_SNIFF_BYTES)
     if b"\x00" in head:
         raise TabayyunError(f"{path}: binary file, expected UTF-8 text / ملف ثنائي وليس نصا")
@@ -69,7 +82,7 @@ def _document(record: dict[str, Any], where: str, default_source: str) -> Docume
 
 
 def _read_jsonl(path: Path, source: str) -> Iterator[Document]:
-    with open(path, encoding="utf-8") as fh:
+    with _open_text(path) as fh:
         for number, line in enumerate(fh, 1):
             if not line.strip():
                 continue
@@ -85,7 +98,7 @@ def _read_jsonl(path: Path, source: str) -> Iterator[Document]:
 
 def _read_csv(path: Path, source: str) -> Iterator[Document]:
     csv.field_size_limit(sys.maxsize)
-    with open(path, encoding="utf-8", newline="") as fh:
+    with _open_text(path, newline="") as fh:
         reader = csv.DictReader(fh)
         if not reader.fieldnames or "text" not in reader.fieldnames:
             raise TabayyunError(f"{path}: CSV needs a header row with a 'text' column")
@@ -94,7 +107,8 @@ def _read_csv(path: Path, source: str) -> Iterator[Document]:
 
 
 def _read_txt(path: Path, source: str) -> Iterator[Document]:
-    text = path.read_text(encoding="utf-8")
+    with _open_text(path) as fh:
+        text = fh.read()
     title = next((line.strip() for line in text.splitlines() if line.strip()), "")
     yield _document({"text": text, "title": title[:200]}, str(path), source)
 
@@ -105,13 +119,15 @@ _READERS = {".jsonl": _read_jsonl, ".csv": _read_csv}
 def read_documents(paths: Iterable[str | Path], source: str | None = None) -> Iterator[Document]:
     """Stream the documents of every file (folders recursively); ``source`` overrides a missing source field."""
     for path in _expand(paths):
-        _check_text_file(path)
-        reader = _READERS.get(path.suffix.lower(), _read_txt)
+        reader = _READERS.get(_kind(path), _read_txt)
         found = False
         try:
+            _check_text_file(path)
             for doc in reader(path, source or path.stem):
                 found = True
                 yield doc
+        except (gzip.BadGzipFile, EOFError):
+            raise TabayyunError(f"{path}: damaged gzip file") from None
         except UnicodeDecodeError:
             raise TabayyunError(f"{path}: not valid UTF-8 text / الملف ليس نصا بترميز UTF-8") from None
         except OSError as exc:

@@ -42,15 +42,21 @@ class RuleStance:
 
     def predict(self, claim: str, texts: Sequence[str]) -> list[dict[str, float]]:
         out = []
-        claim_numbers = [n for n in facts(claim).numbers if not n.approx]
+        claimed = facts(claim)
+        specifics = len([n for n in claimed.numbers if not n.approx]) + len(claimed.years)
         for text, closeness in zip(texts, self._closeness(claim, texts)):
-            signals = compare(claim, text)
-            if closeness < self.related_at and not (signals.conflict and closeness >= self.related_at - 0.1):
+            s = compare(claim, text)
+            related = closeness >= self.related_at
+            # an opposite action about a shared actor is a contradiction even in differently worded text
+            anchored_conflict = s.conflict and (closeness >= self.related_at - 0.1
+                                                or (s.opposite and s.entities_shared > 0))
+            all_specifics_match = s.numbers_matched + s.dates_matched >= specifics
+            if anchored_conflict:
+                out.append(_probs("disagree", 0.5 + max(closeness, 0.3) / 2))
+            elif not related:
                 out.append(_probs("unrelated", 1.0 - closeness))
-            elif signals.conflict:
-                out.append(_probs("disagree", 0.5 + closeness / 2))
-            elif (closeness >= self.agree_at and signals.entities_missing == 0
-                  and signals.numbers_matched >= len(claim_numbers)):
+            elif all_specifics_match and (specifics > 0 or (closeness >= self.agree_at
+                                                            and s.entities_missing == 0)):
                 out.append(_probs("agree", closeness + 0.15))
             else:
                 out.append(_probs("discuss", 0.5 + closeness / 4))
@@ -81,6 +87,7 @@ class RuleVerdict:
             reasons.append("contradicted by " + evidence_line(e))
         for e in agree[:2]:
             reasons.append("supported by " + evidence_line(e))
+        reasons = list(dict.fromkeys(reasons))
         if agree and disagree:
             return "conflicting", round(min(best_agree, best_disagree), 4), reasons
         if disagree:

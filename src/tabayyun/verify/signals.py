@@ -46,8 +46,13 @@ def facts(text: str) -> TextFacts:
     """Extract the comparable facts of ``text`` (cached: evidence sentences recur across claims)."""
     years = {d.year for d in extract_dates(text) if d.year is not None}
     tokens = tokenize(text)
+    mentions = extract_numbers(text)
+    entities = extract_entities(text)
+    covered = [(m.start, m.end) for m in mentions] + [(e.start, e.end) for e in entities]
+    # content terms: numbers are compared as values and entities by canonical id, not as words
+    words = " ".join(t.text for t in tokens if not any(s <= t.start < e for s, e in covered))
     numbers = []
-    for m in extract_numbers(text):
+    for m in mentions:
         if m.kind == "cardinal" and m.value in years and m.text.strip().isdigit():
             continue  # a year is a date, compared as such
         near = [t for t in tokens if t.end <= m.start][-_NEIGHBOURS:] + \
@@ -55,10 +60,10 @@ def facts(text: str) -> TextFacts:
         context = frozenset(term for t in near for term in analyze(t.text) if not term.isdigit())
         numbers.append(_Number(m.value, m.text, m.kind == "approx", context))
     return TextFacts(
-        terms=frozenset(analyze(text)),
+        terms=frozenset(analyze(words)) | {"@" + e.canonical for e in entities},
         numbers=tuple(numbers),
         years=frozenset(years),
-        entities=frozenset(e.canonical for e in extract_entities(text)),
+        entities=frozenset(e.canonical for e in entities),
         negated=bool(find_negations(text)),
         predicates=frozenset(predicate_classes(text)),
     )
@@ -78,6 +83,7 @@ class Signals:
     dates_matched: int = 0
     entities_shared: int = 0
     entities_missing: int = 0  # claim entities the evidence does not mention
+    opposite: bool = False  # the evidence states the opposite action (captured vs released)
     mismatches: list[str] = field(default_factory=list)
 
     @property
@@ -112,6 +118,7 @@ def _compare_polarity(claim: TextFacts, evidence: TextFacts, out: Signals) -> No
     for cls in sorted(claim.predicates):
         opposite = OPPOSITES.get(cls)
         if opposite and opposite in evidence.predicates and cls not in evidence.predicates:
+            out.opposite = True
             out.mismatches.append(f"opposite action: claim '{cls}', evidence '{opposite}'")
     shared_predicate = claim.predicates & evidence.predicates
     if shared_predicate and claim.negated != evidence.negated:

@@ -1,0 +1,34 @@
+from tabayyun.records import Claim, Document, Evidence, Sentence
+from tabayyun.verify import RuleStance, RuleVerdict
+
+EVIDENCE = "قالت قوات سوريا الديمقراطية إنها أسرت 157 مقاتلا معظمهم أجانب"
+
+
+def _stance(claim, text):
+    probs = RuleStance().predict(claim, [text])[0]
+    assert abs(sum(probs.values()) - 1) < 1e-6
+    return max(probs, key=probs.get)
+
+
+def test_stances():
+    assert _stance("أسرت قوات سوريا الديمقراطية 157 مقاتلا معظمهم أجانب", EVIDENCE) == "agree"
+    assert _stance("أسرت قوات سوريا الديمقراطية 500 مقاتل معظمهم أجانب", EVIDENCE) == "disagree"
+    assert _stance("فاز المنتخب بكأس البطولة بعد مباراة مثيرة", EVIDENCE) == "unrelated"
+
+
+def _evidence(stance, p):
+    probs = {s: (p if s == stance else (1 - p) / 3) for s in ("agree", "disagree", "discuss", "unrelated")}
+    return Evidence(sentence=Sentence(1, "d", 0, "جملة"), document=Document("d", "جملة", source="مصدر"),
+                    score=0.9, stance=stance, stance_probs=probs)
+
+
+def test_verdict_aggregation():
+    v = RuleVerdict()
+    claim = Claim("ادعاء")
+    assert v.decide(claim, [_evidence("agree", 0.9)])[0] == "supported"
+    assert v.decide(claim, [_evidence("disagree", 0.9), _evidence("unrelated", 0.9)])[0] == "refuted"
+    assert v.decide(claim, [_evidence("agree", 0.9), _evidence("disagree", 0.8)])[0] == "conflicting"
+    assert v.decide(claim, [_evidence("discuss", 0.7)])[0] == "not_enough_evidence"
+    assert v.decide(claim, [])[0] == "not_enough_evidence"
+    label, confidence, reasons = v.decide(claim, [_evidence("agree", 0.9)])
+    assert 0 < confidence <= 1 and reasons[0].startswith("supported by «جملة» (مصدر)")
