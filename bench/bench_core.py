@@ -68,7 +68,7 @@ def main() -> None:
     # 1. ingest (no embeddings: vectors are computed lazily at verify time and cached)
     t0 = time.perf_counter()
     tb = Tabayyun(db, create=True)
-    summary = tb.ingest([corpus])
+    summary = tb.ingest([corpus], skip_invalid=True)
     ingest_s = time.perf_counter() - t0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     sqlite_mb = tb.store.path.stat().st_size / 2**20
@@ -142,7 +142,7 @@ Command: `python bench/bench_core.py --claims {args.claims}`
 | measure | value |
 |---|---|
 | ANT documents read | {n_docs} |
-| documents added / skipped (duplicates) | {summary.documents_added} / {summary.documents_skipped} |
+| documents added / skipped (duplicates) / invalid (empty text) | {summary.documents_added} / {summary.documents_skipped} / {len(summary.invalid)} |
 | sentences indexed | {summary.sentences_indexed} |
 | ingest time (validation pass + store + index) | {ingest_s:.1f} s |
 | documents/s | {n_docs / ingest_s:.0f} |

@@ -143,3 +143,13 @@ def test_killed_ingest_rerun_matches_clean_run(tmp_path):
     from tabayyun.pipeline import Tabayyun
 
     assert len(Tabayyun(killed).retriever.lexical) == 6000
+
+
+def test_skip_invalid_passes_over_bad_records(capsys, tmp_path):
+    path = tmp_path / "mixed.jsonl"
+    path.write_text('{"text": "خبر سليم عن افتتاح مستشفى جديد في المدينة"}\n{oops\n{"text": ""}\n', encoding="utf-8")
+    code, _, err = run(capsys, "ingest", str(path), "--db", str(tmp_path / "db"))
+    _one_line_error(code, err)
+    code, out, err = run(capsys, "ingest", str(path), "--db", str(tmp_path / "db"), "--skip-invalid")
+    assert code == 0 and "added 1 documents" in out and "passed over 2 invalid records" in out
+    assert "mixed.jsonl:2" in err and "mixed.jsonl:3" in err

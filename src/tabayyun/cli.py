@@ -61,7 +61,10 @@ def _print(line: str) -> None:
 # -- commands --------------------------------------------------------------------------------------
 def cmd_ingest(args: argparse.Namespace) -> int:
     tb = _open(args.db, create=True)
-    summary = tb.ingest(args.paths, source=args.source, progress=sys.stderr.isatty(), batch_size=args.batch_size)
+    summary = tb.ingest(args.paths, source=args.source, progress=sys.stderr.isatty(), batch_size=args.batch_size,
+                        skip_invalid=args.skip_invalid)
+    for problem in summary.invalid[:5]:
+        print(f"tabayyun: warning: passed over {problem}", file=sys.stderr)
     _print(summary.line())
     return 0
 
@@ -162,6 +165,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--db", required=True, help="evidence base folder (created if missing)")
     p.add_argument("--source", help="source name for documents without one (default: the file name)")
     p.add_argument("--batch-size", type=int, default=1000, help="documents per transaction (default 1000)")
+    p.add_argument("--skip-invalid", action="store_true",
+                   help="pass over bad records (empty text, malformed line ...) instead of refusing the input")
 
     p = add("claims", cmd_claims, "split a post or article into claims with spans and check-worthiness")
     p.add_argument("file", metavar="FILE|-")

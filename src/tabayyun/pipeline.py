@@ -7,7 +7,7 @@
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
 from pathlib import Path
@@ -32,10 +32,12 @@ class IngestSummary:
     documents_added: int = 0
     documents_skipped: int = 0
     sentences_indexed: int = 0
+    invalid: list[str] = field(default_factory=list)  # bad records passed over (with skip_invalid)
 
     def line(self) -> str:
-        return (f"added {self.documents_added} documents, skipped {self.documents_skipped} already present, "
+        line = (f"added {self.documents_added} documents, skipped {self.documents_skipped} already present, "
                 f"indexed {self.sentences_indexed} sentences")
+        return line + (f", passed over {len(self.invalid)} invalid records" if self.invalid else "")
 
 
 def has_arabic(text: str) -> bool:
@@ -105,13 +107,22 @@ class Tabayyun:
         return summary
 
     def ingest(self, paths: Sequence[str | Path], source: str | None = None, progress: bool = False,
-               batch_size: int = 1000) -> IngestSummary:
-        """Ingest files and folders. Every record is validated before anything is written."""
-        total = sum(1 for _ in read_documents(paths, source))
+               batch_size: int = 1000, skip_invalid: bool = False) -> IngestSummary:
+        """Ingest files and folders.
+
+        Every record is validated before anything is written: a bad one fails the whole call, or,
+        with ``skip_invalid``, is passed over and listed in ``IngestSummary.invalid``.
+        """
+        invalid: list[str] = []
+        total = sum(1 for _ in read_documents(paths, source, (lambda e: invalid.append(str(e))) if skip_invalid
+                                              else None))
         from tqdm import tqdm
 
         with tqdm(total=total, unit="doc", disable=not progress, desc="ingest") as bar:
-            return self.add_documents(read_documents(paths, source), batch_size, on_batch=bar.update)
+            docs = read_documents(paths, source, (lambda e: None) if skip_invalid else None)
+            summary = self.add_documents(docs, batch_size, on_batch=bar.update)
+        summary.invalid = invalid
+        return summary
 
     # -- claims ----------------------------------------------------------------------------------
     def claims(self, text: str) -> list[Claim]:

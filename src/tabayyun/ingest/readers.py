@@ -11,16 +11,20 @@ import hashlib
 import json
 import sys
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from tabayyun.errors import TabayyunError
 from tabayyun.records import Document
 from tabayyun.text import parse_iso_date
 
-__all__ = ["read_documents", "content_hash", "SUFFIXES"]
+__all__ = ["read_documents", "validate_record", "content_hash", "RecordError", "SUFFIXES"]
 
 SUFFIXES = (".jsonl", ".csv", ".txt", ".gz")  # .gz: a gzip-compressed file of one of the others
 _SNIFF_BYTES = 8192
+
+
+class RecordError(TabayyunError):
+    """One bad record; the rest of the input can still be read."""
 
 
 def content_hash(text: str) -> str:
@@ -60,28 +64,29 @@ def _check_text_file(path: Path) -> None:
         raise TabayyunError(f"{path}: binary file, expected UTF-8 text / ملف ثنائي وليس نصا")
 
 
-def _document(record: dict[str, Any], where: str, default_source: str) -> Document:
+def validate_record(record: dict[str, Any], where: str, default_source: str = "") -> Document:
+    """A Document from an ingest-shaped mapping, or ``RecordError`` naming ``where`` and the problem."""
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
-        raise TabayyunError(f"{where}: missing or empty 'text' field / حقل النص مفقود أو فارغ")
+        raise RecordError(f"{where}: missing or empty 'text' field / حقل النص مفقود أو فارغ")
     fields: dict[str, str | None] = {}
     for key in ("title", "source", "url", "id", "date"):
         value = record.get(key)
         if value is not None and not isinstance(value, (str, int)):
-            raise TabayyunError(f"{where}: field '{key}' must be a string")
+            raise RecordError(f"{where}: field '{key}' must be a string")
         fields[key] = str(value).strip() if value not in (None, "") else None
     date = fields["date"]
     if date is not None:
         iso = parse_iso_date(date)
         if iso is None:
-            raise TabayyunError(f"{where}: invalid date '{date}', expected ISO-8601 like 2019-03-19")
+            raise RecordError(f"{where}: invalid date '{date}', expected ISO-8601 like 2019-03-19")
         date = iso
     doc_id = fields["id"] or "doc-" + content_hash(text)[:16]
     return Document(id=doc_id, text=text, title=fields["title"] or "", source=fields["source"] or default_source,
                     date=date, url=fields["url"])
 
 
-def _read_jsonl(path: Path, source: str) -> Iterator[Document]:
+def _read_jsonl(path: Path) -> Iterator[tuple[str, dict | RecordError]]:
     with _open_text(path) as fh:
         for number, line in enumerate(fh, 1):
             if not line.strip():
@@ -90,41 +95,55 @@ def _read_jsonl(path: Path, source: str) -> Iterator[Document]:
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise TabayyunError(f"{where}: malformed JSON ({exc.msg}) / سطر JSON غير صالح") from None
-            if not isinstance(record, dict):
-                raise TabayyunError(f"{where}: expected a JSON object per line")
-            yield _document(record, where, source)
+                yield where, RecordError(f"{where}: malformed JSON ({exc.msg}) / سطر JSON غير صالح")
+                continue
+            yield where, (record if isinstance(record, dict)
+                          else RecordError(f"{where}: expected a JSON object per line"))
 
 
-def _read_csv(path: Path, source: str) -> Iterator[Document]:
+def _read_csv(path: Path) -> Iterator[tuple[str, dict | RecordError]]:
     csv.field_size_limit(sys.maxsize)
     with _open_text(path, newline="") as fh:
         reader = csv.DictReader(fh)
         if not reader.fieldnames or "text" not in reader.fieldnames:
             raise TabayyunError(f"{path}: CSV needs a header row with a 'text' column")
         for record in reader:
-            yield _document(record, f"{path}:{reader.line_num}", source)
+            yield f"{path}:{reader.line_num}", record
 
 
-def _read_txt(path: Path, source: str) -> Iterator[Document]:
+def _read_txt(path: Path) -> Iterator[tuple[str, dict | RecordError]]:
     with _open_text(path) as fh:
         text = fh.read()
     title = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    yield _document({"text": text, "title": title[:200]}, str(path), source)
+    yield str(path), {"text": text, "title": title[:200]}
 
 
 _READERS = {".jsonl": _read_jsonl, ".csv": _read_csv}
 
 
-def read_documents(paths: Iterable[str | Path], source: str | None = None) -> Iterator[Document]:
-    """Stream the documents of every file (folders recursively); ``source`` overrides a missing source field."""
+def read_documents(paths: Iterable[str | Path], source: str | None = None,
+                   on_invalid: Callable[[RecordError], None] | None = None) -> Iterator[Document]:
+    """Stream the documents of every file (folders recursively).
+
+    ``source`` names the source of records without one (default: the file name). A bad record raises
+    ``RecordError``, unless ``on_invalid`` is given: then it is passed there and skipped.
+    """
     for path in _expand(paths):
         reader = _READERS.get(_kind(path), _read_txt)
         found = False
         try:
             _check_text_file(path)
-            for doc in reader(path, source or path.stem):
+            for where, record in reader(path):
                 found = True
+                try:
+                    if isinstance(record, RecordError):
+                        raise record
+                    doc = validate_record(record, where, source or path.stem)
+                except RecordError as exc:
+                    if on_invalid is None:
+                        raise
+                    on_invalid(exc)
+                    continue
                 yield doc
         except (gzip.BadGzipFile, EOFError):
             raise TabayyunError(f"{path}: damaged gzip file") from None
