@@ -1,0 +1,120 @@
+"""The JSON API under ``/api``: thin calls onto the ``Desk``."""
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from tabayyun.report.claimreview import claimreview
+from tabayyun.service.desk import Desk
+from tabayyun.service.security import TOKEN_COOKIE, token_from, token_ok
+
+__all__ = ["router", "desk", "require_reader", "check_token", "CheckId", "DocId", "MAX_TEXT_CHARS",
+           "MAX_CLAIM_CHARS", "MAX_QUERY_CHARS"]
+
+MAX_TEXT_CHARS = 100_000
+MAX_CLAIM_CHARS = 2_000
+MAX_QUERY_CHARS = 500
+MAX_ID_CHARS = 256
+
+CheckId = Annotated[int, Path(ge=1, le=2**63 - 1, description="a check id from POST /api/check")]
+DocId = Annotated[str, Path(min_length=1, max_length=MAX_ID_CHARS, pattern=r"^[^\x00-\x1f\x7f]+$",
+                            description="a document id (as ingested)")]
+
+
+class CheckRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS, description="a post or article, in Arabic")
+    all: bool = Field(False, description="verify every claim, not only the check-worthy ones")
+
+
+class VerifyRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    claim: str = Field(min_length=1, max_length=MAX_CLAIM_CHARS, description="one claim, in Arabic")
+
+
+def desk(request: Request) -> Desk:
+    return request.app.state.desk
+
+
+def check_token(request: Request, given: str | None) -> None:
+    """401 without a token, 403 with a wrong one."""
+    if given is None:
+        raise HTTPException(401, "this endpoint needs the write token / يلزم رمز الكتابة",
+                            headers={"WWW-Authenticate": "Bearer"})
+    if not token_ok(given, request.app.state.token):
+        raise HTTPException(403, "wrong token / رمز غير صحيح")
+
+
+def require_token(request: Request) -> None:
+    """Writes need the token (``Authorization: Bearer TOKEN`` or ``X-Tabayyun-Token: TOKEN``)."""
+    check_token(request, token_from(request))
+
+
+def require_reader(request: Request) -> None:
+    """Reads are open when the service listens on loopback only; otherwise they need the token too
+    (header, or the cookie the login page sets)."""
+    if request.app.state.open_reads:
+        return
+    if not token_ok(token_from(request) or request.cookies.get(TOKEN_COOKIE), request.app.state.token):
+        raise HTTPException(401, "this server needs the token to read / يلزم الرمز للقراءة",
+                            headers={"WWW-Authenticate": "Bearer"})
+
+
+def _found(item: Any, what: str) -> Any:
+    if item is None:
+        raise HTTPException(404, f"no such {what} / غير موجود")
+    return item
+
+
+router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(require_reader)])
+
+
+@router.post("/check", summary="Extract the claims of a text and verify each; the check is saved")
+def check(body: CheckRequest, d: Desk = Depends(desk)) -> dict[str, Any]:
+    return d.check(body.text, body.all)
+
+
+@router.post("/verify", summary="Verify one claim")
+def verify(body: VerifyRequest, d: Desk = Depends(desk)) -> dict[str, Any]:
+    return d.verify(body.claim)
+
+
+@router.get("/search", summary="Search the evidence base: sentences with their documents")
+def search(q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS)],
+           limit: Annotated[int, Query(ge=1, le=100)] = 10, d: Desk = Depends(desk)) -> dict[str, Any]:
+    return {"query": q, "results": d.search(q, limit)}
+
+
+@router.get("/documents/{doc_id:path}", summary="A document and its evidence sentences")
+def document(doc_id: DocId, d: Desk = Depends(desk)) -> dict[str, Any]:
+    return _found(d.document(doc_id), "document")
+
+
+@router.post("/documents", dependencies=[Depends(require_token)],
+             summary="Add documents (a JSON list in the ingest shape); needs the token")
+def add_documents(records: Annotated[list[dict[str, Any]], Body(max_length=50_000)],
+                  source: Annotated[str, Query(min_length=1, max_length=200)] = "api",
+                  d: Desk = Depends(desk)) -> dict[str, int]:
+    return d.add_records(records, source)
+
+
+@router.get("/checks", summary="Saved checks, newest first")
+def checks(limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+           d: Desk = Depends(desk)) -> dict[str, Any]:
+    return {"checks": d.checks(limit, offset)}
+
+
+@router.get("/checks/{check_id}", summary="A saved check: its text, time and per-claim results")
+def get_check(check_id: CheckId, d: Desk = Depends(desk)) -> dict[str, Any]:
+    return _found(d.get_check(check_id), "check")
+
+
+@router.get("/checks/{check_id}/claimreview", summary="schema.org ClaimReview JSON-LD for each claim of a check",
+            response_class=JSONResponse)
+def check_claimreview(check_id: CheckId, request: Request, d: Desk = Depends(desk)) -> JSONResponse:
+    found = _found(d.get_check(check_id), "check")
+    page = str(request.url_for("check_page", check_id=check_id))
+    return JSONResponse(claimreview(found, url=page), media_type="application/ld+json")

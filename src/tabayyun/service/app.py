@@ -1,0 +1,97 @@
+"""The FastAPI application: API, pages, static files, limits and one error shape.
+
+Errors are ``{"error": "one line"}`` on the API and a small page on the web views; bad input is
+always a 4xx, never a 500.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException
+
+from tabayyun import __version__
+from tabayyun.errors import TabayyunError
+from tabayyun.pipeline import Tabayyun
+from tabayyun.report.html import safe_url, verdict_name
+from tabayyun.service import api, pages
+from tabayyun.service.desk import Desk
+from tabayyun.service.security import MAX_BODY_BYTES, MAX_UPLOAD_BYTES, BodyLimit, SecurityHeaders
+
+__all__ = ["create_app"]
+
+HERE = Path(__file__).parent
+log = logging.getLogger("tabayyun.service")
+
+DESCRIPTION = f"""Check Arabic claims against your own trusted reporting.
+
+Writes (`POST /api/documents`) need the token: `Authorization: Bearer TOKEN`. Request bodies over
+{MAX_BODY_BYTES} bytes get 413 ({MAX_UPLOAD_BYTES} bytes for `POST /api/documents`). Errors are
+`{{"error": "..."}}`; malformed JSON gets 422."""
+
+
+def _validation_message(errors: list[dict[str, Any]]) -> str:
+    first = errors[0] if errors else {}
+    if first.get("type") == "json_invalid":
+        return (f"malformed JSON: {first.get('ctx', {}).get('error', 'cannot parse')} "
+                f"(at character {first.get('loc', [None, '?'])[-1]}) / JSON غير صالح")
+    return "; ".join(f"{'.'.join(str(x) for x in e.get('loc', ()))}: {e.get('msg', 'invalid')}" for e in errors[:3])
+
+
+def _wants_json(request: Request) -> bool:
+    path = request.url.path
+    return path.startswith("/api/") or path in ("/healthz", "/openapi.json")
+
+
+def _error(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"error": message}, status_code=status, headers=headers)
+    return pages.render(request, "error.html", status=status, status_code=status, message=message)
+
+
+def create_app(tb: Tabayyun, token: str, open_reads: bool = True) -> FastAPI:
+    """The service on one opened evidence base; ``open_reads`` lets reads through without the token."""
+    app = FastAPI(title="tabayyun", version=__version__, description=DESCRIPTION, docs_url=None, redoc_url=None)
+    app.state.desk = Desk(tb)
+    app.state.token = token
+    app.state.open_reads = open_reads
+    templates = Jinja2Templates(directory=HERE / "templates")
+    templates.env.filters["safe_url"] = safe_url
+    templates.env.globals["verdict_name"] = verdict_name
+    app.state.templates = templates
+
+    @app.get("/healthz", tags=["api"], summary="Liveness, and the size of the evidence base")
+    def healthz() -> dict[str, Any]:
+        return {"status": "ok", **app.state.desk.counts()}
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.include_router(pages.open_router)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        return _error(request, exc.status_code, str(exc.detail), getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        return _error(request, 422, _validation_message(list(exc.errors())))
+
+    @app.exception_handler(TabayyunError)
+    async def refused(request: Request, exc: TabayyunError) -> Response:
+        return _error(request, 422, str(exc))
+
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, exc: Exception) -> Response:
+        log.exception("internal error on %s", request.url.path)
+        return _error(request, 500, f"internal error: {type(exc).__name__}")
+
+    app.add_middleware(BodyLimit)
+    app.add_middleware(SecurityHeaders)
+    return app

@@ -1,0 +1,159 @@
+"""The web page: server-rendered Arabic-first views (English with ?lang=en or the header toggle)."""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from tabayyun.report.html import REPORT_CSP, render_check_html, text_segments
+from tabayyun.service.api import (MAX_QUERY_CHARS, MAX_TEXT_CHARS, CheckId, DocId, check_token, desk,
+                                  require_reader)
+from tabayyun.service.desk import Desk
+from tabayyun.service.security import TOKEN_COOKIE, token_ok
+
+__all__ = ["router", "open_router", "render", "lang_of", "LANGS"]
+
+LANGS = ("ar", "en")
+HISTORY_PAGE = 20
+
+
+@lru_cache(maxsize=1)
+def _labels() -> dict[str, dict[str, str]]:
+    return json.loads((resources.files("tabayyun.service") / "labels.json").read_text(encoding="utf-8"))
+
+
+def lang_of(request: Request) -> str:
+    """?lang= first, then the cookie the toggle sets; Arabic by default."""
+    for value in (request.query_params.get("lang"), request.cookies.get("lang")):
+        if value in LANGS:
+            return value
+    return "ar"
+
+
+def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    lang = lang_of(request)
+    labels = _labels()
+
+    def t(key: str, **values: Any) -> str:
+        text = labels[key][lang]
+        return text.format(**values) if values else text
+
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    here = request.url.path + ("?" + urlencode(query) if query else "")
+    return request.app.state.templates.TemplateResponse(
+        request, name, {"lang": lang, "dir": "rtl" if lang == "ar" else "ltr", "t": t, "here": here, **context},
+        status_code=status)
+
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(require_reader)])
+open_router = APIRouter(include_in_schema=False)
+
+
+@router.get("/", response_class=HTMLResponse)
+def index(request: Request, d: Desk = Depends(desk)) -> HTMLResponse:
+    return render(request, "index.html", counts=d.counts())
+
+
+@router.post("/check")
+def check_form(text: Annotated[str, Form(min_length=1, max_length=MAX_TEXT_CHARS)],
+               all: Annotated[bool, Form()] = False, d: Desk = Depends(desk)) -> RedirectResponse:
+    return RedirectResponse(f"/checks/{d.check(text, all)['id']}", status_code=303)
+
+
+@router.get("/checks", response_class=HTMLResponse)
+def history(request: Request, page: Annotated[int, Query(ge=1, le=10**6)] = 1,
+            d: Desk = Depends(desk)) -> HTMLResponse:
+    rows = d.checks(HISTORY_PAGE + 1, (page - 1) * HISTORY_PAGE)
+    return render(request, "history.html", checks=rows[:HISTORY_PAGE], page=page,
+                  has_more=len(rows) > HISTORY_PAGE)
+
+
+def _check(d: Desk, check_id: int) -> dict[str, Any]:
+    found = d.get_check(check_id)
+    if found is None:
+        raise HTTPException(404, "no such check / لا يوجد تحقق بهذا الرقم")
+    return found
+
+
+@router.get("/checks/{check_id}", response_class=HTMLResponse, name="check_page")
+def check_page(request: Request, check_id: CheckId, d: Desk = Depends(desk)) -> HTMLResponse:
+    found = _check(d, check_id)
+    segments = text_segments(found["text"], [c.get("span") for c in found["claims"]])
+    return render(request, "check.html", check=found, segments=segments)
+
+
+@router.get("/checks/{check_id}/report", response_class=HTMLResponse)
+def check_report(check_id: CheckId, d: Desk = Depends(desk)) -> HTMLResponse:
+    return HTMLResponse(render_check_html(_check(d, check_id)), headers={"Content-Security-Policy": REPORT_CSP})
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(request: Request, q: Annotated[str, Query(max_length=MAX_QUERY_CHARS)] = "",
+                limit: Annotated[int, Query(ge=1, le=100)] = 20, d: Desk = Depends(desk)) -> HTMLResponse:
+    results = d.search(q, limit) if q.strip() else None
+    return render(request, "search.html", q=q, results=results)
+
+
+@router.get("/add", response_class=HTMLResponse)
+def add_page(request: Request) -> HTMLResponse:
+    return render(request, "add.html", summary=None)
+
+
+@router.post("/add", response_class=HTMLResponse)
+def add_form(request: Request, token: Annotated[str, Form(max_length=500)] = "", title: Annotated[str, Form(max_length=1000)] = "",
+             source: Annotated[str, Form(max_length=200)] = "", date: Annotated[str, Form(max_length=40)] = "",
+             url: Annotated[str, Form(max_length=2000)] = "", text: Annotated[str, Form()] = "",
+             file: Annotated[UploadFile | None, File()] = None, d: Desk = Depends(desk)) -> HTMLResponse:
+    check_token(request, token or None)
+    if file is not None and file.filename:
+        summary = d.add_file(file.filename, file.file.read(), source.strip() or None)
+    else:
+        record = {"text": text, "title": title, "source": source, "date": date, "url": url}
+        summary = d.add_records([{k: v for k, v in record.items() if v.strip()}], "web")
+    return render(request, "add.html", summary=summary)
+
+
+@router.get("/documents/{doc_id:path}", response_class=HTMLResponse)
+def document_page(request: Request, doc_id: DocId, s: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
+                  d: Desk = Depends(desk)) -> HTMLResponse:
+    doc = d.document(doc_id)
+    if doc is None:
+        raise HTTPException(404, "no such document / لا يوجد مستند بهذا المعرّف")
+    marked = [(x["start"], x["end"]) for x in doc["sentences"] if x["id"] == s]
+    return render(request, "document.html", doc=doc, segments=text_segments(doc["text"], marked), marked=s)
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> HTMLResponse:
+    return render(request, "docs.html", schema=request.app.openapi())
+
+
+@open_router.get("/lang/{code}")
+def set_lang(code: str, next: Annotated[str, Query(max_length=2000)] = "/") -> RedirectResponse:
+    """Remember the language in a cookie and go back; only local paths are followed."""
+    if code not in LANGS:
+        raise HTTPException(404, "unknown language")
+    local = next.startswith("/") and not next.startswith("//") and "\\" not in next
+    response = RedirectResponse(next if local else "/", status_code=303)
+    response.set_cookie("lang", code, max_age=365 * 86400, samesite="lax")
+    return response
+
+
+@open_router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request) -> HTMLResponse:
+    return render(request, "login.html")
+
+
+@open_router.post("/login")
+def login(request: Request, token: Annotated[str, Form(max_length=500)]) -> Response:
+    """Reading from a server that is not on loopback: the token, kept in an HttpOnly cookie."""
+    if not token_ok(token, request.app.state.token):
+        raise HTTPException(403, "wrong token / رمز غير صحيح")
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict")
+    return response
