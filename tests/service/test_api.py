@@ -1,0 +1,213 @@
+"""The JSON API: every endpoint, and every kind of bad input answered with a 4xx and a clear message."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tabayyun.records import VERDICTS
+from tabayyun.service.security import MAX_BODY_BYTES
+
+from tests.service.conftest import TOKEN, XSS_TITLE
+
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+SUPPORTED_CLAIM = "أسرت قوات سوريا الديمقراطية 157 مقاتلا معظمهم أجانب"
+
+
+def test_healthz_counts_the_base(client):
+    r = client.get("/healthz")
+    assert r.status_code == 200
+    assert r.json()["status"] == "ok" and r.json()["documents"] == 5 and r.json()["sentences"] > 10
+
+
+def test_check_returns_claims_with_spans_and_is_saved(client, post):
+    r = client.post("/api/check", json={"text": post})
+    assert r.status_code == 200
+    check = r.json()
+    assert check["text"] == post and check["claims"]
+    for claim in check["claims"]:
+        start, end = claim["span"]
+        assert post[start:end] == claim["claim"]
+        assert claim["verdict"] in VERDICTS and 0 <= claim["confidence"] <= 1
+        assert isinstance(claim["evidence"], list) and isinstance(claim["reasons"], list)
+    assert client.get(f"/api/checks/{check['id']}").json() == check
+    listed = client.get("/api/checks").json()["checks"]
+    assert listed[0]["id"] == check["id"] and listed[0]["claims"] == len(check["claims"])
+
+
+def test_verify_one_claim(client):
+    r = client.post("/api/verify", json={"claim": SUPPORTED_CLAIM})
+    assert r.status_code == 200
+    verdict = r.json()
+    assert verdict["claim"] == SUPPORTED_CLAIM and verdict["verdict"] == "supported"
+    assert "157" in verdict["evidence"][0]["sentence"]
+
+
+def test_search_returns_sentences_with_documents(client):
+    r = client.get("/api/search", params={"q": "أسعار النفط", "limit": 2})
+    assert r.status_code == 200
+    results = r.json()["results"]
+    assert 1 <= len(results) <= 2
+    assert results[0]["doc_id"] == "n2" and "النفط" in results[0]["sentence"]
+
+
+@pytest.mark.parametrize("q", ['"', "(", "AND", "title:x", "*", "النفط OR", "\\", "ـــ", "؟؟"])
+def test_search_query_syntax_is_never_an_error(client, q):
+    assert client.get("/api/search", params={"q": q}).status_code == 200
+
+
+def test_document_with_its_sentences(client):
+    r = client.get("/api/documents/n1")
+    assert r.status_code == 200
+    doc = r.json()
+    assert doc["title"] == "سقوط جيب الباغوز" and doc["sentences"]
+    assert all(doc["text"][s["start"]:s["end"]] == s["text"] for s in doc["sentences"])
+    assert client.get("/api/documents/reuters%2Fbaghouz%201").json()["source"] == "Reuters"
+
+
+def test_documents_need_the_token(client):
+    record = [{"text": "أعلنت الجامعة افتتاح كلية جديدة للطب في المدينة هذا العام."}]
+    before = client.get("/healthz").json()["documents"]
+    assert client.post("/api/documents", json=record).status_code == 401
+    assert client.post("/api/documents", json=record, headers={"Authorization": "Bearer nope"}).status_code == 403
+    assert client.post("/api/documents", json=record, headers={"X-Tabayyun-Token": "nope"}).status_code == 403
+    assert client.get("/healthz").json()["documents"] == before
+
+
+def test_add_documents_then_find_them(client):
+    records = [{"id": "uni-1", "text": "افتتحت الجامعة الوطنية كلية جديدة للهندسة الزراعية في الشمال.",
+                "title": "كلية جديدة", "source": "نشرة الاختبار", "date": "2021-09-01"}]
+    r = client.post("/api/documents", json=records, headers=AUTH)
+    assert r.status_code == 200 and r.json()["documents_added"] == 1
+    assert client.post("/api/documents", json=records, headers=AUTH).json()["documents_skipped"] == 1
+    hits = client.get("/api/search", params={"q": "الهندسة الزراعية"}).json()["results"]
+    assert hits[0]["doc_id"] == "uni-1"
+
+
+@pytest.mark.parametrize("body, message", [
+    ([{"text": "نص صالح عن موضوع ما في مكان ما."}, {"title": "بلا نص"}], "record 2: missing or empty 'text'"),
+    ([{"text": "نص صالح عن موضوع آخر في مكان آخر.", "date": "أمس"}], "invalid date"),
+    ([{"text": "نص صالح عن موضوع ثالث.", "title": ["list"]}], "field 'title' must be a string"),
+    ([], "no documents given"),
+    ({"text": "not a list"}, "body: Input should be a valid list"),
+    (["just a string"], "body.0: Input should be a valid dictionary"),
+])
+def test_bad_records_are_refused_whole(client, body, message):
+    before = client.get("/healthz").json()
+    r = client.post("/api/documents", json=body, headers=AUTH)
+    assert r.status_code == 422 and message in r.json()["error"]
+    assert client.get("/healthz").json() == before
+
+
+@pytest.mark.parametrize("path, body, message", [
+    ("/api/check", b'{"text": ', "malformed JSON"),
+    ("/api/check", b"{'text': 'single quotes'}", "malformed JSON"),
+    ("/api/verify", b"\xff\xfe not utf-8", "malformed JSON"),
+    ("/api/verify", b"", "body: Field required"),
+    ("/api/check", b'"just a string"', "body: Input should be a valid dictionary"),
+    ("/api/check", b'{"text": 5}', "body.text: Input should be a valid string"),
+    ("/api/check", b'{"text": ""}', "body.text: String should have at least 1 character"),
+    ("/api/check", b'{"text": "   "}', "empty text"),
+    ("/api/check", b'{"text": "hello", "extra": 1}', "body.extra: Extra inputs are not permitted"),
+    ("/api/verify", b'{"claim": "only English here"}', "no Arabic text"),
+    ("/api/verify", b'{"text": "wrong field"}', "body.claim: Field required"),
+    ("/api/verify", json.dumps({"claim": "ا" * 2001}).encode(), "at most 2000 characters"),
+])
+def test_bad_bodies_get_422_with_a_clear_message(client, path, body, message):
+    r = client.post(path, content=body, headers={"Content-Type": "application/json"})
+    assert r.status_code == 422
+    assert message in r.json()["error"]
+
+
+def test_oversized_bodies_get_413(client):
+    big = json.dumps({"text": "ا" * MAX_BODY_BYTES}).encode()
+    r = client.post("/api/check", content=big, headers={"Content-Type": "application/json"})
+    assert r.status_code == 413 and "limit 1048576 bytes" in r.json()["error"]
+
+    def chunks():  # no Content-Length: the limit is enforced while the body streams in
+        for _ in range(40):
+            yield b"a" * 65536
+
+    r = client.post("/api/verify", content=chunks(), headers={"Content-Type": "application/json"})
+    assert r.status_code == 413
+
+
+def test_bad_content_length_is_refused(client):
+    r = client.post("/api/verify", content=b"{}", headers={"Content-Type": "application/json", "Content-Length": "-5"})
+    assert r.status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/api/checks/0", "/api/checks/-1", "/api/checks/abc", f"/api/checks/{2**70}",
+                                  "/api/checks/1.5", "/api/checks/0/claimreview", "/api/documents/%01bad",
+                                  "/api/documents/" + "x" * 300, "/api/search", "/api/search?q=",
+                                  "/api/search?q=" + "ا" * 501, "/api/search?q=x&limit=0",
+                                  "/api/search?q=x&limit=1000", "/api/search?q=x&limit=ten",
+                                  "/api/checks?limit=0", "/api/checks?offset=-1", "/api/documents?source="])
+def test_bad_ids_and_parameters_get_422(client, path):
+    r = client.request("POST" if path.startswith("/api/documents?") else "GET", path,
+                       headers=AUTH, json=[{"text": "نص"}] if "source=" in path else None)
+    assert r.status_code == 422, r.text
+    assert r.json()["error"]
+
+
+@pytest.mark.parametrize("path", ["/api/checks/999999", "/api/checks/999999/claimreview",
+                                  "/api/documents/no-such-doc", "/api/nothing-here"])
+def test_unknown_things_get_404(client, path):
+    r = client.get(path)
+    assert r.status_code == 404 and r.json()["error"]
+
+
+def test_wrong_method_gets_405(client):
+    assert client.get("/api/check").status_code == 405
+    assert client.delete("/api/documents/n1").status_code == 405
+
+
+def test_claimreview_of_a_check(client):
+    check = client.post("/api/check", json={"text": f"يقول منشور إن {SUPPORTED_CLAIM} في الباغوز."}).json()
+    r = client.get(f"/api/checks/{check['id']}/claimreview")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/ld+json")
+    doc = r.json()
+    assert doc["@context"] == "https://schema.org" and len(doc["@graph"]) == len(check["claims"])
+    review = doc["@graph"][0]
+    assert review["@type"] == "ClaimReview" and review["itemReviewed"]["@type"] == "Claim"
+    assert review["claimReviewed"] == check["claims"][0]["claim"]
+    assert review["url"].endswith(f"/checks/{check['id']}#claim-1")
+    if check["claims"][0]["verdict"] == "supported":
+        assert review["reviewRating"]["ratingValue"] == 5
+        assert "157" in review["citation"][0]["text"] and review["citation"][0]["publisher"]["name"]
+
+
+def test_xss_fields_come_back_as_data(client):
+    doc = client.get("/api/documents/xss-1").json()
+    assert doc["title"] == XSS_TITLE  # JSON keeps the text; pages escape it (see test_pages)
+    assert client.get("/api/documents/xss-1").headers["content-type"] == "application/json"
+
+
+def test_responses_carry_security_headers(client):
+    headers = client.get("/healthz").headers
+    assert "script-src 'self'" in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_openapi_schema_lists_every_endpoint(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in ("/api/check", "/api/verify", "/api/search", "/api/documents", "/api/documents/{doc_id}",
+                 "/api/checks", "/api/checks/{check_id}", "/api/checks/{check_id}/claimreview", "/healthz"):
+        assert path in paths
+
+
+def test_reads_need_the_token_off_loopback(base):
+    from fastapi.testclient import TestClient
+
+    from tabayyun.service import create_app
+
+    with TestClient(create_app(base, TOKEN, open_reads=False)) as c:
+        assert c.get("/healthz").status_code == 200
+        assert c.get("/api/search", params={"q": "النفط"}).status_code == 401
+        assert c.get("/api/search", params={"q": "النفط"}, headers=AUTH).status_code == 200
+        page = c.get("/")
+        assert page.status_code == 401 and 'href="/login"' in page.text
+        assert c.post("/login", data={"token": "wrong"}).status_code == 403
+        assert c.post("/login", data={"token": TOKEN}, follow_redirects=False).status_code == 303
+        assert c.get("/").status_code == 200  # the cookie now lets reads through
+        assert c.post("/api/documents", json=[{"text": "نص جديد تماما عن أمر ما."}]).status_code == 401

@@ -1,0 +1,143 @@
+"""The web page, server side: languages, the check flow, adding documents, and escaping everywhere."""
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from tests.service.conftest import TOKEN, XSS_TITLE
+
+XSS_POST = "زعم منشور أن <script>alert(1)</script> الجسر الجديد <img src=x onerror=alert(2)> انهار أمس في المدينة."
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def assert_inert(html: str) -> None:
+    """Parsed as a browser would: no injected element, no event-handler attribute, no script link."""
+    parser = _Tags()
+    parser.feed(html)
+    for tag, attrs in parser.tags:
+        assert tag not in ("img", "b", "iframe"), tag
+        assert tag != "script" or attrs == {"src": "/static/app.js", "defer": None}
+        assert not [a for a in attrs if a.startswith("on")], (tag, attrs)
+        assert not str(attrs.get("href", "")).lower().startswith("javascript"), attrs
+
+
+def test_arabic_first_with_english_available(client):
+    ar = client.get("/").text
+    assert '<html lang="ar" dir="rtl">' in ar and "الصق منشورا أو مقالا" in ar and '<label for="text">' in ar
+    en = client.get("/?lang=en").text
+    assert '<html lang="en" dir="ltr">' in en and "Paste a post or article" in en
+    r = client.get("/lang/en", params={"next": "/search?q=x"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/search?q=x" and "lang=en" in r.headers["set-cookie"]
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/\\evil.example"])
+def test_language_toggle_never_redirects_away(client, target):
+    assert client.get("/lang/ar", params={"next": target}, follow_redirects=False).headers["location"] == "/"
+
+
+def test_pages_load_nothing_from_elsewhere(client):
+    for path in ("/", "/search", "/add", "/checks", "/docs"):
+        html = client.get(path).text
+        assert not re.search(r'(src|href)="(https?:)?//', html), path
+    assert client.get("/static/app.js").status_code == 200
+
+
+def test_check_form_shows_highlighted_claims(client, post):
+    r = client.post("/check", data={"text": post}, follow_redirects=False)
+    assert r.status_code == 303
+    page = client.get(r.headers["location"])
+    check_id = int(r.headers["location"].rsplit("/", 1)[1])
+    claims = client.get(f"/api/checks/{check_id}").json()["claims"]
+    for n, claim in enumerate(claims, 1):
+        assert f'<a class="claim v-{claim["verdict"]}" href="#claim-{n}"' in page.text
+        assert f'<section class="panel card" id="claim-{n}"' in page.text
+    assert f'href="/api/checks/{check_id}/claimreview"' in page.text
+    report = client.get(f"/checks/{check_id}/report")
+    assert report.status_code == 200 and "script-src" not in report.headers["content-security-policy"]
+
+
+def test_empty_check_form_is_a_422_page(client):
+    r = client.post("/check", data={"text": ""})
+    assert r.status_code == 422 and 'role="alert"' in r.text
+
+
+def test_markup_in_a_post_is_shown_as_text(client):
+    check_id = client.post("/api/check", json={"text": XSS_POST, "all": True}).json()["id"]
+    for path in (f"/checks/{check_id}", f"/checks/{check_id}/report", "/checks"):
+        html = client.get(path).text
+        assert_inert(html)
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_markup_in_a_document_is_shown_as_text(client):
+    for path in ("/documents/xss-1?s=1", "/search?q=الجسر+الجديد", "/search?q=" + XSS_TITLE):
+        html = client.get(path).text
+        assert_inert(html)
+    doc_page = client.get("/documents/xss-1").text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in doc_page
+    search = client.get("/search", params={"q": "الجسر الجديد"}).text
+    assert 'href="/documents/xss-1?s=' in search
+
+
+def test_document_page_marks_the_matching_sentence(client):
+    doc = client.get("/api/documents/reuters%2Fbaghouz%201").json()
+    sentence = doc["sentences"][2]
+    page = client.get(f"/documents/reuters%2Fbaghouz%201?s={sentence['id']}")
+    assert f'<mark id="s-{sentence["id"]}" tabindex="-1">{sentence["text"]}</mark>' in page.text
+    assert 'href="https://example.org/reuters/baghouz"' in page.text
+
+
+@pytest.mark.parametrize("path, status", [("/checks/0", 422), ("/checks/x", 422), ("/checks/99999", 404),
+                                          ("/documents/nothing", 404), ("/documents/n1?s=abc", 422),
+                                          ("/checks?page=0", 422), ("/search?q=" + "ا" * 600, 422)])
+def test_bad_page_addresses_get_an_error_page(client, path, status):
+    r = client.get(path)
+    assert r.status_code == status and r.headers["content-type"].startswith("text/html")
+    assert 'role="alert"' in r.text
+
+
+def test_add_page_needs_the_token(client):
+    data = {"title": "خبر", "text": "أعلن المجلس البلدي عن خطة جديدة لتشجير الشوارع الرئيسية."}
+    assert client.post("/add", data=data).status_code == 401
+    assert client.post("/add", data={**data, "token": "wrong"}).status_code == 403
+    ok = client.post("/add", data={**data, "token": TOKEN, "source": "نشرة محلية", "date": "2022-04-01"})
+    assert ok.status_code == 200 and 'role="status"' in ok.text
+    assert client.get("/api/search", params={"q": "تشجير الشوارع"}).json()["results"][0]["source"] == "نشرة محلية"
+
+
+def test_add_page_takes_a_jsonl_upload(client):
+    lines = [{"id": "up-1", "text": "وصلت قافلة مساعدات طبية إلى المستشفى المركزي صباح اليوم.", "source": "رفع"},
+             {"id": "up-2", "text": "أعلنت وزارة التربية موعد بدء العام الدراسي الجديد في أيلول."}]
+    body = "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines).encode()
+    r = client.post("/add", data={"token": TOKEN}, files={"file": ("batch.jsonl", body, "application/json")})
+    assert r.status_code == 200
+    assert client.get("/api/documents/up-2").json()["source"] == "batch"  # the file name names the source
+
+
+@pytest.mark.parametrize("name, body, message", [
+    ("bad.jsonl", b'{"text": "\xd9\x86\xd8\xb5 \xd8\xb3\xd9\x84\xd9\x8a\xd9\x85"}\n{broken\n', "bad.jsonl:2: malformed JSON"),
+    ("bad.csv", b"title,body\nx,y\n", "bad.csv: CSV needs a header row with a"),
+    ("program.exe", b"MZ\x00\x00", "expected a file ending in"),
+    ("zero.jsonl", b"\x00\x01\x02", "binary file"),
+])
+def test_bad_uploads_are_refused_by_name(client, name, body, message):
+    before = client.get("/healthz").json()
+    r = client.post("/add", data={"token": TOKEN}, files={"file": (name, body, "application/octet-stream")})
+    assert r.status_code == 422 and message in r.text and "/tmp" not in r.text
+    assert client.get("/healthz").json() == before
+
+
+def test_api_docs_page_is_served_locally(client):
+    html = client.get("/docs").text
+    assert "POST /api/check" in html and "GET /api/checks/{check_id}/claimreview" in html
