@@ -73,7 +73,8 @@ def _evidence_rows(claim: dict[str, Any]) -> str:
         if e.get("stance") == "unrelated":
             continue
         link = safe_url(e.get("url"))
-        where = " · ".join(escape(str(x)) for x in (e.get("source"), e.get("date")) if x)
+        where = " · ".join(x for x in (escape(str(e.get("source") or "")),
+                                       f'<bdi dir="ltr">{escape(str(e["date"]))}</bdi>' if e.get("date") else "") if x)
         title = escape(str(e.get("title") or e.get("doc_id") or ""))
         if link:
             title = f'<a href="{escape(link)}">{title}</a>'
@@ -107,5 +108,5 @@ def render_check_html(check: dict[str, Any]) -> str:
             f"<title>تقرير تحقق · Fact-check report #{escape(str(check.get('id', '')))}</title>"
             f"<style>{_CSS}</style></head><body>"
             f"<h1>تقرير تحقق · Fact-check report #{escape(str(check.get('id', '')))}</h1>"
-            f"<p class=\"meta\">{escape(str(check.get('created', '')))} · tabayyun تبيّن</p>"
+            f"<p class=\"meta\"><bdi dir=\"ltr\">{escape(str(check.get('created', '')))}</bdi> · tabayyun تبيّن</p>"
             f'<div class="post" dir="rtl">{post}</div>{body}</body></html>')

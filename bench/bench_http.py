@@ -1,0 +1,110 @@
+"""Load on the HTTP API: N concurrent clients calling POST /api/verify for D seconds, on loopback.
+
+    python bench/bench_http.py --db DIR [--clients 20] [--seconds 30] [--claims claims.txt]
+
+Starts ``python -m tabayyun.service`` on a free 127.0.0.1 port against the evidence base DIR, then
+prints requests/s, p50/p95 latency and the count of non-2xx answers. Bounded: loopback only, one
+server, the clients stop at the deadline.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import httpx
+
+# Claims in our own words about the kind of news in the evidence bases; a file can replace them.
+DEFAULT_CLAIMS = [
+    "أسرت قوات سوريا الديمقراطية 500 مقاتل من تنظيم الدولة الإسلامية",
+    "ارتفعت أسعار النفط إلى مئة دولار للبرميل",
+    "فاز المنتخب الوطني بثلاثة أهداف مقابل هدف",
+    "غادر أكثر من ستين ألف شخص بلدة الباغوز خلال شهرين",
+    "أعلنت الحكومة خفض الضرائب على الوقود",
+    "ضرب زلزال قوي شمال البلاد وأدى إلى مقتل العشرات",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start(db: str, port: int) -> subprocess.Popen:
+    src = Path(__file__).resolve().parents[1] / "src"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(src), os.environ.get("PYTHONPATH", "")]),
+           "TABAYYUN_TOKEN": "bench"}
+    proc = subprocess.Popen([sys.executable, "-m", "tabayyun.service", "--db", db, "--port", str(port)], env=env)
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+            return proc
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                sys.exit("bench_http: the server did not start")
+            time.sleep(0.3)
+
+
+def _client(url: str, claims: list[str], offset: int, stop: float, latencies: list[float], statuses: list[int]) -> None:
+    with httpx.Client(base_url=url, timeout=60) as http:
+        n = offset
+        while time.monotonic() < stop:
+            t0 = time.perf_counter()
+            status = http.post("/api/verify", json={"claim": claims[n % len(claims)]}).status_code
+            latencies.append(time.perf_counter() - t0)
+            statuses.append(status)
+            n += 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", required=True, help="evidence base folder")
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--claims", help="a file of claims, one per line (default: a few built-in ones)")
+    args = parser.parse_args()
+    claims = (Path(args.claims).read_text(encoding="utf-8").split("\n") if args.claims else DEFAULT_CLAIMS)
+    claims = [c.strip() for c in claims if c.strip()]
+    port = _free_port()
+    proc = _start(args.db, port)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        docs = httpx.get(url + "/healthz").json()
+        with httpx.Client(base_url=url, timeout=120) as warm:  # load the encoder before timing
+            warm.post("/api/verify", json={"claim": claims[0]})
+        latencies: list[float] = []
+        statuses: list[int] = []
+        start = time.monotonic()
+        stop = start + args.seconds
+        threads = [threading.Thread(target=_client, args=(url, claims, i, stop, latencies, statuses))
+                   for i in range(args.clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.monotonic() - start
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [latencies[0]] * 99
+    result = {"documents": docs["documents"], "sentences": docs["sentences"], "clients": args.clients,
+              "seconds": round(elapsed, 1), "requests": len(latencies),
+              "requests_per_s": round(len(latencies) / elapsed, 1), "p50_ms": round(q[49] * 1000, 1),
+              "p95_ms": round(q[94] * 1000, 1), "non_2xx": sum(1 for s in statuses if not 200 <= s < 300)}
+    print(json.dumps(result))
+    return 0 if result["non_2xx"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

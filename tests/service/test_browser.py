@@ -1,0 +1,180 @@
+"""End to end in Debian's Chromium (headless), driven by Playwright: the server runs as
+``python -m tabayyun.service`` on a free loopback port, on a small evidence base.
+
+Set TABAYYUN_SCREENSHOTS=DIR to keep screenshots of the main views (docs/screenshots/ in the repo).
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+import tabayyun
+from tests.service.conftest import TOKEN, XSS_TITLE, build_base
+
+CHROMIUM = os.environ.get("TABAYYUN_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+XSS_POST = "زعم منشور أن <script>alert(1)</script> الجسر الجديد <img src=x onerror=alert(2)> انهار أمس في المدينة."
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    db = tmp_path_factory.mktemp("browser-base")
+    build_base(db).close()
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(Path(tabayyun.__file__).parents[1]), os.environ.get("PYTHONPATH", "")]), "TABAYYUN_TOKEN": TOKEN}
+    proc = subprocess.Popen([sys.executable, "-m", "tabayyun.service", "--db", str(db), "--port", str(port)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(url + "/healthz", timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail("server did not start: " + (proc.stdout.read() if proc.stdout else ""))
+            time.sleep(0.2)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(base_url=server, viewport={"width": 1100, "height": 900}, locale="ar")
+    pg = context.new_page()
+    pg.dialogs = []
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    yield pg
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    out = Path(os.environ.get("TABAYYUN_SCREENSHOTS") or tmp_path_factory.mktemp("shots"))
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def test_paste_check_and_open_evidence(page, shots):
+    from tests.conftest import seed_parts
+
+    page.goto("/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    page.get_by_label("الصق منشورا أو مقالا").fill(seed_parts()[1])
+    page.screenshot(path=shots / "01-paste.png")
+    page.get_by_role("button", name="تحقق").click()
+    page.wait_for_url("**/checks/*")
+    claims = page.locator("#post a.claim")
+    assert claims.count() >= 2
+    panels = page.locator("section.panel")
+    assert panels.count() == claims.count()
+    assert panels.nth(0).is_visible() and not panels.nth(1).is_visible()  # one claim's evidence at a time
+    refuted = page.locator("#post a.claim.v-refuted").first
+    target = refuted.get_attribute("data-target")
+    refuted.click()
+    panel = page.locator(f"#{target}")
+    assert panel.is_visible() and panel.evaluate("el => el === document.activeElement")
+    assert panel.locator(".evidence li").count() >= 1 and "مفنَّد" in panel.inner_text()
+    page.screenshot(path=shots / "02-check.png", full_page=True)
+    panel.get_by_role("link", name="افتح المستند").first.click()
+    page.wait_for_url("**/documents/**")
+    assert page.locator("mark").is_visible()
+    page.screenshot(path=shots / "03-document.png")
+
+
+def test_keyboard_opens_a_claim(page):
+    page.goto("/")
+    page.get_by_label("الصق منشورا أو مقالا").fill("أسرت قوات سوريا الديمقراطية 157 مقاتلا معظمهم أجانب قرب الباغوز.")
+    page.get_by_role("button", name="تحقق").click()
+    page.wait_for_url("**/checks/*")
+    page.locator("#post a.claim").first.focus()
+    page.keyboard.press("Enter")
+    assert page.locator("section.panel").first.evaluate("el => el === document.activeElement")
+
+
+def test_search_and_phone_layout(browser, server, shots):
+    context = browser.new_context(base_url=server, viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto("/search")
+    page.get_by_label("ابحث في قاعدة الأدلة").first.fill("الباغوز")
+    page.get_by_role("button", name="ابحث").click()
+    results = page.locator("ol.results > li")
+    assert results.count() >= 2
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")  # no sideways scroll
+    page.screenshot(path=shots / "04-search-phone.png", full_page=True)
+    context.close()
+
+
+def test_add_a_document_with_the_token_only(page, shots):
+    page.goto("/add")
+    page.get_by_label("رمز الكتابة").fill("wrong-token")
+    page.get_by_label("النص").fill("أعلنت هيئة الأرصاد أن موجة حر شديدة ستضرب الساحل الأسبوع المقبل.")
+    page.get_by_role("button", name="أضف").click()
+    assert "رمز غير صحيح" in page.locator("[role=alert]").inner_text()
+    page.goto("/add")
+    page.get_by_label("رمز الكتابة").fill(TOKEN)
+    page.get_by_label("العنوان").fill("موجة حر")
+    page.get_by_label("المصدر").fill("نشرة الطقس")
+    page.get_by_label("النص").fill("أعلنت هيئة الأرصاد أن موجة حر شديدة ستضرب الساحل الأسبوع المقبل.")
+    page.get_by_role("button", name="أضف").click()
+    assert "أُضيف 1 مستند" in page.locator("[role=status]").inner_text()
+    page.screenshot(path=shots / "05-add.png", full_page=True)
+    page.goto("/search?q=موجة حر شديدة")
+    assert "نشرة الطقس" in page.locator("ol.results").inner_text()
+
+
+def test_markup_is_shown_as_text_in_the_browser(page):
+    page.goto("/documents/xss-1")
+    assert page.locator("h1").inner_text() == XSS_TITLE
+    assert "<script>alert(1)</script>" in page.locator(".post").inner_text()
+    page.goto("/search?q=الجسر الجديد")
+    page.goto("/")
+    page.get_by_label("الصق منشورا أو مقالا").fill(XSS_POST)
+    page.get_by_label("تحقق من كل الادعاءات لا الجديرة بالتحقق فقط").check()
+    page.get_by_role("button", name="تحقق").click()
+    page.wait_for_url("**/checks/*")
+    assert "<img src=x onerror=alert(2)>" in page.locator("#post").inner_text()
+    assert page.locator("#post img, #post script").count() == 0
+    assert page.dialogs == []
+
+
+def test_english_history_and_export(page, shots):
+    page.goto("/checks")
+    page.get_by_role("link", name="English").click()
+    assert page.locator("html").get_attribute("dir") == "ltr"
+    assert page.get_by_role("heading", name="History of checks").is_visible()
+    page.screenshot(path=shots / "06-history-en.png", full_page=True)
+    page.locator("ol.history a").first.click()
+    page.get_by_role("link", name="Printable report").click()
+    assert page.locator("h1").inner_text().startswith("تقرير تحقق")
+    page.screenshot(path=shots / "07-report.png", full_page=True)
+    page.go_back()
+    response = page.request.get(page.url.split("#")[0].replace("/checks/", "/api/checks/") + "/claimreview")
+    assert response.ok and response.json()["@context"] == "https://schema.org"
