@@ -69,3 +69,15 @@ def test_search_finds_the_sentence(tmp_path, news_file):
     tb.ingest([news_file])
     hits = tb.search("أسعار النفط", limit=3)
     assert hits and hits[0].document.id == "n2"
+
+
+def test_embed_at_ingest_then_no_sentence_is_embedded_twice(tmp_path, news_file):
+    tb = Tabayyun(tmp_path / "db", create=True)
+    tb.ingest([news_file], embed=True)
+    stored = tb.store.conn.execute("SELECT COUNT(*) FROM vectors").fetchone()[0]
+    assert stored == tb.store.counts()["sentences"] == tb.cache.misses
+    tb.verify("ارتفعت أسعار النفط إلى 70 دولارا")
+    assert tb.cache.misses == stored + 1  # only the claim itself was new
+    again = Tabayyun(tmp_path / "db")  # a new process-level cache reads the stored vectors
+    again.verify("ارتفعت أسعار النفط إلى 70 دولارا")
+    assert again.cache.misses == 0

@@ -62,7 +62,7 @@ def _print(line: str) -> None:
 def cmd_ingest(args: argparse.Namespace) -> int:
     tb = _open(args.db, create=True)
     summary = tb.ingest(args.paths, source=args.source, progress=sys.stderr.isatty(), batch_size=args.batch_size,
-                        skip_invalid=args.skip_invalid)
+                        skip_invalid=args.skip_invalid, embed=args.embed)
     for problem in summary.invalid[:5]:
         print(f"tabayyun: warning: passed over {problem}", file=sys.stderr)
     _print(summary.line())
@@ -165,6 +165,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--db", required=True, help="evidence base folder (created if missing)")
     p.add_argument("--source", help="source name for documents without one (default: the file name)")
     p.add_argument("--batch-size", type=int, default=1000, help="documents per transaction (default 1000)")
+    p.add_argument("--embed", action="store_true",
+                   help="compute sentence vectors now (slower ingest, faster first checks)")
     p.add_argument("--skip-invalid", action="store_true",
                    help="pass over bad records (empty text, malformed line ...) instead of refusing the input")
 

@@ -92,13 +92,20 @@ class Tabayyun:
 
     # -- evidence base ---------------------------------------------------------------------------
     def add_documents(self, documents: Iterable[Document], batch_size: int = 1000,
-                      on_batch: Callable[[int], None] | None = None) -> IngestSummary:
-        """Store and index documents; each batch lands whole or not at all."""
+                      on_batch: Callable[[int], None] | None = None, embed: bool = False) -> IngestSummary:
+        """Store and index documents; each batch lands whole or not at all.
+
+        With ``embed``, the new sentences' vectors are computed now instead of at first retrieval.
+        """
         summary = IngestSummary()
         for batch in _batched(documents, batch_size):
+            before = self.store.max_sentence_id()
             result: BatchResult = self.store.add_documents(
                 [(doc, content_hash(doc.text), sentence_spans(doc.text)) for doc in batch])
             self.retriever.sync()
+            if embed:
+                for sentences in self.store.iter_sentences(after_id=before, batch_size=512):
+                    self.cache.encode([s.text for s in sentences])
             summary.documents_added += result.added
             summary.documents_skipped += result.skipped
             summary.sentences_indexed += result.sentences
@@ -107,7 +114,7 @@ class Tabayyun:
         return summary
 
     def ingest(self, paths: Sequence[str | Path], source: str | None = None, progress: bool = False,
-               batch_size: int = 1000, skip_invalid: bool = False) -> IngestSummary:
+               batch_size: int = 1000, skip_invalid: bool = False, embed: bool = False) -> IngestSummary:
         """Ingest files and folders.
 
         Every record is validated before anything is written: a bad one fails the whole call, or,
@@ -120,7 +127,7 @@ class Tabayyun:
 
         with tqdm(total=total, unit="doc", disable=not progress, desc="ingest") as bar:
             docs = read_documents(paths, source, (lambda e: None) if skip_invalid else None)
-            summary = self.add_documents(docs, batch_size, on_batch=bar.update)
+            summary = self.add_documents(docs, batch_size, on_batch=bar.update, embed=embed)
         summary.invalid = invalid
         return summary
 

@@ -21,7 +21,7 @@ class Retriever:
     """``search`` returns Evidence ranked by ``rerank_weight`` x cosine + (1 - weight) x scaled BM25."""
 
     def __init__(self, store: Store, lexical: LexicalIndex, cache: EmbeddingCache | None,
-                 candidates: int = 50, rerank_weight: float = 0.7) -> None:
+                 candidates: int = 20, rerank_weight: float = 0.7) -> None:
         self.store = store
         self.lexical = lexical
         self.cache = cache

@@ -64,7 +64,7 @@ class EmbeddingCache:
     ``load(keys) -> {key: vector}`` and ``save({key: vector})``.
     """
 
-    def __init__(self, encoder: Encoder, max_items: int = 100_000,
+    def __init__(self, encoder: Encoder, max_items: int = 20_000,
                  load: Callable[[list[str]], dict[str, np.ndarray]] | None = None,
                  save: Callable[[dict[str, np.ndarray]], None] | None = None) -> None:
         self.encoder = encoder
