@@ -48,6 +48,12 @@ def test_verify_json_schema(capsys, db):
     assert first["doc_id"] == "n2"
 
 
+def test_verify_human_report(capsys, db):
+    code, out, _ = run(capsys, "verify", "ارتفعت أسعار النفط إلى 90 دولارا للبرميل", "--db", str(db))
+    assert code == 0
+    assert "verdict: refuted" in out and "number mismatch: claim 90, evidence 70" in out and "صحيفة المثال" in out
+
+
 def test_verify_file_keeps_order_and_bad_lines(capsys, db, tmp_path):
     claims = tmp_path / "claims.txt"
     claims.write_text("فاز المنتخب الوطني بثلاثة أهداف\n\nارتفعت أسعار النفط\nhello world\n", encoding="utf-8")
@@ -102,9 +108,12 @@ def test_bad_ingest_leaves_base_unchanged(capsys, db, tmp_path, content):
     ("verify", "ادعاء", "--db", "{tmp}/no-such-base"),
     ("check", "/nonexistent.txt", "--db", "{db}"),
     ("claims", "{tmp}"),
+    ("check", "{english}", "--db", "{db}"),
 ])
 def test_bad_input_one_line(capsys, db, tmp_path, argv):
-    code, _, err = run(capsys, *(a.format(db=db, tmp=tmp_path) for a in argv))
+    english = tmp_path / "english.txt"
+    english.write_text("First: the army captured 157 fighters.", encoding="utf-8")
+    code, _, err = run(capsys, *(a.format(db=db, tmp=tmp_path, english=english) for a in argv))
     _one_line_error(code, err)
     assert not (tmp_path / "no-such-base").exists()
 

@@ -160,6 +160,8 @@ class Tabayyun:
         """Extract the claims of a text and verify each check-worthy one."""
         if not text.strip():
             raise TabayyunError("empty text / النص فارغ")
+        if not has_arabic(text):
+            raise TabayyunError("the text has no Arabic; tabayyun checks Arabic posts / النص ليس بالعربية")
         claims = self.claims(text)
         threshold = getattr(self.worthiness, "threshold", 0.5)
         return [self.verify(c) for c in claims
