@@ -96,7 +96,7 @@ def render_check_html(check: dict[str, Any]) -> str:
     blocks = []
     for n, claim in enumerate(claims, 1):
         label = str(claim.get("verdict", ""))
-        reasons = "".join(f"<li>{escape(str(r))}</li>" for r in claim.get("reasons", []))
+        reasons = "".join(f"<li dir=\"auto\">{escape(str(r))}</li>" for r in claim.get("reasons", []))
         blocks.append(
             f"<h2>{n}. <span dir=\"rtl\">{escape(str(claim.get('claim', '')))}</span></h2>"
             f"<p><mark class=\"{escape(label)}\">{escape(VERDICT_NAMES.get(label, label))}</mark> · "
