@@ -147,6 +147,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from tabayyun.service import serve
+
+    serve(args.db, args.host, args.port, args.token)
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="tabayyun", description="تبيّن: check Arabic claims against your own trusted reporting, "
                                                   "offline.")
@@ -191,6 +198,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--db", required=True, help="evidence base folder")
     p.add_argument("--limit", type=int, default=10)
     p.add_argument("--json", action="store_true")
+
+    p = add("serve", cmd_serve, "serve the HTTP API and the Arabic web page on an evidence base")
+    p.add_argument("--db", required=True, help="evidence base folder")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, loopback only)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--token", help="write token (default: $TABAYYUN_TOKEN, else a random one, printed)")
 
     p = add("stats", cmd_stats, "count documents and sentences in an evidence base")
     p.add_argument("--db", required=True, help="evidence base folder")
