@@ -67,6 +67,16 @@ def test_check_form_shows_highlighted_claims(client, post):
     assert report.status_code == 200 and "script-src" not in report.headers["content-security-policy"]
 
 
+def test_reasons_are_in_arabic_on_the_arabic_page(client, post):
+    check = client.post("/api/check", json={"text": post}).json()
+    english = [r for c in check["claims"] for r in c["reasons"]]
+    assert any(r.startswith("opposite action") for r in english)
+    arabic_page = client.get(f"/checks/{check['id']}?lang=ar").text
+    english_page = client.get(f"/checks/{check['id']}?lang=en").text
+    assert "فعل معاكس: الادعاء يذكر الإفراج والدليل يذكر الأسر" in arabic_page
+    assert "opposite action: claim &#39;release&#39;" in english_page
+
+
 def test_empty_check_form_is_a_422_page(client):
     r = client.post("/check", data={"text": ""})
     assert r.status_code == 422 and 'role="alert"' in r.text

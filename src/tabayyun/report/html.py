@@ -8,6 +8,7 @@ from html import escape
 from typing import Any, Sequence
 from urllib.parse import urlsplit
 
+from tabayyun.report.i18n import reason_ar
 from tabayyun.report.text import VERDICT_NAMES
 
 __all__ = ["render_check_html", "text_segments", "safe_url", "verdict_name", "REPORT_CSP"]
@@ -96,7 +97,8 @@ def render_check_html(check: dict[str, Any]) -> str:
     blocks = []
     for n, claim in enumerate(claims, 1):
         label = str(claim.get("verdict", ""))
-        reasons = "".join(f"<li dir=\"auto\">{escape(str(r))}</li>" for r in claim.get("reasons", []))
+        reasons = "".join(f"<li dir=\"rtl\">{escape(reason_ar(str(r)))}<br><span dir=\"ltr\">{escape(str(r))}</span></li>"
+                          for r in claim.get("reasons", []))
         blocks.append(
             f"<h2>{n}. <span dir=\"rtl\">{escape(str(claim.get('claim', '')))}</span></h2>"
             f"<p><mark class=\"{escape(label)}\">{escape(VERDICT_NAMES.get(label, label))}</mark> · "

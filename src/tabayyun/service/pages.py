@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from tabayyun.report.i18n import reason_ar
 from tabayyun.report.html import REPORT_CSP, render_check_html, text_segments
 from tabayyun.service.api import (MAX_QUERY_CHARS, MAX_TEXT_CHARS, CheckId, DocId, check_token, desk,
                                   require_reader)
@@ -46,7 +47,8 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> HT
     query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
     here = request.url.path + ("?" + urlencode(query) if query else "")
     return request.app.state.templates.TemplateResponse(
-        request, name, {"lang": lang, "dir": "rtl" if lang == "ar" else "ltr", "t": t, "here": here, **context},
+        request, name, {"lang": lang, "dir": "rtl" if lang == "ar" else "ltr", "t": t, "here": here,
+                  "reason": reason_ar if lang == "ar" else str, **context},
         status_code=status)
 
 

@@ -1,0 +1,48 @@
+"""Arabic renderings of the English reason strings that verdicts carry.
+
+Reasons are produced in English (the stable JSON form, e.g. ``number mismatch: claim 500, evidence
+157``); ``reason_ar`` renders one for the Arabic report and page. A reason with no rendering is
+returned as it is.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+__all__ = ["reason_ar", "reasons_ar"]
+
+_TEMPLATES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), t) for p, t in [
+    (r"^number mismatch: claim (.+?), evidence (.+)$", "اختلاف في الأرقام: الادعاء {0}، الدليل {1}"),
+    (r"^date mismatch: claim (.+?), evidence (.+)$", "اختلاف في التاريخ: الادعاء {0}، الدليل {1}"),
+    (r"^opposite action: claim '(.+?)', evidence '(.+)'$", "فعل معاكس: الادعاء يذكر {p0} والدليل يذكر {p1}"),
+    (r"^negation mismatch: the claim negates '(.+)'$", "نفي: الادعاء ينفي {p0} والدليل يثبته"),
+    (r"^negation mismatch: the evidence negates '(.+)'$", "نفي: الدليل ينفي {p0} والادعاء يثبته"),
+    (r"^supported by (.+)$", "يؤيده {0}"),
+    (r"^contradicted by (.+)$", "يناقضه {0}"),
+    (r"^related reporting found, but it neither states nor contradicts the claim: (.+)$",
+     "وُجدت تقارير ذات صلة لكنها لا تثبت الادعاء ولا تنفيه: {0}"),
+    (r"^no related reporting in the evidence base$", "لا توجد تقارير ذات صلة في قاعدة الأدلة"),
+]]
+
+
+@lru_cache(maxsize=1)
+def _predicate_names() -> dict[str, str]:
+    text = (resources.files("tabayyun.report") / "data" / "predicate_names.tsv").read_text(encoding="utf-8")
+    rows = (line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return {key: name.strip() for key, name in rows}
+
+
+def reason_ar(reason: str) -> str:
+    """The Arabic rendering of one reason."""
+    names = _predicate_names()
+    for pattern, template in _TEMPLATES:
+        match = pattern.match(reason)
+        if match:
+            groups = match.groups()
+            return template.format(*groups, **{f"p{i}": names.get(g, g) for i, g in enumerate(groups)})
+    return reason
+
+
+def reasons_ar(reasons: list[str]) -> list[str]:
+    return [reason_ar(r) for r in reasons]
