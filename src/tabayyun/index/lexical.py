@@ -6,7 +6,7 @@ tantivy's whitespace tokenizer, so index and query always agree.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable
 
 import tantivy
 
@@ -65,10 +65,7 @@ class LexicalIndex:
 
     def search(self, text: str, k: int = 50) -> list[tuple[int, float]]:
         """Top ``k`` (sentence id, BM25 score) for a query text."""
-        return self.search_terms(analyze(text), k)
-
-    def search_terms(self, terms: Sequence[str], k: int = 50) -> list[tuple[int, float]]:
-        unique = list(dict.fromkeys(terms))
+        unique = list(dict.fromkeys(analyze(text)))
         if not unique:
             return []
         query = tantivy.Query.boolean_query(

@@ -42,9 +42,6 @@ class Retriever:
         self.store.set_meta(_WATERMARK, str(done))
         return added
 
-    def lexical_search(self, text: str, k: int) -> list[tuple[int, float]]:
-        return self.lexical.search(text, k)
-
     def search(self, text: str, k: int = 5, rerank: bool = True) -> list[Evidence]:
         hits = self.lexical.search(text, self.candidates if rerank else k)
         if not hits:
