@@ -1,0 +1,142 @@
+"""Feature extraction shared by training and run time (numpy only).
+
+Sparse text features are hashed (CRC-32 of the n-gram, so they are stable across processes) and
+TF-IDF weighted with an IDF vector learned at training time; dense features are sentence-vector
+interactions and lexical/number agreement between a claim and a text.
+"""
+from __future__ import annotations
+
+import re
+import zlib
+from typing import Sequence
+
+import numpy as np
+
+from tabayyun.text import OPPOSITES, find_negations, normalize_ar, predicate_classes
+
+__all__ = ["normalize", "tokens", "split_passages", "HashedTfidf", "pair_dense", "PAIR_DENSE_NAMES",
+           "number_mismatch"]
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_SENTENCE_END = re.compile(r"(?<=[.!?\u061f])\s+")
+_URL = re.compile(r"https?://\S+|@\w+")
+_MAX_PASSAGE = 400
+
+
+def normalize(text: str) -> str:
+    """``tabayyun.text.normalize_ar`` without URLs and user handles (the form that is hashed)."""
+    return normalize_ar(_URL.sub(" ", text))
+
+
+def tokens(text: str) -> list[str]:
+    """Word tokens of the normalised text."""
+    return _TOKEN.findall(normalize(text))
+
+
+def split_passages(text: str) -> list[str]:
+    """Lines of a text; long lines (web pages without line breaks) are cut at sentence ends."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        out.extend(p for p in (_SENTENCE_END.split(line) if len(line) > _MAX_PASSAGE else [line]) if p)
+    return out
+
+
+def _ngrams(text: str, char_range: tuple[int, int], words: bool, prefix: str) -> list[str]:
+    toks = tokens(text)
+    grams = [prefix + "w" + t for t in toks] if words else []
+    lo, hi = char_range
+    for t in toks:
+        padded = f" {t} "
+        for n in range(lo, hi + 1):
+            grams.extend(prefix + padded[i:i + n] for i in range(max(1, len(padded) - n + 1)))
+    return grams
+
+
+class HashedTfidf:
+    """Hashed TF-IDF of word unigrams and in-word character n-grams, L2-normalised rows."""
+
+    def __init__(self, n_features: int = 2 ** 18, char_range: tuple[int, int] = (2, 5),
+                 words: bool = True, idf: np.ndarray | None = None) -> None:
+        self.n_features = n_features
+        self.char_range = char_range
+        self.words = words
+        self.idf = idf if idf is not None else np.ones(n_features, dtype=np.float32)
+
+    def hash(self, grams: list[str]) -> np.ndarray:
+        """Feature indices of strings (CRC-32 modulo ``n_features``)."""
+        return np.fromiter((zlib.crc32(g.encode("utf-8")) for g in grams), dtype=np.int64,
+                           count=len(grams)) % self.n_features
+
+    def rows(self, texts: Sequence[str], prefix: str = "") -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per text: (sorted feature indices, TF-IDF values)."""
+        out = []
+        for text in texts:
+            idx, counts = np.unique(self.hash(_ngrams(text, self.char_range, self.words, prefix)),
+                                    return_counts=True)
+            vals = (1.0 + np.log(counts)) * self.idf[idx]
+            norm = np.linalg.norm(vals)
+            out.append((idx, (vals / norm if norm > 0 else vals).astype(np.float32)))
+        return out
+
+    def fit_idf(self, texts: Sequence[str], prefixes: Sequence[str] = ("",)) -> "HashedTfidf":
+        """Smoothed IDF from a training corpus (for the features of every namespace prefix)."""
+        df = np.zeros(self.n_features, dtype=np.float64)
+        for prefix in prefixes:
+            for idx, _ in self.rows(texts, prefix):
+                df[idx] += 1
+        self.idf = (np.log((1 + len(texts)) / (1 + df)) + 1).astype(np.float32)
+        return self
+
+    def to_arrays(self, name: str) -> dict[str, np.ndarray]:
+        return {f"{name}_idf": self.idf,
+                f"{name}_cfg": np.array([self.n_features, *self.char_range, int(self.words)])}
+
+    @classmethod
+    def from_arrays(cls, arrays, name: str) -> "HashedTfidf":
+        n, lo, hi, words = (int(x) for x in arrays[f"{name}_cfg"])
+        return cls(n, (lo, hi), bool(words), np.asarray(arrays[f"{name}_idf"], dtype=np.float32))
+
+
+def _numbers(text: str) -> set[float]:
+    return {float(m.replace(",", ".")) for m in _NUMBER.findall(normalize(text))}
+
+
+def number_mismatch(claim: str, text: str) -> tuple[list[float], list[float]]:
+    """Numbers of the claim absent from the text, and the text's numbers (both empty when agreeing)."""
+    cn, tn = _numbers(claim), _numbers(text)
+    missing = sorted(cn - tn)
+    return (missing, sorted(tn)) if missing and tn else ([], [])
+
+
+PAIR_DENSE_NAMES = ("cosine", "claim_cover", "text_cover", "jaccard", "char_cos", "claim_has_num",
+                    "text_has_num", "num_shared", "num_mismatch", "len_ratio", "novel_share",
+                    "negation_diff", "negation_abs_diff", "opposite_predicates", "shared_predicates")
+
+
+def _cues(claim: str, text: str) -> tuple[float, float, float, float]:
+    neg = len(find_negations(text)) - len(find_negations(claim))
+    cp, tp = predicate_classes(claim), predicate_classes(text)
+    return neg, abs(neg), float(any(OPPOSITES.get(c) in tp for c in cp)), float(bool(cp & tp))
+
+
+def pair_dense(claims: Sequence[str], texts: Sequence[str], cu: np.ndarray, tv: np.ndarray,
+               tfidf: HashedTfidf) -> np.ndarray:
+    """Dense pair features: [u*v, |u-v|, scalar agreement features of ``PAIR_DENSE_NAMES``]."""
+    scal = np.zeros((len(texts), len(PAIR_DENSE_NAMES)), dtype=np.float32)
+    crows, trows = tfidf.rows(claims), tfidf.rows(texts)
+    for i, (c, t) in enumerate(zip(claims, texts)):
+        ct, tt = set(tokens(c)), set(tokens(t))
+        inter = len(ct & tt)
+        (ci, cv), (ti, tv_) = crows[i], trows[i]
+        _, a, b = np.intersect1d(ci, ti, assume_unique=True, return_indices=True)
+        cn, tn = _numbers(c), _numbers(t)
+        scal[i] = (float(cu[i] @ tv[i]), inter / max(1, len(ct)), inter / max(1, len(tt)),
+                   inter / max(1, len(ct | tt)), float(cv[a] @ tv_[b]), bool(cn), bool(tn),
+                   bool(cn & tn), bool(cn - tn) and bool(tn),
+                   min(len(tt), len(ct)) / max(1, len(tt), len(ct)),
+                   len(tt - ct) / max(1, len(tt)), *_cues(c, t))
+    return np.hstack([cu * tv, np.abs(cu - tv), scal]).astype(np.float32)

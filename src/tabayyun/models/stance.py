@@ -1,0 +1,127 @@
+"""Learned stance of a text toward a claim: agree / disagree / discuss / unrelated.
+
+A *sentence head* scores one claim-sentence pair from sentence-vector interactions, lexical and
+number agreement and the hashed words that one side has and the other lacks (negations,
+antonyms and changed names show up there). A long text (an article with web boilerplate) is cut
+into passages; the ``top_k`` passages closest to the claim are scored by the sentence head and an
+*article head* turns the pooled scores into the article's stance.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from tabayyun.models.artefacts import default_encoder, load_artefact
+from tabayyun.models.features import HashedTfidf, pair_dense, split_passages, tokens
+from tabayyun.models.linear import LinearHead, SparseRows
+from tabayyun.records import STANCES
+
+__all__ = ["LearnedStance", "diff_rows", "rank_passages", "ARTICLE_FEATURES"]
+
+ARTICLE_FEATURES = tuple([f"top1_{s}" for s in STANCES] + [f"mean_{s}" for s in STANCES]
+                         + [f"max_{s}" for s in STANCES]
+                         + ["cos_top1", "cos_mean", "cover_max", "charcos_max", "log_passages"])
+
+
+def diff_rows(tfidf: HashedTfidf, claims: Sequence[str], texts: Sequence[str]) -> SparseRows:
+    """Hashed words (and their character n-grams) the text adds to the claim, those it drops, and
+    the (dropped, added) word pairs of short texts (substitutions such as rise -> fall)."""
+    added, dropped, swaps = [], [], []
+    for c, t in zip(claims, texts):
+        ct, tt = tokens(c), tokens(t)
+        cs, ts = set(ct), set(tt)
+        add, drop = [w for w in tt if w not in cs], [w for w in ct if w not in ts]
+        added.append(" ".join(add))
+        dropped.append(" ".join(drop))
+        swaps.append([f"{d}>{a}" for d in drop[:_MAX_SWAP] for a in add[:_MAX_SWAP]])
+    return [(np.concatenate([ai, di, si]), np.concatenate([av, dv, np.full(len(si), _SWAP_WEIGHT / max(1, len(si)) ** 0.5)]))
+            for (ai, av), (di, dv), si in zip(tfidf.rows(added, "t:"), tfidf.rows(dropped, "c:"),
+                                              (tfidf.hash(["s:" + x for x in sw]) for sw in swaps))]
+
+
+def rank_passages(claim: str, passages: Sequence[str], cu: np.ndarray,
+                  pv: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Passages ordered by closeness to the claim (vector cosine + share of claim words), with both."""
+    cos = pv @ cu
+    claim_toks = set(tokens(claim))
+    cover = np.array([len(claim_toks & set(tokens(p))) / max(1, len(claim_toks)) for p in passages])
+    return np.argsort(-(cos + cover), kind="stable"), cos, cover
+
+
+_MAX_SWAP = 6
+_SWAP_WEIGHT = 1.0
+
+
+class LearnedStance:
+    """Stance model following ``tabayyun.verify.base.StanceModel``."""
+
+    labels = STANCES
+
+    def __init__(self, tfidf: HashedTfidf, sentence_head: LinearHead, article_head: LinearHead,
+                 encoder=None, top_k: int = 3) -> None:
+        self.tfidf = tfidf
+        self.sentence_head = sentence_head
+        self.article_head = article_head
+        self.encoder = encoder
+        self.top_k = top_k
+
+    @classmethod
+    def pretrained(cls, path: str | Path | None = None, encoder=None) -> "LearnedStance":
+        """The shipped model (or the one in directory ``path``)."""
+        arrays, meta = load_artefact("stance", path)
+        return cls(HashedTfidf.from_arrays(arrays, "tfidf"), LinearHead.from_arrays(arrays, "sentence"),
+                   LinearHead.from_arrays(arrays, "article"), encoder, int(meta["top_k"]))
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+        if self.encoder is None:
+            self.encoder = default_encoder()
+        return self.encoder.encode(list(texts))
+
+    def sentence_inputs(self, claims: Sequence[str], texts: Sequence[str], cu: np.ndarray,
+                        tv: np.ndarray) -> tuple[np.ndarray, SparseRows]:
+        """Dense and sparse features of claim-sentence pairs (vectors given)."""
+        return pair_dense(claims, texts, cu, tv, self.tfidf), diff_rows(self.tfidf, claims, texts)
+
+    def sentence_proba(self, claims: Sequence[str], texts: Sequence[str]) -> np.ndarray:
+        """(n, 4) stance probabilities of claim-sentence pairs."""
+        if not texts:
+            return np.zeros((0, len(STANCES)))
+        vecs = self._encode(list(claims) + list(texts))
+        return self.sentence_head.proba(*self.sentence_inputs(claims, texts, vecs[:len(claims)],
+                                                              vecs[len(claims):]))
+
+    def article_inputs(self, claim: str, passages: Sequence[str], cu: np.ndarray,
+                       pv: np.ndarray) -> np.ndarray:
+        """Pooled ``ARTICLE_FEATURES`` of an article's passages (vectors given)."""
+        order, cos, cover = rank_passages(claim, passages, cu, pv)
+        top = order[:self.top_k]
+        chosen = [passages[i] for i in top]
+        dense, sparse = self.sentence_inputs([claim] * len(top), chosen, np.tile(cu, (len(top), 1)), pv[top])
+        probs = self.sentence_head.proba(dense, sparse)
+        char_cos = dense[:, 2 * len(cu) + 4]
+        return np.concatenate([probs[0], probs.mean(0), probs.max(0),
+                               [cos[top[0]], cos[top].mean(), cover.max(), char_cos.max(),
+                                np.log1p(len(passages))]])
+
+    def article_proba(self, claim: str, texts: Sequence[str]) -> np.ndarray:
+        """(n, 4) stance probabilities of whole texts (each cut into passages)."""
+        parts = [split_passages(t) or [t] for t in texts]
+        vecs = self._encode([claim] + [p for ps in parts for p in ps])
+        rows, at = [], 1
+        for ps in parts:
+            rows.append(self.article_inputs(claim, ps, vecs[0], vecs[at:at + len(ps)]))
+            at += len(ps)
+        return self.article_head.proba(np.array(rows))
+
+    def predict(self, claim: str, texts: Sequence[str]) -> list[dict[str, float]]:
+        """Stance probabilities per text, in order; a text with several passages is read as an article."""
+        out = np.zeros((len(texts), len(STANCES)))
+        long = [i for i, t in enumerate(texts) if len(split_passages(t)) > 1]
+        short = [i for i in range(len(texts)) if i not in set(long)]
+        if short:
+            out[short] = self.sentence_proba([claim] * len(short), [texts[i] for i in short])
+        if long:
+            out[long] = self.article_proba(claim, [texts[i] for i in long])
+        return [{s: float(p) for s, p in zip(STANCES, row)} for row in out]

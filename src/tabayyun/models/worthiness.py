@@ -1,0 +1,49 @@
+"""Learned check-worthiness of a sentence or post: a calibrated probability and a documented threshold.
+
+Features: the sentence vector and hashed TF-IDF of words and character n-grams; a logistic
+regression with Platt scaling fitted on cross-validated scores of the training tweets.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from tabayyun.models.artefacts import default_encoder, load_artefact
+from tabayyun.models.features import HashedTfidf
+from tabayyun.models.linear import LinearHead
+
+__all__ = ["LearnedWorthiness"]
+
+
+class LearnedWorthiness:
+    """Check-worthiness model following ``tabayyun.verify.base.WorthinessModel``."""
+
+    def __init__(self, tfidf: HashedTfidf, head: LinearHead, threshold: float, encoder=None) -> None:
+        self.tfidf = tfidf
+        self.head = head
+        self.threshold = threshold
+        self.encoder = encoder
+
+    @classmethod
+    def pretrained(cls, path: str | Path | None = None, encoder=None) -> "LearnedWorthiness":
+        """The shipped model (or the one in directory ``path``)."""
+        arrays, meta = load_artefact("worthiness", path)
+        return cls(HashedTfidf.from_arrays(arrays, "tfidf"), LinearHead.from_arrays(arrays, "head"),
+                   float(meta["threshold"]), encoder)
+
+    def inputs(self, texts: Sequence[str]) -> tuple[np.ndarray | None, list]:
+        """Dense (sentence vectors, when the head uses them) and sparse features."""
+        dense = None
+        if len(self.head.dense_w):
+            if self.encoder is None:
+                self.encoder = default_encoder()
+            dense = self.encoder.encode(list(texts))
+        return dense, self.tfidf.rows(texts)
+
+    def score(self, texts: Sequence[str]) -> list[float]:
+        """Calibrated probability that each text is worth fact-checking."""
+        if not texts:
+            return []
+        return self.head.proba(*self.inputs(texts))[:, 1].tolist()
