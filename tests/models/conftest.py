@@ -90,11 +90,26 @@ def tiny_data(tmp_path_factory) -> Path:
     return root
 
 
+def _train_small(data: Path, out: Path, encoder) -> None:
+    """``train_all`` with a small hashing space (the fixture has few distinct n-grams)."""
+    from tabayyun.models import train
+
+    with pytest.MonkeyPatch.context() as mp:
+        for task in ("worthiness", "stance"):
+            mp.setitem(train.CONFIG[task], "n_features", 2 ** 12)
+        train.train_all(data, out, cache=out / "vec.npz", encoder=encoder)
+    (out / "vec.npz").unlink()
+
+
 @pytest.fixture(scope="session")
 def trained(tiny_data, tmp_path_factory, encoder) -> Path:
     """Artefacts trained on the tiny corpus."""
-    from tabayyun.models.train import train_all
-
     out = tmp_path_factory.mktemp("artefacts")
-    train_all(tiny_data, out, cache=out.parent / "vec.npz", encoder=encoder)
+    _train_small(tiny_data, out, encoder)
     return out
+
+
+@pytest.fixture(scope="session")
+def train_small():
+    """The small-hashing-space trainer, for tests that train again."""
+    return _train_small

@@ -13,10 +13,8 @@ from tabayyun.models.linear import LinearHead
 from tabayyun.records import STANCES, VERDICTS, Claim, Document, Evidence, Sentence
 
 
-def test_training_is_deterministic(trained, tiny_data, tmp_path, encoder):
-    from tabayyun.models.train import train_all
-
-    train_all(tiny_data, tmp_path, cache=tmp_path / "vec.npz", encoder=encoder)
+def test_training_is_deterministic(trained, tiny_data, tmp_path, encoder, train_small):
+    train_small(tiny_data, tmp_path, encoder)
     names = sorted(p.name for p in trained.iterdir())
     assert names == ["stance.json", "stance.npz", "verdict.json", "verdict.npz",
                      "worthiness.json", "worthiness.npz"]
