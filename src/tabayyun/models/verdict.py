@@ -14,6 +14,7 @@ import numpy as np
 from tabayyun.models.artefacts import load_artefact
 from tabayyun.models.linear import LinearHead
 from tabayyun.records import STANCES, Claim, Evidence
+from tabayyun.verify.rules import evidence_line
 
 __all__ = ["LearnedVerdict", "verdict_features", "VERDICT_FEATURES"]
 
@@ -40,8 +41,7 @@ def _probs(e: Evidence) -> list[float]:
 
 
 def _cite(verb: str, e: Evidence) -> str:
-    where = ", ".join(x for x in (e.document.source, e.document.date or "") if x)
-    return f'{verb}: "{e.sentence.text}"' + (f" ({where})" if where else "")
+    return f"{verb}: {evidence_line(e)}"
 
 
 class LearnedVerdict:
