@@ -162,3 +162,48 @@ def test_skip_invalid_passes_over_bad_records(capsys, tmp_path):
     code, out, err = run(capsys, "ingest", str(path), "--db", str(tmp_path / "db"), "--skip-invalid")
     assert code == 0 and "added 1 documents" in out and "passed over 2 invalid records" in out
     assert "mixed.jsonl:2" in err and "mixed.jsonl:3" in err
+
+
+def test_worthiness_plain_lines_and_jsonl_keep_order(capsys, tmp_path):
+    lines = tmp_path / "lines.txt"
+    lines.write_text("صباح الخير يا جماعة\nأعلنت وزارة الصحة تسجيل 120 إصابة جديدة يوم الاثنين\n", encoding="utf-8")
+    jsonl = write_jsonl(tmp_path / "t.jsonl", [{"text": t} for t in lines.read_text(encoding="utf-8").splitlines()])
+    for path in (lines, jsonl):
+        for model in ("rules", "learned"):
+            code, out, _ = run(capsys, "worthiness", str(path), "--model", model)
+            rows = [json.loads(line) for line in out.splitlines()]
+            assert code == 0 and len(rows) == 2 and set(rows[0]) == {"score", "checkworthy"}
+            assert rows[0]["score"] < rows[1]["score"] and rows[1]["checkworthy"] and not rows[0]["checkworthy"]
+
+
+def test_stance_command(capsys, tmp_path):
+    path = write_jsonl(tmp_path / "pairs.jsonl", [
+        {"claim": "ارتفعت أسعار النفط إلى 90 دولارا", "text": "ارتفعت أسعار النفط اليوم إلى 70 دولارا للبرميل"},
+        {"claim": "ارتفعت أسعار النفط إلى 70 دولارا", "text": "ارتفعت أسعار النفط اليوم إلى 70 دولارا للبرميل"},
+    ])
+    code, out, _ = run(capsys, "stance", str(path))
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and [r["stance"] for r in rows] == ["disagree", "agree"]
+    assert all(abs(sum(r["probs"].values()) - 1) < 1e-3 and set(r["probs"]) == {"agree", "disagree", "discuss",
+                                                                                 "unrelated"} for r in rows)
+
+
+@pytest.mark.parametrize("argv, content", [
+    (("stance",), '{"claim": "ادعاء"}\n'),
+    (("stance",), 'سطر بلا JSON\n'),
+    (("stance",), '{"claim": "ادعاء", "text": \n'),
+    (("worthiness",), '{"text": ""}\n'),
+    (("worthiness",), 'سطر\n\nسطر\n'),
+])
+def test_model_commands_bad_input(capsys, tmp_path, argv, content):
+    path = tmp_path / "in.jsonl"
+    path.write_text(content, encoding="utf-8")
+    code, out, err = run(capsys, *argv, str(path))
+    _one_line_error(code, err)
+    assert out == "" and "in.jsonl:" in err
+
+
+def test_train_and_eval_need_the_data(capsys, tmp_path):
+    for command in ("train", "eval"):
+        code, _, err = run(capsys, command, "--data", str(tmp_path / "missing"))
+        _one_line_error(code, err)

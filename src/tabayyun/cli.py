@@ -5,6 +5,7 @@ Every failure a user can cause ends in one line on stderr and a non-zero exit, n
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -72,7 +73,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_claims(args: argparse.Namespace) -> int:
     from tabayyun.pipeline import extract_claims
 
-    claims = extract_claims(_read_input(args.file))
+    from tabayyun.pipeline import default_worthiness
+
+    claims = extract_claims(_read_input(args.file), default_worthiness(args.worthiness))
     if args.json:
         for claim in claims:
             _print(dumps(claim_dict(claim)))
@@ -103,6 +106,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     text = _read_input(args.file)
     tb = _open(args.db)
+    if args.worthiness != "rules":
+        from tabayyun.pipeline import default_worthiness
+
+        tb.worthiness = default_worthiness(args.worthiness, tb.cache)
     verdicts = tb.check(text, all_claims=args.all)
     if args.json:
         for verdict in verdicts:
@@ -147,6 +154,78 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _jsonl_records(path: str, fields: Sequence[str]) -> list[dict]:
+    """Records of a JSONL file (or plain lines, read as ``{fields[0]: line}`` when one field is asked)."""
+    rows = []
+    for number, line in enumerate(_read_input(path).splitlines(), 1):
+        if not line.strip():
+            raise TabayyunError(f"{path}:{number}: empty line")
+        try:
+            record = json.loads(line) if line.lstrip().startswith("{") else None
+        except json.JSONDecodeError as exc:
+            raise TabayyunError(f"{path}:{number}: malformed JSON ({exc.msg})") from None
+        if record is None:
+            if len(fields) > 1:
+                raise TabayyunError(f"{path}:{number}: expected a JSON object with {' and '.join(fields)}")
+            record = {fields[0]: line}
+        for field in fields:
+            if not isinstance(record.get(field), str) or not record[field].strip():
+                raise TabayyunError(f"{path}:{number}: missing or empty '{field}'")
+        rows.append(record)
+    return rows
+
+
+def cmd_worthiness(args: argparse.Namespace) -> int:
+    from tabayyun.pipeline import default_worthiness
+
+    texts = [r["text"] for r in _jsonl_records(args.file, ["text"])]
+    model = default_worthiness(args.model)
+    for score in model.score(texts):
+        _print(dumps({"score": round(float(score), 4), "checkworthy": bool(score >= model.threshold)}))
+    return 0
+
+
+def cmd_stance(args: argparse.Namespace) -> int:
+    from tabayyun.index import EmbeddingCache, Encoder
+    from tabayyun.pipeline import default_stance
+
+    rows = _jsonl_records(args.file, ["claim", "text"])
+    model = default_stance(EmbeddingCache(Encoder()))
+    for row in rows:
+        probs = model.predict(row["claim"], [row["text"]])[0]
+        _print(dumps({"stance": max(probs, key=probs.get), "probs": {k: round(v, 4) for k, v in probs.items()}}))
+    return 0
+
+
+def _training_tools():
+    try:
+        from tabayyun.models import evaluate, train
+    except ImportError as exc:
+        raise TabayyunError(f"training needs scikit-learn: pip install 'tabayyun[train]' ({exc})") from None
+    return train, evaluate
+
+
+def _data_dir(path: str | None) -> Path:
+    from tabayyun.models.data import default_data_dir
+
+    data = Path(path) if path else default_data_dir()
+    if not data.is_dir():
+        raise TabayyunError(f"no training data at {data} (give --data DIR: the shared/data folder)")
+    return data
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    train, _ = _training_tools()
+    train.train_all(_data_dir(args.data), Path(args.out) if args.out else None)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    _, evaluate = _training_tools()
+    _print(evaluate.render_markdown(evaluate.evaluate_all(_data_dir(args.data))))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from tabayyun.service import serve
 
@@ -180,6 +259,7 @@ def _parser() -> argparse.ArgumentParser:
     p = add("claims", cmd_claims, "split a post or article into claims with spans and check-worthiness")
     p.add_argument("file", metavar="FILE|-")
     p.add_argument("--json", action="store_true", help="one JSON object per claim")
+    p.add_argument("--worthiness", choices=("rules", "learned"), default="rules", help="check-worthiness model")
 
     p = add("verify", cmd_verify, "verify one claim, or a file of claims (one per line)")
     p.add_argument("claim", nargs="?", metavar="CLAIM")
@@ -192,12 +272,29 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--db", required=True, help="evidence base folder")
     p.add_argument("--json", action="store_true", help="one JSON object per claim")
     p.add_argument("--all", action="store_true", help="verify every claim, not only check-worthy ones")
+    p.add_argument("--worthiness", choices=("rules", "learned"), default="rules", help="check-worthiness model")
 
     p = add("search", cmd_search, "search the evidence base")
     p.add_argument("query")
     p.add_argument("--db", required=True, help="evidence base folder")
     p.add_argument("--limit", type=int, default=10)
     p.add_argument("--json", action="store_true")
+
+    p = add("worthiness", cmd_worthiness, "check-worthiness of texts: JSONL with 'text' (or plain lines) in, "
+                                          "one {score, checkworthy} per line out")
+    p.add_argument("file", metavar="FILE|-")
+    p.add_argument("--model", choices=("rules", "learned"), default="rules", help="default: rules")
+
+    p = add("stance", cmd_stance, "stance of texts toward claims: JSONL with 'claim' and 'text' in, "
+                                  "one {stance, probs} per line out")
+    p.add_argument("file", metavar="FILE|-")
+
+    p = add("train", cmd_train, "rebuild the shipped model artefacts from the training data")
+    p.add_argument("--data", help="the datasets folder (default: ../shared/data beside the repository)")
+    p.add_argument("--out", help="write artefacts here instead of into the package")
+
+    p = add("eval", cmd_eval, "recompute every figure of EVALUATION.md and print the table")
+    p.add_argument("--data", help="the datasets folder (default: ../shared/data beside the repository)")
 
     p = add("serve", cmd_serve, "serve the HTTP API and the Arabic web page on an evidence base")
     p.add_argument("--db", required=True, help="evidence base folder")

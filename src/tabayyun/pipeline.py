@@ -20,7 +20,8 @@ from tabayyun.ingest import content_hash, read_documents
 from tabayyun.records import Claim, Document, Evidence, Verdict
 from tabayyun.store import BatchResult, PendingSentence, SQLiteStore, Store
 from tabayyun.text import split_sentences, tokenize
-from tabayyun.verify import RuleStance, RuleVerdict, StanceModel, VerdictModel, WorthinessModel, compare
+from tabayyun.verify import (CheckedStance, RuleStance, RuleVerdict, StanceModel, VerdictModel, WorthinessModel,
+                             compare)
 
 __all__ = ["Tabayyun", "IngestSummary", "extract_claims", "has_arabic"]
 
@@ -59,8 +60,25 @@ def sentence_spans(text: str) -> list[PendingSentence]:
     return spans
 
 
-def default_worthiness() -> WorthinessModel:
+def default_worthiness(name: str = "rules", encoder: EmbeddingCache | None = None) -> WorthinessModel:
+    """``rules`` (the default gate of ``check``: recall-oriented) or ``learned`` (see EVALUATION.md)."""
+    if name == "learned":
+        from tabayyun.models import LearnedWorthiness
+
+        return LearnedWorthiness.pretrained(encoder=encoder)
+    if name != "rules":
+        raise TabayyunError(f"unknown worthiness model '{name}' (rules or learned)")
     return RuleWorthiness()
+
+
+def default_stance(encoder: EmbeddingCache) -> StanceModel:
+    """The learned stance model checked against explicit facts; the rules alone if no artefact ships."""
+    try:
+        from tabayyun.models import LearnedStance
+
+        return CheckedStance(LearnedStance.pretrained(encoder=encoder))
+    except FileNotFoundError:
+        return RuleStance(embed=encoder.encode)
 
 
 def extract_claims(text: str, worthiness: WorthinessModel | None = None) -> list[Claim]:
@@ -86,7 +104,7 @@ class Tabayyun:
         self.retriever = Retriever(self.store, LexicalIndex(self.db / "index"), self.cache)
         self.retriever.sync()
         self.worthiness = worthiness or default_worthiness()
-        self.stance = stance or RuleStance(embed=self.cache.encode)
+        self.stance = stance or default_stance(self.cache)
         self.verdict = verdict or RuleVerdict()
         self.evidence_k = evidence_k
 

@@ -1,6 +1,8 @@
 """Verification: stance of each evidence sentence toward a claim, then a verdict with reasons."""
 from tabayyun.verify.base import StanceModel, VerdictModel, WorthinessModel
+from tabayyun.verify.hybrid import CheckedStance
 from tabayyun.verify.rules import RuleStance, RuleVerdict
 from tabayyun.verify.signals import Signals, compare
 
-__all__ = ["StanceModel", "VerdictModel", "WorthinessModel", "RuleStance", "RuleVerdict", "Signals", "compare"]
+__all__ = ["StanceModel", "VerdictModel", "WorthinessModel", "CheckedStance", "RuleStance", "RuleVerdict",
+           "Signals", "compare"]
