@@ -87,6 +87,37 @@ def eval_worthiness(data_dir: Path, artefacts_dir, enc) -> dict:
                       "brier": float(np.mean((p - np.asarray(y)) ** 2))})
 
 
+def eval_rule_worthiness(data_dir: Path, baseline_row: dict) -> dict:
+    """The rule-based score that gates ``check`` by default, on the same dev split."""
+    from sklearn.metrics import f1_score
+
+    from tabayyun.claims import RuleWorthiness
+
+    texts, y = load_worthiness(data_dir, "dev")
+    rules = RuleWorthiness()
+    pred = np.array(rules.score(texts)) >= rules.threshold
+    return _row("check-worthiness, rules (the default gate of `check`)", "ct24_checkworthy_ar dev (1,093 tweets)",
+                "macro-F1", baseline_row["baseline"], _f1s(y, pred, 2)[0], "—",
+                {"f1_pos_rules": float(f1_score(y, pred)), "flagged_share": float(pred.mean())})
+
+
+def eval_ans_checked_stance(data_dir: Path, model: LearnedStance, split: str) -> dict:
+    """The stance ``verify`` runs: the learned model checked against explicit facts (CheckedStance).
+
+    Reported on dev too, where its fact rules were chosen (EVALUATION.md)."""
+    from tabayyun.verify import CheckedStance
+
+    t1, t2, tlab = load_ans_stance(data_dir, split)
+    y = [ANS_LABELS.index(x) for x in tlab]
+    checked = CheckedStance(model)
+    probs = np.array([[p[s] for s in STANCES] for a, b in zip(t1, t2) for p in checked.predict(a, [b])])
+    macro, per = _f1s(y, _ans3(probs), 3)
+    alone, _ = _f1s(y, _ans3(model.sentence_proba(t1, t2)), 3)
+    return _row("stance as `verify` runs it (model + fact checks)", f"ANS stance {split} ({len(y)} pairs)",
+                "macro-F1 agree/disagree/other", float("nan"), macro, "mBERT 76.7 (Khouja 2020)",
+                {"per_class": dict(zip(ANS_LABELS, per)), "model_alone": alone})
+
+
 def _ans3(p: np.ndarray) -> np.ndarray:
     """4-way stance probabilities onto ANS labels: discuss and unrelated are ANS "other"."""
     return np.minimum(p.argmax(1), 2)
@@ -149,7 +180,9 @@ def evaluate_all(data_dir: Path | None = None, artefacts_dir: Path | None = None
     data_dir = Path(data_dir or default_data_dir())
     enc = EmbeddingStore(cache or default_cache())
     stance = LearnedStance.pretrained(artefacts_dir, encoder=enc)
-    rows = [eval_worthiness(data_dir, artefacts_dir, enc), eval_ans_stance(data_dir, stance)]
+    worthiness = eval_worthiness(data_dir, artefacts_dir, enc)
+    rows = [worthiness, eval_rule_worthiness(data_dir, worthiness), eval_ans_stance(data_dir, stance),
+            eval_ans_checked_stance(data_dir, stance, "dev"), eval_ans_checked_stance(data_dir, stance, "test")]
     ufc_row, probs = eval_ufc_stance(data_dir, stance)
     rows += [ufc_row, eval_ufc_verdict(data_dir, artefacts_dir, probs, enc), eval_ans_claims(data_dir, enc)]
     enc.flush()
@@ -157,7 +190,7 @@ def evaluate_all(data_dir: Path | None = None, artefacts_dir: Path | None = None
 
 
 def _pct(x: float) -> str:
-    return f"{100 * x:.1f}"
+    return "—" if np.isnan(x) else f"{100 * x:.1f}"
 
 
 def render_markdown(rows: list[dict]) -> str:
@@ -175,6 +208,12 @@ def render_markdown(rows: list[dict]) -> str:
                     f"{_pct(r['f1_pos_baseline'])}; threshold {r['threshold']:.2f}; ECE {r['ece']:.3f}; "
                     f"Brier {r['brier']:.3f}.", "", "| bin | n | mean predicted | observed |", "|---|---|---|---|"]
             out += [f"| {b['bin']} | {b['n']} | {b['mean_p']:.3f} | {b['observed']:.3f} |" for b in r["reliability"]]
+        if "model_alone" in r:
+            out += ["", f"{r['data']}: the learned model alone {_pct(r['model_alone'])}, "
+                    f"with the fact checks of `verify` {_pct(r['model'])}."]
+        if "f1_pos_rules" in r:
+            out += ["", f"Rule-based check-worthiness on dev: F1 (positive class) {_pct(r['f1_pos_rules'])}, "
+                    f"flags {_pct(r['flagged_share'])}% of the tweets."]
         if "accuracy" in r:
             out += ["", f"Verdict accuracy on unifiedfc fold 4: {_pct(r['accuracy'])}."]
     return "\n".join(out) + "\n"

@@ -8,8 +8,8 @@ probabilities and applies three rules a fact-checker would:
    disagrees;
 2. evidence about the claim that states all of its numbers and years, with nothing contradicting,
    agrees;
-3. for a claim that states numbers or years, evidence that states none of them can neither confirm
-   nor contradict it: its agree/disagree mass moves to discuss.
+3. for a claim that states numbers or years, evidence that states none of them cannot confirm it:
+   its agree mass moves to discuss (it may still contradict it in words).
 """
 from __future__ import annotations
 
@@ -51,7 +51,6 @@ class CheckedStance:
             elif specifics and s.numbers_matched + s.dates_matched >= specifics and s.overlap >= self.related_at:
                 probs = self._set(probs, "agree")
             elif specifics and s.numbers_matched + s.dates_matched == 0:
-                probs = _renormalise({**probs, "discuss": probs["discuss"] + probs["agree"] + probs["disagree"],
-                                      "agree": 0.0, "disagree": 0.0})
+                probs = _renormalise({**probs, "discuss": probs["discuss"] + probs["agree"], "agree": 0.0})
             out.append(probs)
         return out

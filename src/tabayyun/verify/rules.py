@@ -71,9 +71,14 @@ def evidence_line(evidence: Evidence) -> str:
 
 
 class RuleVerdict:
-    """Verdict from the strongest agreeing and disagreeing evidence."""
+    """Verdict from the strongest agreeing and disagreeing evidence.
+
+    When both sides have evidence, the clearly stronger side (by ``margin``) decides and the other is
+    still cited; only a close call is ``conflicting``.
+    """
 
     decide_at = 0.55  # stance probability an evidence needs to count
+    margin = 0.2
 
     def decide(self, claim: Claim, evidence: Sequence[Evidence]) -> tuple[str, float, list[str]]:
         agree = [e for e in evidence if e.stance == "agree" and e.stance_probs.get("agree", 0) >= self.decide_at]
@@ -88,9 +93,9 @@ class RuleVerdict:
         for e in agree[:2]:
             reasons.append("supported by " + evidence_line(e))
         reasons = list(dict.fromkeys(reasons))
-        if agree and disagree:
+        if agree and disagree and abs(best_agree - best_disagree) < self.margin:
             return "conflicting", round(min(best_agree, best_disagree), 4), reasons
-        if disagree:
+        if disagree and best_disagree >= best_agree:
             return "refuted", round(best_disagree, 4), reasons
         if agree:
             return "supported", round(best_agree, 4), reasons
