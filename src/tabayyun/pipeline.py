@@ -13,6 +13,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
+from tqdm import tqdm
+
 from tabayyun.claims import RuleWorthiness, split_claims
 from tabayyun.errors import TabayyunError
 from tabayyun.index import EmbeddingCache, Encoder, LexicalIndex, Retriever
@@ -141,8 +143,6 @@ class Tabayyun:
         invalid: list[str] = []
         total = sum(1 for _ in read_documents(paths, source, (lambda e: invalid.append(str(e))) if skip_invalid
                                               else None))
-        from tqdm import tqdm
-
         with tqdm(total=total, unit="doc", disable=not progress, desc="ingest") as bar:
             docs = read_documents(paths, source, (lambda e: None) if skip_invalid else None)
             summary = self.add_documents(docs, batch_size, on_batch=bar.update, embed=embed)
@@ -159,12 +159,13 @@ class Tabayyun:
 
     def verify(self, claim: str | Claim) -> Verdict:
         """Retrieve evidence for one claim, set each one's stance, and decide."""
-        if isinstance(claim, str):
-            claim = Claim(text=claim.strip(), checkworthiness=self.worthiness.score([claim])[0])
-        if not claim.text.strip():
+        text = claim if isinstance(claim, str) else claim.text
+        if not text.strip():
             raise TabayyunError("empty claim / الادعاء فارغ")
-        if not has_arabic(claim.text):
+        if not has_arabic(text):
             raise TabayyunError("the claim has no Arabic text; tabayyun checks Arabic claims / الادعاء ليس بالعربية")
+        if isinstance(claim, str):
+            claim = Claim(text=text.strip(), checkworthiness=self.worthiness.score([text.strip()])[0])
         evidence = self.retrieve(claim.text)
         for item, probs in zip(evidence, self.stance.predict(claim.text, [e.sentence.text for e in evidence])):
             item.stance_probs = probs
@@ -181,9 +182,8 @@ class Tabayyun:
         if not has_arabic(text):
             raise TabayyunError("the text has no Arabic; tabayyun checks Arabic posts / النص ليس بالعربية")
         claims = self.claims(text)
-        threshold = getattr(self.worthiness, "threshold", 0.5)
         return [self.verify(c) for c in claims
-                if (all_claims or c.checkworthiness >= threshold) and has_arabic(c.text)]
+                if (all_claims or c.checkworthiness >= self.worthiness.threshold) and has_arabic(c.text)]
 
     def search(self, query: str, limit: int = 10) -> list[Evidence]:
         return self.retriever.search(query, limit)
