@@ -22,9 +22,10 @@ EXIT_USAGE = 2
 
 
 class _Parser(argparse.ArgumentParser):
+    """Usage errors in one line, pointing at the right --help."""
+
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"tabayyun: error: {message} (see 'tabayyun {self.prog.split()[-1]} --help')\n"
-                  if " " in self.prog else f"tabayyun: error: {message} (see 'tabayyun --help')\n")
+        self.exit(EXIT_USAGE, f"tabayyun: error: {message} (see '{self.prog} --help')\n")
 
 
 def _read_input(path: str) -> str:
