@@ -69,8 +69,11 @@ def test_verdict_labels_confidence_and_reasons(trained):
     assert label == "not_enough_evidence" and reasons
     agree = {"agree": 0.9, "disagree": 0.02, "discuss": 0.05, "unrelated": 0.03}
     deny = {"agree": 0.02, "disagree": 0.9, "discuss": 0.05, "unrelated": 0.03}
-    label_a, conf_a, reasons_a = model.decide(claim, [_evidence("تم افتتاح الجسر", agree)] * 2)
-    label_d, _, reasons_d = model.decide(claim, [_evidence("نفي افتتاح الجسر", deny, ["number mismatch: claim 3, evidence 7"])] * 2)
+    # shaped like the fixture's training claims: two stance-taking texts, one discussing, one unrelated
+    rest = [_evidence("جدل حول الجسر", {"agree": 0.02, "disagree": 0.03, "discuss": 0.9, "unrelated": 0.05}),
+            _evidence("فاز الفريق", {"agree": 0.01, "disagree": 0.01, "discuss": 0.03, "unrelated": 0.95})]
+    label_a, conf_a, reasons_a = model.decide(claim, [_evidence("تم افتتاح الجسر", agree)] * 2 + rest)
+    label_d, _, reasons_d = model.decide(claim, [_evidence("نفي افتتاح الجسر", deny, ["number mismatch: claim 3, evidence 7"])] * 2 + rest)
     assert label_a in VERDICTS and 0.5 <= conf_a <= 1.0
     assert (label_a, label_d) == ("supported", "refuted")
     assert any("تم افتتاح الجسر" in r and "وكالة" in r for r in reasons_a)
@@ -111,3 +114,15 @@ def test_linear_head_round_trip():
     rows = [(np.array([1, 5]), np.array([0.6, 0.8], dtype=np.float32))] * 5
     assert back.proba(x, rows) == pytest.approx(head.proba(x, rows), abs=1e-3)
     assert back.proba(x, rows).sum(1) == pytest.approx(np.ones(5))
+
+
+def test_stance_unrelated_comes_from_the_relatedness_head(trained, encoder):
+    model = LearnedStance.pretrained(trained, encoder=encoder)
+    claim, texts = "افتتاح الجسر في حلب بعد 3 أيام", ["تم افتتاح الجسر في حلب", "فاز الفريق بالمباراة"]
+    vecs = encoder.encode([claim] * 2 + texts)
+    dense, sparse = model.sentence_inputs([claim] * 2, texts, vecs[:2], vecs[2:])
+    unrelated = model.relatedness_head.proba(dense, sparse)[:, 1]
+    probs = model.sentence_proba([claim] * 2, texts)
+    assert probs[:, 3] == pytest.approx(unrelated)
+    assert probs[:, :3] / (1 - unrelated[:, None]) == pytest.approx(model.sentence_head.proba(dense, sparse))
+    assert probs[1, 3] > 0.5 > probs[0, 3]

@@ -1,8 +1,10 @@
 """Learned stance of a text toward a claim: agree / disagree / discuss / unrelated.
 
-A *sentence head* scores one claim-sentence pair from sentence-vector interactions, lexical and
-number agreement and the hashed words that one side has and the other lacks (negations,
-antonyms and changed names show up there). A long text (an article with web boilerplate) is cut
+A claim-sentence pair is scored in two stages over the same features (sentence-vector
+interactions, lexical and number agreement, the hashed words that one side has and the other
+lacks: negations, antonyms and changed names show up there): a *relatedness head* gives
+p(unrelated), a *sentence head* gives agree / disagree / discuss among related pairs, and
+p(x) = (1 - p(unrelated)) * p(x | related). A long text (an article with web boilerplate) is cut
 into passages; the ``top_k`` passages closest to the claim are scored by the sentence head and an
 *article head* turns the pooled scores into the article's stance.
 """
@@ -59,9 +61,10 @@ class LearnedStance:
 
     labels = STANCES
 
-    def __init__(self, tfidf: HashedTfidf, sentence_head: LinearHead, article_head: LinearHead,
-                 encoder=None, top_k: int = 3) -> None:
+    def __init__(self, tfidf: HashedTfidf, relatedness_head: LinearHead, sentence_head: LinearHead,
+                 article_head: LinearHead, encoder=None, top_k: int = 3) -> None:
         self.tfidf = tfidf
+        self.relatedness_head = relatedness_head
         self.sentence_head = sentence_head
         self.article_head = article_head
         self.encoder = encoder
@@ -71,8 +74,9 @@ class LearnedStance:
     def pretrained(cls, path: str | Path | None = None, encoder=None) -> "LearnedStance":
         """The shipped model (or the one in directory ``path``)."""
         arrays, meta = load_artefact("stance", path)
-        return cls(HashedTfidf.from_arrays(arrays, "tfidf"), LinearHead.from_arrays(arrays, "sentence"),
-                   LinearHead.from_arrays(arrays, "article"), encoder, int(meta["top_k"]))
+        return cls(HashedTfidf.from_arrays(arrays, "tfidf"), LinearHead.from_arrays(arrays, "relatedness"),
+                   LinearHead.from_arrays(arrays, "sentence"), LinearHead.from_arrays(arrays, "article"),
+                   encoder, int(meta["top_k"]))
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
         if self.encoder is None:
@@ -84,13 +88,18 @@ class LearnedStance:
         """Dense and sparse features of claim-sentence pairs (vectors given)."""
         return pair_dense(claims, texts, cu, tv, self.tfidf), diff_rows(self.tfidf, claims, texts)
 
+    def pair_proba(self, dense: np.ndarray, sparse: SparseRows) -> np.ndarray:
+        """(n, 4) stance probabilities from pair features: p(unrelated) from the relatedness head,
+        the rest shared out by the sentence head (agree / disagree / discuss among related pairs)."""
+        unrelated = self.relatedness_head.proba(dense, sparse)[:, 1:]
+        return np.hstack([(1.0 - unrelated) * self.sentence_head.proba(dense, sparse), unrelated])
+
     def sentence_proba(self, claims: Sequence[str], texts: Sequence[str]) -> np.ndarray:
         """(n, 4) stance probabilities of claim-sentence pairs."""
         if not texts:
             return np.zeros((0, len(STANCES)))
         vecs = self._encode(list(claims) + list(texts))
-        return self.sentence_head.proba(*self.sentence_inputs(claims, texts, vecs[:len(claims)],
-                                                              vecs[len(claims):]))
+        return self.pair_proba(*self.sentence_inputs(claims, texts, vecs[:len(claims)], vecs[len(claims):]))
 
     def article_inputs(self, claim: str, passages: Sequence[str], cu: np.ndarray,
                        pv: np.ndarray) -> np.ndarray:
@@ -99,7 +108,7 @@ class LearnedStance:
         top = order[:self.top_k]
         chosen = [passages[i] for i in top]
         dense, sparse = self.sentence_inputs([claim] * len(top), chosen, np.tile(cu, (len(top), 1)), pv[top])
-        probs = self.sentence_head.proba(dense, sparse)
+        probs = self.pair_proba(dense, sparse)
         char_cos = dense[:, 2 * len(cu) + 4]
         return np.concatenate([probs[0], probs.mean(0), probs.max(0),
                                [cos[top[0]], cos[top].mean(), cover.max(), char_cos.max(),

@@ -28,7 +28,7 @@ __all__ = ["train_all", "fit_calibrated", "rows_to_csr", "CONFIG", "default_cach
 SEED = 13
 CONFIG = {
     "worthiness": {"C": 1.0, "n_features": 2 ** 18, "char_range": [1, 3], "cv": 5},
-    "stance": {"C_sentence": 1.0, "C_article": 1.0, "n_features": 2 ** 18, "char_range": [2, 4], "top_k": 3},
+    "stance": {"C_relatedness": 1.0, "C_sentence": 3.0, "C_article": 1.0, "n_features": 2 ** 18, "char_range": [2, 4], "top_k": 3},
     "verdict": {"C": 1.0, "min_related": 0.5, "conflict_band": 0.25},
 }
 
@@ -179,9 +179,10 @@ def ufc_article_inputs(model: LearnedStance, claims: Sequence[UfcClaim], enc) ->
 
 
 def train_stance(data_dir: Path, enc) -> tuple[LearnedStance, dict, np.ndarray]:
-    """Sentence head on ANS train + unifiedfc folds 1-3 sentences; article head on cross-fitted
-    pooled sentence scores of folds 1-3. Returns the model, a summary and the out-of-fold article
-    probabilities of folds 1-3 (for the verdict)."""
+    """Relatedness head (unrelated vs related) on ANS train + unifiedfc folds 1-3 sentences; sentence
+    head (agree / disagree / discuss) on ANS train alone; article head on cross-fitted pooled sentence
+    scores of folds 1-3. Returns the model, a summary and the out-of-fold article probabilities of
+    folds 1-3 (for the verdict)."""
     cfg = CONFIG["stance"]
     s1, s2, lab = load_ans_stance(data_dir, "train")
     ufc = load_unifiedfc(data_dir, (1, 2, 3))
@@ -192,24 +193,29 @@ def train_stance(data_dir: Path, enc) -> tuple[LearnedStance, dict, np.ndarray]:
     groups = np.concatenate([np.zeros(len(s1), int), pair_fold])  # 0: ANS
     tfidf = HashedTfidf(cfg["n_features"], tuple(cfg["char_range"])).fit_idf(
         list(dict.fromkeys(claims + texts)), ("", "t:", "c:"))
-    model = LearnedStance(tfidf, None, None, enc, cfg["top_k"])
+    model = LearnedStance(tfidf, None, None, None, enc, cfg["top_k"])
     dense, sparse = _sentence_data(model, claims, texts, enc)
-    fit = dict(labels=STANCES, C=cfg["C_sentence"], n_features=cfg["n_features"], class_weight=None,
-               raw_columns=2 * enc.encode(["."]).shape[1])
-    model.sentence_head, _ = fit_calibrated(dense, sparse, y, groups=_folds(len(y), 2), **fit)
+    fit = dict(n_features=cfg["n_features"], raw_columns=2 * enc.encode(["."]).shape[1])
+
+    def relatedness(keep: np.ndarray) -> LinearHead:
+        return fit_calibrated(dense[keep], [sparse[i] for i in np.flatnonzero(keep)],
+                              (y[keep] == STANCES.index("unrelated")).astype(int), ("related", "unrelated"),
+                              cfg["C_relatedness"], _folds(int(keep.sum()), 2), **fit)[0]
+
+    ans = groups == 0
+    model.sentence_head, _ = fit_calibrated(dense[ans], sparse[:len(s1)], y[ans], STANCES[:3],
+                                            cfg["C_sentence"], _folds(len(s1), 2), **fit)
+    model.relatedness_head = relatedness(np.ones(len(y), bool))
     art_x = np.zeros((len(ufold), len(ARTICLE_FEATURES)))
-    for f in (1, 2, 3):
-        keep = groups != f
-        head_f, _ = fit_calibrated(dense[keep], [sparse[i] for i in np.flatnonzero(keep)], y[keep],
-                                   groups=_folds(int(keep.sum()), 2), **fit)
-        art_x[ufold == f] = ufc_article_inputs(LearnedStance(tfidf, head_f, None, enc, cfg["top_k"]),
-                                               [c for c in ufc if c.fold == f], enc)
+    for f in (1, 2, 3):  # the sentence head never sees unifiedfc: only relatedness is cross-fitted
+        fold_model = LearnedStance(tfidf, relatedness(groups != f), model.sentence_head, None, enc, cfg["top_k"])
+        art_x[ufold == f] = ufc_article_inputs(fold_model, [c for c in ufc if c.fold == f], enc)
     art_y = np.array([STANCES.index(s) for c in ufc for s in c.stances])
     counts = np.bincount(art_y, minlength=len(STANCES))
     weights = {i: float(np.sqrt(len(art_y) / (len(STANCES) * max(1, n)))) for i, n in enumerate(counts)}
     model.article_head, art_oof = fit_calibrated(art_x, None, art_y, STANCES, cfg["C_article"], ufold,
                                                  class_weight=weights)
-    return model, {"sentence_pairs": len(y), "articles": len(art_y),
+    return model, {"sentence_pairs": int(ans.sum()), "relatedness_pairs": len(y), "articles": len(art_y),
                    "article_cv_macro_f1": _macro_f1(art_y, art_oof.argmax(1))}, art_oof
 
 
@@ -254,6 +260,7 @@ def train_all(data_dir: Path | None = None, out_dir: Path | None = None,
                   {"threshold": worth.threshold, "labels": list(worth.head.labels), **summary["worthiness"]})
     stance, summary["stance"], art_oof = train_stance(data_dir, enc)
     save_artefact(out_dir, "stance", {**stance.tfidf.to_arrays("tfidf"),
+                                      **stance.relatedness_head.to_arrays("relatedness"),
                                       **stance.sentence_head.to_arrays("sentence"),
                                       **stance.article_head.to_arrays("article")},
                   {"top_k": stance.top_k, "labels": list(STANCES), **summary["stance"]})

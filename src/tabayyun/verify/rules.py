@@ -73,8 +73,10 @@ def evidence_line(evidence: Evidence) -> str:
 class RuleVerdict:
     """Verdict from the strongest agreeing and disagreeing evidence.
 
-    When both sides have evidence, the clearly stronger side (by ``margin``) decides and the other is
-    still cited; only a close call is ``conflicting``.
+    When both sides have evidence, they are weighed by stance probability x relevance (the retrieval
+    score): the clearly stronger side (by ``margin``) decides and the other is still cited; only a
+    close call is ``conflicting``. A sentence that says little about the claim cannot outweigh one
+    that states it.
     """
 
     decide_at = 0.55  # stance probability an evidence needs to count
@@ -86,6 +88,8 @@ class RuleVerdict:
                     if e.stance == "disagree" and e.stance_probs.get("disagree", 0) >= self.decide_at]
         best_agree = max((e.stance_probs["agree"] for e in agree), default=0.0)
         best_disagree = max((e.stance_probs["disagree"] for e in disagree), default=0.0)
+        weight_agree = max((e.stance_probs["agree"] * e.score for e in agree), default=0.0)
+        weight_disagree = max((e.stance_probs["disagree"] * e.score for e in disagree), default=0.0)
         reasons: list[str] = []
         for e in disagree[:2]:
             reasons.extend(e.mismatches)
@@ -93,9 +97,10 @@ class RuleVerdict:
         for e in agree[:2]:
             reasons.append("supported by " + evidence_line(e))
         reasons = list(dict.fromkeys(reasons))
-        if agree and disagree and abs(best_agree - best_disagree) < self.margin:
+        if agree and disagree and abs(weight_agree - weight_disagree) < self.margin * max(weight_agree,
+                                                                                           weight_disagree):
             return "conflicting", round(min(best_agree, best_disagree), 4), reasons
-        if disagree and best_disagree >= best_agree:
+        if disagree and weight_disagree >= weight_agree:
             return "refuted", round(best_disagree, 4), reasons
         if agree:
             return "supported", round(best_agree, 4), reasons
