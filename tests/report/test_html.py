@@ -55,6 +55,7 @@ def test_report_marks_claims_and_lists_evidence():
     assert html.startswith("<!doctype html>") and 'dir="rtl"' in html
     assert '<mark class="refuted">أسرت القوات 500 مقاتل<sup>1</sup></mark>' in html
     assert "number mismatch: claim 500, evidence 157" in html
+    assert "اختلاف في الأرقام: الادعاء 500، الدليل 157" in html and "<td>disagrees / يعارض</td>" in html
     assert '<a href="https://example.org/d1">عنوان</a>' in html and "<script" not in html
 
 

@@ -9,7 +9,7 @@ from typing import Any, Sequence
 from urllib.parse import urlsplit
 
 from tabayyun.report.i18n import reason_ar
-from tabayyun.report.text import VERDICT_NAMES
+from tabayyun.report.text import STANCE_NAMES, VERDICT_NAMES
 
 __all__ = ["render_check_html", "text_segments", "safe_url", "verdict_name", "REPORT_CSP"]
 
@@ -79,7 +79,7 @@ def _evidence_rows(claim: dict[str, Any]) -> str:
         title = escape(str(e.get("title") or e.get("doc_id") or ""))
         if link:
             title = f'<a href="{escape(link)}">{title}</a>'
-        rows.append(f"<tr><td>{escape(str(e.get('stance', '')))}</td><td dir=\"rtl\">{escape(str(e.get('sentence', '')))}"
+        rows.append(f"<tr><td>{escape(STANCE_NAMES.get(str(e.get('stance', '')), str(e.get('stance', ''))))}</td><td dir=\"rtl\">{escape(str(e.get('sentence', '')))}"
                     f"</td><td>{title}<div class=\"meta\">{where}</div></td></tr>")
     if not rows:
         return "<p>No related evidence / لا أدلة ذات صلة</p>"

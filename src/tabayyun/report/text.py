@@ -5,13 +5,20 @@ from typing import Sequence
 
 from tabayyun.records import Claim, Verdict
 
-__all__ = ["render_verdicts", "render_claims", "VERDICT_NAMES"]
+__all__ = ["render_verdicts", "render_claims", "VERDICT_NAMES", "STANCE_NAMES"]
 
 VERDICT_NAMES = {
     "supported": "supported / مؤكَّد",
     "refuted": "refuted / مفنَّد",
     "not_enough_evidence": "not enough evidence / لا أدلة كافية",
     "conflicting": "conflicting / أدلة متعارضة",
+}
+
+STANCE_NAMES = {
+    "agree": "agrees / يؤيد",
+    "disagree": "disagrees / يعارض",
+    "discuss": "discusses / يناقش",
+    "unrelated": "unrelated / غير متصل",
 }
 
 
