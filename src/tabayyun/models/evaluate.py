@@ -119,8 +119,9 @@ def eval_ans_checked_stance(data_dir: Path, model: LearnedStance, split: str) ->
 
 
 def _ans3(p: np.ndarray) -> np.ndarray:
-    """4-way stance probabilities onto ANS labels: discuss and unrelated are ANS "other"."""
-    return np.minimum(p.argmax(1), 2)
+    """4-way stance probabilities onto ANS labels: ANS "other" is discuss or unrelated, so its
+    probability is their sum."""
+    return np.column_stack([p[:, 0], p[:, 1], p[:, 2] + p[:, 3]]).argmax(1)
 
 
 def eval_ans_stance(data_dir: Path, model: LearnedStance) -> dict:
