@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Callable, NoReturn, Sequence
 
 from tabayyun.errors import TabayyunError
+from tabayyun.ingest import decode_text
 from tabayyun.report import claim_dict, dumps, render_claims, render_verdicts
 
 __all__ = ["main"]
@@ -38,12 +39,7 @@ def _read_input(path: str) -> str:
         raise TabayyunError(f"{path}: is a folder, expected a text file") from None
     except OSError as exc:
         raise TabayyunError(f"{path}: cannot read ({exc.strerror})") from None
-    if b"\x00" in data[:8192]:
-        raise TabayyunError(f"{path}: binary file, expected UTF-8 text / ملف ثنائي وليس نصا")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise TabayyunError(f"{path}: not valid UTF-8 text / الملف ليس نصا بترميز UTF-8") from None
+    text = decode_text(data, path)
     if not text.strip():
         raise TabayyunError(f"{path}: empty input / المدخل فارغ")
     return text

@@ -1,4 +1,4 @@
 """Ingest: stream trusted documents from JSONL, CSV, text files and folders."""
-from tabayyun.ingest.readers import RecordError, content_hash, read_documents, validate_record
+from tabayyun.ingest.readers import RecordError, content_hash, decode_text, read_documents, validate_record
 
-__all__ = ["read_documents", "validate_record", "content_hash", "RecordError"]
+__all__ = ["read_documents", "validate_record", "decode_text", "content_hash", "RecordError"]

@@ -17,7 +17,7 @@ from tabayyun.errors import TabayyunError
 from tabayyun.records import Document
 from tabayyun.text import parse_iso_date
 
-__all__ = ["read_documents", "validate_record", "content_hash", "RecordError", "SUFFIXES"]
+__all__ = ["read_documents", "validate_record", "decode_text", "content_hash", "RecordError", "SUFFIXES"]
 
 SUFFIXES = (".jsonl", ".csv", ".txt", ".gz")  # .gz: a gzip-compressed file of one of the others
 _SNIFF_BYTES = 8192
@@ -57,11 +57,28 @@ def _kind(path: Path) -> str:
     return suffixes[-2] if suffixes[-1:] == [".gz"] and len(suffixes) > 1 else (suffixes[-1] if suffixes else "")
 
 
+def refuse_binary(head: bytes, where: str | Path) -> None:
+    """Raise the one-line error for binary input when the first bytes hold a NUL."""
+    if b"\x00" in head[:_SNIFF_BYTES]:
+        raise TabayyunError(f"{where}: binary file, expected UTF-8 text / ملف ثنائي وليس نصا")
+
+
+def not_utf8(where: str | Path) -> TabayyunError:
+    return TabayyunError(f"{where}: not valid UTF-8 text / الملف ليس نصا بترميز UTF-8")
+
+
+def decode_text(data: bytes, where: str | Path) -> str:
+    """Bytes held in memory as text: refuses binary and non-UTF-8 input (a BOM is dropped)."""
+    refuse_binary(data, where)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise not_utf8(where) from None
+
+
 def _check_text_file(path: Path) -> None:
     with (gzip.open if path.suffix.lower() == ".gz" else open)(path, "rb") as fh:
-        head = fh.read(_SNIFF_BYTES)
-    if b"\x00" in head:
-        raise TabayyunError(f"{path}: binary file, expected UTF-8 text / ملف ثنائي وليس نصا")
+        refuse_binary(fh.read(_SNIFF_BYTES), path)
 
 
 def validate_record(record: dict[str, Any], where: str, default_source: str = "") -> Document:
@@ -148,7 +165,7 @@ def read_documents(paths: Iterable[str | Path], source: str | None = None,
         except (gzip.BadGzipFile, EOFError):
             raise TabayyunError(f"{path}: damaged gzip file") from None
         except UnicodeDecodeError:
-            raise TabayyunError(f"{path}: not valid UTF-8 text / الملف ليس نصا بترميز UTF-8") from None
+            raise not_utf8(path) from None
         except OSError as exc:
             raise TabayyunError(f"{path}: cannot read ({exc.strerror})") from None
         if not found:
