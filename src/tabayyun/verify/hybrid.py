@@ -17,7 +17,7 @@ from typing import Sequence
 
 from tabayyun.records import STANCES
 from tabayyun.verify.base import StanceModel
-from tabayyun.verify.signals import compare, facts
+from tabayyun.verify.signals import compare
 
 __all__ = ["CheckedStance"]
 
@@ -40,17 +40,14 @@ class CheckedStance:
         return {s: (self.decisive if s == label else (1 - self.decisive) * probs[s] / rest) for s in STANCES}
 
     def predict(self, claim: str, texts: Sequence[str]) -> list[dict[str, float]]:
-        claimed = facts(claim)
-        specifics = len([n for n in claimed.numbers if not n.approx]) + len(claimed.years)
         out = []
         for text, probs in zip(texts, self.model.predict(claim, texts)):
             s = compare(claim, text)
-            anchored = s.overlap >= self.related_at or (s.opposite and s.entities_shared > 0)
-            if s.conflict and anchored:
+            if s.conflict and (s.overlap >= self.related_at or s.opposite_about_shared_actor):
                 probs = self._set(probs, "disagree")
-            elif specifics and s.numbers_matched + s.dates_matched >= specifics and s.overlap >= self.related_at:
+            elif s.specifics and s.specifics_matched >= s.specifics and s.overlap >= self.related_at:
                 probs = self._set(probs, "agree")
-            elif specifics and s.numbers_matched + s.dates_matched == 0:
+            elif s.specifics and s.specifics_matched == 0:
                 probs = _renormalise({**probs, "discuss": probs["discuss"] + probs["agree"], "agree": 0.0})
             out.append(probs)
         return out

@@ -10,7 +10,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from tabayyun.records import Claim, Evidence
-from tabayyun.verify.signals import compare, facts
+from tabayyun.verify.signals import compare
 
 __all__ = ["RuleStance", "RuleVerdict", "evidence_line"]
 
@@ -32,8 +32,7 @@ class RuleStance:
     def __init__(self, embed: Embed | None = None) -> None:
         self.embed = embed
 
-    def _closeness(self, claim: str, texts: Sequence[str]) -> list[float]:
-        overlaps = [compare(claim, t).overlap for t in texts]
+    def _closeness(self, claim: str, texts: Sequence[str], overlaps: list[float]) -> list[float]:
         if self.embed is None:
             return overlaps
         vectors = self.embed([claim, *texts])
@@ -42,21 +41,17 @@ class RuleStance:
 
     def predict(self, claim: str, texts: Sequence[str]) -> list[dict[str, float]]:
         out = []
-        claimed = facts(claim)
-        specifics = len([n for n in claimed.numbers if not n.approx]) + len(claimed.years)
-        for text, closeness in zip(texts, self._closeness(claim, texts)):
-            s = compare(claim, text)
+        signals = [compare(claim, t) for t in texts]
+        for s, closeness in zip(signals, self._closeness(claim, texts, [x.overlap for x in signals])):
             related = closeness >= self.related_at
-            # an opposite action about a shared actor is a contradiction even in differently worded text
-            anchored_conflict = s.conflict and (closeness >= self.related_at - 0.1
-                                                or (s.opposite and s.entities_shared > 0))
-            all_specifics_match = s.numbers_matched + s.dates_matched >= specifics
+            anchored_conflict = s.conflict and (closeness >= self.related_at - 0.1 or s.opposite_about_shared_actor)
+            all_specifics_match = s.specifics_matched >= s.specifics
             if anchored_conflict:
                 out.append(_probs("disagree", 0.5 + max(closeness, 0.3) / 2))
             elif not related:
                 out.append(_probs("unrelated", 1.0 - closeness))
-            elif all_specifics_match and (specifics > 0 or (closeness >= self.agree_at
-                                                            and s.entities_missing == 0)):
+            elif all_specifics_match and (s.specifics > 0 or (closeness >= self.agree_at
+                                                              and s.entities_missing == 0)):
                 out.append(_probs("agree", closeness + 0.15))
             else:
                 out.append(_probs("discuss", 0.5 + closeness / 4))

@@ -84,11 +84,22 @@ class Signals:
     entities_shared: int = 0
     entities_missing: int = 0  # claim entities the evidence does not mention
     opposite: bool = False  # the evidence states the opposite action (captured vs released)
+    specifics: int = 0  # exact numbers and years the claim states
     mismatches: list[str] = field(default_factory=list)
 
     @property
     def conflict(self) -> bool:
         return bool(self.mismatches)
+
+    @property
+    def specifics_matched(self) -> int:
+        """How many of the claim's exact numbers and years the evidence states too."""
+        return self.numbers_matched + self.dates_matched
+
+    @property
+    def opposite_about_shared_actor(self) -> bool:
+        """An opposite action about an entity both name: a contradiction however the text is worded."""
+        return self.opposite and self.entities_shared > 0
 
 
 def _compare_numbers(claim: TextFacts, evidence: TextFacts, out: Signals) -> None:
@@ -132,6 +143,7 @@ def compare(claim_text: str, evidence_text: str) -> Signals:
     out = Signals()
     if claim.terms:
         out.overlap = len(claim.terms & evidence.terms) / len(claim.terms)
+    out.specifics = len([n for n in claim.numbers if not n.approx]) + len(claim.years)
     out.entities_shared = len(claim.entities & evidence.entities)
     out.entities_missing = len(claim.entities - evidence.entities)
     _compare_numbers(claim, evidence, out)
