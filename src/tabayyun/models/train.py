@@ -13,6 +13,7 @@ from typing import Sequence
 
 import numpy as np
 
+from tabayyun.index.vectors import ENCODERS, make_encoder
 from tabayyun.models.artefacts import save_artefact
 from tabayyun.models.data import (ANS_STANCE_MAP, EmbeddingStore, UfcClaim, default_data_dir,
                                   load_ans_stance, load_unifiedfc, load_worthiness)
@@ -22,20 +23,28 @@ from tabayyun.models.stance import ARTICLE_FEATURES, LearnedStance, rank_passage
 from tabayyun.models.verdict import LearnedVerdict, verdict_features
 from tabayyun.records import STANCES
 
-__all__ = ["train_all", "fit_calibrated", "rows_to_csr", "CONFIG", "default_cache",
+__all__ = ["train_all", "fit_calibrated", "rows_to_csr", "CONFIG", "default_cache", "vector_stores",
            "ufc_sentence_pairs", "ufc_article_inputs"]
 
 SEED = 13
 CONFIG = {
-    "worthiness": {"C": 1.0, "n_features": 2 ** 18, "char_range": [1, 3], "cv": 5},
-    "stance": {"C_relatedness": 1.0, "C_sentence": 3.0, "C_article": 1.0, "n_features": 2 ** 18, "char_range": [2, 4], "top_k": 3},
+    "worthiness": {"encoder": "e5small", "C": 1.0, "n_features": 2 ** 18, "char_range": [1, 3], "cv": 5},
+    "stance": {"encoder": "e5small", "C_relatedness": 1.0, "C_sentence": 3.0, "C_article": 1.0,
+               "n_features": 2 ** 18, "char_range": [2, 4], "top_k": 3},
     "verdict": {"C": 1.0, "min_related": 0.5, "conflict_band": 0.25},
 }
 
 
 def default_cache() -> Path:
-    """Where training keeps sentence vectors (outside git)."""
-    return Path(__file__).resolve().parents[3].parent / "cache" / "use.npz"
+    """Where training keeps sentence vectors, one ``NAME.npz`` per encoder (outside git)."""
+    return Path(__file__).resolve().parents[3].parent / "cache"
+
+
+def vector_stores(cache_dir: Path | None = None, encoder=None) -> dict[str, EmbeddingStore]:
+    """A persistent vector cache per encoder name; ``encoder`` (tests) stands in for every encoder."""
+    cache_dir = Path(cache_dir or default_cache())
+    return {name: EmbeddingStore(cache_dir / f"{name}.npz", encoder or make_encoder(name))
+            for name in ENCODERS}
 
 
 def rows_to_csr(rows: SparseRows, n_features: int):
@@ -134,7 +143,7 @@ def train_worthiness(data_dir: Path, enc, vectors: bool = True) -> tuple[Learned
                                _folds(len(y), cfg["cv"]), cfg["n_features"], raw_columns=dense.shape[1] if vectors else 0)
     grid = np.round(np.arange(0.2, 0.71, 0.01), 2)
     threshold = float(max(grid, key=lambda t: (_macro_f1(np.asarray(y), oof[:, 1] >= t), -abs(t - 0.5))))
-    return LearnedWorthiness(tfidf, head, threshold), {"threshold": threshold,
+    return LearnedWorthiness(tfidf, head, threshold, encoder_name=cfg["encoder"]), {"threshold": threshold,
                                                       "cv_macro_f1": _macro_f1(np.asarray(y), oof[:, 1] >= threshold)}
 
 
@@ -144,20 +153,23 @@ def _macro_f1(y: np.ndarray, pred: np.ndarray) -> float:
     return float(f1_score(y, np.asarray(pred).astype(int), average="macro"))
 
 
-def ufc_sentence_pairs(claims: Sequence[UfcClaim], enc) -> tuple[list[str], list[str], list[int], list[int]]:
+def closest_passage(claim: str, article: str, tfidf: HashedTfidf = HashedTfidf()) -> str:
+    """The passage of an article closest to the claim (``rank_passages``)."""
+    passages = split_passages(article) or [article]
+    return passages[rank_passages(claim, passages, tfidf)[0][0]]
+
+
+def ufc_sentence_pairs(claims: Sequence[UfcClaim]) -> tuple[list[str], list[str], list[int], list[int]]:
     """Sentence-level pairs from unifiedfc: rationale lines of related articles carry the article's
     stance (the closest passage when no rationale is given); the closest passage of an unrelated
     article is an ``unrelated`` hard negative. Returns claims, texts, label indices, folds."""
     cs, ts, ys, fs = [], [], [], []
     for c in claims:
-        cu = enc.encode([c.claim])[0]
         for art, stance, rat in zip(c.articles, c.stances, c.rationales):
             lines = [ln.strip() for ln in art.split("\n")]
             chosen = [lines[i] for i in rat if i < len(lines) and lines[i]] if stance != "unrelated" else []
             if not chosen:
-                passages = split_passages(art) or [art]
-                order, _, _ = rank_passages(c.claim, passages, cu, enc.encode(passages))
-                chosen = [passages[order[0]]]
+                chosen = [closest_passage(c.claim, art)]
             for t in chosen:
                 cs.append(c.claim), ts.append(t), ys.append(STANCES.index(stance)), fs.append(c.fold)
     return cs, ts, ys, fs
@@ -167,15 +179,10 @@ def _sentence_data(model: LearnedStance, claims, texts, enc):
     return model.sentence_inputs(claims, texts, enc.encode(claims), enc.encode(texts))
 
 
-def ufc_article_inputs(model: LearnedStance, claims: Sequence[UfcClaim], enc) -> np.ndarray:
+def ufc_article_inputs(model: LearnedStance, claims: Sequence[UfcClaim]) -> np.ndarray:
     """Article-head inputs of every claim-article pair, in order."""
-    rows = []
-    for c in claims:
-        cu = enc.encode([c.claim])[0]
-        for art in c.articles:
-            passages = split_passages(art) or [art]
-            rows.append(model.article_inputs(c.claim, passages, cu, enc.encode(passages)))
-    return np.array(rows)
+    return np.array([model.article_inputs(c.claim, split_passages(art) or [art])
+                     for c in claims for art in c.articles])
 
 
 def train_stance(data_dir: Path, enc) -> tuple[LearnedStance, dict, np.ndarray]:
@@ -186,16 +193,16 @@ def train_stance(data_dir: Path, enc) -> tuple[LearnedStance, dict, np.ndarray]:
     cfg = CONFIG["stance"]
     s1, s2, lab = load_ans_stance(data_dir, "train")
     ufc = load_unifiedfc(data_dir, (1, 2, 3))
-    uc, ut, uy, pair_fold = ufc_sentence_pairs(ufc, enc)
+    uc, ut, uy, pair_fold = ufc_sentence_pairs(ufc)
     ufold = np.array([c.fold for c in ufc for _ in c.articles])
     claims, texts = s1 + uc, s2 + ut
     y = np.array([STANCES.index(ANS_STANCE_MAP[x]) for x in lab] + uy)
     groups = np.concatenate([np.zeros(len(s1), int), pair_fold])  # 0: ANS
     tfidf = HashedTfidf(cfg["n_features"], tuple(cfg["char_range"])).fit_idf(
         list(dict.fromkeys(claims + texts)), ("", "t:", "c:"))
-    model = LearnedStance(tfidf, None, None, None, enc, cfg["top_k"])
+    model = LearnedStance(tfidf, None, None, None, enc, cfg["top_k"], cfg["encoder"])
     dense, sparse = _sentence_data(model, claims, texts, enc)
-    fit = dict(n_features=cfg["n_features"], raw_columns=2 * enc.encode(["."]).shape[1])
+    fit = dict(n_features=cfg["n_features"], raw_columns=2 * enc.dim)
 
     def relatedness(keep: np.ndarray) -> LinearHead:
         return fit_calibrated(dense[keep], [sparse[i] for i in np.flatnonzero(keep)],
@@ -209,7 +216,7 @@ def train_stance(data_dir: Path, enc) -> tuple[LearnedStance, dict, np.ndarray]:
     art_x = np.zeros((len(ufold), len(ARTICLE_FEATURES)))
     for f in (1, 2, 3):  # the sentence head never sees unifiedfc: only relatedness is cross-fitted
         fold_model = LearnedStance(tfidf, relatedness(groups != f), model.sentence_head, None, enc, cfg["top_k"])
-        art_x[ufold == f] = ufc_article_inputs(fold_model, [c for c in ufc if c.fold == f], enc)
+        art_x[ufold == f] = ufc_article_inputs(fold_model, [c for c in ufc if c.fold == f])
     art_y = np.array([STANCES.index(s) for c in ufc for s in c.stances])
     counts = np.bincount(art_y, minlength=len(STANCES))
     weights = {i: float(np.sqrt(len(art_y) / (len(STANCES) * max(1, n)))) for i, n in enumerate(counts)}
@@ -219,25 +226,20 @@ def train_stance(data_dir: Path, enc) -> tuple[LearnedStance, dict, np.ndarray]:
                    "article_cv_macro_f1": _macro_f1(art_y, art_oof.argmax(1))}, art_oof
 
 
-def claim_mismatches(c: UfcClaim, enc) -> list[np.ndarray]:
+def claim_mismatches(c: UfcClaim, tfidf: HashedTfidf) -> np.ndarray:
     """Per article of a claim: 1.0 when its closest passage contradicts a number of the claim."""
-    cu = enc.encode([c.claim])[0]
-    flags = []
-    for art in c.articles:
-        passages = split_passages(art) or [art]
-        order, _, _ = rank_passages(c.claim, passages, cu, enc.encode(passages))
-        flags.append(float(bool(number_mismatch(c.claim, passages[order[0]])[0])))
-    return np.array(flags)
+    return np.array([float(bool(number_mismatch(c.claim, closest_passage(c.claim, art, tfidf))[0]))
+                     for art in c.articles])
 
 
-def train_verdict(data_dir: Path, enc, art_oof: np.ndarray) -> tuple[LearnedVerdict, dict]:
+def train_verdict(data_dir: Path, tfidf: HashedTfidf, art_oof: np.ndarray) -> tuple[LearnedVerdict, dict]:
     """Verdict head on pooled out-of-fold article stances of unifiedfc folds 1-3."""
     cfg = CONFIG["verdict"]
     ufc = load_unifiedfc(data_dir, (1, 2, 3))
     feats, at = [], 0
     for c in ufc:
         n = len(c.articles)
-        feats.append(verdict_features(art_oof[at:at + n], claim_mismatches(c, enc)))
+        feats.append(verdict_features(art_oof[at:at + n], claim_mismatches(c, tfidf)))
         at += n
     y = np.array([int(c.true) for c in ufc])
     head, oof = fit_calibrated(np.array(feats), None, y, ("false", "true"), cfg["C"],
@@ -250,25 +252,29 @@ def train_all(data_dir: Path | None = None, out_dir: Path | None = None,
               cache: Path | None = None, encoder=None) -> dict:
     """Rebuild every artefact into ``out_dir`` (default: the package's ``artefacts/``); print a summary.
 
-    ``cache`` is the sentence-vector cache file, ``encoder`` the sentence encoder (default: USE)."""
+    ``cache`` is the folder of sentence-vector caches; ``encoder`` (tests) stands in for every
+    sentence encoder."""
     data_dir = Path(data_dir or default_data_dir())
     out_dir = Path(out_dir or Path(__file__).resolve().parent / "artefacts")
-    enc = EmbeddingStore(cache or default_cache(), encoder)
+    stores = vector_stores(cache, encoder)
     summary: dict = {"config": CONFIG, "seed": SEED}
-    worth, summary["worthiness"] = train_worthiness(data_dir, enc)
+    worth, summary["worthiness"] = train_worthiness(data_dir, stores[CONFIG["worthiness"]["encoder"]])
     save_artefact(out_dir, "worthiness", {**worth.tfidf.to_arrays("tfidf"), **worth.head.to_arrays("head")},
-                  {"threshold": worth.threshold, "labels": list(worth.head.labels), **summary["worthiness"]})
-    stance, summary["stance"], art_oof = train_stance(data_dir, enc)
+                  {"threshold": worth.threshold, "labels": list(worth.head.labels),
+                   "encoder": worth.encoder_name, **summary["worthiness"]})
+    stance, summary["stance"], art_oof = train_stance(data_dir, stores[CONFIG["stance"]["encoder"]])
     save_artefact(out_dir, "stance", {**stance.tfidf.to_arrays("tfidf"),
                                       **stance.relatedness_head.to_arrays("relatedness"),
                                       **stance.sentence_head.to_arrays("sentence"),
                                       **stance.article_head.to_arrays("article")},
-                  {"top_k": stance.top_k, "labels": list(STANCES), **summary["stance"]})
-    verdict, summary["verdict"] = train_verdict(data_dir, enc, art_oof)
+                  {"top_k": stance.top_k, "labels": list(STANCES), "encoder": stance.encoder_name,
+                   **summary["stance"]})
+    verdict, summary["verdict"] = train_verdict(data_dir, stance.tfidf, art_oof)
     save_artefact(out_dir, "verdict", verdict.head.to_arrays("head"),
                   {"min_related": verdict.min_related, "conflict_band": verdict.conflict_band,
                    **summary["verdict"]})
-    enc.flush()
+    for store in stores.values():
+        store.flush()
     print(json.dumps(summary, indent=1, default=float))
     return summary
 

@@ -10,7 +10,8 @@ from typing import Sequence
 
 import numpy as np
 
-from tabayyun.models.artefacts import default_encoder, load_artefact
+from tabayyun.index.vectors import cached_encoder
+from tabayyun.models.artefacts import load_artefact
 from tabayyun.models.features import HashedTfidf
 from tabayyun.models.linear import LinearHead
 
@@ -20,25 +21,27 @@ __all__ = ["LearnedWorthiness"]
 class LearnedWorthiness:
     """Check-worthiness model following ``tabayyun.verify.base.WorthinessModel``."""
 
-    def __init__(self, tfidf: HashedTfidf, head: LinearHead, threshold: float, encoder=None) -> None:
+    def __init__(self, tfidf: HashedTfidf, head: LinearHead, threshold: float, encoder=None,
+                 encoder_name: str = "usem3") -> None:
         self.tfidf = tfidf
         self.head = head
         self.threshold = threshold
         self.encoder = encoder
+        self.encoder_name = encoder_name
 
     @classmethod
     def pretrained(cls, path: str | Path | None = None, encoder=None) -> "LearnedWorthiness":
         """The shipped model (or the one in directory ``path``)."""
         arrays, meta = load_artefact("worthiness", path)
         return cls(HashedTfidf.from_arrays(arrays, "tfidf"), LinearHead.from_arrays(arrays, "head"),
-                   float(meta["threshold"]), encoder)
+                   float(meta["threshold"]), encoder, meta.get("encoder", "usem3"))
 
     def inputs(self, texts: Sequence[str]) -> tuple[np.ndarray | None, list]:
         """Dense (sentence vectors, when the head uses them) and sparse features."""
         dense = None
         if len(self.head.dense_w):
             if self.encoder is None:
-                self.encoder = default_encoder()
+                self.encoder = cached_encoder(self.encoder_name)
             dense = self.encoder.encode(list(texts))
         return dense, self.tfidf.rows(texts)
 

@@ -1,0 +1,57 @@
+"""Sentence encoders, their registry and the cache in front of them."""
+import numpy as np
+import pytest
+
+from tabayyun.index.vectors import (ENCODERS, E5Encoder, EmbeddingCache, Encoder, StackedEncoder,
+                                    make_encoder, text_key)
+
+SAME = ["ارتفعت أسعار النفط اليوم", "صعدت أسعار النفط اليوم"]
+OTHER = "فاز الفريق بالمباراة النهائية"
+
+
+@pytest.mark.parametrize("cls", [Encoder, E5Encoder])
+def test_encoders_give_unit_vectors_that_rank_paraphrases_first(cls):
+    vecs = cls().encode(SAME + [OTHER])
+    assert vecs.shape == (3, cls.dim) and vecs.dtype == np.float32
+    assert np.linalg.norm(vecs, axis=1) == pytest.approx(np.ones(3), abs=1e-5)
+    assert vecs[0] @ vecs[1] > vecs[0] @ vecs[2]
+    assert cls().encode([]).shape == (0, cls.dim)
+
+
+def test_make_encoder_by_name_and_unknown_name():
+    assert {name: type(make_encoder(name)) for name in ENCODERS} == {"usem3": Encoder, "e5small": E5Encoder}
+    with pytest.raises(ValueError, match="unknown sentence encoder"):
+        make_encoder("bert")
+
+
+class Counting:
+    """A fake encoder that counts the texts it embeds."""
+
+    def __init__(self, dim: int, seed: int) -> None:
+        self.dim, self.seed, self.seen = dim, seed, 0
+
+    def encode(self, texts):
+        self.seen += len(texts)
+        out = np.stack([np.random.default_rng([self.seed, len(t)]).standard_normal(self.dim) for t in texts])
+        return (out / np.linalg.norm(out, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_stacked_encoder_dot_product_is_the_mean_cosine():
+    a, b = Counting(4, 1), Counting(6, 2)
+    stacked = StackedEncoder([a, b])
+    x = stacked.encode(["ab", "abc"])
+    assert stacked.dim == 10 and x.shape == (2, 10)
+    expected = (a.encode(["ab"])[0] @ a.encode(["abc"])[0] + b.encode(["ab"])[0] @ b.encode(["abc"])[0]) / 2
+    assert x[0] @ x[1] == pytest.approx(expected, abs=1e-6)
+
+
+def test_cache_embeds_each_text_once_and_uses_the_backend():
+    stored: dict = {}
+    enc = Counting(4, 3)
+    cache = EmbeddingCache(enc, max_items=2, load=lambda keys: {k: stored[k] for k in keys if k in stored},
+                           save=stored.update)
+    first = cache.encode(["a", "bb", "a"])
+    assert enc.seen == 2 and set(stored) == {text_key("a"), text_key("bb")}
+    assert np.array_equal(first[0], first[2])
+    cache.encode(["ccc", "a", "bb"])  # "a" and "bb" come back from the backend or the LRU
+    assert enc.seen == 3 and cache.misses == 3
