@@ -29,7 +29,7 @@ __all__ = ["train_all", "fit_calibrated", "rows_to_csr", "CONFIG", "default_cach
 SEED = 13
 CONFIG = {
     "worthiness": {"encoder": "e5small", "C": 1.0, "n_features": 2 ** 18, "char_range": [1, 3], "cv": 5},
-    "stance": {"encoder": "e5small", "C_relatedness": 1.0, "C_sentence": 3.0, "C_article": 1.0,
+    "stance": {"encoder": "e5small", "C_relatedness": 1.0, "C_sentence": 1.0, "C_article": 1.0,
                "n_features": 2 ** 18, "char_range": [2, 4], "top_k": 3},
     "verdict": {"C": 1.0, "min_related": 0.5, "conflict_band": 0.25},
 }
