@@ -74,10 +74,13 @@ def test_search_finds_the_sentence(tmp_path, news_file):
 def test_embed_at_ingest_then_no_sentence_is_embedded_twice(tmp_path, news_file):
     tb = Tabayyun(tmp_path / "db", create=True)
     tb.ingest([news_file], embed=True)
-    stored = tb.store.conn.execute("SELECT COUNT(*) FROM vectors").fetchone()[0]
-    assert stored == tb.store.counts()["sentences"] == tb.cache.misses
+    sentences = tb.store.counts()["sentences"]
+    per_encoder = dict(tb.store.conn.execute("SELECT model, COUNT(*) FROM vectors GROUP BY model").fetchall())
+    assert per_encoder == {"usem3": sentences, "e5small": sentences}  # retrieval and stance encoders
+    caches = [tb.embedder(name) for name in per_encoder]
+    assert [c.misses for c in caches] == [sentences, sentences]
     tb.verify("ارتفعت أسعار النفط إلى 70 دولارا")
-    assert tb.cache.misses == stored + 1  # only the claim itself was new
-    again = Tabayyun(tmp_path / "db")  # a new process-level cache reads the stored vectors
+    assert [c.misses for c in caches] == [sentences + 1] * 2  # only the claim itself was new
+    again = Tabayyun(tmp_path / "db")  # new process-level caches read the stored vectors
     again.verify("ارتفعت أسعار النفط إلى 70 دولارا")
-    assert again.cache.misses == 0
+    assert [again.embedder(name).misses for name in per_encoder] == [0, 0]
