@@ -131,8 +131,9 @@ class Tabayyun:
                       on_batch: Callable[[int], None] | None = None, embed: bool = False) -> IngestSummary:
         """Store and index documents; each batch lands whole or not at all.
 
-        With ``embed``, the new sentences' vectors (of every encoder in use: retrieval and the learned
-        models) are computed now instead of at first retrieval.
+        With ``embed``, the new sentences' retrieval vectors are computed now instead of at first
+        retrieval. (The stance model's vectors are computed for the few sentences that become
+        evidence, when they first do, and kept in the store too.)
         """
         summary = IngestSummary()
         for batch in _batched(documents, batch_size):
@@ -142,8 +143,7 @@ class Tabayyun:
             self.retriever.sync()
             if embed:
                 for sentences in self.store.iter_sentences(after_id=before, batch_size=512):
-                    for cache in self._caches.values():
-                        cache.encode([s.text for s in sentences])
+                    self.cache.encode([s.text for s in sentences])
             summary.documents_added += result.added
             summary.documents_skipped += result.skipped
             summary.sentences_indexed += result.sentences
