@@ -14,8 +14,8 @@ import numpy as np
 
 from tabayyun.text import OPPOSITES, find_negations, normalize_ar, predicate_classes
 
-__all__ = ["normalize", "tokens", "split_passages", "HashedTfidf", "pair_dense", "PAIR_DENSE_NAMES",
-           "number_mismatch"]
+__all__ = ["normalize", "tokens", "split_passages", "HashedTfidf", "sparse_dot", "pair_dense",
+           "PAIR_DENSE_NAMES", "number_mismatch"]
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
@@ -101,6 +101,12 @@ class HashedTfidf:
         return cls(n, (lo, hi), bool(words), np.asarray(arrays[f"{name}_idf"], dtype=np.float32))
 
 
+def sparse_dot(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> float:
+    """Dot product of two ``HashedTfidf.rows`` entries (the cosine, rows being unit vectors)."""
+    _, i, j = np.intersect1d(a[0], b[0], assume_unique=True, return_indices=True)
+    return float(a[1][i] @ b[1][j])
+
+
 def _numbers(text: str) -> set[float]:
     return {float(m.replace(",", ".")) for m in _NUMBER.findall(normalize(text))}
 
@@ -131,11 +137,9 @@ def pair_dense(claims: Sequence[str], texts: Sequence[str], cu: np.ndarray, tv: 
     for i, (c, t) in enumerate(zip(claims, texts)):
         ct, tt = set(tokens(c)), set(tokens(t))
         inter = len(ct & tt)
-        (ci, cv), (ti, tv_) = crows[i], trows[i]
-        _, a, b = np.intersect1d(ci, ti, assume_unique=True, return_indices=True)
         cn, tn = _numbers(c), _numbers(t)
         scal[i] = (float(cu[i] @ tv[i]), inter / max(1, len(ct)), inter / max(1, len(tt)),
-                   inter / max(1, len(ct | tt)), float(cv[a] @ tv_[b]), bool(cn), bool(tn),
+                   inter / max(1, len(ct | tt)), sparse_dot(crows[i], trows[i]), bool(cn), bool(tn),
                    bool(cn & tn), bool(cn - tn) and bool(tn),
                    min(len(tt), len(ct)) / max(1, len(tt), len(ct)),
                    len(tt - ct) / max(1, len(tt)), *_cues(c, t))
