@@ -75,20 +75,26 @@ def load_unifiedfc(data_dir: Path, folds: tuple[int, ...]) -> list[UfcClaim]:
 
 
 class EmbeddingStore:
-    """A persistent sentence-vector cache for training (an ``.npz`` outside git)."""
+    """A persistent sentence-vector cache for training (an ``.npz`` outside git), read on first use."""
 
     def __init__(self, path: Path, encoder=None) -> None:
         from tabayyun.index.vectors import EmbeddingCache, Encoder
 
         self.path = Path(path)
-        self._table: dict[str, np.ndarray] = {}
-        if self.path.exists():
-            with np.load(self.path) as z:
-                self._table = dict(zip(z["keys"].tolist(), z["vecs"]))
+        self._loaded: dict[str, np.ndarray] | None = None
         self._dirty = False
         self.cache = EmbeddingCache(encoder or Encoder(), max_items=10_000_000,
                                     load=lambda keys: {k: self._table[k] for k in keys if k in self._table},
                                     save=self._add)
+
+    @property
+    def _table(self) -> dict[str, np.ndarray]:
+        if self._loaded is None:
+            self._loaded = {}
+            if self.path.exists():
+                with np.load(self.path) as z:
+                    self._loaded = dict(zip(z["keys"].tolist(), z["vecs"]))
+        return self._loaded
 
     def _add(self, new: dict[str, np.ndarray]) -> None:
         self._table.update(new)
