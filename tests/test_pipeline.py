@@ -43,6 +43,9 @@ def test_changed_numbers_and_years_are_refuted(seed_base, claim, reason):
     verdict = seed_base.verify(claim)
     assert verdict.label == "refuted", verdict.reasons
     assert any(r.startswith(reason) for r in verdict.reasons), verdict.reasons
+    arabic = verdict.to_dict()["reasons_ar"]
+    assert len(arabic) == len(verdict.reasons) and arabic != verdict.reasons
+    assert any(r.startswith(("اختلاف في", "فعل معاكس")) for r in arabic), arabic
 
 
 def test_post_claims_are_found_and_none_supported(seed_base):

@@ -89,6 +89,8 @@ class Verdict:
     reasons: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
+        from tabayyun.report.i18n import reasons_ar  # report imports records: resolved at call time
+
         out: dict[str, Any] = {"claim": self.claim.text}
         if self.claim.span is not None:
             out["span"] = list(self.claim.span)
@@ -98,5 +100,6 @@ class Verdict:
             "confidence": round(float(self.confidence), 4),
             "evidence": [e.to_dict() for e in self.evidence],
             "reasons": list(self.reasons),
+            "reasons_ar": reasons_ar(self.reasons),
         })
         return out

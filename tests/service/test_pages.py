@@ -151,3 +151,20 @@ def test_bad_uploads_are_refused_by_name(client, name, body, message):
 def test_api_docs_page_is_served_locally(client):
     html = client.get("/docs").text
     assert "POST /api/check" in html and "GET /api/checks/{check_id}/claimreview" in html
+
+
+@pytest.mark.parametrize("headers", [{"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"},
+                                     {"Origin": "https://evil.example"}])
+def test_forms_posted_from_another_site_are_refused(client, headers):
+    before = len(client.get("/api/checks").json()["checks"])
+    r = client.post("/check", data={"text": "أعلنت البلدية افتتاح جسر جديد بطول 300 متر."}, headers=headers,
+                    follow_redirects=False)
+    assert r.status_code == 403 and "cross-site" in r.text
+    assert len(client.get("/api/checks").json()["checks"]) == before
+
+
+@pytest.mark.parametrize("headers", [{"Sec-Fetch-Site": "same-origin"}, {"Origin": "http://testserver"}, {}])
+def test_forms_from_the_desk_itself_and_scripts_pass(client, headers):
+    r = client.post("/check", data={"text": "أعلنت البلدية افتتاح جسر جديد بطول 300 متر."}, headers=headers,
+                    follow_redirects=False)
+    assert r.status_code == 303

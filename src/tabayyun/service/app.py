@@ -9,7 +9,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -22,7 +22,8 @@ from tabayyun.pipeline import Tabayyun
 from tabayyun.report.html import safe_url, verdict_name
 from tabayyun.service import api, pages
 from tabayyun.service.desk import Desk
-from tabayyun.service.security import MAX_BODY_BYTES, MAX_UPLOAD_BYTES, BodyLimit, SecurityHeaders
+from tabayyun.service.security import (MAX_BODY_BYTES, MAX_UPLOAD_BYTES, BodyLimit, SecurityHeaders,
+                                       same_origin)
 
 __all__ = ["create_app"]
 
@@ -57,7 +58,8 @@ def _error(request: Request, status: int, message: str, headers: dict[str, str] 
 
 def create_app(tb: Tabayyun, token: str, open_reads: bool = True) -> FastAPI:
     """The service on one opened evidence base; ``open_reads`` lets reads through without the token."""
-    app = FastAPI(title="tabayyun", version=__version__, description=DESCRIPTION, docs_url=None, redoc_url=None)
+    app = FastAPI(title="tabayyun", version=__version__, description=DESCRIPTION, docs_url=None, redoc_url=None,
+                  dependencies=[Depends(same_origin)])
     app.state.desk = Desk(tb)
     app.state.token = token
     app.state.open_reads = open_reads
