@@ -8,7 +8,7 @@ import pytest
 
 from tabayyun.models import LearnedStance, LearnedVerdict, LearnedWorthiness
 from tabayyun.models.data import load_ans_stance, load_worthiness
-from tabayyun.models.features import HashedTfidf, split_passages
+from tabayyun.models.features import HashedTfidf, number_mismatch, split_passages
 from tabayyun.models.linear import LinearHead
 from tabayyun.records import STANCES, VERDICTS, Claim, Document, Evidence, Sentence
 
@@ -103,6 +103,12 @@ def test_split_passages_cuts_long_lines_only():
     assert split_passages("سطر أول.\n\n سطر ثان. ") == ["سطر أول.", "سطر ثان."]
     long_line = "جملة قصيرة هنا. " * 40
     assert len(split_passages(long_line)) == 40
+
+
+def test_number_mismatch_reads_thousands_separators():
+    assert number_mismatch("غادر 60,000 شخص المدينة", "غادر ستون ألفا، أي 60000 شخص") == ([], [])
+    assert number_mismatch("غادر 6,000 شخص", "غادر 60,000 شخص") == ([6000.0], [60000.0])
+    assert number_mismatch("نسبة 2.5 في المئة", "نسبة 2.5 في المئة") == ([], [])
 
 
 def test_linear_head_round_trip():

@@ -13,6 +13,7 @@ from typing import Sequence
 import numpy as np
 
 from tabayyun.text import OPPOSITES, find_negations, normalize_ar, predicate_classes
+from tabayyun.text.numbers import parse_number
 
 __all__ = ["normalize", "tokens", "split_passages", "HashedTfidf", "sparse_dot", "pair_dense",
            "PAIR_DENSE_NAMES", "number_mismatch"]
@@ -108,7 +109,8 @@ def sparse_dot(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray
 
 
 def _numbers(text: str) -> set[float]:
-    return {float(m.replace(",", ".")) for m in _NUMBER.findall(normalize(text))}
+    """Values of the numbers a text writes in digits ("60,000" is 60000)."""
+    return {parse_number(m) for m in _NUMBER.findall(normalize(text))}
 
 
 def number_mismatch(claim: str, text: str) -> tuple[list[float], list[float]]:
