@@ -189,7 +189,8 @@ def cmd_stance(args: argparse.Namespace) -> int:
     model = default_stance()
     for row in rows:
         probs = model.predict(row["claim"], [row["text"]])[0]
-        _print(dumps({"stance": max(probs, key=probs.get), "probs": {k: round(v, 4) for k, v in probs.items()}}))
+        _print(dumps({"stance": max(probs, key=probs.__getitem__),
+                      "probs": {k: round(v, 4) for k, v in probs.items()}}))
     return 0
 
 

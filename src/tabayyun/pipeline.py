@@ -55,7 +55,7 @@ def _batched(items: Iterable, size: int) -> Iterator[list]:
 
 def sentence_spans(text: str) -> list[PendingSentence]:
     """The evidence sentences of a document text."""
-    spans = []
+    spans: list[PendingSentence] = []
     for start, end in split_sentences(text):
         if sum(1 for t in tokenize(text[start:end]) if not t.norm.isdigit()) >= MIN_SENTENCE_WORDS:
             spans.append(PendingSentence(position=len(spans), start=start, end=end))
@@ -187,7 +187,7 @@ class Tabayyun:
         evidence = self.retrieve(claim.text)
         for item, probs in zip(evidence, self.stance.predict(claim.text, [e.sentence.text for e in evidence])):
             item.stance_probs = probs
-            item.stance = max(probs, key=probs.get)
+            item.stance = max(probs, key=probs.__getitem__)
             if item.stance != "unrelated":
                 item.mismatches = compare(claim.text, item.sentence.text).mismatches
         label, confidence, reasons = self.verdict.decide(claim, evidence)

@@ -21,7 +21,7 @@ DIM = 512
 
 
 @lru_cache(maxsize=4)
-def _shared_model(cls: type, threads: int):
+def _shared_model(cls: type[Encoder], threads: int):
     """One set of weights per encoder class and process, however many encoders are made."""
     return cls.weights(threads)
 

@@ -24,7 +24,8 @@ def save_artefact(out_dir: Path, name: str, arrays: dict[str, np.ndarray], meta:
     """Write ``NAME.npz`` (compressed, deterministic content) and ``NAME.json``."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(out_dir / f"{name}.npz", **{k: arrays[k] for k in sorted(arrays)})
+    np.savez_compressed(out_dir / f"{name}.npz",
+                        **{k: arrays[k] for k in sorted(arrays)})  # type: ignore[arg-type]  # numpy stubs: allow_pickle
     (out_dir / f"{name}.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1, sort_keys=True)
                                           + "\n", encoding="utf-8")
 

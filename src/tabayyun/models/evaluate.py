@@ -12,8 +12,8 @@ from typing import Sequence
 
 import numpy as np
 
-from tabayyun.models.data import (ANS_STANCE_MAP, default_data_dir, load_ans_claims, load_ans_stance,
-                                  load_unifiedfc, load_worthiness)
+from tabayyun.models.data import (default_data_dir, load_ans_claims, load_ans_stance, load_unifiedfc,
+                                  load_worthiness)
 from tabayyun.models.features import HashedTfidf
 from tabayyun.models.stance import LearnedStance
 from tabayyun.models.train import claim_mismatches, fit_calibrated, train_worthiness, vector_stores, _folds
@@ -27,14 +27,14 @@ ANS_LABELS = ("agree", "disagree", "other")
 _BASE = HashedTfidf(2 ** 18, (3, 3))
 
 
-def _f1s(y: Sequence[int], pred: Sequence[int], k: int) -> tuple[float, list[float]]:
+def _f1s(y: np.ndarray | Sequence[int], pred: np.ndarray | Sequence[int], k: int) -> tuple[float, list[float]]:
     from sklearn.metrics import f1_score
 
     per = f1_score(y, pred, labels=list(range(k)), average=None, zero_division=0)
     return float(np.mean(per)), [float(x) for x in per]
 
 
-def reliability_table(y: Sequence[int], p: Sequence[float], bins: int = 10) -> list[dict]:
+def reliability_table(y: np.ndarray | Sequence[int], p: np.ndarray | Sequence[float], bins: int = 10) -> list[dict]:
     """Per probability bin: count, mean predicted probability and observed positive rate."""
     y, p = np.asarray(y), np.asarray(p)
     out = []

@@ -39,7 +39,12 @@ class LinearHead:
 
     def logits(self, dense: np.ndarray | None, sparse: SparseRows | None = None) -> np.ndarray:
         """Raw (uncalibrated) decision values, shape (n, k)."""
-        n = len(sparse) if dense is None else len(dense)
+        if dense is not None:
+            n = len(dense)
+        elif sparse is not None:
+            n = len(sparse)
+        else:
+            raise TypeError("LinearHead.logits needs dense or sparse features")
         z = np.tile(self.bias.astype(np.float64), (n, 1))
         if dense is not None and len(self.dense_w):
             z += ((np.asarray(dense, dtype=np.float64) - self.mean) / self.scale) @ self.dense_w
@@ -69,8 +74,9 @@ class LinearHead:
     @classmethod
     def from_arrays(cls, arrays: Mapping[str, np.ndarray], name: str) -> "LinearHead":
         sparse = arrays.get(f"{name}_sparse_w")
-        return cls(tuple(str(x) for x in arrays[f"{name}_labels"]),
-                   *(np.asarray(arrays[f"{name}_{k}"], dtype=np.float64)
-                     for k in ("dense_w", "bias", "mean", "scale")),
+        labels = tuple(str(x) for x in arrays[f"{name}_labels"])
+        dense_w, bias, mean, scale = (np.asarray(arrays[f"{name}_{k}"], dtype=np.float64)
+                                      for k in ("dense_w", "bias", "mean", "scale"))
+        return cls(labels, dense_w, bias, mean, scale,
                    sparse_w=None if sparse is None else np.asarray(sparse, dtype=np.float32),
                    calib=np.asarray(arrays[f"{name}_calib"], dtype=np.float64))

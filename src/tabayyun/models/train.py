@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
@@ -23,11 +23,14 @@ from tabayyun.models.stance import ARTICLE_FEATURES, LearnedStance, rank_passage
 from tabayyun.models.verdict import LearnedVerdict, verdict_features
 from tabayyun.records import STANCES
 
+if TYPE_CHECKING:
+    from tabayyun.models.worthiness import LearnedWorthiness
+
 __all__ = ["train_all", "fit_calibrated", "rows_to_csr", "CONFIG", "default_cache", "vector_stores",
            "ufc_sentence_pairs", "ufc_article_inputs"]
 
 SEED = 13
-CONFIG = {
+CONFIG: dict[str, dict[str, Any]] = {
     "worthiness": {"encoder": "e5small", "C": 1.0, "n_features": 2 ** 18, "char_range": [1, 3], "cv": 5},
     "stance": {"encoder": "e5small", "C_relatedness": 1.0, "C_sentence": 1.0, "C_article": 1.0,
                "n_features": 2 ** 18, "char_range": [2, 4], "top_k": 3},
@@ -92,8 +95,8 @@ def _softmax(z):
     return e / e.sum(1, keepdims=True)
 
 
-def fit_calibrated(dense: np.ndarray | None, sparse: SparseRows | None, y: Sequence[int],
-                   labels: Sequence[str], C: float, groups: Sequence[int], n_features: int = 0,
+def fit_calibrated(dense: np.ndarray | None, sparse: SparseRows | None, y: np.ndarray | Sequence[int],
+                   labels: Sequence[str], C: float, groups: np.ndarray | Sequence[int], n_features: int = 0,
                    class_weight: str | dict | None = None, raw_columns: int = 0) -> tuple[LinearHead, np.ndarray]:
     """A calibrated ``LinearHead`` and its out-of-fold calibrated probabilities (folds = ``groups``).
 
@@ -139,8 +142,8 @@ def train_worthiness(data_dir: Path, enc, vectors: bool = True) -> tuple[Learned
     texts, y = load_worthiness(data_dir, "train")
     tfidf = HashedTfidf(cfg["n_features"], tuple(cfg["char_range"])).fit_idf(texts)
     dense = enc.encode(texts) if vectors else None
-    head, oof = fit_calibrated(dense, tfidf.rows(texts), y, ("no", "yes"), cfg["C"],
-                               _folds(len(y), cfg["cv"]), cfg["n_features"], raw_columns=dense.shape[1] if vectors else 0)
+    head, oof = fit_calibrated(dense, tfidf.rows(texts), y, ("no", "yes"), cfg["C"], _folds(len(y), cfg["cv"]),
+                               cfg["n_features"], raw_columns=0 if dense is None else dense.shape[1])
     grid = np.round(np.arange(0.2, 0.71, 0.01), 2)
     threshold = float(max(grid, key=lambda t: (_macro_f1(np.asarray(y), oof[:, 1] >= t), -abs(t - 0.5))))
     return LearnedWorthiness(tfidf, head, threshold, encoder_name=cfg["encoder"]), {"threshold": threshold,
@@ -171,7 +174,10 @@ def ufc_sentence_pairs(claims: Sequence[UfcClaim]) -> tuple[list[str], list[str]
             if not chosen:
                 chosen = [closest_passage(c.claim, art)]
             for t in chosen:
-                cs.append(c.claim), ts.append(t), ys.append(STANCES.index(stance)), fs.append(c.fold)
+                cs.append(c.claim)
+                ts.append(t)
+                ys.append(STANCES.index(stance))
+                fs.append(c.fold)
     return cs, ts, ys, fs
 
 
@@ -200,7 +206,8 @@ def train_stance(data_dir: Path, enc) -> tuple[LearnedStance, dict, np.ndarray]:
     groups = np.concatenate([np.zeros(len(s1), int), pair_fold])  # 0: ANS
     tfidf = HashedTfidf(cfg["n_features"], tuple(cfg["char_range"])).fit_idf(
         list(dict.fromkeys(claims + texts)), ("", "t:", "c:"))
-    model = LearnedStance(tfidf, None, None, None, enc, cfg["top_k"], cfg["encoder"])
+    # Heads are fitted below; LearnedStance types them as trained (models/stance.py).
+    model = LearnedStance(tfidf, None, None, None, enc, cfg["top_k"], cfg["encoder"])  # type: ignore[arg-type]
     dense, sparse = _sentence_data(model, claims, texts, enc)
     fit = dict(n_features=cfg["n_features"], raw_columns=2 * enc.dim)
 
@@ -215,7 +222,8 @@ def train_stance(data_dir: Path, enc) -> tuple[LearnedStance, dict, np.ndarray]:
     model.relatedness_head = relatedness(np.ones(len(y), bool))
     art_x = np.zeros((len(ufold), len(ARTICLE_FEATURES)))
     for f in (1, 2, 3):  # the sentence head never sees unifiedfc: only relatedness is cross-fitted
-        fold_model = LearnedStance(tfidf, relatedness(groups != f), model.sentence_head, None, enc, cfg["top_k"])
+        fold_model = LearnedStance(tfidf, relatedness(groups != f), model.sentence_head,
+                                   None, enc, cfg["top_k"])  # type: ignore[arg-type]  # no article head needed
         art_x[ufold == f] = ufc_article_inputs(fold_model, [c for c in ufc if c.fold == f])
     art_y = np.array([STANCES.index(s) for c in ufc for s in c.stances])
     counts = np.bincount(art_y, minlength=len(STANCES))

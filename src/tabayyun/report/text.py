@@ -48,5 +48,9 @@ def render_verdicts(verdicts: Sequence[Verdict], evidence_limit: int = 3) -> str
 
 
 def render_claims(claims: Sequence[Claim]) -> str:
-    return "\n".join(f"{n}. [{c.span[0]}:{c.span[1]}] worthiness {c.checkworthiness:.2f}  {c.text}"
-                     for n, c in enumerate(claims, 1))
+    lines = []
+    for n, c in enumerate(claims, 1):
+        if c.span is None:
+            raise TypeError(f"claim {n} has no span")
+        lines.append(f"{n}. [{c.span[0]}:{c.span[1]}] worthiness {c.checkworthiness:.2f}  {c.text}")
+    return "\n".join(lines)

@@ -31,8 +31,9 @@ class Desk:
         """Check a text, keep the check in the history, and return it as saved."""
         with self.lock:
             claims = [v.to_dict() for v in self.tb.check(text, all_claims=all_claims)]
-            check_id = self.tb.store.save_check(text, claims)
-            return self.tb.store.get_check(check_id)
+            saved = self.tb.store.get_check(self.tb.store.save_check(text, claims))
+            assert saved is not None  # just saved, under the lock
+            return saved
 
     def verify(self, claim: str) -> dict[str, Any]:
         with self.lock:

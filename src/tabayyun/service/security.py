@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
-from typing import Any, Awaitable, Callable
+from typing import Callable
 from urllib.parse import urlsplit
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
+from starlette.types import Message, Receive, Scope, Send
 
 __all__ = ["MAX_BODY_BYTES", "MAX_UPLOAD_BYTES", "UPLOAD_PATHS", "BodyLimit", "SecurityHeaders",
            "is_loopback", "token_from", "token_ok", "same_origin", "TOKEN_HEADER", "TOKEN_COOKIE"]
@@ -24,10 +25,6 @@ TOKEN_HEADER = "x-tabayyun-token"
 TOKEN_COOKIE = "tabayyun_token"
 PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
             "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
-
-Scope = dict[str, Any]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 def is_loopback(host: str) -> bool:
@@ -95,7 +92,7 @@ class BodyLimit:
                 return
         received = 0
 
-        async def limited() -> dict[str, Any]:
+        async def limited() -> Message:
             nonlocal received
             message = await receive()
             if message["type"] == "http.request":
@@ -118,7 +115,7 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
-        async def with_headers(message: dict[str, Any]) -> None:
+        async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 names = {k.lower() for k, _ in headers}

@@ -76,14 +76,15 @@ class SQLiteStore:
         result = BatchResult()
         hashes = [h for _, h, _ in batch]
         ids = [d.id for d, _, _ in batch]
-        known = set()
+        known: set[str] = set()
         for part in _chunks(hashes):
             known.update(r[0] for r in self.conn.execute(
                 f"SELECT hash FROM documents WHERE hash IN ({','.join('?' * len(part))})", part))
         for part in _chunks(ids):
             known.update(r[0] for r in self.conn.execute(
                 f"SELECT id FROM documents WHERE id IN ({','.join('?' * len(part))})", part))
-        doc_rows, sent_rows = [], []
+        doc_rows: list[tuple[str, str, str, str, str, str | None, str | None]] = []
+        sent_rows: list[tuple[str, int, int, int]] = []
         for doc, digest, sentences in batch:
             if digest in known or doc.id in known:
                 result.skipped += 1
@@ -123,7 +124,8 @@ class SQLiteStore:
         with self._transaction():
             cur = self.conn.execute("INSERT INTO checks (created, text, result) VALUES (?, ?, ?)",
                                     (created, text, json.dumps(result, ensure_ascii=False)))
-        return int(cur.lastrowid)
+        assert cur.lastrowid is not None  # set by the INSERT
+        return cur.lastrowid
 
     # -- reading ---------------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:

@@ -16,8 +16,11 @@ R = TypeVar("R")
 
 
 class _Span(Protocol):
-    start: int
-    end: int
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
 
 # (prefix, replacement) pairs tried on the first word of a phrase, longest first.
 CONJ_CLITICS: tuple[tuple[str, str], ...] = (("و", ""), ("ف", ""))

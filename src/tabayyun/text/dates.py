@@ -69,12 +69,12 @@ class _Reader:
     def _month(self, i: int) -> tuple[int, int, bool] | None:
         """(last token, month, ambiguous) of a month name at token i, absorbing "آذار/مارس"."""
         hit = _MONTHS.match_at(self.norms, self.joined, i)
-        if hit is None:
+        if hit is None or hit[1] is None:
             return None
         j, (month, ambiguous) = i + hit[0] - 1, hit[1]
         if j + 1 < len(self.tokens) and _MONTH_SLASH.fullmatch(self.text[self.tokens[j].end:self.tokens[j + 1].start]):
             alias = _MONTHS.match_at(self.norms, self.joined, j + 1)
-            if alias is not None and alias[1][0] == month:
+            if alias is not None and alias[1] is not None and alias[1][0] == month:
                 j, ambiguous = j + alias[0], ambiguous and alias[1][1]
         return j, month, ambiguous
 
@@ -130,7 +130,7 @@ def parse_iso_date(s: str) -> str | None:
     except ValueError:
         pass
     dates = extract_dates(s)
-    if len(dates) == 1 and dates[0].text == s and dates[0].day is not None and dates[0].year is not None:
-        d = dates[0]
+    d = dates[0] if len(dates) == 1 else None
+    if d is not None and d.text == s and d.year is not None and d.month is not None and d.day is not None:
         return date(d.year, d.month, d.day).isoformat()
     return None

@@ -38,7 +38,7 @@ def extract_entities(text: str) -> list[EntityMention]:
     tokens = tokenize(text)
     norms = [t.norm for t in tokens]
     joined = joined_flags(text, tokens)
-    known = {i: (j, payload) for i, j, payload in _GAZETTEER.find(norms, joined)}
+    known = {i: (j, payload) for i, j, payload in _GAZETTEER.find(norms, joined) if payload is not None}
     out: list[EntityMention] = []
     i = 0
     while i < len(tokens):
