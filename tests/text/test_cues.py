@@ -1,6 +1,6 @@
 import pytest
 
-from tabayyun.text import OPPOSITES, find_negations, predicate_classes
+from tabayyun.text import OPPOSITES, find_negations, predicate_classes, predicate_polarity
 
 
 def _cues(text):
@@ -64,3 +64,18 @@ def test_opposites_are_symmetric():
 def test_capture_and_release_conflict():
     claim, evidence = predicate_classes("افرجت قسد عن عناصر"), predicate_classes("أسرت قسد عناصر")
     assert any(OPPOSITES.get(c) in evidence for c in claim)
+
+
+@pytest.mark.parametrize("text, polarity", [
+    ("لم تطلق قسد سراح أي مقاتل", {"release": True}),
+    ("نفت قسد أن تكون أطلقت سراح مقاتلين", {"release": True}),
+    ("أطلقت قسد سراح مئات المقاتلين", {"release": False}),
+    # the negation governs another verb, far before the predicate
+    ("لم يعلق المتحدث على الأنباء التي تقول إن القوات في الشرق أطلقت سراح مئات", {"release": False}),
+    ("أطلقت القوات سراح عشرة ولم تطلق سراح الباقين", {"release": None}),
+    ("ارتفعت الأسعار", {"increase": False}),
+    ("اسرائيل تبني", {}),
+])
+def test_predicate_polarity_is_scoped_to_the_nearby_negation(text, polarity):
+    assert predicate_polarity(text) == polarity
+    assert set(polarity) == predicate_classes(text)

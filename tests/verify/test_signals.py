@@ -36,3 +36,14 @@ def test_opposite_action():
 def test_aliases_count_as_the_same_entity():
     s = compare("قسد أسرت 157 مقاتلا", EVIDENCE)
     assert s.entities_shared >= 1 and s.entities_missing == 0
+
+
+def test_negated_action_is_a_mismatch():
+    s = compare("أطلقت قسد سراح مئات المقاتلين", "نفت قسد أن تكون أطلقت سراح مقاتلين")
+    assert "negation mismatch: the evidence negates 'release'" in s.mismatches
+
+
+def test_negation_of_another_verb_is_no_mismatch():
+    evidence = "لم يعلق المتحدث على الأنباء، وقال إن القوات في الشرق أطلقت سراح مئات المقاتلين"
+    s = compare("أطلقت قسد سراح مئات المقاتلين", evidence)
+    assert not any(m.startswith("negation") for m in s.mismatches), s.mismatches

@@ -2,7 +2,7 @@
 
 Pure functions over ``str``; word lists live in ``tabayyun/text/data``.
 """
-from tabayyun.text.cues import OPPOSITES, find_negations, predicate_classes
+from tabayyun.text.cues import OPPOSITES, find_negations, predicate_classes, predicate_polarity
 from tabayyun.text.dates import DateMention, extract_dates, parse_iso_date
 from tabayyun.text.entities import EntityMention, extract_entities
 from tabayyun.text.normalize import (dediac_ar, normalize_alef_ar, normalize_alef_maksura_ar, normalize_ar,
@@ -17,5 +17,5 @@ __all__ = [
     "normalize_alef_maksura_ar", "normalize_teh_marbuta_ar", "normalize_digits", "normalize_punct_ar",
     "Token", "tokenize", "stem_ar", "is_stopword", "analyze", "split_sentences",
     "NumberMention", "extract_numbers", "DateMention", "extract_dates", "parse_iso_date",
-    "EntityMention", "extract_entities", "find_negations", "predicate_classes", "OPPOSITES",
+    "EntityMention", "extract_entities", "find_negations", "predicate_classes", "predicate_polarity", "OPPOSITES",
 ]

@@ -1,10 +1,15 @@
 """Lexical cues compared between a claim and its evidence: negations and classes of key predicates."""
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from tabayyun.text._lexicon import CONJ_CLITICS, ALL_CLITICS, PhraseMatcher, data_rows, joined_flags
 from tabayyun.text.tokens import tokenize
 
-__all__ = ["find_negations", "predicate_classes", "OPPOSITES"]
+__all__ = ["find_negations", "predicate_classes", "predicate_polarity", "OPPOSITES"]
+
+#: A negation cue governs a predicate at most this many words after it ("لم تطلق", "نفت قسد أن تكون أطلقت").
+NEGATION_SCOPE = 4
 
 # Payload True: a negation cue; False: a look-alike that is not one ("لا يزال").
 _NEGATIONS = PhraseMatcher(((r[0].lstrip("!"), not r[0].startswith("!")) for r in data_rows("negations.txt")),
@@ -28,3 +33,15 @@ def find_negations(text: str) -> list[tuple[int, int]]:
 def predicate_classes(text: str) -> set[str]:
     """Classes of the key predicates in ``text`` ("أسرت" -> capture, "أطلق سراح" -> release)."""
     return {str(cls) for _, _, cls in _matches(_PREDICATES, text)}
+
+
+def predicate_polarity(text: str) -> dict[str, bool | None]:
+    """Per predicate class in ``text``: True when every mention is negated (a negation cue at most
+    ``NEGATION_SCOPE`` words before it), False when none is, None when mentions differ."""
+    starts = [t.start for t in tokenize(text)]
+    cues = [bisect_right(starts, a) - 1 for a in (a for a, _ in find_negations(text))]
+    seen: dict[str, set[bool]] = {}
+    for start, _, cls in _matches(_PREDICATES, text):
+        at = bisect_right(starts, start) - 1
+        seen.setdefault(str(cls), set()).add(any(0 <= at - c <= NEGATION_SCOPE for c in cues))
+    return {cls: next(iter(p)) if len(p) == 1 else None for cls, p in seen.items()}

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from tabayyun.text import (OPPOSITES, analyze, extract_dates, extract_entities, extract_numbers,
-                           find_negations, predicate_classes, tokenize)
+                           predicate_polarity, tokenize)
 
 __all__ = ["Signals", "compare", "TextFacts", "facts"]
 
@@ -33,8 +33,8 @@ class TextFacts:
     numbers: tuple[_Number, ...]
     years: frozenset[int]
     entities: frozenset[str]
-    negated: bool
     predicates: frozenset[str]
+    polarity: dict[str, bool | None]  # per predicate class: negated, affirmed, or both (None)
 
 
 def _format(value: float) -> str:
@@ -45,6 +45,7 @@ def _format(value: float) -> str:
 def facts(text: str) -> TextFacts:
     """Extract the comparable facts of ``text`` (cached: evidence sentences recur across claims)."""
     years = {d.year for d in extract_dates(text) if d.year is not None}
+    polarity = predicate_polarity(text)
     tokens = tokenize(text)
     mentions = extract_numbers(text)
     entities = extract_entities(text)
@@ -64,8 +65,8 @@ def facts(text: str) -> TextFacts:
         numbers=tuple(numbers),
         years=frozenset(years),
         entities=frozenset(e.canonical for e in entities),
-        negated=bool(find_negations(text)),
-        predicates=frozenset(predicate_classes(text)),
+        predicates=frozenset(polarity),
+        polarity=polarity,
     )
 
 
@@ -131,10 +132,11 @@ def _compare_polarity(claim: TextFacts, evidence: TextFacts, out: Signals) -> No
         if opposite and opposite in evidence.predicates and cls not in evidence.predicates:
             out.opposite = True
             out.mismatches.append(f"opposite action: claim '{cls}', evidence '{opposite}'")
-    shared_predicate = claim.predicates & evidence.predicates
-    if shared_predicate and claim.negated != evidence.negated:
-        side = "evidence" if evidence.negated else "claim"
-        out.mismatches.append(f"negation mismatch: the {side} negates '{sorted(shared_predicate)[0]}'")
+    for cls in sorted(claim.polarity.keys() & evidence.polarity.keys()):
+        said, found = claim.polarity[cls], evidence.polarity[cls]
+        if said is not None and found is not None and said != found:
+            out.mismatches.append(f"negation mismatch: the {'claim' if said else 'evidence'} negates '{cls}'")
+            break
 
 
 def compare(claim_text: str, evidence_text: str) -> Signals:
