@@ -16,9 +16,9 @@ def test_stances():
     assert _stance("فاز المنتخب بكأس البطولة بعد مباراة مثيرة", EVIDENCE) == "unrelated"
 
 
-def _evidence(stance, p):
+def _evidence(stance, p, text="جملة"):
     probs = {s: (p if s == stance else (1 - p) / 3) for s in ("agree", "disagree", "discuss", "unrelated")}
-    return Evidence(sentence=Sentence(1, "d", 0, "جملة"), document=Document("d", "جملة", source="مصدر"),
+    return Evidence(sentence=Sentence(1, "d", 0, text), document=Document("d", text, source="مصدر"),
                     score=0.9, stance=stance, stance_probs=probs)
 
 
@@ -35,3 +35,13 @@ def test_verdict_aggregation():
     assert v.decide(claim, [])[0] == "not_enough_evidence"
     label, confidence, reasons = v.decide(claim, [_evidence("agree", 0.9)])
     assert 0 < confidence <= 1 and reasons[0].startswith("supported by «جملة» (مصدر)")
+
+
+def test_related_reporting_cites_only_sentences_about_the_claim():
+    claim = Claim("دفع التحالف ملياري دولار لعشائر دير الزور")
+    off_topic = _evidence("discuss", 0.7, "يبدأ سعر الهاتف الجديد من 899 دولارا للطراز الأساسي")
+    about = _evidence("discuss", 0.7, "التقى ممثلو التحالف وجهاء العشائر في دير الزور")
+    label, _, reasons = RuleVerdict().decide(claim, [off_topic])
+    assert label == "not_enough_evidence" and reasons == ["no related reporting in the evidence base"]
+    label, _, reasons = RuleVerdict().decide(claim, [off_topic, about])
+    assert label == "not_enough_evidence" and "وجهاء العشائر" in reasons[0] and "الهاتف" not in reasons[0]

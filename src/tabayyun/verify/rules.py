@@ -76,6 +76,13 @@ class RuleVerdict:
 
     decide_at = 0.55  # stance probability an evidence needs to count
     margin = 0.2
+    about_at = 0.3  # share of the claim's terms a sentence without a shared entity needs to be cited as related
+
+    def _about(self, claim: str, text: str) -> bool:
+        """Whether a sentence is visibly about the claim (names one of its entities or shares its
+        terms), so that "related reporting found" never cites a sentence on another subject."""
+        s = compare(claim, text)
+        return s.entities_shared > 0 or s.overlap >= self.about_at
 
     def decide(self, claim: Claim, evidence: Sequence[Evidence]) -> tuple[str, float, list[str]]:
         agree = [e for e in evidence if e.stance == "agree" and e.stance_probs.get("agree", 0) >= self.decide_at]
@@ -99,7 +106,7 @@ class RuleVerdict:
             return "refuted", round(best_disagree, 4), reasons
         if agree:
             return "supported", round(best_agree, 4), reasons
-        related = [e for e in evidence if e.stance == "discuss"]
+        related = [e for e in evidence if e.stance != "unrelated" and self._about(claim.text, e.sentence.text)]
         if related:
             reasons.append("related reporting found, but it neither states nor contradicts the claim: "
                            + evidence_line(related[0]))
