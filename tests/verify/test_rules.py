@@ -45,3 +45,11 @@ def test_related_reporting_cites_only_sentences_about_the_claim():
     assert label == "not_enough_evidence" and reasons == ["no related reporting in the evidence base"]
     label, _, reasons = RuleVerdict().decide(claim, [off_topic, about])
     assert label == "not_enough_evidence" and "وجهاء العشائر" in reasons[0] and "الهاتف" not in reasons[0]
+
+
+def test_a_far_weaker_losing_side_is_not_cited():
+    strong = _evidence("agree", 0.85, "غادر أكثر من ستين ألف شخص الباغوز خلال شهرين")
+    weak = _evidence("disagree", 0.66, "أسر 157 مقاتلا في الباغوز")
+    weak.score = 0.2  # barely about the claim: 0.66 x 0.2 against 0.85 x 0.9
+    label, _, reasons = RuleVerdict().decide(Claim("خرج ستون ألف شخص من الباغوز"), [strong, weak])
+    assert label == "supported" and not any(r.startswith("contradicted by") for r in reasons), reasons

@@ -69,13 +69,14 @@ class RuleVerdict:
     """Verdict from the strongest agreeing and disagreeing evidence.
 
     When both sides have evidence, they are weighed by stance probability x relevance (the retrieval
-    score): the clearly stronger side (by ``margin``) decides and the other is still cited; only a
-    close call is ``conflicting``. A sentence that says little about the claim cannot outweigh one
-    that states it.
+    score): the clearly stronger side (by ``margin``) decides and the other is still cited if it
+    weighs at least ``cite_losing`` as much; only a close call is ``conflicting``. A sentence that says
+    little about the claim can neither outweigh one that states it nor be cited against it.
     """
 
     decide_at = 0.55  # stance probability an evidence needs to count
     margin = 0.2
+    cite_losing = 0.5  # the losing side is cited when its weight is at least this share of the winner's
     about_at = 0.3  # share of the claim's terms a sentence without a shared entity needs to be cited as related
 
     def _about(self, claim: str, text: str) -> bool:
@@ -92,20 +93,27 @@ class RuleVerdict:
         best_disagree = max((e.stance_probs["disagree"] for e in disagree), default=0.0)
         weight_agree = max((e.stance_probs["agree"] * e.score for e in agree), default=0.0)
         weight_disagree = max((e.stance_probs["disagree"] * e.score for e in disagree), default=0.0)
-        reasons: list[str] = []
-        for e in disagree[:2]:
-            reasons.extend(e.mismatches)
-            reasons.append("contradicted by " + evidence_line(e))
-        for e in agree[:2]:
-            reasons.append("supported by " + evidence_line(e))
-        reasons = list(dict.fromkeys(reasons))
         if agree and disagree and abs(weight_agree - weight_disagree) < self.margin * max(weight_agree,
                                                                                            weight_disagree):
-            return "conflicting", round(min(best_agree, best_disagree), 4), reasons
-        if disagree and weight_disagree >= weight_agree:
-            return "refuted", round(best_disagree, 4), reasons
-        if agree:
-            return "supported", round(best_agree, 4), reasons
+            label, confidence = "conflicting", min(best_agree, best_disagree)
+        elif disagree and weight_disagree >= weight_agree:
+            label, confidence = "refuted", best_disagree
+        elif agree:
+            label, confidence = "supported", best_agree
+        else:
+            return self._undecided(claim, evidence)
+        floor = self.cite_losing * max(weight_agree, weight_disagree)
+        reasons: list[str] = []
+        for e in [e for e in disagree if label != "supported" or e.stance_probs["disagree"] * e.score >= floor][:2]:
+            reasons.extend(e.mismatches)
+            reasons.append("contradicted by " + evidence_line(e))
+        for e in [e for e in agree if label != "refuted" or e.stance_probs["agree"] * e.score >= floor][:2]:
+            reasons.append("supported by " + evidence_line(e))
+        return label, round(confidence, 4), list(dict.fromkeys(reasons))
+
+    def _undecided(self, claim: Claim, evidence: Sequence[Evidence]) -> tuple[str, float, list[str]]:
+        """``not_enough_evidence``, citing related reporting that is visibly about the claim, if any."""
+        reasons = []
         related = [e for e in evidence if e.stance != "unrelated" and self._about(claim.text, e.sentence.text)]
         if related:
             reasons.append("related reporting found, but it neither states nor contradicts the claim: "
