@@ -18,7 +18,8 @@ def _check(verdict: str) -> dict:
          "url": "javascript:alert(1)", "stance": "discuss"},
     ]
     return {"id": 3, "created": "2024-05-06T07:08:09+00:00", "text": "...", "claims": [
-        {"claim": "أسرت القوات 500 مقاتل", "verdict": verdict, "confidence": 0.7, "reasons": ["a", "b"],
+        {"claim": "أسرت القوات 500 مقاتل", "verdict": verdict, "confidence": 0.7,
+         "reasons": ["number mismatch: claim 500, evidence 157", "a"],
          "evidence": evidence}]}
 
 
@@ -26,7 +27,9 @@ def _check(verdict: str) -> dict:
 def test_rating_follows_the_verdict(verdict, value):
     rating = claimreview(_check(verdict))["@graph"][0]["reviewRating"]
     assert (rating["ratingValue"], rating["worstRating"], rating["bestRating"]) == (value, 1, 5)
-    assert rating["ratingExplanation"] == "a; b"
+    assert rating["ratingExplanation"] == "اختلاف في الأرقام: الادعاء 500، الدليل 157؛ a"
+    english = claimreview(_check(verdict), lang="en")["@graph"][0]["reviewRating"]["ratingExplanation"]
+    assert english == "number mismatch: claim 500, evidence 157; a"
 
 
 def test_not_enough_evidence_has_a_name_but_no_number():

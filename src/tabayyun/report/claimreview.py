@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from tabayyun.report.html import safe_url, verdict_name
+from tabayyun.report.i18n import reason_ar
 
 __all__ = ["claimreview", "RATINGS"]
 
@@ -21,7 +22,8 @@ def _rating(claim: dict[str, Any], lang: str) -> dict[str, Any]:
     if label in RATINGS:
         rating.update(ratingValue=RATINGS[label], worstRating=WORST, bestRating=BEST)
     if claim.get("reasons"):
-        rating["ratingExplanation"] = "; ".join(str(r) for r in claim["reasons"])
+        reasons = [str(r) for r in claim["reasons"]]
+        rating["ratingExplanation"] = "؛ ".join(map(reason_ar, reasons)) if lang == "ar" else "; ".join(reasons)
     return rating
 
 
