@@ -87,3 +87,21 @@ def test_embed_at_ingest_then_no_sentence_is_embedded_twice(tmp_path, news_file)
     again = Tabayyun(tmp_path / "db")  # new process-level caches read the stored vectors
     again.verify("ارتفعت أسعار النفط إلى 70 دولارا")
     assert again.cache.misses == again.embedder("e5small").misses == 0
+
+class _AlwaysDisagree:
+    """A stance model that reads every sentence as contradicting the claim."""
+
+    def predict(self, claim, texts):
+        return [{"agree": 0.0, "disagree": 0.9, "discuss": 0.1, "unrelated": 0.0} for _ in texts]
+
+
+def test_evidence_lists_only_mismatches_about_the_claims_subject(tmp_path):
+    tb = Tabayyun(tmp_path / "db", create=True, stance=_AlwaysDisagree())
+    tb.add_documents([
+        Document(id="a", text="غادر أكثر من ستين ألف شخص الباغوز خلال الشهرين الماضيين.", source="وكالة"),
+        Document(id="b", text="قالت السلطات إن الفيضانات أودت بحياة 70 شخصا في إيران.", source="وكالة")])
+    verdict = tb.verify("غادر ستة آلاف شخص الباغوز خلال الشهرين الماضيين")
+    by_doc = {e.document.id: e.mismatches for e in verdict.evidence}
+    tb.close()
+    assert by_doc["a"] == ["number mismatch: claim 6000, evidence 60000"]
+    assert by_doc["b"] == []  # 70 people in a flood: shares only "people" with the claim

@@ -189,7 +189,8 @@ class Tabayyun:
             item.stance_probs = probs
             item.stance = max(probs, key=probs.__getitem__)
             if item.stance != "unrelated":
-                item.mismatches = compare(claim.text, item.sentence.text).mismatches
+                signals = compare(claim.text, item.sentence.text)
+                item.mismatches = signals.mismatches if signals.anchored() else []
         label, confidence, reasons = self.verdict.decide(claim, evidence)
         return Verdict(claim=claim, label=label, confidence=confidence, evidence=evidence, reasons=reasons)
 

@@ -17,7 +17,7 @@ from typing import Sequence
 
 from tabayyun.records import STANCES
 from tabayyun.verify.base import StanceModel
-from tabayyun.verify.signals import compare
+from tabayyun.verify.signals import RELATED_AT, compare
 
 __all__ = ["CheckedStance"]
 
@@ -30,7 +30,7 @@ def _renormalise(probs: dict[str, float]) -> dict[str, float]:
 class CheckedStance:
     """Wraps a ``StanceModel``; ``decisive`` is the probability the rules give a decided stance."""
 
-    def __init__(self, model: StanceModel, decisive: float = 0.85, related_at: float = 0.3) -> None:
+    def __init__(self, model: StanceModel, decisive: float = 0.85, related_at: float = RELATED_AT) -> None:
         self.model = model
         self.decisive = decisive
         self.related_at = related_at  # share of the claim's terms evidence needs to be about it
@@ -43,7 +43,7 @@ class CheckedStance:
         out = []
         for text, probs in zip(texts, self.model.predict(claim, texts)):
             s = compare(claim, text)
-            if s.conflict and (s.overlap >= self.related_at or s.opposite_about_shared_actor):
+            if s.conflict and s.anchored(self.related_at):
                 probs = self._set(probs, "disagree")
             elif s.specifics and s.specifics_matched >= s.specifics and s.overlap >= self.related_at:
                 probs = self._set(probs, "agree")

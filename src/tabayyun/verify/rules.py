@@ -10,7 +10,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from tabayyun.records import Claim, Evidence
-from tabayyun.verify.signals import compare
+from tabayyun.verify.signals import RELATED_AT, compare
 
 __all__ = ["RuleStance", "RuleVerdict", "evidence_line"]
 
@@ -77,7 +77,7 @@ class RuleVerdict:
     decide_at = 0.55  # stance probability an evidence needs to count
     margin = 0.2
     cite_losing = 0.5  # the losing side is cited when its weight is at least this share of the winner's
-    about_at = 0.3  # share of the claim's terms a sentence without a shared entity needs to be cited as related
+    about_at = RELATED_AT  # share of the claim's terms a sentence without a shared entity needs to be cited
 
     def _about(self, claim: str, text: str) -> bool:
         """Whether a sentence is visibly about the claim (names one of its entities or shares its

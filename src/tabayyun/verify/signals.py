@@ -12,7 +12,9 @@ from functools import lru_cache
 from tabayyun.text import (OPPOSITES, analyze, extract_dates, extract_entities, extract_numbers,
                            predicate_polarity, tokenize)
 
-__all__ = ["Signals", "compare", "TextFacts", "facts"]
+__all__ = ["Signals", "compare", "TextFacts", "facts", "RELATED_AT"]
+
+RELATED_AT = 0.3  # share of the claim's terms a text needs to be about the same thing
 
 _NEIGHBOURS = 2  # words on each side of a number that say what it counts
 
@@ -101,6 +103,11 @@ class Signals:
     def opposite_about_shared_actor(self) -> bool:
         """An opposite action about an entity both name: a contradiction however the text is worded."""
         return self.opposite and self.entities_shared > 0
+
+    def anchored(self, related_at: float = RELATED_AT) -> bool:
+        """Whether the mismatches concern the claim's own subject: the text shares ``related_at`` of
+        the claim's terms, or states the opposite action about an actor both name."""
+        return self.overlap >= related_at or self.opposite_about_shared_actor
 
 
 def _compare_numbers(claim: TextFacts, evidence: TextFacts, out: Signals) -> None:
