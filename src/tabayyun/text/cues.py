@@ -39,7 +39,7 @@ def predicate_polarity(text: str) -> dict[str, bool | None]:
     """Per predicate class in ``text``: True when every mention is negated (a negation cue at most
     ``NEGATION_SCOPE`` words before it), False when none is, None when mentions differ."""
     starts = [t.start for t in tokenize(text)]
-    cues = [bisect_right(starts, a) - 1 for a in (a for a, _ in find_negations(text))]
+    cues = [bisect_right(starts, a) - 1 for a, _ in find_negations(text)]
     seen: dict[str, set[bool]] = {}
     for start, _, cls in _matches(_PREDICATES, text):
         at = bisect_right(starts, start) - 1
