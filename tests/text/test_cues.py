@@ -44,6 +44,10 @@ def test_not_negations(text):
     ("أخلت سبيل الصحفي", {"release"}),
     ("ارتفعت الأسعار", {"increase"}),
     ("تراجعت الصادرات", {"decrease"}),
+    ("العملة تهبط إلى أدنى مستوياتها", {"decrease"}),
+    ("مخاوف تدفع الأسهم للانهيار", {"decrease"}),
+    ("صعود أسعار القمح", {"increase"}),
+    ("قفزة في الصادرات", {"increase"}),
     ("فاز الفريق", {"win"}),
     ("خسر الحزب", {"lose"}),
     ("رفضت الحكومة العرض", {"reject"}),
@@ -79,3 +83,9 @@ def test_capture_and_release_conflict():
 def test_predicate_polarity_is_scoped_to_the_nearby_negation(text, polarity):
     assert predicate_polarity(text) == polarity
     assert set(polarity) == predicate_classes(text)
+
+
+def test_the_model_reads_only_the_lexicon_it_was_trained_with():
+    assert predicate_classes("العملة تهبط إلى أدنى مستوياتها") == {"decrease"}
+    assert predicate_classes("العملة تهبط إلى أدنى مستوياتها", model=True) == set()
+    assert predicate_classes("تراجعت الصادرات", model=True) == {"decrease"}

@@ -47,3 +47,8 @@ def test_negation_of_another_verb_is_no_mismatch():
     evidence = "لم يعلق المتحدث على الأنباء، وقال إن القوات في الشرق أطلقت سراح مئات المقاتلين"
     s = compare("أطلقت قسد سراح مئات المقاتلين", evidence)
     assert not any(m.startswith("negation") for m in s.mismatches), s.mismatches
+
+
+def test_rise_against_fall_is_an_opposite_action():
+    s = compare("سعر القمح يرتفع لأعلى مستوى في 5 أشهر", "سعر القمح يهبط لأدنى مستوى في 5 أشهر")
+    assert "opposite action: claim 'increase', evidence 'decrease'" in s.mismatches

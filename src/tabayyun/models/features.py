@@ -127,7 +127,7 @@ PAIR_DENSE_NAMES = ("cosine", "claim_cover", "text_cover", "jaccard", "char_cos"
 
 def _cues(claim: str, text: str) -> tuple[float, float, float, float]:
     neg = len(find_negations(text)) - len(find_negations(claim))
-    cp, tp = predicate_classes(claim), predicate_classes(text)
+    cp, tp = predicate_classes(claim, model=True), predicate_classes(text, model=True)
     return neg, abs(neg), float(any(OPPOSITES.get(c) in tp for c in cp)), float(bool(cp & tp))
 
 

@@ -14,7 +14,11 @@ NEGATION_SCOPE = 4
 # Payload True: a negation cue; False: a look-alike that is not one ("لا يزال").
 _NEGATIONS = PhraseMatcher(((r[0].lstrip("!"), not r[0].startswith("!")) for r in data_rows("negations.txt")),
                            CONJ_CLITICS)
-_PREDICATES = PhraseMatcher(((r[0], r[1]) for r in data_rows("predicates.tsv")), ALL_CLITICS)
+# predicates.tsv is read by the fact checks and by the stance model's features; predicates_checks.tsv
+# only by the checks: entries added after the shipped model was trained, merged on its next retrain.
+_MODEL_ROWS = [(r[0], r[1]) for r in data_rows("predicates.tsv")]
+_MODEL_PREDICATES = PhraseMatcher(_MODEL_ROWS, ALL_CLITICS)
+_PREDICATES = PhraseMatcher(_MODEL_ROWS + [(r[0], r[1]) for r in data_rows("predicates_checks.tsv")], ALL_CLITICS)
 OPPOSITES: dict[str, str] = {a: b for x, y in (r[:2] for r in data_rows("opposites.tsv")) for a, b in ((x, y), (y, x))}
 
 
@@ -30,9 +34,10 @@ def find_negations(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b, is_cue in _matches(_NEGATIONS, text) if is_cue]
 
 
-def predicate_classes(text: str) -> set[str]:
-    """Classes of the key predicates in ``text`` ("أسرت" -> capture, "أطلق سراح" -> release)."""
-    return {str(cls) for _, _, cls in _matches(_PREDICATES, text)}
+def predicate_classes(text: str, model: bool = False) -> set[str]:
+    """Classes of the key predicates in ``text`` ("أسرت" -> capture, "أطلق سراح" -> release);
+    ``model``: only the entries the shipped stance model was trained with."""
+    return {str(cls) for _, _, cls in _matches(_MODEL_PREDICATES if model else _PREDICATES, text)}
 
 
 def predicate_polarity(text: str) -> dict[str, bool | None]:
