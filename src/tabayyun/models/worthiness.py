@@ -10,7 +10,7 @@ from typing import Sequence
 
 import numpy as np
 
-from tabayyun.index.vectors import cached_encoder
+from tabayyun.index.vectors import UsesEncoder
 from tabayyun.models.artefacts import load_artefact
 from tabayyun.models.features import HashedTfidf
 from tabayyun.models.linear import LinearHead
@@ -18,7 +18,7 @@ from tabayyun.models.linear import LinearHead
 __all__ = ["LearnedWorthiness"]
 
 
-class LearnedWorthiness:
+class LearnedWorthiness(UsesEncoder):
     """Check-worthiness model following ``tabayyun.verify.base.WorthinessModel``."""
 
     def __init__(self, tfidf: HashedTfidf, head: LinearHead, threshold: float, encoder=None,
@@ -38,11 +38,7 @@ class LearnedWorthiness:
 
     def inputs(self, texts: Sequence[str]) -> tuple[np.ndarray | None, list]:
         """Dense (sentence vectors, when the head uses them) and sparse features."""
-        dense = None
-        if len(self.head.dense_w):
-            if self.encoder is None:
-                self.encoder = cached_encoder(self.encoder_name)
-            dense = self.encoder.encode(list(texts))
+        dense = self._encode(texts) if len(self.head.dense_w) else None
         return dense, self.tfidf.rows(texts)
 
     def score(self, texts: Sequence[str]) -> list[float]:
