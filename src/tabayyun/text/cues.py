@@ -1,10 +1,8 @@
 """Lexical cues compared between a claim and its evidence: negations and classes of key predicates."""
 from __future__ import annotations
 
-from bisect import bisect_right
-
 from tabayyun.text._lexicon import CONJ_CLITICS, ALL_CLITICS, PhraseMatcher, data_rows, joined_flags
-from tabayyun.text.tokens import tokenize
+from tabayyun.text.tokens import Token, tokenize
 
 __all__ = ["find_negations", "predicate_classes", "predicate_polarity", "OPPOSITES"]
 
@@ -22,10 +20,14 @@ _PREDICATES = PhraseMatcher(_MODEL_ROWS + [(r[0], r[1]) for r in data_rows("pred
 OPPOSITES: dict[str, str] = {a: b for x, y in (r[:2] for r in data_rows("opposites.tsv")) for a, b in ((x, y), (y, x))}
 
 
-def _matches(matcher: PhraseMatcher, text: str) -> list[tuple[int, int, object]]:
+def _words(text: str) -> tuple[list[Token], list[str], list[bool]]:
+    """Tokens of ``text``, their normalised forms and joined flags: what a ``PhraseMatcher`` reads."""
     tokens = tokenize(text)
-    norms = [t.norm for t in tokens]
-    joined = joined_flags(text, tokens)
+    return tokens, [t.norm for t in tokens], joined_flags(text, tokens)
+
+
+def _matches(matcher: PhraseMatcher, text: str) -> list[tuple[int, int, object]]:
+    tokens, norms, joined = _words(text)
     return [(tokens[i].start, tokens[j - 1].end, payload) for i, j, payload in matcher.find(norms, joined)]
 
 
@@ -43,10 +45,9 @@ def predicate_classes(text: str, model: bool = False) -> set[str]:
 def predicate_polarity(text: str) -> dict[str, bool | None]:
     """Per predicate class in ``text``: True when every mention is negated (a negation cue at most
     ``NEGATION_SCOPE`` words before it), False when none is, None when mentions differ."""
-    starts = [t.start for t in tokenize(text)]
-    cues = [bisect_right(starts, a) - 1 for a, _ in find_negations(text)]
+    _, norms, joined = _words(text)  # matched by word index
+    cues = [i for i, _, is_cue in _NEGATIONS.find(norms, joined) if is_cue]
     seen: dict[str, set[bool]] = {}
-    for start, _, cls in _matches(_PREDICATES, text):
-        at = bisect_right(starts, start) - 1
+    for at, _, cls in _PREDICATES.find(norms, joined):
         seen.setdefault(str(cls), set()).add(any(0 <= at - c <= NEGATION_SCOPE for c in cues))
     return {cls: next(iter(p)) if len(p) == 1 else None for cls, p in seen.items()}
