@@ -65,6 +65,11 @@ def evidence_line(evidence: Evidence) -> str:
     return f"«{text}» ({where})" if where else f"«{text}»"
 
 
+def _weight(evidence: Evidence, stance: str) -> float:
+    """How much an evidence sentence counts for ``stance``: its probability times its relevance."""
+    return evidence.stance_probs[stance] * evidence.score
+
+
 class RuleVerdict:
     """Verdict from the strongest agreeing and disagreeing evidence.
 
@@ -91,8 +96,8 @@ class RuleVerdict:
                     if e.stance == "disagree" and e.stance_probs.get("disagree", 0) >= self.decide_at]
         best_agree = max((e.stance_probs["agree"] for e in agree), default=0.0)
         best_disagree = max((e.stance_probs["disagree"] for e in disagree), default=0.0)
-        weight_agree = max((e.stance_probs["agree"] * e.score for e in agree), default=0.0)
-        weight_disagree = max((e.stance_probs["disagree"] * e.score for e in disagree), default=0.0)
+        weight_agree = max((_weight(e, "agree") for e in agree), default=0.0)
+        weight_disagree = max((_weight(e, "disagree") for e in disagree), default=0.0)
         if agree and disagree and abs(weight_agree - weight_disagree) < self.margin * max(weight_agree,
                                                                                            weight_disagree):
             label, confidence = "conflicting", min(best_agree, best_disagree)
@@ -104,10 +109,10 @@ class RuleVerdict:
             return self._undecided(claim, evidence)
         floor = self.cite_losing * max(weight_agree, weight_disagree)
         reasons: list[str] = []
-        for e in [e for e in disagree if label != "supported" or e.stance_probs["disagree"] * e.score >= floor][:2]:
+        for e in [e for e in disagree if label != "supported" or _weight(e, "disagree") >= floor][:2]:
             reasons.extend(e.mismatches)
             reasons.append("contradicted by " + evidence_line(e))
-        for e in [e for e in agree if label != "refuted" or e.stance_probs["agree"] * e.score >= floor][:2]:
+        for e in [e for e in agree if label != "refuted" or _weight(e, "agree") >= floor][:2]:
             reasons.append("supported by " + evidence_line(e))
         return label, round(confidence, 4), list(dict.fromkeys(reasons))
 
