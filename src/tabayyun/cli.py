@@ -68,9 +68,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_claims(args: argparse.Namespace) -> int:
-    from tabayyun.pipeline import extract_claims
-
-    from tabayyun.pipeline import default_worthiness
+    from tabayyun.pipeline import default_worthiness, extract_claims
 
     claims = extract_claims(_read_input(args.file), default_worthiness(args.worthiness))
     if args.json:

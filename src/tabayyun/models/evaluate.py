@@ -144,10 +144,10 @@ def eval_ufc_stance(data_dir: Path, model: LearnedStance) -> tuple[dict, list[np
     pb = _baseline(_pair_rows(c_tr, a_tr), y_tr, _pair_rows(c_te, a_te), STANCES)
     probs = [model.article_proba(c.claim, c.articles) for c in test]
     macro, per = _f1s(y_te, np.vstack(probs).argmax(1), 4)
+    base, per_base = _f1s(y_te, pb.argmax(1), 4)
     return _row("stance (articles)", "unifiedfc fold 4 (584 claim-article pairs)", "macro-F1 (4 classes)",
-                _f1s(y_te, pb.argmax(1), 4)[0], macro, "—",
-                {"per_class": dict(zip(STANCES, per)),
-                 "per_class_baseline": dict(zip(STANCES, _f1s(y_te, pb.argmax(1), 4)[1]))}), probs
+                base, macro, "—",
+                {"per_class": dict(zip(STANCES, per)), "per_class_baseline": dict(zip(STANCES, per_base))}), probs
 
 
 def eval_ufc_verdict(data_dir: Path, artefacts_dir, probs: list[np.ndarray], tfidf: HashedTfidf) -> dict:
