@@ -89,3 +89,21 @@ def test_the_model_reads_only_the_lexicon_it_was_trained_with():
     assert predicate_classes("العملة تهبط إلى أدنى مستوياتها") == {"decrease"}
     assert predicate_classes("العملة تهبط إلى أدنى مستوياتها", model=True) == set()
     assert predicate_classes("تراجعت الصادرات", model=True) == {"decrease"}
+
+
+@pytest.mark.parametrize("text, cues", [
+    ("الخبر مش صحيح", ["مش صحيح"]),
+    ("هذا مو صحيح", ["مو صحيح"]),
+    ("الكلام مب صحيح", ["مب صحيح"]),
+    ("مش راح يطلقوا سراحهم", ["مش"]),
+    ("ماكو إصابات", ["ماكو"]),
+    ("مافي إصابات", ["مافي"]),
+    ("وما في إصابات", ["وما في"]),
+])
+def test_dialect_negations(text, cues):
+    assert _cues(text) == cues
+
+
+@pytest.mark.parametrize("text", ["أهم ما في الاتفاق", "كل ما في الأمر", "سنبذل ما في وسعنا"])
+def test_ma_fi_as_relative_clause_is_not_negation(text):
+    assert find_negations(text) == []

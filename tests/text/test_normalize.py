@@ -1,5 +1,8 @@
-from tabayyun.text import (dediac_ar, normalize_alef_ar, normalize_alef_maksura_ar, normalize_ar, normalize_digits,
-                           normalize_hamza_ar, normalize_punct_ar, normalize_teh_marbuta_ar, remove_tatweel_ar)
+import pytest
+
+from tabayyun.text import (collapse_elongation_ar, dediac_ar, normalize_alef_ar, normalize_alef_maksura_ar,
+                           normalize_ar, normalize_digits, normalize_hamza_ar, normalize_punct_ar,
+                           normalize_teh_marbuta_ar, remove_tatweel_ar)
 
 
 def test_dediac_removes_harakat_shadda_tanween_and_superscript_alef():
@@ -59,3 +62,24 @@ def test_normalize_ar_drops_invisible_marks():
 def test_normalize_ar_idempotent():
     s = "قالَتْ قوّاتُ سوريّة الديمقراطيّة إنّها أسَرَتْ ١٥٧ مقاتلاً؟"
     assert normalize_ar(normalize_ar(s)) == normalize_ar(s)
+
+
+@pytest.mark.parametrize("elongated, plain", [
+    ("عاجلللل", "عاجل"),
+    ("عاجـــلللل", "عاجل"),
+    ("كثيييير", "كثير"),
+    ("جداااا", "جدا"),
+    ("صحيـيـيح", "صحيح"),
+])
+def test_elongation_collapses_in_the_matching_form(elongated, plain):
+    assert normalize_ar(elongated) == plain
+
+
+@pytest.mark.parametrize("word", ["الله", "للتحقق", "مدد", "الأخصائيين", "وووجهت"])
+def test_two_letter_runs_hamza_seats_and_waw_are_not_elongation(word):
+    assert collapse_elongation_ar(word) == word
+
+
+def test_collapse_elongation_keeps_other_letters():
+    assert collapse_elongation_ar("لاااا يا شبااااب") == "لا يا شباب"
+    assert collapse_elongation_ar("coool") == "coool"

@@ -119,3 +119,40 @@ def test_several_mentions_with_offsets():
 ])
 def test_parse_number(digits, value):
     assert parse_number(digits) == value
+
+
+@pytest.mark.parametrize("text, value", [
+    ("نصفهم من المدنيين", 0.5),
+    ("نصف السكان", 0.5),
+    ("ثلث المساحة", 1 / 3),
+    ("الثلث الأخير", 1 / 3),
+    ("ربع السكان", 0.25),
+    ("الربع الأول", 0.25),
+])
+def test_fraction_words_are_fractions_not_counts(text, value):
+    (m,) = extract_numbers(text)
+    assert m.kind == "fraction" and m.value == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text, value", [
+    ("نزح نصف مليون شخص", 500_000),
+    ("ربع مليار دولار", 250_000_000),
+])
+def test_fraction_of_a_scale_is_a_count(text, value):
+    (m,) = extract_numbers(text)
+    assert (m.value, m.kind) == (value, "cardinal")
+
+
+@pytest.mark.parametrize("text, span", [
+    ("نجح 50% من الطلاب", "50%"),
+    ("نجح 50 بالمئة من الطلاب", "50 بالمئة"),
+    ("نجح خمسين في المئة من الطلاب", "خمسين في المئة"),
+])
+def test_percent_kind(text, span):
+    (m,) = extract_numbers(text)
+    assert (m.value, m.kind, m.text) == (50, "percent", span)
+
+
+def test_link_and_mention_digits_are_not_numbers():
+    assert extract_numbers("الرابط https://t.co/7pMab8yWCD") == []
+    assert extract_numbers("@user2019 قال") == []

@@ -75,3 +75,9 @@ def test_analyze_drops_stopwords():
 
 def test_analyze_drops_diacritics():
     assert analyze("أَسَرَتْ") == analyze("اسرت")
+
+
+def test_elongated_token_matches_plain_word():
+    (tok,) = tokenize("عاجلللل")
+    assert (tok.text, tok.norm) == ("عاجلللل", "عاجل")
+    assert analyze("خبر عاجلللل جداااا") == analyze("خبر عاجل جدا")

@@ -1,20 +1,23 @@
-"""Arabic text processing: normalisation, tokens and stems, sentences, numbers, dates, entities, cues.
+"""Arabic text processing: normalisation, social-media masking, tokens and stems, sentences, numbers, dates,
+entities, cues.
 
 Pure functions over ``str``; word lists live in ``tabayyun/text/data``.
 """
 from tabayyun.text.cues import OPPOSITES, find_negations, predicate_classes, predicate_polarity
 from tabayyun.text.dates import DateMention, extract_dates, parse_iso_date
 from tabayyun.text.entities import EntityMention, extract_entities
-from tabayyun.text.normalize import (dediac_ar, normalize_alef_ar, normalize_alef_maksura_ar, normalize_ar,
-                                     normalize_digits, normalize_hamza_ar, normalize_punct_ar,
+from tabayyun.text.normalize import (collapse_elongation_ar, dediac_ar, normalize_alef_ar, normalize_alef_maksura_ar,
+                                     normalize_ar, normalize_digits, normalize_hamza_ar, normalize_punct_ar,
                                      normalize_teh_marbuta_ar, remove_tatweel_ar)
 from tabayyun.text.numbers import NumberMention, extract_numbers
 from tabayyun.text.sentences import split_sentences
+from tabayyun.text.social import content_words, mask_social
 from tabayyun.text.tokens import Token, analyze, is_stopword, stem_ar, tokenize
 
 __all__ = [
     "normalize_ar", "dediac_ar", "remove_tatweel_ar", "normalize_alef_ar", "normalize_hamza_ar",
     "normalize_alef_maksura_ar", "normalize_teh_marbuta_ar", "normalize_digits", "normalize_punct_ar",
+    "collapse_elongation_ar", "mask_social", "content_words",
     "Token", "tokenize", "stem_ar", "is_stopword", "analyze", "split_sentences",
     "NumberMention", "extract_numbers", "DateMention", "extract_dates", "parse_iso_date",
     "EntityMention", "extract_entities", "find_negations", "predicate_classes", "predicate_polarity", "OPPOSITES",

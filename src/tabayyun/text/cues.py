@@ -4,7 +4,7 @@ from __future__ import annotations
 from tabayyun.text._lexicon import CONJ_CLITICS, ALL_CLITICS, PhraseMatcher, data_rows, joined_flags
 from tabayyun.text.tokens import Token, tokenize
 
-__all__ = ["find_negations", "predicate_classes", "predicate_polarity", "OPPOSITES"]
+__all__ = ["find_negations", "find_denials", "predicate_classes", "predicate_polarity", "OPPOSITES"]
 
 #: A negation cue governs a predicate at most this many words after it ("لم تطلق", "نفت قسد أن تكون أطلقت").
 NEGATION_SCOPE = 4
@@ -12,6 +12,7 @@ NEGATION_SCOPE = 4
 # Payload True: a negation cue; False: a look-alike that is not one ("لا يزال").
 _NEGATIONS = PhraseMatcher(((r[0].lstrip("!"), not r[0].startswith("!")) for r in data_rows("negations.txt")),
                            CONJ_CLITICS)
+_DENIALS = PhraseMatcher(((r[0], True) for r in data_rows("denials.txt")), CONJ_CLITICS)
 # predicates.tsv is read by the fact checks and by the stance model's features; predicates_checks.tsv
 # only by the checks: entries added after the shipped model was trained, merged on its next retrain.
 _MODEL_ROWS = [(r[0], r[1]) for r in data_rows("predicates.tsv")]
@@ -34,6 +35,12 @@ def _matches(matcher: PhraseMatcher, text: str) -> list[tuple[int, int, object]]
 def find_negations(text: str) -> list[tuple[int, int]]:
     """(start, end) spans of negation cues (لا, لم, ليس, نفى, "لا صحة", ...), not "لا تزال" or "ما زال"."""
     return [(a, b) for a, b, is_cue in _matches(_NEGATIONS, text) if is_cue]
+
+
+def find_denials(text: str) -> list[tuple[int, int]]:
+    """(start, end) spans of cues that the text denies or corrects a report ("عار عن الصحة", "ننفي",
+    "شائعات", "مفبرك", ...)."""
+    return [(a, b) for a, b, _ in _matches(_DENIALS, text)]
 
 
 def predicate_classes(text: str, model: bool = False) -> set[str]:

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from tabayyun.text._lexicon import ALL_CLITICS, PhraseMatcher, data_rows, joined_flags, scan, word_set
 from tabayyun.text.normalize import normalize_digits
+from tabayyun.text.social import mask_social
 from tabayyun.text.tokens import Token, tokenize
 
 __all__ = ["DateMention", "extract_dates", "parse_iso_date"]
@@ -44,13 +45,13 @@ def _valid(year: int, month: int | None = None, day: int | None = None) -> bool:
     return year in _YEARS
 
 
-def _numeric_dates(text: str) -> list[DateMention]:
+def _numeric_dates(text: str, masked: str) -> list[DateMention]:
     out = []
     for pattern, order in ((_ISO, (0, 1, 2)), (_DMY, (2, 1, 0))):
-        for m in pattern.finditer(text):
+        for m in pattern.finditer(masked):
             y, mo, d = (int(m.group(k + 1)) for k in order)
             if _valid(y, mo, d):
-                out.append(DateMention(m.start(), m.end(), m.group(), y, mo, d))
+                out.append(DateMention(m.start(), m.end(), text[m.start():m.end()], y, mo, d))
     return out
 
 
@@ -61,10 +62,12 @@ def _int(token: Token, allowed: range) -> int | None:
 
 
 class _Reader:
-    def __init__(self, text: str, tokens: list[Token]) -> None:
-        self.text, self.tokens = text, tokens
+    """Dates over the tokens of ``masked`` (``mask_social(text)``); mention text is sliced from ``text``."""
+
+    def __init__(self, text: str, masked: str, tokens: list[Token]) -> None:
+        self.text, self.masked, self.tokens = text, masked, tokens
         self.norms = [t.norm for t in tokens]
-        self.joined = joined_flags(text, tokens)
+        self.joined = joined_flags(masked, tokens)
 
     def _month(self, i: int) -> tuple[int, int, bool] | None:
         """(last token, month, ambiguous) of a month name at token i, absorbing "آذار/مارس"."""
@@ -72,7 +75,8 @@ class _Reader:
         if hit is None or hit[1] is None:
             return None
         j, (month, ambiguous) = i + hit[0] - 1, hit[1]
-        if j + 1 < len(self.tokens) and _MONTH_SLASH.fullmatch(self.text[self.tokens[j].end:self.tokens[j + 1].start]):
+        gap = self.masked[self.tokens[j].end:self.tokens[j + 1].start] if j + 1 < len(self.tokens) else ""
+        if _MONTH_SLASH.fullmatch(gap):
             alias = _MONTHS.match_at(self.norms, self.joined, j + 1)
             if alias is not None and alias[1] is not None and alias[1][0] == month:
                 j, ambiguous = j + alias[0], ambiguous and alias[1][1]
@@ -103,11 +107,12 @@ class _Reader:
 
 
 def extract_dates(text: str) -> list[DateMention]:
-    """Date mentions in order of appearance, with offsets into ``text``."""
-    found = _numeric_dates(text)
+    """Date mentions in order of appearance, with offsets into ``text``; none from links, mentions or emoji."""
+    masked = mask_social(text)
+    found = _numeric_dates(text, masked)
     taken = [(d.start, d.end) for d in found]
-    tokens = [t for t in tokenize(text) if not any(a <= t.start < b for a, b in taken)]
-    reader = _Reader(text, tokens)
+    tokens = [t for t in tokenize(masked) if not any(a <= t.start < b for a, b in taken)]
+    reader = _Reader(text, masked, tokens)
 
     def read(i: int) -> tuple[int, DateMention] | None:
         mention = reader.read(i)

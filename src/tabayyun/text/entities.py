@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from tabayyun.text._lexicon import ALL_CLITICS, PhraseMatcher, data_rows, joined_flags, word_set
 from tabayyun.text.tokens import Token, is_stopword, tokenize
 
-__all__ = ["EntityMention", "extract_entities"]
+__all__ = ["EntityMention", "extract_entities", "entity_aliases"]
 
 _MAX_NAME = 3  # name tokens after a title
 _MAX_MODIFIERS = 2  # "الرئيس السوري ...", "مدير المركز الإعلامي ..."
@@ -24,8 +24,16 @@ class EntityMention:
 
 
 _GAZETTEER = PhraseMatcher(((r[0], (r[1], r[2])) for r in data_rows("gazetteer.tsv")), ALL_CLITICS)
+_ALIASES: dict[str, tuple[str, ...]] = {}
+for _row in data_rows("gazetteer.tsv"):
+    _ALIASES[_row[1]] = _ALIASES.get(_row[1], ()) + (_row[0],)
 _TITLES = PhraseMatcher(((w, True) for w in word_set("titles.txt")), ALL_CLITICS)
 _BREAKS = word_set("name_breaks.txt")
+
+
+def entity_aliases(canonical: str) -> tuple[str, ...]:
+    """Every spelling the gazetteer knows for an entity ("SDF" -> قسد, قوات سوريا الديمقراطية ...)."""
+    return _ALIASES.get(canonical, ())
 
 
 def _mention(text: str, tokens: list[Token], i: int, j: int, canonical: str, kind: str) -> EntityMention:

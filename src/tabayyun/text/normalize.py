@@ -9,7 +9,7 @@ import re
 
 __all__ = [
     "dediac_ar", "remove_tatweel_ar", "normalize_alef_ar", "normalize_hamza_ar", "normalize_alef_maksura_ar",
-    "normalize_teh_marbuta_ar", "normalize_digits", "normalize_punct_ar", "normalize_ar",
+    "normalize_teh_marbuta_ar", "normalize_digits", "normalize_punct_ar", "collapse_elongation_ar", "normalize_ar",
 ]
 
 # Harakat, tanween, shadda, sukun, maddah/hamza marks (U+064B-U+065F), superscript alef (U+0670),
@@ -18,6 +18,9 @@ _DIACRITICS = "".join(map(chr, [*range(0x064B, 0x0660), 0x0670, *range(0x0610, 0
 _TATWEEL = "\u0640"
 # Zero-width and bidi controls that break matching but carry no letters.
 _INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
+
+#: Marks that may sit inside an Arabic word (a regex class body): diacritics, Quranic signs, tatweel, ZWNJ/ZWJ.
+WORD_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u200c\u200d"
 
 _ALEF = {c: "ا" for c in "أإآٱٲٳ"}
 _HAMZA = {"ؤ": "و", "ئ": "ي"}
@@ -45,6 +48,10 @@ _PUNCT_TABLE = _table(_PUNCT)
 _ALL_TABLE = _table({**_ALEF, **_HAMZA, **_ALEF_MAKSURA, **_TEH_MARBUTA, **_DIGITS, **_PUNCT},
                     _DIACRITICS + _TATWEEL + _INVISIBLE)
 _SPACES = re.compile(r"\s+")
+# A run of 3+ identical Arabic letters (marks and tatweel between them allowed): elongation ("عاجلللل",
+# "كثيييير"). Read before the hamza/alef mapping, which would make "جزئيين" a run; waw is left out because
+# "و" + "ووجه" is a word.
+_ELONGATED = re.compile(rf"([\u0621-\u0647\u0649-\u064a])[{WORD_MARKS}]*\1(?:[{WORD_MARKS}]*\1)+")
 
 
 def dediac_ar(s: str) -> str:
@@ -87,6 +94,12 @@ def normalize_punct_ar(s: str) -> str:
     return s.translate(_PUNCT_TABLE)
 
 
+def collapse_elongation_ar(s: str) -> str:
+    """Collapse a run of 3+ identical Arabic letters (other than waw) to one: "عاجلللل" -> "عاجل"."""
+    return _ELONGATED.sub(r"\1", s)
+
+
 def normalize_ar(s: str) -> str:
-    """The matching form: all normalisations above, invisible marks removed, Latin casefolded, spaces collapsed."""
-    return _SPACES.sub(" ", s.translate(_ALL_TABLE).casefold()).strip()
+    """The matching form: all normalisations above, elongation collapsed, invisible marks removed, Latin
+    casefolded, spaces collapsed."""
+    return _SPACES.sub(" ", collapse_elongation_ar(s).translate(_ALL_TABLE).casefold()).strip()

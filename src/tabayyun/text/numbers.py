@@ -7,6 +7,7 @@ from typing import Sequence
 
 from tabayyun.text._lexicon import ALL_CLITICS, PhraseMatcher, clitic_variants, data_rows, joined_flags, scan
 from tabayyun.text.normalize import normalize_ar, normalize_digits
+from tabayyun.text.social import mask_social
 from tabayyun.text.tokens import Token, tokenize
 
 __all__ = ["NumberMention", "extract_numbers", "parse_number"]
@@ -83,7 +84,7 @@ def _word(token: Token) -> _Word | None:
 
 
 class _Parser:
-    """Left-to-right reader of one number expression over tokens."""
+    """Left-to-right reader of one number expression over the tokens of ``text`` (the masked text)."""
 
     def __init__(self, text: str, tokens: Sequence[Token]) -> None:
         self.text = text
@@ -109,6 +110,9 @@ class _Parser:
         if first is None:
             return None
         if first.cls == "fraction":
+            k, w, conj = self._next(i)
+            if w is not None and w.cls == "scale" and not conj:
+                return k, first.value * w.value, "cardinal"  # "نصف مليون"
             return i, first.value, "fraction"
         if first.cls in ("approx", "plural"):
             k, w, _ = self._next(i)
@@ -157,9 +161,11 @@ class _Parser:
 
 
 def extract_numbers(text: str) -> list[NumberMention]:
-    """Every number mention in ``text``, with offsets into it (ordinals such as "ثالثا" are not numbers)."""
-    tokens = tokenize(text)
-    parser = _Parser(text, tokens)
+    """Every number mention in ``text``, with offsets into it (ordinals such as "ثالثا" are not numbers); digits
+    in links, mentions and emoji are not numbers."""
+    masked = mask_social(text)
+    tokens = tokenize(masked)
+    parser = _Parser(masked, tokens)
 
     def read(i: int) -> tuple[int, NumberMention] | None:
         found = parser.read(i)

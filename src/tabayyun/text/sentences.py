@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from tabayyun.text._lexicon import word_set
+from tabayyun.text.social import mask_social
 
 __all__ = ["split_sentences"]
 
@@ -41,8 +42,10 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     """Whitespace-trimmed sentence spans; a byline/dateline opening a paragraph is left out of its first span.
 
     Splits on . ! ? ؟ … and line breaks; not inside numbers (2.5, 60,000), not after single letters or
-    listed abbreviations ("د.", "Dr.").
+    listed abbreviations ("د.", "Dr."). Read on ``mask_social(text)``: no split inside a link, and spans leave out
+    links, mentions and emoji at their edges; a span of only those is dropped.
     """
+    text = mask_social(text)
     spans: list[tuple[int, int]] = []
     start = 0
     paragraph_start = True

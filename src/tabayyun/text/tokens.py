@@ -8,14 +8,13 @@ from functools import lru_cache
 import Stemmer
 
 from tabayyun.text._lexicon import word_set
-from tabayyun.text.normalize import normalize_ar
+from tabayyun.text.normalize import WORD_MARKS, normalize_ar
+from tabayyun.text.social import mask_social
 
 __all__ = ["Token", "tokenize", "stem_ar", "is_stopword", "analyze"]
 
-# Marks that may sit inside an Arabic word: diacritics, Quranic signs, tatweel, zero-width joiners.
-_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u200c\u200d"
 _NUMBER = r"\d+(?:[.,\u066b\u066c]\d+)*"
-_TOKEN = re.compile(rf"(?P<num>{_NUMBER})|[{_MARKS}]*[^\W\d_](?:[^\W\d_]|[{_MARKS}])*")
+_TOKEN = re.compile(rf"(?P<num>{_NUMBER})|[{WORD_MARKS}]*[^\W\d_](?:[^\W\d_]|[{WORD_MARKS}])*")
 # Over already-normalised text (no marks left, separators already ASCII).
 _TERM = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
 
@@ -42,8 +41,10 @@ class Token:
 
 
 def tokenize(text: str) -> list[Token]:
-    """Word tokens (letters with their diacritics/tatweel) and number tokens; punctuation is dropped."""
-    return [Token(m.group(), m.start(), m.end(), _normalize_word(m.group())) for m in _TOKEN.finditer(text)]
+    """Word tokens (letters with their diacritics/tatweel) and number tokens of ``mask_social(text)``: none from
+    links, mentions or emoji, hashtag words split at "_"; punctuation is dropped. Offsets index ``text``."""
+    masked = mask_social(text)
+    return [Token(m.group(), m.start(), m.end(), _normalize_word(m.group())) for m in _TOKEN.finditer(masked)]
 
 
 @lru_cache(maxsize=500_000)
@@ -71,9 +72,10 @@ def _number_term(digits: str) -> str:
 
 
 def analyze(text: str) -> list[str]:
-    """Index and query terms: normalise, tokenize, drop stopwords, stem; numbers as plain digits ("60,000" -> "60000")."""
+    """Index and query terms of ``mask_social(text)``: normalise, tokenize, drop stopwords, stem; numbers as plain
+    digits ("60,000" -> "60000")."""
     terms = []
-    for word in _TERM.findall(normalize_ar(text)):
+    for word in _TERM.findall(normalize_ar(mask_social(text))):
         if word[0].isdigit():
             terms.append(_number_term(word))
         elif not is_stopword(word):

@@ -1,0 +1,56 @@
+"""Social-media noise in text: links, @mentions, retweet prefixes, emoji and hashtags.
+
+``mask_social`` keeps the length of its input (masked characters become spaces), so spans found in the
+masked text index the original text too. Tokens, numbers and dates are read from the masked text.
+"""
+from __future__ import annotations
+
+import re
+
+from tabayyun.text.normalize import WORD_MARKS
+
+__all__ = ["mask_social", "content_words"]
+
+# Pictographs, dingbats, arrows and stars, flags (regional indicators), skin tones and subdivision tags.
+_EMOJI = "\U0001f000-\U0001faff\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff\U000e0020-\U000e007f"
+# Glue of emoji sequences: variation selectors, combining keycap; a ZWJ only between such characters,
+# since one inside an Arabic word is a letter joiner.
+_GLUE = "\ufe0e\ufe0f\u20e3"
+# Bidi isolates/embeddings/marks that clients wrap around mentions and hashtags.
+_BIDI = "\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_URL_END = r"[^\s.,;:!?\u060c\u061b\u061f)\]}\"'»”…]"  # a link does not end with sentence punctuation
+_NOISE = (
+    rf"(?:https?://|www\.)\S*{_URL_END}"
+    r"|(?<![\w.+-])[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"  # e-mail address
+    rf"|(?<![\w.@/-])(?:[A-Za-z0-9-]+\.)+(?:[A-Za-z]{{2,}}/\S*{_URL_END}"  # bare link: "t.co/x", "bit.ly/x"
+    r"|(?:com|net|org|gov|edu|info|news)(?:\.[A-Za-z]{2})?\b)"  # bare domain: "moh.gov.bh"
+    r"|(?<!\w)RT\s*@\w+:?"
+    r"|(?<![A-Za-z0-9_@])@\w+"
+    rf"|[0-9#*][{_GLUE}]*\u20e3"  # keycap "1️⃣" is a bullet, not a number
+    rf"|[{_EMOJI}{_GLUE}](?:[{_EMOJI}{_GLUE}\u200d]*[{_EMOJI}{_GLUE}])?"
+    rf"|[{_BIDI}]+"
+)
+_HASHTAG = r"(?<![A-Za-z0-9_&])#"
+_MASK = re.compile(rf"{_NOISE}|{_HASHTAG}([\w{WORD_MARKS}]+)", re.IGNORECASE)
+_MASK_ALL = re.compile(rf"{_NOISE}|{_HASHTAG}[\w{WORD_MARKS}]+", re.IGNORECASE)
+# Every match of _MASK holds one of these: most text has none and is returned as is.
+_TRIGGER = re.compile(rf"[@#/{_EMOJI}{_GLUE}{_BIDI}]|\.[A-Za-z]")
+_WORD = re.compile(rf"[{WORD_MARKS}]*[^\W\d_](?:[^\W\d_]|[{WORD_MARKS}])*")
+
+
+def _blank(m: re.Match[str]) -> str:
+    tag = m.group(1)
+    if tag is None:
+        return " " * (m.end() - m.start())
+    return " " + tag.replace("_", " ")
+
+
+def mask_social(text: str) -> str:
+    """``text`` of the same length with links, e-mails, @mentions, "RT @user:", emoji and bidi marks blanked
+    to spaces; a hashtag keeps its words: "#كورونا_في_البحرين" -> " كورونا في البحرين"."""
+    return text if _TRIGGER.search(text) is None else _MASK.sub(_blank, text)
+
+
+def content_words(text: str) -> int:
+    """Words of ``text`` outside links, mentions, emoji and hashtags: 0 for a tweet that is only those."""
+    return len(_WORD.findall(text if _TRIGGER.search(text) is None else _MASK_ALL.sub(" ", text)))
