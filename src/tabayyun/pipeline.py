@@ -21,13 +21,13 @@ from tabayyun.index import EmbeddingCache, Encoder, LexicalIndex, Retriever, cac
 from tabayyun.ingest import content_hash, read_documents
 from tabayyun.records import Claim, Document, Evidence, Verdict
 from tabayyun.store import BatchResult, PendingSentence, SQLiteStore, Store
-from tabayyun.text import split_sentences, tokenize
+from tabayyun.text import content_words, split_sentences
 from tabayyun.verify import (CheckedStance, RuleStance, RuleVerdict, StanceModel, VerdictModel, WorthinessModel,
                              compare)
 
 __all__ = ["Tabayyun", "IngestSummary", "extract_claims", "has_arabic"]
 
-MIN_SENTENCE_WORDS = 3  # shorter fragments ("حرب" glued to a last sentence) are not evidence
+MIN_SENTENCE_WORDS = 3  # shorter fragments ("حرب" glued to a last sentence, a tweet of links and hashtags) are not evidence
 
 
 @dataclass
@@ -57,7 +57,7 @@ def sentence_spans(text: str) -> list[PendingSentence]:
     """The evidence sentences of a document text."""
     spans: list[PendingSentence] = []
     for start, end in split_sentences(text):
-        if sum(1 for t in tokenize(text[start:end]) if not t.norm.isdigit()) >= MIN_SENTENCE_WORDS:
+        if content_words(text[start:end]) >= MIN_SENTENCE_WORDS:
             spans.append(PendingSentence(position=len(spans), start=start, end=end))
     return spans
 
@@ -90,7 +90,7 @@ def default_stance(embedder: Embedder | None = None) -> StanceModel:
     except FileNotFoundError:
         return RuleStance(embed=embedder(Encoder.name).encode)
     model.encoder = embedder(model.encoder_name)
-    return CheckedStance(model)
+    return CheckedStance(model, encoder=model.encoder)
 
 
 def extract_claims(text: str, worthiness: WorthinessModel | None = None) -> list[Claim]:
@@ -190,7 +190,7 @@ class Tabayyun:
             item.stance = max(probs, key=probs.__getitem__)
             if item.stance != "unrelated":
                 signals = compare(claim.text, item.sentence.text)
-                item.mismatches = signals.mismatches if signals.anchored() else []
+                item.mismatches = signals.mismatches if signals.contradicts() else []
         label, confidence, reasons = self.verdict.decide(claim, evidence)
         return Verdict(claim=claim, label=label, confidence=confidence, evidence=evidence, reasons=reasons)
 

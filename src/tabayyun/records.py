@@ -49,6 +49,7 @@ class Claim:
     text: str
     span: tuple[int, int] | None = None
     checkworthiness: float = 1.0
+    date: str | None = None  # when it was said (ISO-8601), if known: figures are compared with evidence of its time
 
 
 @dataclass
@@ -61,12 +62,14 @@ class Evidence:
     stance: str = "unrelated"
     stance_probs: dict[str, float] = field(default_factory=dict)
     mismatches: list[str] = field(default_factory=list)
+    also_ids: list[str] = field(default_factory=list)  # other documents with the very same text
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "sentence": self.sentence.text,
             "sentence_id": self.sentence.id,
             "doc_id": self.document.id,
+            "also_doc_ids": list(self.also_ids),
             "title": self.document.title,
             "source": self.document.source,
             "date": self.document.date,

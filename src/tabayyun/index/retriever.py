@@ -11,17 +11,25 @@ from tabayyun.index.lexical import LexicalIndex
 from tabayyun.index.vectors import EmbeddingCache
 from tabayyun.records import Evidence
 from tabayyun.store.base import Store
+from tabayyun.text.entities import entity_aliases, extract_entities
 
 __all__ = ["Retriever"]
 
 _WATERMARK = "lexical_indexed_upto"
 
 
+def expand_query(text: str) -> str:
+    """The query with every other spelling of the entities it names (قسد -> قوات سوريا الديمقراطية)."""
+    extra = [a for e in extract_entities(text) for a in entity_aliases(e.canonical) if a not in text]
+    return " ".join([text, *dict.fromkeys(extra)])
+
+
 class Retriever:
-    """``search`` returns Evidence ranked by ``rerank_weight`` x cosine + (1 - weight) x scaled BM25."""
+    """``search`` returns Evidence ranked by ``rerank_weight`` x cosine + (1 - weight) x scaled BM25,
+    the best sentence of each document (so evidence lists distinct documents)."""
 
     def __init__(self, store: Store, lexical: LexicalIndex, cache: EmbeddingCache | None,
-                 candidates: int = 20, rerank_weight: float = 0.7) -> None:
+                 candidates: int = 50, rerank_weight: float = 0.7) -> None:
         self.store = store
         self.lexical = lexical
         self.cache = cache
@@ -43,7 +51,7 @@ class Retriever:
         return added
 
     def search(self, text: str, k: int = 5, rerank: bool = True) -> list[Evidence]:
-        hits = self.lexical.search(text, self.candidates if rerank else k)
+        hits = self.lexical.search(expand_query(text), max(k, self.candidates))
         if not hits:
             return []
         sentences = self.store.get_sentences([sid for sid, _ in hits])
@@ -55,6 +63,13 @@ class Retriever:
             vectors = self.cache.encode([text, *(sentences[sid].text for sid, _ in hits)])
             cosine = vectors[1:] @ vectors[0]
             scores = self.rerank_weight * cosine + (1 - self.rerank_weight) * scores
-        order = np.argsort(-scores, kind="stable")[:k]
-        return [Evidence(sentence=sentences[hits[i][0]], document=documents[sentences[hits[i][0]].doc_id],
-                         score=float(scores[i])) for i in order]
+        out: list[Evidence] = []
+        seen: set[str] = set()
+        for i in np.argsort(-scores, kind="stable"):
+            sentence = sentences[hits[i][0]]
+            if sentence.doc_id not in seen:
+                seen.add(sentence.doc_id)
+                out.append(Evidence(sentence=sentence, document=documents[sentence.doc_id], score=float(scores[i])))
+                if len(out) == k:
+                    break
+        return out

@@ -1,53 +1,72 @@
-"""Learned stance, checked against the explicit facts a claim states.
+"""Learned stance, held to the rule every verdict obeys.
 
-The learned model reads wording well but not exact values; the signals of ``signals.compare`` read
-exact values (numbers, years, opposite actions) but not wording. ``CheckedStance`` keeps the model's
-probabilities and applies three rules a fact-checker would:
+The learned model reads wording (paraphrase, topic) but not facts; ``signals.compare`` reads the
+facts a claim states. ``CheckedStance`` keeps the model's probabilities only where the facts allow:
 
-1. evidence that states a different number, year or the opposite action about the same thing
-   disagrees;
-2. evidence about the claim that states all of its numbers and years, with nothing contradicting,
-   agrees;
-3. for a claim that states numbers or years, evidence that states none of them cannot confirm it:
-   its agree mass moves to discuss (it may still contradict it in words).
+1. ``disagree`` only for evidence about the same thing (``Signals.about``) that states something
+   incompatible with the claim (``Signals.mismatches``): another number or year for the same thing,
+   the opposite or the negation of the same predicate, another actor, an explicit denial.
+2. ``agree`` only for evidence that states the claim's content (``Signals.states``): about it, every
+   number and year of the claim, most of its wording, nothing contradicting.
+3. Everything else is at most ``discuss``: the model's agree and disagree mass moves there (a text
+   on the same topic that neither states nor denies the claim).
+The probability given to a decided stance grows with how much of the claim the evidence restates.
 """
 from __future__ import annotations
 
 from typing import Sequence
 
+import numpy as np
+
+from tabayyun.index.vectors import TextEncoder
 from tabayyun.records import STANCES
 from tabayyun.verify.base import StanceModel
-from tabayyun.verify.signals import RELATED_AT, compare
+from tabayyun.verify.signals import Signals, compare
 
 __all__ = ["CheckedStance"]
 
 
-def _renormalise(probs: dict[str, float]) -> dict[str, float]:
-    total = sum(probs.values()) or 1.0
-    return {s: probs[s] / total for s in STANCES}
-
-
 class CheckedStance:
-    """Wraps a ``StanceModel``; ``decisive`` is the probability the rules give a decided stance."""
+    """Wraps a ``StanceModel``; a decided stance gets a probability between ``floor`` and ``ceiling``.
 
-    def __init__(self, model: StanceModel, decisive: float = 0.85, related_at: float = RELATED_AT) -> None:
+    ``encoder`` (normalised sentence vectors, multilingual-e5 in the pipeline) tells a paraphrase of
+    the claim from a line on its topic; without one, agreement rests on the wording alone."""
+
+    def __init__(self, model: StanceModel, encoder: TextEncoder | None = None, floor: float = 0.6,
+                 ceiling: float = 0.95) -> None:
         self.model = model
-        self.decisive = decisive
-        self.related_at = related_at  # share of the claim's terms evidence needs to be about it
+        self.encoder = encoder
+        self.floor = floor
+        self.ceiling = ceiling
 
-    def _set(self, probs: dict[str, float], label: str) -> dict[str, float]:
-        rest = sum(v for s, v in probs.items() if s != label) or 1.0
-        return {s: (self.decisive if s == label else (1 - self.decisive) * probs[s] / rest) for s in STANCES}
+    def _cosines(self, claim: str, texts: Sequence[str]) -> list[float | None]:
+        if self.encoder is None or not texts:
+            return [None] * len(texts)
+        vectors = np.asarray(self.encoder.encode([claim, *texts]))
+        return [float(c) for c in vectors[1:] @ vectors[0]]
+
+    def _strength(self, s: Signals, model_p: float) -> float:
+        """Probability of a decided stance: closeness of the wording, with the model's view of it."""
+        closeness = max(s.overlap, s.evidence_overlap)
+        return self.floor + (self.ceiling - self.floor) * min(1.0, 0.7 * closeness + 0.3 * model_p)
+
+    def _set(self, probs: dict[str, float], label: str, p: float) -> dict[str, float]:
+        rest = {s: probs[s] for s in STANCES if s != label}
+        total = sum(rest.values()) or 1.0
+        return {s: (p if s == label else (1 - p) * probs[s] / total) for s in STANCES}
 
     def predict(self, claim: str, texts: Sequence[str]) -> list[dict[str, float]]:
         out = []
-        for text, probs in zip(texts, self.model.predict(claim, texts)):
+        for text, probs, cosine in zip(texts, self.model.predict(claim, texts), self._cosines(claim, texts)):
             s = compare(claim, text)
-            if s.conflict and s.anchored(self.related_at):
-                probs = self._set(probs, "disagree")
-            elif s.specifics and s.specifics_matched >= s.specifics and s.overlap >= self.related_at:
-                probs = self._set(probs, "agree")
-            elif s.specifics and s.specifics_matched == 0:
-                probs = _renormalise({**probs, "discuss": probs["discuss"] + probs["agree"], "agree": 0.0})
+            about = s.about()
+            if s.contradicts():
+                probs = self._set(probs, "disagree", self._strength(s, probs["disagree"] + probs["discuss"]))
+            elif s.states(cosine):
+                probs = self._set(probs, "agree", self._strength(s, probs["agree"]))
+            else:  # at most discuss; evidence about the same thing is at least as related as not
+                related = probs["agree"] + probs["disagree"] + probs["discuss"]
+                related = max(related, 1 - related) if about else related
+                probs = {"agree": 0.0, "disagree": 0.0, "discuss": related, "unrelated": 1 - related}
             out.append(probs)
         return out

@@ -5,12 +5,13 @@ signals of ``signals.compare``; the verdict weighs the strongest agreeing and di
 """
 from __future__ import annotations
 
+from datetime import date
 from typing import Callable, Sequence
 
 import numpy as np
 
 from tabayyun.records import Claim, Evidence
-from tabayyun.verify.signals import RELATED_AT, compare
+from tabayyun.verify.signals import compare
 
 __all__ = ["RuleStance", "RuleVerdict", "evidence_line"]
 
@@ -24,10 +25,10 @@ def _probs(label: str, strength: float) -> dict[str, float]:
 
 
 class RuleStance:
-    """Stance from closeness and mismatches; ``embed`` (normalised vectors) adds the cosine when given."""
+    """Stance from the signals alone (the same rule as ``CheckedStance``); ``embed`` (normalised
+    vectors) adds the cosine to the closeness that sets the probabilities."""
 
-    related_at = 0.45  # closeness above which a text is about the claim
-    agree_at = 0.6  # closeness above which a text without mismatches states the claim
+    related_at = 0.45  # closeness above which a text is on the claim's topic
 
     def __init__(self, embed: Embed | None = None) -> None:
         self.embed = embed
@@ -43,18 +44,14 @@ class RuleStance:
         out = []
         signals = [compare(claim, t) for t in texts]
         for s, closeness in zip(signals, self._closeness(claim, texts, [x.overlap for x in signals])):
-            related = closeness >= self.related_at
-            anchored_conflict = s.conflict and (closeness >= self.related_at - 0.1 or s.opposite_about_shared_actor)
-            all_specifics_match = s.specifics_matched >= s.specifics
-            if anchored_conflict:
+            if s.contradicts():
                 out.append(_probs("disagree", 0.5 + max(closeness, 0.3) / 2))
-            elif not related:
-                out.append(_probs("unrelated", 1.0 - closeness))
-            elif all_specifics_match and (s.specifics > 0 or (closeness >= self.agree_at
-                                                              and s.entities_missing == 0)):
+            elif s.states():
                 out.append(_probs("agree", closeness + 0.15))
-            else:
+            elif s.about() or closeness >= self.related_at:
                 out.append(_probs("discuss", 0.5 + closeness / 4))
+            else:
+                out.append(_probs("unrelated", 1.0 - closeness))
         return out
 
 
@@ -70,60 +67,78 @@ def _weight(evidence: Evidence, stance: str) -> float:
     return evidence.stance_probs[stance] * evidence.score
 
 
+def _day(iso: str | None) -> date | None:
+    try:
+        return date.fromisoformat(iso[:10]) if iso else None
+    except ValueError:
+        return None
+
+
 class RuleVerdict:
     """Verdict from the strongest agreeing and disagreeing evidence.
 
-    When both sides have evidence, they are weighed by stance probability x relevance (the retrieval
-    score): the clearly stronger side (by ``margin``) decides and the other is still cited if it
-    weighs at least ``cite_losing`` as much; only a close call is ``conflicting``. A sentence that says
-    little about the claim can neither outweigh one that states it nor be cited against it.
+    Only evidence whose stance was decided counts (``CheckedStance`` decides ``disagree`` only on a
+    stated contradiction about the same thing, ``agree`` only when the claim's content is stated).
+    When both sides have evidence they are weighed by stance probability x relevance: the clearly
+    stronger side (by ``margin``) decides and the other is still cited if it weighs at least
+    ``cite_losing`` as much; a close call is ``conflicting``, with a confidence of at most
+    ``conflict_confidence``. Evidence dated more than ``stale_days`` from a dated claim cannot refute
+    it on figures alone (tolls, prices and counts change): the reasons say so, with both dates.
     """
 
     decide_at = 0.55  # stance probability an evidence needs to count
     margin = 0.2
     cite_losing = 0.5  # the losing side is cited when its weight is at least this share of the winner's
-    about_at = RELATED_AT  # share of the claim's terms a sentence without a shared entity needs to be cited
+    conflict_confidence = 0.5
+    stale_days = 30
 
-    def _about(self, claim: str, text: str) -> bool:
-        """Whether a sentence is visibly about the claim (names one of its entities or shares its
-        terms), so that "related reporting found" never cites a sentence on another subject."""
-        s = compare(claim, text)
-        return s.entities_shared > 0 or s.overlap >= self.about_at
+    def _stale(self, claim: Claim, evidence: Evidence) -> bool:
+        """A disagreement resting on figures only, from evidence dated far from the claim."""
+        said, found = _day(claim.date), _day(evidence.document.date)
+        return (said is not None and found is not None and abs((said - found).days) > self.stale_days
+                and bool(evidence.mismatches) and all(m.startswith("number mismatch") for m in evidence.mismatches))
 
     def decide(self, claim: Claim, evidence: Sequence[Evidence]) -> tuple[str, float, list[str]]:
         agree = [e for e in evidence if e.stance == "agree" and e.stance_probs.get("agree", 0) >= self.decide_at]
         disagree = [e for e in evidence
                     if e.stance == "disagree" and e.stance_probs.get("disagree", 0) >= self.decide_at]
+        stale = [e for e in disagree if self._stale(claim, e)]
+        disagree = [e for e in disagree if e not in stale]
         best_agree = max((e.stance_probs["agree"] for e in agree), default=0.0)
         best_disagree = max((e.stance_probs["disagree"] for e in disagree), default=0.0)
         weight_agree = max((_weight(e, "agree") for e in agree), default=0.0)
         weight_disagree = max((_weight(e, "disagree") for e in disagree), default=0.0)
-        if agree and disagree and abs(weight_agree - weight_disagree) < self.margin * max(weight_agree,
-                                                                                           weight_disagree):
-            label, confidence = "conflicting", min(best_agree, best_disagree)
+        stronger, weaker = max(weight_agree, weight_disagree), min(weight_agree, weight_disagree)
+        if agree and disagree and stronger - weaker < self.margin * stronger:
+            label, confidence = "conflicting", min(self.conflict_confidence, best_agree, best_disagree)
         elif disagree and weight_disagree >= weight_agree:
-            label, confidence = "refuted", best_disagree
+            label, confidence = "refuted", best_disagree * (1 - 0.5 * weaker / stronger)
         elif agree:
-            label, confidence = "supported", best_agree
+            label, confidence = "supported", best_agree * (1 - 0.5 * weaker / stronger)
         else:
-            return self._undecided(claim, evidence)
-        floor = self.cite_losing * max(weight_agree, weight_disagree)
+            return self._undecided(claim, evidence, stale)
+        floor = self.cite_losing * stronger
         reasons: list[str] = []
         for e in [e for e in disagree if label != "supported" or _weight(e, "disagree") >= floor][:2]:
             reasons.extend(e.mismatches)
             reasons.append("contradicted by " + evidence_line(e))
         for e in [e for e in agree if label != "refuted" or _weight(e, "agree") >= floor][:2]:
             reasons.append("supported by " + evidence_line(e))
-        return label, round(confidence, 4), list(dict.fromkeys(reasons))
+        return label, round(confidence, 4), list(dict.fromkeys(reasons + self._stale_reasons(claim, stale)))
 
-    def _undecided(self, claim: Claim, evidence: Sequence[Evidence]) -> tuple[str, float, list[str]]:
-        """``not_enough_evidence``, citing related reporting that is visibly about the claim, if any."""
-        reasons = []
-        related = [e for e in evidence if e.stance != "unrelated" and self._about(claim.text, e.sentence.text)]
+    def _stale_reasons(self, claim: Claim, stale: Sequence[Evidence]) -> list[str]:
+        return [f"figures differ but dates are far apart (claim {claim.date}, evidence {e.document.date}): "
+                + evidence_line(e) for e in stale[:2]]
+
+    def _undecided(self, claim: Claim, evidence: Sequence[Evidence],
+                   stale: Sequence[Evidence]) -> tuple[str, float, list[str]]:
+        """``not_enough_evidence``, citing related reporting that is about the claim, if any."""
+        reasons = self._stale_reasons(claim, stale)
+        related = [e for e in evidence if e.stance == "discuss" and compare(claim.text, e.sentence.text).about()]
         if related:
             reasons.append("related reporting found, but it neither states nor contradicts the claim: "
                            + evidence_line(related[0]))
-        else:
+        elif not reasons:
             reasons.append("no related reporting in the evidence base")
         unrelated = max((e.stance_probs.get("unrelated", 0.0) for e in evidence), default=0.9)
         return "not_enough_evidence", round(max(unrelated, 0.5), 4), reasons

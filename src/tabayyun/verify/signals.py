@@ -1,7 +1,15 @@
-"""Signals computed between a claim and one evidence text: overlap, numbers, dates, entities, polarity.
+"""Signals between a claim and one evidence text: what they share, and what the evidence contradicts.
 
-These are the facts a person can read in a verdict's reasons ("number mismatch: claim 500,
-evidence 157"); the rule-based and learned stance models both use them.
+These are the facts a person reads in a verdict's reasons ("number mismatch: claim 500, evidence
+157"). Two questions decide every stance (``CheckedStance``):
+
+- ``Signals.about``: is the evidence about the *same thing* as the claim (a shared actor with shared
+  wording, or a near-paraphrase), not merely the same topic?
+- ``Signals.mismatches``: what it states that is incompatible with the claim: another number of the
+  same kind for the same quantity, another year, the opposite or the negation of the same predicate,
+  another actor in an otherwise identical statement, or an explicit denial ("عار عن الصحة").
+A mismatch counts only when the evidence is about the same thing; ``compare`` leaves that test to
+its caller so that both are visible.
 """
 from __future__ import annotations
 
@@ -11,19 +19,36 @@ from functools import lru_cache
 
 from tabayyun.text import (OPPOSITES, analyze, extract_dates, extract_entities, extract_numbers,
                            predicate_polarity, tokenize)
+from tabayyun.text.cues import find_denials
+from tabayyun.text.entities import entity_aliases
 
-__all__ = ["Signals", "compare", "TextFacts", "facts", "RELATED_AT"]
+__all__ = ["Signals", "compare", "TextFacts", "facts", "RELATED_AT", "STATES_COSINE"]
 
-RELATED_AT = 0.3  # share of the claim's terms a text needs to be about the same thing
+RELATED_AT = 0.3  # share of the claim's terms a text needs to be about the same thing (with a shared entity)
+PARAPHRASE_AT = 0.5  # share of the claim's terms a text without a shared entity needs
+CONTAINED_AT = 0.6  # share of the evidence's terms found in the claim: the evidence restates part of a long post
+SAME_WORDING_AT = 0.75  # share of the claim's words (entities aside) that make "the same statement"
+# multilingual-e5-small cosine from which two texts say the same thing (a paraphrase, not a topic):
+# on AuRED folds 1-2 evidence stating a rumour reaches 0.91-0.95, same-topic lines 0.88-0.90.
+STATES_COSINE = 0.905
+_MIN_SHARED = 2  # content terms both must state, at the least, to be about the same thing
+# A denial restates the report it denies loosely ("ما يشاع عن ... عار عن الصحة"): it needs this many
+# shared terms and this share of the claim's (or its own) terms.
+DENIAL_SHARED, DENIAL_AT, DENIAL_CONTAINED_AT = 3, 0.25, 0.3
 
 _NEIGHBOURS = 2  # words on each side of a number that say what it counts
+# Verbal negators whose next word is the negated predicate ("لم تفرج", "ليس مديرا").
+_NEGATORS = frozenset({"لم", "لن", "لا", "ليس", "ليست", "ليسوا", "لسنا", "لست"})
+_NOT_NEGATED = frozenset({"يزال", "تزال", "يزالون", "تزالون", "نزال", "ازال", "بد", "سيما", "شك", "يخفي",
+                          "زال", "زالت"})
+_SKIP = frozenset({"قد", "يعد", "تعد", "يكن", "تكن", "يكون", "تكون", "بعد", "ان", "انه", "انها"})
 
 
 @dataclass(frozen=True)
 class _Number:
     value: float
     text: str
-    approx: bool
+    kind: str  # cardinal | fraction | percent | approx
     context: frozenset[str]
 
 
@@ -31,29 +56,61 @@ class _Number:
 class TextFacts:
     """What one text states, extracted once and compared many times."""
 
-    terms: frozenset[str]
+    terms: frozenset[str]  # stems of content words, and "@" + canonical id of each entity
+    words: frozenset[str]  # stems of the content words outside entity names
     numbers: tuple[_Number, ...]
     years: frozenset[int]
-    entities: frozenset[str]
+    entities: dict[str, str]  # canonical id -> kind (PER | LOC | ORG | MISC)
     predicates: frozenset[str]
     polarity: dict[str, bool | None]  # per predicate class: negated, affirmed, or both (None)
+    negated: frozenset[str]  # stems of words right after a verbal negator
+    affirmed: frozenset[str]  # stems of content words that no negator governs
+    denial: str  # the first cue that the text denies a report ("عار عن الصحة"), or ""
 
 
 def _format(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
+def _key(term: str) -> str:
+    """A stem without a proclitic the stemmer left on ("لحادث" -> "حادث"), so spellings meet."""
+    return term[1:] if len(term) >= 5 and term[0] in "وفبلك" and not term[0].isdigit() else term
+
+
+def _negation_scope(norms: list[str]) -> set[int]:
+    """Indexes of the words a verbal negator governs (the next content word)."""
+    out: set[int] = set()
+    for i, w in enumerate(norms):
+        bare = w[1:] if w[:1] in "وف" and w[1:] in _NEGATORS else w
+        if bare not in _NEGATORS:
+            continue
+        j = i + 1
+        while j < len(norms) and j <= i + 2 and norms[j] in _SKIP:
+            j += 1
+        if j < len(norms) and norms[j] not in _NOT_NEGATED:
+            out.add(j)
+    return out
+
+
 @lru_cache(maxsize=50_000)
 def facts(text: str) -> TextFacts:
     """Extract the comparable facts of ``text`` (cached: evidence sentences recur across claims)."""
     years = {d.year for d in extract_dates(text) if d.year is not None}
-    polarity = predicate_polarity(text)
     tokens = tokenize(text)
     mentions = extract_numbers(text)
     entities = extract_entities(text)
-    covered = [(m.start, m.end) for m in mentions] + [(e.start, e.end) for e in entities]
-    # content terms: numbers are compared as values and entities by canonical id, not as words
-    words = " ".join(t.text for t in tokens if not any(s <= t.start < e for s, e in covered))
+    # content terms: numbers are compared as values, not as words; entities by canonical id too
+    numeric = [(m.start, m.end) for m in mentions]
+    content = [t for t in tokens if not any(s <= t.start < e for s, e in numeric)]
+    # a gazetteer entity counts once, by its id; a name read from a title ("النائب ...") keeps its words
+    known = [e for e in entities if entity_aliases(e.canonical)]
+    plain = [t for t in content if not any(e.start <= t.start < e.end for e in known)]
+    scope = _negation_scope([t.norm for t in tokens])
+    negated, affirmed = set(), set()
+    for i, t in enumerate(tokens):
+        if t in content:
+            for term in analyze(t.text):
+                (negated if i in scope else affirmed).add(_key(term))
     numbers = []
     for m in mentions:
         if m.kind == "cardinal" and m.value in years and m.text.strip().isdigit():
@@ -61,14 +118,21 @@ def facts(text: str) -> TextFacts:
         near = [t for t in tokens if t.end <= m.start][-_NEIGHBOURS:] + \
                [t for t in tokens if t.start >= m.end][:_NEIGHBOURS]
         context = frozenset(term for t in near for term in analyze(t.text) if not term.isdigit())
-        numbers.append(_Number(m.value, m.text, m.kind == "approx", context))
+        numbers.append(_Number(m.value, m.text, m.kind, context))
+    polarity = predicate_polarity(text)
+    denials = find_denials(text)
     return TextFacts(
-        terms=frozenset(analyze(words)) | {"@" + e.canonical for e in entities},
+        terms=frozenset(map(_key, analyze(" ".join(t.text for t in plain)))) | {"@" + e.canonical for e in entities},
+        words=frozenset(map(_key, analyze(" ".join(t.text for t in plain if not any(
+            e.start <= t.start < e.end for e in entities))))),
         numbers=tuple(numbers),
         years=frozenset(years),
-        entities=frozenset(e.canonical for e in entities),
+        entities={e.canonical: e.kind for e in entities},
         predicates=frozenset(polarity),
         polarity=polarity,
+        negated=frozenset(negated - affirmed),
+        affirmed=frozenset(affirmed),
+        denial=text[denials[0][0]:denials[0][1]] if denials else "",
     )
 
 
@@ -81,6 +145,8 @@ class Signals:
     """Agreement and disagreement cues between a claim and an evidence text."""
 
     overlap: float = 0.0  # share of the claim's terms found in the evidence
+    evidence_overlap: float = 0.0  # share of the evidence's terms found in the claim
+    shared_terms: int = 0
     numbers_matched: int = 0
     numbers_unmatched: int = 0
     dates_matched: int = 0
@@ -88,6 +154,7 @@ class Signals:
     entities_missing: int = 0  # claim entities the evidence does not mention
     opposite: bool = False  # the evidence states the opposite action (captured vs released)
     specifics: int = 0  # exact numbers and years the claim states
+    denied: bool = False  # the evidence denies a report and the claim does not
     mismatches: list[str] = field(default_factory=list)
 
     @property
@@ -104,22 +171,44 @@ class Signals:
         """An opposite action about an entity both name: a contradiction however the text is worded."""
         return self.opposite and self.entities_shared > 0
 
-    def anchored(self, related_at: float = RELATED_AT) -> bool:
-        """Whether the mismatches concern the claim's own subject: the text shares ``related_at`` of
-        the claim's terms, or states the opposite action about an actor both name."""
-        return self.overlap >= related_at or self.opposite_about_shared_actor
+    def about(self) -> bool:
+        """Whether the evidence is about the same thing as the claim: it names one of the claim's
+        entities and shares its wording, or restates much of the claim, or the claim (a long post)
+        restates much of it. A shared topic alone is not enough."""
+        if self.shared_terms < _MIN_SHARED:
+            return False
+        if self.entities_shared and (self.overlap >= RELATED_AT or self.evidence_overlap >= CONTAINED_AT):
+            return True
+        return self.overlap >= PARAPHRASE_AT or (self.evidence_overlap >= CONTAINED_AT and self.shared_terms >= 4)
+
+    def contradicts(self) -> bool:
+        """Whether the evidence states something incompatible with the claim about the same thing."""
+        if self.denied and self.shared_terms >= DENIAL_SHARED and (
+                self.overlap >= DENIAL_AT or self.evidence_overlap >= DENIAL_CONTAINED_AT):
+            return True
+        return bool(self.mismatches) and (self.about() or self.opposite_about_shared_actor)
+
+    def states(self, cosine: float | None = None) -> bool:
+        """Whether the evidence states the claim's content: about it, every number and year of the
+        claim stated, nothing contradicting, most of its wording (or the evidence is contained in it),
+        and, when sentence vectors are given, a paraphrase of it (``cosine`` >= ``STATES_COSINE``)."""
+        if cosine is not None and cosine < STATES_COSINE:
+            return False
+        return (self.about() and not self.mismatches and self.specifics_matched >= self.specifics
+                and (self.overlap >= CONTAINED_AT or (self.evidence_overlap >= CONTAINED_AT
+                                                      and self.shared_terms >= 4)))
 
 
 def _compare_numbers(claim: TextFacts, evidence: TextFacts, out: Signals) -> None:
-    exact = [n for n in evidence.numbers if not n.approx]
     for number in claim.numbers:
-        if number.approx:
+        if number.kind == "approx":
             continue
-        if any(_same(number.value, e.value) for e in evidence.numbers):
+        same_kind = [e for e in evidence.numbers if e.kind == number.kind]
+        if any(_same(number.value, e.value) for e in same_kind):
             out.numbers_matched += 1
             continue
-        # the evidence number that counts the same thing (shares context words), if any
-        rivals = [e for e in exact if e.context & number.context]
+        # the evidence number of the same kind that counts the same thing (shares context words), if any
+        rivals = [e for e in same_kind if e.context & number.context]
         if rivals:
             rival = max(rivals, key=lambda e: len(e.context & number.context))
             out.numbers_unmatched += 1
@@ -143,19 +232,46 @@ def _compare_polarity(claim: TextFacts, evidence: TextFacts, out: Signals) -> No
         said, found = claim.polarity[cls], evidence.polarity[cls]
         if said is not None and found is not None and said != found:
             out.mismatches.append(f"negation mismatch: the {'claim' if said else 'evidence'} negates '{cls}'")
-            break
+            return
+    # any other predicate: negated on one side, stated on the other
+    flipped = sorted((claim.negated & evidence.affirmed) | (evidence.negated & claim.affirmed))
+    if flipped:
+        side = "claim" if flipped[0] in claim.negated else "evidence"
+        out.mismatches.append(f"negation mismatch: the {side} negates '{flipped[0]}'")
+
+
+def _compare_actors(claim: TextFacts, evidence: TextFacts, out: Signals) -> None:
+    """The same statement about another actor: the wording matches but one entity is swapped for
+    another of the same kind."""
+    if len(claim.words) < 4 or len(claim.words & evidence.words) < SAME_WORDING_AT * len(claim.words):
+        return
+    for name, kind in sorted(claim.entities.items()):
+        if name in evidence.entities:
+            continue
+        rivals = sorted(e for e, k in evidence.entities.items() if k == kind and e not in claim.entities)
+        if rivals:
+            out.mismatches.append(f"actor mismatch: claim {name}, evidence {rivals[0]}")
+            return
 
 
 def compare(claim_text: str, evidence_text: str) -> Signals:
     """All signals between a claim and one evidence text."""
     claim, evidence = facts(claim_text), facts(evidence_text)
     out = Signals()
+    shared = claim.terms & evidence.terms
+    out.shared_terms = len(shared)
     if claim.terms:
-        out.overlap = len(claim.terms & evidence.terms) / len(claim.terms)
-    out.specifics = len([n for n in claim.numbers if not n.approx]) + len(claim.years)
-    out.entities_shared = len(claim.entities & evidence.entities)
-    out.entities_missing = len(claim.entities - evidence.entities)
+        out.overlap = len(shared) / len(claim.terms)
+    if evidence.terms:
+        out.evidence_overlap = len(shared) / len(evidence.terms)
+    out.specifics = len([n for n in claim.numbers if n.kind != "approx"]) + len(claim.years)
+    out.entities_shared = len(claim.entities.keys() & evidence.entities.keys())
+    out.entities_missing = len(claim.entities.keys() - evidence.entities.keys())
     _compare_numbers(claim, evidence, out)
     _compare_dates(claim, evidence, out)
     _compare_polarity(claim, evidence, out)
+    _compare_actors(claim, evidence, out)
+    if evidence.denial and not claim.denial:
+        out.denied = True
+        out.mismatches.append(f"denied: the evidence says «{evidence.denial}»")
     return out
