@@ -105,3 +105,14 @@ def test_evidence_lists_only_mismatches_about_the_claims_subject(tmp_path):
     tb.close()
     assert by_doc["a"] == ["number mismatch: claim 6000, evidence 60000"]
     assert by_doc["b"] == []  # 70 people in a flood: shares only "people" with the claim
+
+
+def test_evidence_lists_distinct_documents_and_every_id_of_a_repeated_text(tmp_path):
+    tb = Tabayyun(tmp_path / "db", create=True)
+    text = "أعلنت وزارة الصحة تسجيل 12 إصابة جديدة بالكوليرا في العاصمة. وقالت الوزارة إن الإصابات 12 إصابة."
+    tb.add_documents([Document(id="t1", text=text, source="moh"), Document(id="t2", text=text, source="moh"),
+                      Document(id="t3", text="أعلنت وزارة الصحة تسجيل 12 إصابة جديدة بالكوليرا.", source="moh")])
+    evidence = tb.retrieve("وزارة الصحة تسجل 12 إصابة بالكوليرا")
+    tb.close()
+    assert sorted(e.document.id for e in evidence) == ["t1", "t3"]  # one sentence per document
+    assert next(e for e in evidence if e.document.id == "t1").also_ids == ["t2"]

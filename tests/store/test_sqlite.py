@@ -61,3 +61,14 @@ def test_checks_history(tmp_path):
     assert store.get_check(first)["claims"][0]["verdict"] == "supported"
     assert [c["id"] for c in store.list_checks()] == [second, first]
     assert store.list_checks()[1]["claims"] == 1 and store.get_check(999) is None
+
+
+def test_same_text_under_another_id_keeps_both_ids(tmp_path):
+    store = SQLiteStore(tmp_path)
+    doc, digest, sentences = _doc(1, "نص مكرر")
+    copy = (Document(id="retweet", text=doc.text, source="s"), digest, sentences)
+    first = store.add_documents([(doc, digest, sentences), copy])
+    again = store.add_documents([copy, (Document(id="third", text=doc.text, source="s"), digest, sentences)])
+    assert (first.added, first.skipped, again.skipped) == (1, 1, 2)
+    assert store.counts()["documents"] == 1
+    assert store.document_aliases(["d1"]) == {"d1": ["retweet", "third"]}

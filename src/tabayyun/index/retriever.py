@@ -63,13 +63,15 @@ class Retriever:
             vectors = self.cache.encode([text, *(sentences[sid].text for sid, _ in hits)])
             cosine = vectors[1:] @ vectors[0]
             scores = self.rerank_weight * cosine + (1 - self.rerank_weight) * scores
+        aliases = self.store.document_aliases(list(documents))
         out: list[Evidence] = []
         seen: set[str] = set()
         for i in np.argsort(-scores, kind="stable"):
             sentence = sentences[hits[i][0]]
             if sentence.doc_id not in seen:
                 seen.add(sentence.doc_id)
-                out.append(Evidence(sentence=sentence, document=documents[sentence.doc_id], score=float(scores[i])))
+                out.append(Evidence(sentence=sentence, document=documents[sentence.doc_id], score=float(scores[i]),
+                                    also_ids=aliases.get(sentence.doc_id, [])))
                 if len(out) == k:
                     break
         return out

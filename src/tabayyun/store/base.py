@@ -35,11 +35,15 @@ class BatchResult:
 
 class Store(Protocol):
     def add_documents(self, batch: Sequence[tuple[Document, str, Sequence[PendingSentence]]]) -> BatchResult:
-        """Add (document, content hash, sentences) triples in one transaction; known hashes or ids are skipped."""
+        """Add (document, content hash, sentences) triples in one transaction; known ids are skipped, and a
+        known text under a new id is kept as an alias of the stored document."""
 
     def get_document(self, doc_id: str) -> Document | None: ...
 
     def get_documents(self, doc_ids: Sequence[str]) -> dict[str, Document]: ...
+
+    def document_aliases(self, doc_ids: Sequence[str]) -> dict[str, list[str]]:
+        """Other ids under which the same text was ingested, per stored document id."""
 
     def get_sentences(self, ids: Sequence[int]) -> dict[int, Sentence]: ...
 

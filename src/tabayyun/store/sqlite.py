@@ -26,6 +26,8 @@ CREATE TABLE IF NOT EXISTS sentences (
 CREATE INDEX IF NOT EXISTS sentences_doc ON sentences(doc_id, position);
 CREATE TABLE IF NOT EXISTS vectors (model TEXT NOT NULL, key TEXT NOT NULL, vec BLOB NOT NULL,
     PRIMARY KEY (model, key)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS aliases (id TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(id));
+CREATE INDEX IF NOT EXISTS aliases_doc ON aliases(doc_id);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS checks (id INTEGER PRIMARY KEY, created TEXT NOT NULL, text TEXT NOT NULL,
     result TEXT NOT NULL);
@@ -76,29 +78,37 @@ class SQLiteStore:
         result = BatchResult()
         hashes = [h for _, h, _ in batch]
         ids = [d.id for d, _, _ in batch]
-        known: set[str] = set()
+        by_hash: dict[str, str] = {}  # content hash -> id of the document stored with it
         for part in _chunks(hashes):
-            known.update(r[0] for r in self.conn.execute(
-                f"SELECT hash FROM documents WHERE hash IN ({','.join('?' * len(part))})", part))
+            by_hash.update(self.conn.execute(
+                f"SELECT hash, id FROM documents WHERE hash IN ({','.join('?' * len(part))})", part).fetchall())
+        known: set[str] = set()
         for part in _chunks(ids):
             known.update(r[0] for r in self.conn.execute(
-                f"SELECT id FROM documents WHERE id IN ({','.join('?' * len(part))})", part))
+                f"SELECT id FROM documents WHERE id IN ({','.join('?' * len(part))})"
+                f" UNION SELECT id FROM aliases WHERE id IN ({','.join('?' * len(part))})", part + part))
         doc_rows: list[tuple[str, str, str, str, str, str | None, str | None]] = []
         sent_rows: list[tuple[str, int, int, int]] = []
+        alias_rows: list[tuple[str, str]] = []
         for doc, digest, sentences in batch:
-            if digest in known or doc.id in known:
+            if digest in by_hash or doc.id in known:
+                if doc.id not in known:  # the same text under another id: both ids lead to it
+                    alias_rows.append((doc.id, by_hash[digest]))
+                    known.add(doc.id)
                 result.skipped += 1
                 continue
-            known.update((digest, doc.id))
+            known.add(doc.id)
+            by_hash[digest] = doc.id
             doc_rows.append((doc.id, digest, doc.title, doc.text, doc.source, doc.date, doc.url))
             sent_rows.extend((doc.id, s.position, s.start, s.end) for s in sentences)
             result.added += 1
             result.sentences += len(sentences)
-        if doc_rows:
+        if doc_rows or alias_rows:
             with self._transaction():
                 self.conn.executemany("INSERT INTO documents VALUES (?,?,?,?,?,?,?)", doc_rows)
                 self.conn.executemany('INSERT INTO sentences (doc_id, position, start, "end") VALUES (?,?,?,?)',
                                       sent_rows)
+                self.conn.executemany("INSERT INTO aliases VALUES (?, ?)", alias_rows)
         return result
 
     @contextmanager
@@ -141,6 +151,15 @@ class SQLiteStore:
             for row in self.conn.execute("SELECT id, title, text, source, date, url FROM documents "
                                          f"WHERE id IN ({','.join('?' * len(part))})", part):
                 out[row[0]] = _document(row)
+        return out
+
+    def document_aliases(self, doc_ids: Sequence[str]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for part in _chunks(list(dict.fromkeys(doc_ids))):
+            for alias, doc_id in self.conn.execute(
+                    f"SELECT id, doc_id FROM aliases WHERE doc_id IN ({','.join('?' * len(part))}) ORDER BY rowid",
+                    part):
+                out.setdefault(doc_id, []).append(alias)
         return out
 
     def get_sentences(self, ids: Sequence[int]) -> dict[int, Sentence]:
