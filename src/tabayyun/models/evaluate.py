@@ -109,7 +109,7 @@ def eval_ans_checked_stance(data_dir: Path, model: LearnedStance, split: str) ->
 
     t1, t2, tlab = load_ans_stance(data_dir, split)
     y = [ANS_LABELS.index(x) for x in tlab]
-    checked = CheckedStance(model)
+    checked = CheckedStance(model, encoder=model.encoder)
     probs = np.array([[p[s] for s in STANCES] for a, b in zip(t1, t2) for p in checked.predict(a, [b])])
     macro, per = _f1s(y, _ans3(probs), 3)
     alone, _ = _f1s(y, _ans3(model.sentence_proba(t1, t2)), 3)

@@ -12,7 +12,7 @@ NEGATION_SCOPE = 4
 # Payload True: a negation cue; False: a look-alike that is not one ("لا يزال").
 _NEGATIONS = PhraseMatcher(((r[0].lstrip("!"), not r[0].startswith("!")) for r in data_rows("negations.txt")),
                            CONJ_CLITICS)
-_DENIALS = PhraseMatcher(((r[0], True) for r in data_rows("denials.txt")), CONJ_CLITICS)
+_DENIALS = PhraseMatcher(((r[0], r[1] == "report") for r in data_rows("denials.txt")), CONJ_CLITICS)
 # predicates.tsv is read by the fact checks and by the stance model's features; predicates_checks.tsv
 # only by the checks: entries added after the shipped model was trained, merged on its next retrain.
 _MODEL_ROWS = [(r[0], r[1]) for r in data_rows("predicates.tsv")]
@@ -37,10 +37,11 @@ def find_negations(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b, is_cue in _matches(_NEGATIONS, text) if is_cue]
 
 
-def find_denials(text: str) -> list[tuple[int, int]]:
-    """(start, end) spans of cues that the text denies or corrects a report ("عار عن الصحة", "ننفي",
-    "شائعات", "مفبرك", ...)."""
-    return [(a, b) for a, b, _ in _matches(_DENIALS, text)]
+def find_denials(text: str) -> list[tuple[int, int, bool]]:
+    """(start, end, says_false) of cues that the text denies or corrects something: ``says_false``
+    for those that call a report false ("عار عن الصحة", "ننفي", "شائعات", "مفبرك"), not for a verb
+    of denial ("نفى", "تنفي")."""
+    return [(a, b, bool(strong)) for a, b, strong in _matches(_DENIALS, text)]
 
 
 def predicate_classes(text: str, model: bool = False) -> set[str]:

@@ -5,7 +5,9 @@ facts a claim states. ``CheckedStance`` keeps the model's probabilities only whe
 
 1. ``disagree`` only for evidence about the same thing (``Signals.about``) that states something
    incompatible with the claim (``Signals.mismatches``): another number or year for the same thing,
-   the opposite or the negation of the same predicate, another actor, an explicit denial.
+   the opposite or the negation of the same predicate, another actor, an explicit denial; or for
+   the same statement with a word replaced (``Signals.swap``) that the model reads as a
+   contradiction (an antonym no word list holds: "تأجيل" / "يباشرون"), named in the reasons.
 2. ``agree`` only for evidence that states the claim's content (``Signals.states``): about it, every
    number and year of the claim, most of its wording, nothing contradicting.
 3. Everything else is at most ``discuss``: the model's agree and disagree mass moves there (a text
@@ -33,9 +35,10 @@ class CheckedStance:
     the claim from a line on its topic; without one, agreement rests on the wording alone."""
 
     def __init__(self, model: StanceModel, encoder: TextEncoder | None = None, floor: float = 0.6,
-                 ceiling: float = 0.95) -> None:
+                 ceiling: float = 0.95, swap_disagree: float = 0.9) -> None:
         self.model = model
         self.encoder = encoder
+        self.swap_disagree = swap_disagree  # model p(disagree) from which a replaced word contradicts
         self.floor = floor
         self.ceiling = ceiling
 
@@ -60,7 +63,7 @@ class CheckedStance:
         for text, probs, cosine in zip(texts, self.model.predict(claim, texts), self._cosines(claim, texts)):
             s = compare(claim, text)
             about = s.about()
-            if s.contradicts():
+            if s.contradicts() or (s.swap is not None and probs["disagree"] >= self.swap_disagree):
                 probs = self._set(probs, "disagree", self._strength(s, probs["disagree"] + probs["discuss"]))
             elif s.states(cosine):
                 probs = self._set(probs, "agree", self._strength(s, probs["agree"]))

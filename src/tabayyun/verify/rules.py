@@ -67,6 +67,9 @@ def _weight(evidence: Evidence, stance: str) -> float:
     return evidence.stance_probs[stance] * evidence.score
 
 
+_CHANGES_WITH_TIME = ("number mismatch", "opposite action: claim 'increase'", "opposite action: claim 'decrease'")
+
+
 def _day(iso: str | None) -> date | None:
     try:
         return date.fromisoformat(iso[:10]) if iso else None
@@ -90,13 +93,14 @@ class RuleVerdict:
     margin = 0.2
     cite_losing = 0.5  # the losing side is cited when its weight is at least this share of the winner's
     conflict_confidence = 0.5
-    stale_days = 30
+    stale_days = 7
 
     def _stale(self, claim: Claim, evidence: Evidence) -> bool:
-        """A disagreement resting on figures only, from evidence dated far from the claim."""
+        """A disagreement resting only on what changes with time (figures, a rise against a fall),
+        from evidence dated far from the claim."""
         said, found = _day(claim.date), _day(evidence.document.date)
         return (said is not None and found is not None and abs((said - found).days) > self.stale_days
-                and bool(evidence.mismatches) and all(m.startswith("number mismatch") for m in evidence.mismatches))
+                and bool(evidence.mismatches) and all(m.startswith(_CHANGES_WITH_TIME) for m in evidence.mismatches))
 
     def decide(self, claim: Claim, evidence: Sequence[Evidence]) -> tuple[str, float, list[str]]:
         agree = [e for e in evidence if e.stance == "agree" and e.stance_probs.get("agree", 0) >= self.decide_at]

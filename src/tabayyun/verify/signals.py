@@ -31,6 +31,7 @@ SAME_WORDING_AT = 0.75  # share of the claim's words (entities aside) that make 
 # multilingual-e5-small cosine from which two texts say the same thing (a paraphrase, not a topic):
 # on AuRED folds 1-2 evidence stating a rumour reaches 0.91-0.95, same-topic lines 0.88-0.90.
 STATES_COSINE = 0.905
+_MAX_SWAP = 3  # words each side may have that the other lacks, for "the same statement, a word replaced"
 _MIN_SHARED = 2  # content terms both must state, at the least, to be about the same thing
 # A denial restates the report it denies loosely ("ما يشاع عن ... عار عن الصحة"): it needs this many
 # shared terms and this share of the claim's (or its own) terms.
@@ -41,6 +42,9 @@ _NEIGHBOURS = 2  # words on each side of a number that say what it counts
 _NEGATORS = frozenset({"لم", "لن", "لا", "ليس", "ليست", "ليسوا", "لسنا", "لست"})
 _NOT_NEGATED = frozenset({"يزال", "تزال", "يزالون", "تزالون", "نزال", "ازال", "بد", "سيما", "شك", "يخفي",
                           "زال", "زالت"})
+_EXCEPT = frozenset({"سوي", "الا", "غير"})  # after a negator: "not ... except", a restriction, not a negation
+_EXCEPT_REACH = 4
+_DENIED_REACH = 12  # words after a verb of denial that say what is denied
 _SKIP = frozenset({"قد", "يعد", "تعد", "يكن", "تكن", "يكون", "تكون", "بعد", "ان", "انه", "انها"})
 
 
@@ -65,7 +69,9 @@ class TextFacts:
     polarity: dict[str, bool | None]  # per predicate class: negated, affirmed, or both (None)
     negated: frozenset[str]  # stems of words right after a verbal negator
     affirmed: frozenset[str]  # stems of content words that no negator governs
-    denial: str  # the first cue that the text denies a report ("عار عن الصحة"), or ""
+    denial: str  # the first cue that the text denies something ("عار عن الصحة", "نفى"), or ""
+    says_false: bool  # a cue calls a report false ("عار عن الصحة"), not only a verb of denial
+    denied_terms: frozenset[str]  # terms of the words right after the first cue (what is denied)
 
 
 def _format(value: float) -> str:
@@ -87,7 +93,8 @@ def _negation_scope(norms: list[str]) -> set[int]:
         j = i + 1
         while j < len(norms) and j <= i + 2 and norms[j] in _SKIP:
             j += 1
-        if j < len(norms) and norms[j] not in _NOT_NEGATED:
+        exceptive = any(w in _EXCEPT for w in norms[i + 1:i + 1 + _EXCEPT_REACH])  # "لم يسجل سوى 3": only
+        if j < len(norms) and norms[j] not in _NOT_NEGATED and not exceptive:
             out.add(j)
     return out
 
@@ -121,6 +128,7 @@ def facts(text: str) -> TextFacts:
         numbers.append(_Number(m.value, m.text, m.kind, context))
     polarity = predicate_polarity(text)
     denials = find_denials(text)
+    denied = [t.text for t in tokens if t.start >= denials[0][1]] if denials else []
     return TextFacts(
         terms=frozenset(map(_key, analyze(" ".join(t.text for t in plain)))) | {"@" + e.canonical for e in entities},
         words=frozenset(map(_key, analyze(" ".join(t.text for t in plain if not any(
@@ -133,6 +141,8 @@ def facts(text: str) -> TextFacts:
         negated=frozenset(negated - affirmed),
         affirmed=frozenset(affirmed),
         denial=text[denials[0][0]:denials[0][1]] if denials else "",
+        says_false=any(strong for _, _, strong in denials),
+        denied_terms=frozenset(map(_key, analyze(" ".join(denied[:_DENIED_REACH])))),
     )
 
 
@@ -154,7 +164,8 @@ class Signals:
     entities_missing: int = 0  # claim entities the evidence does not mention
     opposite: bool = False  # the evidence states the opposite action (captured vs released)
     specifics: int = 0  # exact numbers and years the claim states
-    denied: bool = False  # the evidence denies a report and the claim does not
+    denied: bool = False  # the evidence calls a report false and the claim does not
+    swap: tuple[tuple[str, ...], tuple[str, ...]] | None = None  # (claim's words, evidence's words) that differ
     mismatches: list[str] = field(default_factory=list)
 
     @property
@@ -179,10 +190,13 @@ class Signals:
             return False
         if self.entities_shared and (self.overlap >= RELATED_AT or self.evidence_overlap >= CONTAINED_AT):
             return True
-        return self.overlap >= PARAPHRASE_AT or (self.evidence_overlap >= CONTAINED_AT and self.shared_terms >= 4)
+        if self.swap is not None or self.overlap >= PARAPHRASE_AT:
+            return True
+        return self.evidence_overlap >= CONTAINED_AT and self.shared_terms >= 4
 
     def contradicts(self) -> bool:
-        """Whether the evidence states something incompatible with the claim about the same thing."""
+        """Whether the evidence states something incompatible with the claim about the same thing
+        (a swapped word, ``swap``, is read by the caller: only a stance model can tell an antonym)."""
         if self.denied and self.shared_terms >= DENIAL_SHARED and (
                 self.overlap >= DENIAL_AT or self.evidence_overlap >= DENIAL_CONTAINED_AT):
             return True
@@ -216,9 +230,11 @@ def _compare_numbers(claim: TextFacts, evidence: TextFacts, out: Signals) -> Non
 
 
 def _compare_dates(claim: TextFacts, evidence: TextFacts, out: Signals) -> None:
+    """Another year is a contradiction only in a restatement of the claim: a text that shares less
+    of it may date another event ("since 2011" against "in 2016")."""
     shared = claim.years & evidence.years
     out.dates_matched = len(shared)
-    if claim.years and evidence.years and not shared:
+    if claim.years and evidence.years and not shared and out.overlap >= PARAPHRASE_AT:
         out.mismatches.append(f"date mismatch: claim {min(claim.years)}, evidence {min(evidence.years)}")
 
 
@@ -240,6 +256,13 @@ def _compare_polarity(claim: TextFacts, evidence: TextFacts, out: Signals) -> No
         out.mismatches.append(f"negation mismatch: the {side} negates '{flipped[0]}'")
 
 
+def _other_actors(claim: TextFacts, evidence: TextFacts) -> bool:
+    """Each text names an entity of a kind that the other names differently (Real Madrid against Las
+    Palmas here, against Alaves there): their figures and dates are about different events."""
+    kinds = {k for e, k in claim.entities.items() if e not in evidence.entities}
+    return any(k in kinds for e, k in evidence.entities.items() if e not in claim.entities)
+
+
 def _compare_actors(claim: TextFacts, evidence: TextFacts, out: Signals) -> None:
     """The same statement about another actor: the wording matches but one entity is swapped for
     another of the same kind."""
@@ -252,6 +275,17 @@ def _compare_actors(claim: TextFacts, evidence: TextFacts, out: Signals) -> None
         if rivals:
             out.mismatches.append(f"actor mismatch: claim {name}, evidence {rivals[0]}")
             return
+
+
+def _swap(claim: TextFacts, evidence: TextFacts) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The same statement with a few words replaced ("تأجيل مهمة المفتشين" / "المفتشون يباشرون مهمتهم"):
+    most terms shared both ways, and at most ``_MAX_SWAP`` words on each side that the other lacks."""
+    shared = claim.terms & evidence.terms
+    said, found = claim.terms - evidence.terms, evidence.terms - claim.terms
+    if (len(shared) >= 2 and 1 <= len(said) <= _MAX_SWAP and 1 <= len(found) <= _MAX_SWAP
+            and len(shared) >= len(said) and len(shared) >= len(found)):
+        return tuple(sorted(said)), tuple(sorted(found))
+    return None
 
 
 def compare(claim_text: str, evidence_text: str) -> Signals:
@@ -269,9 +303,13 @@ def compare(claim_text: str, evidence_text: str) -> Signals:
     out.entities_missing = len(claim.entities.keys() - evidence.entities.keys())
     _compare_numbers(claim, evidence, out)
     _compare_dates(claim, evidence, out)
+    if _other_actors(claim, evidence):  # figures of another match, another country's toll...
+        out.mismatches = [m for m in out.mismatches if not m.startswith(("number mismatch", "date mismatch"))]
     _compare_polarity(claim, evidence, out)
     _compare_actors(claim, evidence, out)
-    if evidence.denial and not claim.denial:
-        out.denied = True
+    out.swap = _swap(claim, evidence)
+    if evidence.denial and not claim.denial and (
+            evidence.says_false or len(claim.terms & evidence.denied_terms) >= _MIN_SHARED):
+        out.denied = evidence.says_false
         out.mismatches.append(f"denied: the evidence says «{evidence.denial}»")
     return out
