@@ -4,7 +4,7 @@ from __future__ import annotations
 from tabayyun.text._lexicon import CONJ_CLITICS, ALL_CLITICS, PhraseMatcher, data_rows, joined_flags
 from tabayyun.text.tokens import Token, tokenize
 
-__all__ = ["find_negations", "find_denials", "predicate_classes", "predicate_polarity", "OPPOSITES"]
+__all__ = ["find_negations", "find_denials", "antonym_sides", "predicate_classes", "predicate_polarity", "OPPOSITES"]
 
 #: A negation cue governs a predicate at most this many words after it ("لم تطلق", "نفت قسد أن تكون أطلقت").
 NEGATION_SCOPE = 4
@@ -13,6 +13,13 @@ NEGATION_SCOPE = 4
 _NEGATIONS = PhraseMatcher(((r[0].lstrip("!"), not r[0].startswith("!")) for r in data_rows("negations.txt")),
                            CONJ_CLITICS)
 _DENIALS = PhraseMatcher(((r[0], r[1] == "report") for r in data_rows("denials.txt")), CONJ_CLITICS)
+# Each word of a pair -> (pair, side); a word may belong to several pairs ("رفض").
+_ANTONYMS: PhraseMatcher[tuple[tuple[int, int], ...]]
+_antonym_rows: dict[str, tuple[tuple[int, int], ...]] = {}
+for _pair, _row in enumerate(data_rows("antonyms.tsv")):
+    for _side, _word in enumerate(_row[:2]):
+        _antonym_rows[_word] = _antonym_rows.get(_word, ()) + ((_pair, _side),)
+_ANTONYMS = PhraseMatcher(_antonym_rows.items(), ALL_CLITICS)
 # predicates.tsv is read by the fact checks and by the stance model's features; predicates_checks.tsv
 # only by the checks: entries added after the shipped model was trained, merged on its next retrain.
 _MODEL_ROWS = [(r[0], r[1]) for r in data_rows("predicates.tsv")]
@@ -42,6 +49,11 @@ def find_denials(text: str) -> list[tuple[int, int, bool]]:
     for those that call a report false ("عار عن الصحة", "ننفي", "شائعات", "مفبرك"), not for a verb
     of denial ("نفى", "تنفي")."""
     return [(a, b, bool(strong)) for a, b, strong in _matches(_DENIALS, text)]
+
+
+def antonym_sides(text: str) -> dict[tuple[int, int], str]:
+    """The antonym-pair sides the text states ("أقل" -> (pair, 1)), each with the word that states it."""
+    return {side: text[a:b] for a, b, sides in _matches(_ANTONYMS, text) for side in (sides or ())}
 
 
 def predicate_classes(text: str, model: bool = False) -> set[str]:

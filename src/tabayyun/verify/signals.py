@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from tabayyun.text import (OPPOSITES, analyze, extract_dates, extract_entities, extract_numbers,
                            predicate_polarity, tokenize)
-from tabayyun.text.cues import find_denials
+from tabayyun.text.cues import antonym_sides, find_denials
 from tabayyun.text.entities import entity_aliases
 
 __all__ = ["Signals", "compare", "TextFacts", "facts", "RELATED_AT", "STATES_COSINE"]
@@ -72,6 +72,7 @@ class TextFacts:
     denial: str  # the first cue that the text denies something ("عار عن الصحة", "نفى"), or ""
     says_false: bool  # a cue calls a report false ("عار عن الصحة"), not only a verb of denial
     denied_terms: frozenset[str]  # terms of the words right after the first cue (what is denied)
+    antonyms: dict[tuple[int, int], str]  # (antonym pair, side) -> the word stating it
 
 
 def _format(value: float) -> str:
@@ -81,6 +82,13 @@ def _format(value: float) -> str:
 def _key(term: str) -> str:
     """A stem without a proclitic the stemmer left on ("لحادث" -> "حادث"), so spellings meet."""
     return term[1:] if len(term) >= 5 and term[0] in "وفبلك" and not term[0].isdigit() else term
+
+
+def _verb_forms(term: str) -> set[str]:
+    """A negated imperfect verb and the perfect forms it may face ("يسجل" -> "سجل", "يصل" -> "وصل")."""
+    if term[:1] not in "يتنا" or len(term) < 3:
+        return {term}
+    return {term, term[1:]} if len(term) >= 4 else {term, "و" + term[1:]}
 
 
 def _negation_scope(norms: list[str]) -> set[int]:
@@ -117,7 +125,10 @@ def facts(text: str) -> TextFacts:
     for i, t in enumerate(tokens):
         if t in content:
             for term in analyze(t.text):
-                (negated if i in scope else affirmed).add(_key(term))
+                if i in scope:
+                    negated.update(_verb_forms(_key(term)))
+                else:
+                    affirmed.add(_key(term))
     numbers = []
     for m in mentions:
         if m.kind == "cardinal" and m.value in years and m.text.strip().isdigit():
@@ -143,6 +154,7 @@ def facts(text: str) -> TextFacts:
         denial=text[denials[0][0]:denials[0][1]] if denials else "",
         says_false=any(strong for _, _, strong in denials),
         denied_terms=frozenset(map(_key, analyze(" ".join(denied[:_DENIED_REACH])))),
+        antonyms=antonym_sides(text),
     )
 
 
@@ -288,6 +300,17 @@ def _swap(claim: TextFacts, evidence: TextFacts) -> tuple[tuple[str, ...], tuple
     return None
 
 
+def _compare_antonyms(claim: TextFacts, evidence: TextFacts, out: Signals) -> None:
+    """The same statement with a word turned into its opposite ("أكثر" / "أقل", "شمال" / "جنوب")."""
+    if out.swap is None and min(out.overlap, out.evidence_overlap) < CONTAINED_AT:
+        return
+    for (pair, side), word in sorted(claim.antonyms.items()):
+        other = (pair, 1 - side)
+        if other in evidence.antonyms and (pair, side) not in evidence.antonyms and other not in claim.antonyms:
+            out.mismatches.append(f"opposite wording: claim «{word}», evidence «{evidence.antonyms[other]}»")
+            return
+
+
 def compare(claim_text: str, evidence_text: str) -> Signals:
     """All signals between a claim and one evidence text."""
     claim, evidence = facts(claim_text), facts(evidence_text)
@@ -308,6 +331,7 @@ def compare(claim_text: str, evidence_text: str) -> Signals:
     _compare_polarity(claim, evidence, out)
     _compare_actors(claim, evidence, out)
     out.swap = _swap(claim, evidence)
+    _compare_antonyms(claim, evidence, out)
     if evidence.denial and not claim.denial and (
             evidence.says_false or len(claim.terms & evidence.denied_terms) >= _MIN_SHARED):
         out.denied = evidence.says_false
