@@ -156,3 +156,8 @@ def test_percent_kind(text, span):
 def test_link_and_mention_digits_are_not_numbers():
     assert extract_numbers("الرابط https://t.co/7pMab8yWCD") == []
     assert extract_numbers("@user2019 قال") == []
+
+
+def test_a_definite_teen_is_one_number():
+    assert [(m.value, m.text) for m in extract_numbers("تأهل إلى دور الستة عشر")] == [(16.0, "الستة عشر")]
+    assert extract_numbers("يوم الاثنين") == []

@@ -104,11 +104,19 @@ class _Parser:
         w = self.words[k]
         return k, w, w is not None and w.conj
 
+    def _definite_teen(self, i: int) -> tuple[int, float, str] | None:
+        """"الستة عشر" (the sixteen): a unit takes the article only in a teen, not alone ("الاثنين" is Monday)."""
+        bare = _LEXICON.get(self.norms[i][2:]) if self.norms[i].startswith("ال") else None
+        if bare is None or bare[1] not in ("unit", "teen_unit"):
+            return None
+        k, w, conj = self._next(i)
+        return (k, bare[0] + 10, "cardinal") if w is not None and w.cls == "ten" and not conj else None
+
     def read(self, i: int) -> tuple[int, float, str] | None:
         """(last token index, value, kind) of the expression starting at token i, or None."""
         first = self.words[i]
         if first is None:
-            return None
+            return self._definite_teen(i)
         if first.cls == "fraction":
             k, w, conj = self._next(i)
             if w is not None and w.cls == "scale" and not conj:
