@@ -31,6 +31,7 @@ SAME_WORDING_AT = 0.75  # share of the claim's words (entities aside) that make 
 # multilingual-e5-small cosine from which two texts say the same thing (a paraphrase, not a topic):
 # on AuRED folds 1-2 evidence stating a rumour reaches 0.91-0.95, same-topic lines 0.88-0.90.
 STATES_COSINE = 0.905
+PARAPHRASE_COSINE = 0.94  # from which a text that shares less of the claim's wording restates it
 _MAX_SWAP = 3  # words each side may have that the other lacks, for "the same statement, a word replaced"
 _MIN_SHARED = 2  # content terms both must state, at the least, to be about the same thing
 # A denial restates the report it denies loosely ("ما يشاع عن ... عار عن الصحة"): it needs this many
@@ -177,6 +178,7 @@ class Signals:
     opposite: bool = False  # the evidence states the opposite action (captured vs released)
     specifics: int = 0  # exact numbers and years the claim states
     denied: bool = False  # the evidence calls a report false and the claim does not
+    denial_unstated: bool = False  # the claim reports a denial that the evidence does not state
     swap: tuple[tuple[str, ...], tuple[str, ...]] | None = None  # (claim's words, evidence's words) that differ
     mismatches: list[str] = field(default_factory=list)
 
@@ -216,13 +218,16 @@ class Signals:
 
     def states(self, cosine: float | None = None) -> bool:
         """Whether the evidence states the claim's content: about it, every number and year of the
-        claim stated, nothing contradicting, most of its wording (or the evidence is contained in it),
-        and, when sentence vectors are given, a paraphrase of it (``cosine`` >= ``STATES_COSINE``)."""
+        claim stated, nothing contradicting, and in the same words (most of the claim's wording, or
+        the evidence contained in the claim) or, when sentence vectors are given, in other words
+        (``cosine`` >= ``PARAPHRASE_COSINE`` with ``RELATED_AT`` more of the claim's terms than needed
+        to be about it). With vectors, a text below ``STATES_COSINE`` is a topic, not a statement."""
+        if not self.about() or self.mismatches or self.denial_unstated or self.specifics_matched < self.specifics:
+            return False
         if cosine is not None and cosine < STATES_COSINE:
             return False
-        return (self.about() and not self.mismatches and self.specifics_matched >= self.specifics
-                and (self.overlap >= CONTAINED_AT or (self.evidence_overlap >= CONTAINED_AT
-                                                      and self.shared_terms >= 4)))
+        worded = self.overlap >= CONTAINED_AT or (self.evidence_overlap >= CONTAINED_AT and self.shared_terms >= 4)
+        return worded or (cosine is not None and cosine >= PARAPHRASE_COSINE and self.overlap >= 0.4)
 
 
 def _compare_numbers(claim: TextFacts, evidence: TextFacts, out: Signals) -> None:
@@ -332,6 +337,7 @@ def compare(claim_text: str, evidence_text: str) -> Signals:
     _compare_actors(claim, evidence, out)
     out.swap = _swap(claim, evidence)
     _compare_antonyms(claim, evidence, out)
+    out.denial_unstated = bool(claim.denial) and not evidence.denial
     if evidence.denial and not claim.denial and (
             evidence.says_false or len(claim.terms & evidence.denied_terms) >= _MIN_SHARED):
         out.denied = evidence.says_false
