@@ -23,7 +23,7 @@ from tabayyun.records import Claim, Document, Evidence, Verdict
 from tabayyun.store import BatchResult, PendingSentence, SQLiteStore, Store
 from tabayyun.text import content_words, split_sentences
 from tabayyun.verify import (CheckedStance, RuleStance, RuleVerdict, StanceModel, VerdictModel, WorthinessModel,
-                             compare)
+                             compare, decisive_first)
 
 __all__ = ["Tabayyun", "IngestSummary", "extract_claims", "has_arabic"]
 
@@ -107,7 +107,7 @@ class Tabayyun:
 
     def __init__(self, db: str | Path, *, create: bool = False, store: Store | None = None,
                  worthiness: WorthinessModel | None = None, stance: StanceModel | None = None,
-                 verdict: VerdictModel | None = None, evidence_k: int = 5) -> None:
+                 verdict: VerdictModel | None = None, evidence_k: int = 5, candidates_k: int = 20) -> None:
         self.db = Path(db)
         self.store = store or SQLiteStore(self.db, create=create)
         self._caches: dict[str, EmbeddingCache] = {}
@@ -118,6 +118,7 @@ class Tabayyun:
         self.stance = stance or default_stance(self.embedder)
         self.verdict = verdict or RuleVerdict()
         self.evidence_k = evidence_k
+        self.candidates_k = candidates_k  # retrieved sentences the fact checks read to pick the evidence
 
     def embedder(self, name: str) -> EmbeddingCache:
         """The vector cache of sentence encoder ``name``, kept in the store (one per encoder)."""
@@ -184,13 +185,15 @@ class Tabayyun:
             raise TabayyunError("the claim has no Arabic text; tabayyun checks Arabic claims / الادعاء ليس بالعربية")
         if isinstance(claim, str):
             claim = Claim(text=text.strip(), checkworthiness=self.worthiness.score([text.strip()])[0])
-        evidence = self.retrieve(claim.text)
+        evidence = decisive_first(claim.text, self.retrieve(claim.text, self.candidates_k), self.evidence_k)
         for item, probs in zip(evidence, self.stance.predict(claim.text, [e.sentence.text for e in evidence])):
             item.stance_probs = probs
             item.stance = max(probs, key=probs.__getitem__)
             if item.stance != "unrelated":
                 signals = compare(claim.text, item.sentence.text)
                 item.mismatches = signals.mismatches if signals.contradicts() else []
+                if item.stance == "disagree" and not item.mismatches and signals.swap is not None:
+                    item.mismatches = [signals.swap_line()]  # a replaced word the stance model read as opposite
         label, confidence, reasons = self.verdict.decide(claim, evidence)
         return Verdict(claim=claim, label=label, confidence=confidence, evidence=evidence, reasons=reasons)
 

@@ -68,6 +68,7 @@ class ControlCase:
     source_sentence: str
     doc_id: str
     change: str = ""  # what was rewritten or changed ("number 157->314", "synonym قال->ذكر; ...")
+    date: str | None = None  # the date of the article the sentence comes from: when the claim was made
 
 
 @dataclass
@@ -579,7 +580,7 @@ def _unseen_cases(docs: Sequence[Document], base_sentences: set[str], n: int,
         key = normalize_ar(s)
         if key not in base_sentences and key not in used and _facts(s).checkable:
             used.add(key)
-            cases.append(ControlCase("unseen_true", s, EXPECTED["unseen_true"], s, doc.id))
+            cases.append(ControlCase("unseen_true", s, EXPECTED["unseen_true"], s, doc.id, date=doc.date))
     return cases
 
 
@@ -619,7 +620,7 @@ def _base_cases(base: Sequence[Document], n: int, rng: random.Random) -> list[Co
             change_types[change_type] += 1
         used.add(key)
         claim, change = made[kind]
-        out[kind].append(ControlCase(kind, claim, EXPECTED[kind], s, doc.id, change))
+        out[kind].append(ControlCase(kind, claim, EXPECTED[kind], s, doc.id, change, doc.date))
     return [case for kind in KINDS if kind in out for case in out[kind]]
 
 

@@ -12,7 +12,7 @@ NEGATION_SCOPE = 4
 # Payload True: a negation cue; False: a look-alike that is not one ("لا يزال").
 _NEGATIONS = PhraseMatcher(((r[0].lstrip("!"), not r[0].startswith("!")) for r in data_rows("negations.txt")),
                            CONJ_CLITICS)
-_DENIALS = PhraseMatcher(((r[0], r[1] == "report") for r in data_rows("denials.txt")), CONJ_CLITICS)
+_DENIALS = PhraseMatcher(((r[0], r[1] == "report") for r in data_rows("denials.txt")), ALL_CLITICS)
 # Each word of a pair -> (pair, side); a word may belong to several pairs ("رفض").
 _ANTONYMS: PhraseMatcher[tuple[tuple[int, int], ...]]
 _antonym_rows: dict[str, tuple[tuple[int, int], ...]] = {}

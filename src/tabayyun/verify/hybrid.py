@@ -63,7 +63,8 @@ class CheckedStance:
         for text, probs, cosine in zip(texts, self.model.predict(claim, texts), self._cosines(claim, texts)):
             s = compare(claim, text)
             about = s.about()
-            if s.contradicts() or (s.swap is not None and probs["disagree"] >= self.swap_disagree):
+            swapped = s.swap is not None and not s.both_deny and probs["disagree"] >= self.swap_disagree
+            if s.contradicts() or swapped:
                 probs = self._set(probs, "disagree", self._strength(s, probs["disagree"] + probs["discuss"]))
             elif s.states(cosine):
                 probs = self._set(probs, "agree", self._strength(s, probs["agree"]))

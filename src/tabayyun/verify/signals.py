@@ -179,6 +179,8 @@ class Signals:
     specifics: int = 0  # exact numbers and years the claim states
     denied: bool = False  # the evidence calls a report false and the claim does not
     denial_unstated: bool = False  # the claim reports a denial that the evidence does not state
+    both_deny: bool = False  # both texts report a denial (a replaced denial verb is no contradiction)
+    actors_shared: int = 0  # shared entities that can act (people, organisations), not places
     swap: tuple[tuple[str, ...], tuple[str, ...]] | None = None  # (claim's words, evidence's words) that differ
     mismatches: list[str] = field(default_factory=list)
 
@@ -193,8 +195,9 @@ class Signals:
 
     @property
     def opposite_about_shared_actor(self) -> bool:
-        """An opposite action about an entity both name: a contradiction however the text is worded."""
-        return self.opposite and self.entities_shared > 0
+        """An opposite action about a person or organisation both name ("قسد أفرجت" / "قسد أسرت"): a
+        contradiction however the rest is worded. A shared place is a setting, not an actor."""
+        return self.opposite and self.actors_shared > 0
 
     def about(self) -> bool:
         """Whether the evidence is about the same thing as the claim: it names one of the claim's
@@ -207,6 +210,11 @@ class Signals:
         if self.swap is not None or self.overlap >= PARAPHRASE_AT:
             return True
         return self.evidence_overlap >= CONTAINED_AT and self.shared_terms >= 4
+
+    def swap_line(self) -> str:
+        """The replaced words as a reason ("wording mismatch: claim «...», evidence «...»")."""
+        said, found = self.swap or ((), ())
+        return f"wording mismatch: claim «{' '.join(said)}», evidence «{' '.join(found)}»"
 
     def contradicts(self) -> bool:
         """Whether the evidence states something incompatible with the claim about the same thing
@@ -328,6 +336,8 @@ def compare(claim_text: str, evidence_text: str) -> Signals:
         out.evidence_overlap = len(shared) / len(evidence.terms)
     out.specifics = len([n for n in claim.numbers if n.kind != "approx"]) + len(claim.years)
     out.entities_shared = len(claim.entities.keys() & evidence.entities.keys())
+    out.actors_shared = sum(1 for e in claim.entities.keys() & evidence.entities.keys()
+                            if claim.entities[e] in ("PER", "ORG"))
     out.entities_missing = len(claim.entities.keys() - evidence.entities.keys())
     _compare_numbers(claim, evidence, out)
     _compare_dates(claim, evidence, out)
@@ -338,6 +348,7 @@ def compare(claim_text: str, evidence_text: str) -> Signals:
     out.swap = _swap(claim, evidence)
     _compare_antonyms(claim, evidence, out)
     out.denial_unstated = bool(claim.denial) and not evidence.denial
+    out.both_deny = bool(claim.denial) and bool(evidence.denial)
     if evidence.denial and not claim.denial and (
             evidence.says_false or len(claim.terms & evidence.denied_terms) >= _MIN_SHARED):
         out.denied = evidence.says_false

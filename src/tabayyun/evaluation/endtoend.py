@@ -1,0 +1,102 @@
+"""End-to-end figures of verdicts, as a fact-checker meets them: AuRED dev, the ANT controls, the seed.
+
+Each function builds its evidence bases from ``../shared/data`` in temporary folders, runs
+``Tabayyun.verify`` (or ``check``) exactly as the CLI does, and returns a dict of figures;
+``render_endtoend`` turns them into the markdown of EVALUATION.md.
+"""
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from tabayyun.evaluation.aured import AURED_LABELS, load_aured, run_aured, score_aured
+from tabayyun.evaluation.controls import KINDS, SEED_FILE, build_controls, score_controls
+from tabayyun.records import Claim, VERDICTS
+
+__all__ = ["eval_aured", "eval_controls", "seed_claims", "render_endtoend"]
+
+
+def seed_claims() -> list[tuple[str, str]]:
+    """(claim, expected verdict) about the seed report, in our own wording."""
+    text = files("tabayyun.evaluation").joinpath("data", "seed_claims.tsv").read_text(encoding="utf-8")
+    return [(row[0], row[1]) for row in (line.split("\t") for line in text.splitlines())
+            if len(row) == 2 and not row[0].startswith("#")]
+
+
+def eval_aured(data_dir: Path) -> dict[str, Any]:
+    """AuRED folds 1-2, scored the task's way; overall and per fold (nothing here is fitted on a fold)."""
+    results = run_aured(load_aured(Path(data_dir) / "aured_dev" / "aured_folds1-2.jsonl"))
+    out = score_aured(results)
+    out["folds"] = {f: score_aured([r for r in results if r.rumour.fold == f]) for f in (1, 2)}
+    return out
+
+
+def _post(seed_dir: Path) -> str:
+    """The rumour post that follows the report in the seed file (after the line ending with «حرب»)."""
+    lines = (Path(seed_dir) / SEED_FILE).read_text(encoding="utf-8").splitlines()
+    end = next(i for i, line in enumerate(lines) if line.strip().endswith("حرب"))
+    return "\n".join(lines[end + 1:]).strip()
+
+
+def eval_controls(data_dir: Path, n_base: int = 2000, n_per_kind: int = 200) -> dict[str, Any]:
+    """The controls (a base of ``n_base`` ANT train/dev articles and the seed report), with each
+    claim verified as of its article's date; then the seed claims and post on the same base."""
+    from tabayyun.pipeline import Tabayyun
+
+    data_dir = Path(data_dir)
+    controls = build_controls(data_dir, n_base=n_base, n_per_kind=n_per_kind)
+    with tempfile.TemporaryDirectory() as tmp:
+        tb = Tabayyun(tmp, create=True)
+        try:
+            tb.add_documents(controls.base)
+            labels = [tb.verify(Claim(c.claim, date=c.date)).label for c in controls.cases]
+            seed = [(claim, expected, tb.verify(claim).label) for claim, expected in seed_claims()]
+            post = [(v.claim.text, v.label, v.reasons[:1]) for v in tb.check(_post(data_dir.parent / "seed"))]
+        finally:
+            tb.close()
+    by_change: dict[str, Counter[str]] = {}
+    for case, label in zip(controls.cases, labels):
+        if case.kind == "changed":
+            by_change.setdefault(case.change.split()[0], Counter())[label] += 1
+    return {"kinds": score_controls(controls.cases, labels), "changed_by_type": by_change,
+            "seed": seed, "post": post, "n_base": len(controls.base)}
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}"
+
+
+def render_endtoend(aured: dict[str, Any] | None, controls: dict[str, Any] | None) -> str:
+    """Markdown tables of the end-to-end figures."""
+    out: list[str] = []
+    if aured is not None:
+        out += ["| AuRED dev (folds 1-2) | rumours | macro-F1 | strict macro-F1 | SUPPORTS F1 | REFUTES F1 | "
+                "NEI F1 | R@5 | MAP | refuted share (gold) |", "|---|---|---|---|---|---|---|---|---|---|"]
+        for name, s in [("both folds", aured), *((f"fold {f}", aured["folds"][f]) for f in (1, 2))]:
+            per = s["per_class_f1"]
+            out.append(f"| {name} | {s['n']} | {s['macro_f1']:.3f} | {s['strict_macro_f1']:.3f} | "
+                       f"{per['SUPPORTS']:.3f} | {per['REFUTES']:.3f} | {per['NOT ENOUGH INFO']:.3f} | "
+                       f"{s['recall_at_5']:.3f} | {s['map']:.3f} | {_pct(s['refuted_share'])}% "
+                       f"({_pct(s['gold_refuted_share'])}%) |")
+        out += ["", "Confusion (rows gold, columns predicted): " + "; ".join(
+            f"{g}: " + ", ".join(f"{p} {aured['confusion'][g][p]}" for p in AURED_LABELS) for g in AURED_LABELS)]
+    if controls is not None:
+        out += ["", f"| controls ({controls['n_base']:,}-document base) | n | supported | refuted | "
+                "not enough evidence | conflicting | goal | met |", "|---|---|---|---|---|---|---|---|"]
+        for kind in KINDS:
+            r = controls["kinds"][kind]
+            out.append(f"| {kind} | {r['n']} | " + " | ".join(f"{_pct(r[v])}%" for v in VERDICTS)
+                       + f" | {r['goal']} | {'yes' if r['met'] else 'no'} |")
+        out += ["", "Changed facts, by what was changed: " + "; ".join(
+            f"{k} {sum(c.values())} ({_pct(c['refuted'] / sum(c.values()))}% refuted)"
+            for k, c in sorted(controls["changed_by_type"].items()))]
+        seed_ok = sum(label == expected for _, expected, label in controls["seed"])
+        out += ["", f"Seed claims on the same base: {seed_ok} of {len(controls['seed'])} as expected.", "",
+                "| seed claim (our wording) | expected | verdict |", "|---|---|---|"]
+        out += [f"| {claim} | {expected} | {label} |" for claim, expected, label in controls["seed"]]
+        out += ["", "| seed post claim | verdict |", "|---|---|"]
+        out += [f"| {claim[:90]}{'…' if len(claim) > 90 else ''} | {label} |" for claim, label, _ in controls["post"]]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,26 @@
+"""Which retrieved sentences become a claim's evidence: the decisive ones first.
+
+Retrieval ranks by closeness of wording and meaning, so in a large base a sentence that contradicts
+the claim ("أسرت" against "أفرجت") can rank below several on its topic. The stance stage reads only
+``k`` sentences, so the candidates are first read by the cheap fact checks of ``signals.compare``:
+those that contradict the claim about the same thing or state it in its own words, then those about
+it, then the rest, each group in retrieval order.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from tabayyun.records import Evidence
+from tabayyun.verify.signals import compare
+
+__all__ = ["decisive_first"]
+
+
+def _rank(claim: str, evidence: Evidence) -> int:
+    s = compare(claim, evidence.sentence.text)
+    return 0 if s.contradicts() or s.states() else 1 if s.about() else 2
+
+
+def decisive_first(claim: str, candidates: Sequence[Evidence], k: int) -> list[Evidence]:
+    """The ``k`` candidates to weigh: contradicting or stating ones, then ones about the claim, then the rest."""
+    return sorted(candidates, key=lambda e: _rank(claim, e))[:k]
