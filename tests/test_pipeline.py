@@ -6,6 +6,7 @@ import pytest
 from tabayyun.pipeline import Tabayyun
 from tabayyun.records import Document
 
+from tabayyun.evaluation.endtoend import seed_claims
 from tests.conftest import seed_parts
 
 SUPPORTED = [
@@ -116,3 +117,21 @@ def test_evidence_lists_distinct_documents_and_every_id_of_a_repeated_text(tmp_p
     tb.close()
     assert sorted(e.document.id for e in evidence) == ["t1", "t3"]  # one sentence per document
     assert next(e for e in evidence if e.document.id == "t1").also_ids == ["t2"]
+
+
+@pytest.mark.parametrize("claim, expected", seed_claims())
+def test_seed_claims_in_our_own_wording(seed_base, claim, expected):
+    verdict = seed_base.verify(claim)
+    assert verdict.label == expected, verdict.reasons
+
+
+def test_a_contradiction_below_the_top_five_is_still_weighed(tmp_path):
+    report, _ = seed_parts()
+    tb = Tabayyun(tmp_path / "db", create=True)
+    topical = [Document(id=f"t{i}", source="وكالة", text=f"أعلنت قسد مقتل مئات من عناصر داعش في معركة القرية {i}.")
+               for i in range(12)]  # closer in wording than the report's sentence, and silent on a release
+    tb.add_documents([*topical, Document(id="reuters", text=report, source="Reuters", date="2019-03-19")])
+    verdict = tb.verify("قسد أفرجت عن مئات من عناصر داعش")
+    tb.close()
+    assert verdict.label == "refuted", verdict.reasons
+    assert any("opposite action" in r for r in verdict.reasons)

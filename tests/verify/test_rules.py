@@ -53,3 +53,20 @@ def test_a_far_weaker_losing_side_is_not_cited():
     weak.score = 0.2  # barely about the claim: 0.66 x 0.2 against 0.85 x 0.9
     label, _, reasons = RuleVerdict().decide(Claim("خرج ستون ألف شخص من الباغوز"), [strong, weak])
     assert label == "supported" and not any(r.startswith("contradicted by") for r in reasons), reasons
+
+
+def test_a_close_call_is_conflicting_with_a_low_confidence():
+    label, confidence, _ = RuleVerdict().decide(Claim("ادعاء"), [_evidence("agree", 0.9), _evidence("disagree", 0.88)])
+    assert label == "conflicting" and confidence <= 0.5
+
+
+def test_figures_from_evidence_dated_far_from_the_claim_do_not_refute_it():
+    old = _evidence("disagree", 0.9, "بلغ سعر النفط 62 دولارا")
+    old.document.date, old.mismatches = "2018-03-01", ["number mismatch: claim 70, evidence 62"]
+    label, _, reasons = RuleVerdict().decide(Claim("بلغ سعر النفط 70 دولارا", date="2018-06-01"), [old])
+    assert label == "not_enough_evidence"
+    assert any("dates are far apart (claim 2018-06-01, evidence 2018-03-01)" in r for r in reasons), reasons
+    same_day = Claim("بلغ سعر النفط 70 دولارا", date="2018-03-02")
+    assert RuleVerdict().decide(same_day, [old])[0] == "refuted"  # a day apart: the figure stands
+    undated = Claim("بلغ سعر النفط 70 دولارا")
+    assert RuleVerdict().decide(undated, [old])[0] == "refuted"

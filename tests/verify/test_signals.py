@@ -52,3 +52,62 @@ def test_negation_of_another_verb_is_no_mismatch():
 def test_rise_against_fall_is_an_opposite_action():
     s = compare("سعر القمح يرتفع لأعلى مستوى في 5 أشهر", "سعر القمح يهبط لأدنى مستوى في 5 أشهر")
     assert "opposite action: claim 'increase', evidence 'decrease'" in s.mismatches
+
+
+def test_a_restatement_is_about_the_claim_and_states_it():
+    s = compare("أسرت قوات سوريا الديمقراطية 157 مقاتلا", EVIDENCE)
+    assert s.about() and s.states() and not s.contradicts()
+
+
+def test_a_shared_topic_is_not_about_the_same_thing():
+    s = compare("أسرت قوات سوريا الديمقراطية 157 مقاتلا", "وصلت المساعدات الإنسانية إلى سوريا")
+    assert not s.about() and not s.contradicts()
+
+
+def test_link_digits_give_no_number_mismatch():
+    s = compare("أسرت قوات سوريا الديمقراطية 157 مقاتلا https://t.co/a5000", EVIDENCE + " https://t.co/Zx77")
+    assert not s.mismatches and s.numbers_matched == 1
+
+
+def test_a_fraction_is_compared_only_with_a_fraction():
+    evidence = "خرج 60 ألف شخص من الباغوز نصفهم من أنصار التنظيم"
+    assert not compare("نصفهم من أنصار التنظيم الذين خرجوا من الباغوز", evidence).mismatches
+    s = compare("ثلثهم من أنصار التنظيم الذين خرجوا من الباغوز", evidence)
+    assert s.mismatches == ["number mismatch: claim 0.333333, evidence 0.5"]  # never against the count 60000
+
+
+def test_a_report_called_false_contradicts_the_claim():
+    s = compare("وزارة الصحة تعلن تسجيل إصابات بالكوليرا في العاصمة",
+                "ما يتم تداوله عن تسجيل إصابات بالكوليرا في العاصمة عار عن الصحة")
+    assert s.contradicts() and any(m.startswith("denied") for m in s.mismatches)
+
+
+def test_a_narrated_denial_of_something_else_is_no_contradiction():
+    s = compare("وجه الملك بتشكيل لجنة وزارية لإعادة هيكلة الاستخبارات",
+                "ونفى الوزير أن تكون بلاده قد تلقت أي تسجيل صوتي بشأن القضية خلال زيارة الملك")
+    assert not s.contradicts()
+
+
+def test_a_word_turned_into_its_opposite_in_the_same_statement():
+    s = compare("تقع المدينة في شمال البلاد قرب الحدود مع تركيا", "تقع المدينة في جنوب البلاد قرب الحدود مع تركيا")
+    assert s.contradicts() and "opposite wording: claim «شمال», evidence «جنوب»" in s.mismatches
+
+
+def test_a_negated_verb_meets_its_past_form():
+    s = compare("لم يصل آلاف الحجاج إلى مكة هذا العام", "وصل آلاف الحجاج إلى مكة هذا العام")
+    assert s.contradicts() and any(m.startswith("negation mismatch") for m in s.mismatches)
+
+
+def test_not_except_is_no_negation():
+    s = compare("لم يسجل اللاعب سوى هدفين هذا الموسم", "سجل اللاعب هدفين هذا الموسم")
+    assert not any(m.startswith("negation") for m in s.mismatches)
+
+
+def test_opposite_action_needs_a_shared_actor_not_a_place():
+    s = compare("قتلت القوات عشرات المدنيين في سوريا", "نجا عشرات المدنيين من القصف في سوريا بعد إجلائهم")
+    assert s.opposite and not s.opposite_about_shared_actor
+
+
+def test_evidence_silent_on_the_claims_predicate_does_not_state_it():
+    s = compare("قسد أفرجت عن مئات من عناصر داعش", "أعلنت قسد مقتل مئات من عناصر داعش في معركة القرية")
+    assert s.about() and s.predicates_missing == 1 and not s.states(cosine=0.99)

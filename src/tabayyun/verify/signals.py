@@ -181,6 +181,7 @@ class Signals:
     denial_unstated: bool = False  # the claim reports a denial that the evidence does not state
     both_deny: bool = False  # both texts report a denial (a replaced denial verb is no contradiction)
     actors_shared: int = 0  # shared entities that can act (people, organisations), not places
+    predicates_missing: int = 0  # key predicates of the claim (released, captured, won ...) the evidence lacks
     swap: tuple[tuple[str, ...], tuple[str, ...]] | None = None  # (claim's words, evidence's words) that differ
     mismatches: list[str] = field(default_factory=list)
 
@@ -225,12 +226,13 @@ class Signals:
         return bool(self.mismatches) and (self.about() or self.opposite_about_shared_actor)
 
     def states(self, cosine: float | None = None) -> bool:
-        """Whether the evidence states the claim's content: about it, every number and year of the
-        claim stated, nothing contradicting, and in the same words (most of the claim's wording, or
+        """Whether the evidence states the claim's content: about it, every key predicate, number and
+        year of the claim stated, nothing contradicting, and in the same words (most of the claim's wording, or
         the evidence contained in the claim) or, when sentence vectors are given, in other words
         (``cosine`` >= ``PARAPHRASE_COSINE`` with ``RELATED_AT`` more of the claim's terms than needed
         to be about it). With vectors, a text below ``STATES_COSINE`` is a topic, not a statement."""
-        if not self.about() or self.mismatches or self.denial_unstated or self.specifics_matched < self.specifics:
+        if (not self.about() or self.mismatches or self.denial_unstated or self.predicates_missing
+                or self.specifics_matched < self.specifics):
             return False
         if cosine is not None and cosine < STATES_COSINE:
             return False
@@ -339,6 +341,7 @@ def compare(claim_text: str, evidence_text: str) -> Signals:
     out.actors_shared = sum(1 for e in claim.entities.keys() & evidence.entities.keys()
                             if claim.entities[e] in ("PER", "ORG"))
     out.entities_missing = len(claim.entities.keys() - evidence.entities.keys())
+    out.predicates_missing = len(claim.predicates - evidence.predicates)
     _compare_numbers(claim, evidence, out)
     _compare_dates(claim, evidence, out)
     if _other_actors(claim, evidence):  # figures of another match, another country's toll...
