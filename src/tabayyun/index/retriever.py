@@ -11,7 +11,7 @@ from tabayyun.index.lexical import LexicalIndex
 from tabayyun.index.vectors import EmbeddingCache
 from tabayyun.records import Evidence
 from tabayyun.store.base import Store
-from tabayyun.text.entities import entity_aliases, extract_entities
+from tabayyun.text import entity_aliases, extract_entities
 
 __all__ = ["Retriever"]
 

@@ -1,6 +1,8 @@
 """Lexical cues compared between a claim and its evidence: negations and classes of key predicates."""
 from __future__ import annotations
 
+from typing import cast
+
 from tabayyun.text._lexicon import CONJ_CLITICS, ALL_CLITICS, PhraseMatcher, data_rows, joined_flags
 from tabayyun.text.tokens import Token, tokenize
 
@@ -13,13 +15,18 @@ NEGATION_SCOPE = 4
 _NEGATIONS = PhraseMatcher(((r[0].lstrip("!"), not r[0].startswith("!")) for r in data_rows("negations.txt")),
                            CONJ_CLITICS)
 _DENIALS = PhraseMatcher(((r[0], r[1] == "report") for r in data_rows("denials.txt")), ALL_CLITICS)
-# Each word of a pair -> (pair, side); a word may belong to several pairs ("رفض").
-_ANTONYMS: PhraseMatcher[tuple[tuple[int, int], ...]]
-_antonym_rows: dict[str, tuple[tuple[int, int], ...]] = {}
-for _pair, _row in enumerate(data_rows("antonyms.tsv")):
-    for _side, _word in enumerate(_row[:2]):
-        _antonym_rows[_word] = _antonym_rows.get(_word, ()) + ((_pair, _side),)
-_ANTONYMS = PhraseMatcher(_antonym_rows.items(), ALL_CLITICS)
+
+
+def _antonym_matcher() -> PhraseMatcher[tuple[tuple[int, int], ...]]:
+    """Each word of antonyms.tsv -> its (pair, side)s; a word may belong to several pairs ("رفض")."""
+    sides: dict[str, tuple[tuple[int, int], ...]] = {}
+    for pair, row in enumerate(data_rows("antonyms.tsv")):
+        for side, word in enumerate(row[:2]):
+            sides[word] = sides.get(word, ()) + ((pair, side),)
+    return PhraseMatcher(sides.items(), ALL_CLITICS)
+
+
+_ANTONYMS = _antonym_matcher()
 # predicates.tsv is read by the fact checks and by the stance model's features; predicates_checks.tsv
 # only by the checks: entries added after the shipped model was trained, merged on its next retrain.
 _MODEL_ROWS = [(r[0], r[1]) for r in data_rows("predicates.tsv")]
@@ -53,7 +60,8 @@ def find_denials(text: str) -> list[tuple[int, int, bool]]:
 
 def antonym_sides(text: str) -> dict[tuple[int, int], str]:
     """The antonym-pair sides the text states ("أقل" -> (pair, 1)), each with the word that states it."""
-    return {side: text[a:b] for a, b, sides in _matches(_ANTONYMS, text) for side in (sides or ())}
+    return {side: text[a:b] for a, b, sides in _matches(_ANTONYMS, text)
+            for side in cast(tuple[tuple[int, int], ...], sides or ())}
 
 
 def predicate_classes(text: str, model: bool = False) -> set[str]:

@@ -17,10 +17,8 @@ import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from tabayyun.text import (OPPOSITES, analyze, extract_dates, extract_entities, extract_numbers,
-                           predicate_polarity, tokenize)
-from tabayyun.text.cues import antonym_sides, find_denials
-from tabayyun.text.entities import entity_aliases
+from tabayyun.text import (OPPOSITES, analyze, antonym_sides, entity_aliases, extract_dates, extract_entities,
+                           extract_numbers, find_denials, predicate_polarity, tokenize)
 
 __all__ = ["Signals", "compare", "TextFacts", "facts", "RELATED_AT", "STATES_COSINE"]
 
