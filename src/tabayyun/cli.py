@@ -216,8 +216,16 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    _, evaluate = _training_tools()
-    _print(evaluate.render_markdown(evaluate.evaluate_all(_data_dir(args.data))))
+    data = _data_dir(args.data)
+    if args.part in ("all", "verdicts"):
+        from tabayyun.evaluation.endtoend import eval_aured, eval_controls, render_endtoend
+
+        _print("## Verdicts, end to end\n")
+        _print(render_endtoend(eval_aured(data), eval_controls(data)))
+    if args.part in ("all", "models"):
+        _, evaluate = _training_tools()
+        _print("## Components\n")
+        _print(evaluate.render_markdown(evaluate.evaluate_all(data)))
     return 0
 
 
@@ -288,8 +296,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--data", help="the datasets folder (default: ../shared/data beside the repository)")
     p.add_argument("--out", help="write artefacts here instead of into the package")
 
-    p = add("eval", cmd_eval, "recompute every figure of EVALUATION.md and print the table")
+    p = add("eval", cmd_eval, "recompute every figure of EVALUATION.md and print the tables")
     p.add_argument("--data", help="the datasets folder (default: ../shared/data beside the repository)")
+    p.add_argument("--part", choices=("all", "verdicts", "models"), default="all",
+                   help="verdicts: end to end on AuRED dev, the ANT controls and the seed (minutes); "
+                        "models: the components on their own test sets (needs [train]); default both")
 
     p = add("serve", cmd_serve, "serve the HTTP API and the Arabic web page on an evidence base")
     p.add_argument("--db", required=True, help="evidence base folder")

@@ -31,6 +31,8 @@ def eval_aured(data_dir: Path) -> dict[str, Any]:
     results = run_aured(load_aured(Path(data_dir) / "aured_dev" / "aured_folds1-2.jsonl"))
     out = score_aured(results)
     out["folds"] = {f: score_aured([r for r in results if r.rumour.fold == f]) for f in (1, 2)}
+    out["decided"] = [(r.verdict["confidence"], r.predicted == r.rumour.label) for r in results
+                      if r.predicted != "NOT ENOUGH INFO"]
     return out
 
 
@@ -52,21 +54,35 @@ def eval_controls(data_dir: Path, n_base: int = 2000, n_per_kind: int = 200) -> 
         tb = Tabayyun(tmp, create=True)
         try:
             tb.add_documents(controls.base)
-            labels = [tb.verify(Claim(c.claim, date=c.date)).label for c in controls.cases]
+            verdicts = [tb.verify(Claim(c.claim, date=c.date)) for c in controls.cases]
             seed = [(claim, expected, tb.verify(claim).label) for claim, expected in seed_claims()]
             post = [(v.claim.text, v.label, v.reasons[:1]) for v in tb.check(_post(data_dir.parent / "seed"))]
         finally:
             tb.close()
+    labels = [v.label for v in verdicts]
+    decided = [(v.confidence, v.label != "refuted" if c.expected == "not_refuted" else v.label == c.expected)
+               for c, v in zip(controls.cases, verdicts) if v.label in ("supported", "refuted")]
     by_change: dict[str, Counter[str]] = {}
     for case, label in zip(controls.cases, labels):
         if case.kind == "changed":
             by_change.setdefault(case.change.split()[0], Counter())[label] += 1
-    return {"kinds": score_controls(controls.cases, labels), "changed_by_type": by_change,
+    return {"kinds": score_controls(controls.cases, labels), "changed_by_type": by_change, "decided": decided,
             "seed": seed, "post": post, "n_base": len(controls.base)}
 
 
 def _pct(x: float) -> str:
     return f"{100 * x:.1f}"
+
+
+def _reliability(decided: list[tuple[float, bool]]) -> list[str]:
+    """Rows of a reliability table: per confidence bin, how many decided verdicts and how many right."""
+    rows = []
+    for lo in (0.5, 0.6, 0.7, 0.8, 0.9):
+        hit = [ok for conf, ok in decided if lo <= conf < lo + 0.1 or (lo == 0.9 and conf >= 1.0)]
+        if hit:
+            rows.append(f"| {lo:.1f}-{lo + 0.1:.1f} | {len(hit)} | {_pct(sum(hit) / len(hit))}% |")
+    low = [ok for conf, ok in decided if conf < 0.5]
+    return ([f"| below 0.5 | {len(low)} | {_pct(sum(low) / len(low))}% |"] if low else []) + rows
 
 
 def render_endtoend(aured: dict[str, Any] | None, controls: dict[str, Any] | None) -> str:
@@ -99,4 +115,9 @@ def render_endtoend(aured: dict[str, Any] | None, controls: dict[str, Any] | Non
         out += [f"| {claim} | {expected} | {label} |" for claim, expected, label in controls["seed"]]
         out += ["", "| seed post claim | verdict |", "|---|---|"]
         out += [f"| {claim[:90]}{'…' if len(claim) > 90 else ''} | {label} |" for claim, label, _ in controls["post"]]
+    for name, result in (("AuRED dev", aured), ("controls", controls)):
+        if result is not None and result["decided"]:
+            out += ["", f"Confidence of the supported/refuted verdicts, {name} (right: the gold label; on the "
+                    "controls, unseen true news counts as right unless refuted):", "",
+                    "| confidence | verdicts | right |", "|---|---|---|", *_reliability(result["decided"])]
     return "\n".join(out) + "\n"
