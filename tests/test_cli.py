@@ -54,6 +54,16 @@ def test_verify_human_report(capsys, db):
     assert "verdict: refuted" in out and "number mismatch: claim 90, evidence 70" in out and "صحيفة المثال" in out
 
 
+def test_a_figure_from_another_month_does_not_refute_a_dated_claim(capsys, db):
+    claim = "ارتفعت أسعار النفط إلى 90 دولارا للبرميل"
+    code, out, _ = run(capsys, "verify", claim, "--db", str(db), "--json", "--date", "2019-09-01")
+    result = json.loads(out)
+    assert code == 0 and result["verdict"] == "not_enough_evidence"
+    assert any("dates are far apart (claim 2019-09-01, evidence 2019-04-02)" in r for r in result["reasons"])
+    code, out, _ = run(capsys, "verify", claim, "--db", str(db), "--json", "--date", "2019-04-03")
+    assert json.loads(out)["verdict"] == "refuted"
+
+
 def test_verify_file_keeps_order_and_bad_lines(capsys, db, tmp_path):
     claims = tmp_path / "claims.txt"
     claims.write_text("فاز المنتخب الوطني بثلاثة أهداف\n\nارتفعت أسعار النفط\nhello world\n", encoding="utf-8")
@@ -109,6 +119,7 @@ def test_bad_ingest_leaves_base_unchanged(capsys, db, tmp_path, content):
     ("check", "/nonexistent.txt", "--db", "{db}"),
     ("claims", "{tmp}"),
     ("check", "{english}", "--db", "{db}"),
+    ("verify", "ارتفعت أسعار النفط", "--db", "{db}", "--date", "yesterday"),
 ])
 def test_bad_input_one_line(capsys, db, tmp_path, argv):
     english = tmp_path / "english.txt"

@@ -79,18 +79,31 @@ def cmd_claims(args: argparse.Namespace) -> int:
     return 0
 
 
+def _date(value: str | None) -> str | None:
+    """``--date`` as ISO-8601, or a one-line error."""
+    if value is None:
+        return None
+    from tabayyun.text import parse_iso_date
+
+    iso = parse_iso_date(value)
+    if iso is None:
+        raise TabayyunError(f"--date must be a date such as 2019-03-19, not '{value}'")
+    return iso
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     if (args.claim is None) == (args.file is None):
         raise TabayyunError("give one claim, or --file CLAIMS.txt with one claim per line")
+    date = _date(args.date)
     tb = _open(args.db)
     if args.claim is not None:
-        verdict = tb.verify(args.claim)
+        verdict = tb.verify(args.claim, date=date)
         _print(dumps(verdict.to_dict()) if args.json else render_verdicts([verdict]))
         return 0
     lines = _read_input(args.file).splitlines()
     for line in lines:
         try:
-            verdict = tb.verify(line)
+            verdict = tb.verify(line, date=date)
         except TabayyunError as exc:  # one bad line must not shift the lines after it
             _print(dumps({"claim": line, "error": str(exc)}) if args.json else f"{line}\n   error: {exc}")
             continue
@@ -99,13 +112,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    date = _date(args.date)
     text = _read_input(args.file)
     tb = _open(args.db)
     if args.worthiness != "rules":
         from tabayyun.pipeline import default_worthiness
 
         tb.worthiness = default_worthiness(args.worthiness, tb.embedder)
-    verdicts = tb.check(text, all_claims=args.all)
+    verdicts = tb.check(text, all_claims=args.all, date=date)
     if args.json:
         for verdict in verdicts:
             _print(dumps(verdict.to_dict()))
@@ -263,12 +277,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE|-")
     p.add_argument("--json", action="store_true", help="one JSON object per claim")
     p.add_argument("--worthiness", choices=("rules", "learned"), default="rules", help="check-worthiness model")
+    p.add_argument("--date", help="when the post was made (YYYY-MM-DD): figures are not refuted by evidence "
+                                  "dated more than a week away")
 
     p = add("verify", cmd_verify, "verify one claim, or a file of claims (one per line)")
     p.add_argument("claim", nargs="?", metavar="CLAIM")
     p.add_argument("--file", help="claims, one per line; output keeps their order")
     p.add_argument("--db", required=True, help="evidence base folder")
     p.add_argument("--json", action="store_true", help="JSON output (one object per claim)")
+    p.add_argument("--date", help="when the claim was made (YYYY-MM-DD): figures are not refuted by evidence "
+                                  "dated more than a week away")
 
     p = add("check", cmd_check, "extract the claims of a post or article and verify each")
     p.add_argument("file", metavar="FILE|-")
@@ -276,6 +294,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object per claim")
     p.add_argument("--all", action="store_true", help="verify every claim, not only check-worthy ones")
     p.add_argument("--worthiness", choices=("rules", "learned"), default="rules", help="check-worthiness model")
+    p.add_argument("--date", help="when the post was made (YYYY-MM-DD): figures are not refuted by evidence "
+                                  "dated more than a week away")
 
     p = add("search", cmd_search, "search the evidence base")
     p.add_argument("query")

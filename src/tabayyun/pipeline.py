@@ -7,7 +7,7 @@
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import islice
 from pathlib import Path
@@ -176,15 +176,18 @@ class Tabayyun:
     def retrieve(self, claim: str, k: int | None = None) -> list[Evidence]:
         return self.retriever.search(claim, k or self.evidence_k)
 
-    def verify(self, claim: str | Claim) -> Verdict:
-        """Retrieve evidence for one claim, set each one's stance, and decide."""
+    def verify(self, claim: str | Claim, date: str | None = None) -> Verdict:
+        """Retrieve evidence for one claim, set each one's stance, and decide.
+
+        ``date`` (ISO-8601) is when the claim was made, for a text given as ``str`` (a ``Claim`` carries
+        its own): figures that change with time are not contradicted by evidence of another week."""
         text = claim if isinstance(claim, str) else claim.text
         if not text.strip():
             raise TabayyunError("empty claim / الادعاء فارغ")
         if not has_arabic(text):
             raise TabayyunError("the claim has no Arabic text; tabayyun checks Arabic claims / الادعاء ليس بالعربية")
         if isinstance(claim, str):
-            claim = Claim(text=text.strip(), checkworthiness=self.worthiness.score([text.strip()])[0])
+            claim = Claim(text=text.strip(), checkworthiness=self.worthiness.score([text.strip()])[0], date=date)
         evidence = decisive_first(claim.text, self.retrieve(claim.text, self.candidates_k), self.evidence_k)
         for item, probs in zip(evidence, self.stance.predict(claim.text, [e.sentence.text for e in evidence])):
             item.stance_probs = probs
@@ -197,13 +200,13 @@ class Tabayyun:
         label, confidence, reasons = self.verdict.decide(claim, evidence)
         return Verdict(claim=claim, label=label, confidence=confidence, evidence=evidence, reasons=reasons)
 
-    def check(self, text: str, all_claims: bool = False) -> list[Verdict]:
-        """Extract the claims of a text and verify each check-worthy one."""
+    def check(self, text: str, all_claims: bool = False, date: str | None = None) -> list[Verdict]:
+        """Extract the claims of a text (posted on ``date``, if given) and verify each check-worthy one."""
         if not text.strip():
             raise TabayyunError("empty text / النص فارغ")
         if not has_arabic(text):
             raise TabayyunError("the text has no Arabic; tabayyun checks Arabic posts / النص ليس بالعربية")
-        claims = self.claims(text)
+        claims = [replace(c, date=date) for c in self.claims(text)]
         return [self.verify(c) for c in claims
                 if (all_claims or c.checkworthiness >= self.worthiness.threshold) and has_arabic(c.text)]
 
