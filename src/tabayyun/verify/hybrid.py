@@ -11,7 +11,8 @@ facts a claim states. ``CheckedStance`` keeps the model's probabilities only whe
 2. ``agree`` only for evidence that states the claim's content (``Signals.states``): about it, every
    number and year of the claim, most of its wording, nothing contradicting.
 3. Everything else is at most ``discuss``: the model's agree and disagree mass moves there (a text
-   on the same topic that neither states nor denies the claim).
+   about the same thing that neither states nor denies the claim); a text not about the same thing is
+   read as ``unrelated`` at least as much as ``discuss``, whatever its topic.
 The probability given to a decided stance grows with how much of the claim the evidence restates.
 """
 from __future__ import annotations
@@ -68,9 +69,9 @@ class CheckedStance:
                 probs = self._set(probs, "disagree", self._strength(s, probs["disagree"] + probs["discuss"]))
             elif s.states(cosine):
                 probs = self._set(probs, "agree", self._strength(s, probs["agree"]))
-            else:  # at most discuss; evidence about the same thing is at least as related as not
+            else:  # at most discuss, and discuss only when about the same thing (not a mere topic)
                 related = probs["agree"] + probs["disagree"] + probs["discuss"]
-                related = max(related, 1 - related) if about else related
+                related = max(related, 1 - related) if about else min(related, 1 - related)
                 probs = {"agree": 0.0, "disagree": 0.0, "discuss": related, "unrelated": 1 - related}
             out.append(probs)
         return out
