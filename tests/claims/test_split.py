@@ -7,6 +7,11 @@ def _texts(text):
     return [c.text for c in split_claims(text)]
 
 
+def _assert_spans(text, claims):
+    for c in claims:
+        assert text[c.span[0]:c.span[1]] == c.text
+
+
 def test_enumerated_items_are_one_claim_each():
     text = ("مقدمة طويلة عن الموضوع …\n"
             "اولا قتل عشرة أشخاص في انفجار. وأصيب آخرون بجروح\n"
@@ -19,8 +24,7 @@ def test_enumerated_items_are_one_claim_each():
         "أغلقت الحكومة المعبر الحدودي",
         "ارتفع سعر الخبز إلى 5 جنيهات",
     ]
-    for c in claims:
-        assert text[c.span[0]:c.span[1]] == c.text
+    _assert_spans(text, claims)
 
 
 def test_numbered_and_bulleted_lists():
@@ -36,11 +40,6 @@ def test_plain_text_splits_into_sentences_and_ولا_is_not_an_ordinal():
 def test_paragraph_after_a_list_is_ordinary_text():
     text = "اولا سقط 3 قتلى\nثانيا أصيب 7 آخرون\n\nوفي سياق آخر افتتح معرض الكتاب. وحضره الآلاف."
     assert _texts(text)[-2:] == ["وفي سياق آخر افتتح معرض الكتاب.", "وحضره الآلاف."]
-
-
-def _assert_spans(text, claims):
-    for c in claims:
-        assert text[c.span[0]:c.span[1]] == c.text
 
 
 def test_inline_ordinals_on_one_line_are_one_claim_each():
