@@ -194,7 +194,7 @@ class Tabayyun:
             item.stance = max(probs, key=probs.__getitem__)
             if item.stance != "unrelated":
                 signals = compare(claim.text, item.sentence.text)
-                item.mismatches = signals.mismatches if signals.contradicts() else []
+                item.mismatches = signals.stated_mismatches()
                 if item.stance == "disagree" and not item.mismatches and signals.swap is not None:
                     item.mismatches = [signals.swap_line()]  # a replaced word the stance model read as opposite
         label, confidence, reasons = self.verdict.decide(claim, evidence)

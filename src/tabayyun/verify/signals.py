@@ -7,9 +7,10 @@ These are the facts a person reads in a verdict's reasons ("number mismatch: cla
   wording, or a near-paraphrase), not merely the same topic?
 - ``Signals.mismatches``: what it states that is incompatible with the claim: another number of the
   same kind for the same quantity, another year, the opposite or the negation of the same predicate,
-  another actor in an otherwise identical statement, or an explicit denial ("عار عن الصحة").
-A mismatch counts only when the evidence is about the same thing; ``compare`` leaves that test to
-its caller so that both are visible.
+  another actor in an otherwise identical statement, a word turned into its opposite, or a denial.
+``Signals.stated_mismatches`` keeps those that count: all of them for evidence about the same thing,
+an opposite action about an actor both name, a report called false ("عار عن الصحة") that restates
+enough of the claim. ``Signals.states`` tells evidence that states the claim's content.
 """
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ SAME_WORDING_AT = 0.75  # share of the claim's words (entities aside) that make 
 # multilingual-e5-small cosine from which two texts say the same thing (a paraphrase, not a topic):
 # on AuRED folds 1-2 evidence stating a rumour reaches 0.91-0.95, same-topic lines 0.88-0.90.
 STATES_COSINE = 0.905
-PARAPHRASE_COSINE = 0.94  # from which a text that shares less of the claim's wording restates it
+PARAPHRASE_COSINE = 0.94  # from which a text that shares less of the claim's wording restates it ...
+PARAPHRASE_OVERLAP = 0.4  # ... if it shares this much of the claim's terms
 _MAX_SWAP = 3  # words each side may have that the other lacks, for "the same statement, a word replaced"
 _MIN_SHARED = 2  # content terms both must state, at the least, to be about the same thing
 # A denial restates the report it denies loosely ("ما يشاع عن ... عار عن الصحة"): it needs this many
@@ -80,7 +82,7 @@ def _format(value: float) -> str:
 
 def _key(term: str) -> str:
     """A stem without a proclitic the stemmer left on ("لحادث" -> "حادث"), so spellings meet."""
-    return term[1:] if len(term) >= 5 and term[0] in "وفبلك" and not term[0].isdigit() else term
+    return term[1:] if len(term) >= 5 and term[0] in "وفبلك" else term
 
 
 def _verb_forms(term: str) -> set[str]:
@@ -116,13 +118,14 @@ def facts(text: str) -> TextFacts:
     # content terms: numbers are compared as values, not as words; entities by canonical id too
     numeric = [(m.start, m.end) for m in mentions]
     content = [t for t in tokens if not any(s <= t.start < e for s, e in numeric)]
+    is_content = set(content)
     # a gazetteer entity counts once, by its id; a name read from a title ("النائب ...") keeps its words
     known = [e for e in entities if entity_aliases(e.canonical)]
     plain = [t for t in content if not any(e.start <= t.start < e.end for e in known)]
     scope = _negation_scope([t.norm for t in tokens])
     negated, affirmed = set(), set()
     for i, t in enumerate(tokens):
-        if t in content:
+        if t in is_content:
             for term in analyze(t.text):
                 if i in scope:
                     negated.update(_verb_forms(_key(term)))
@@ -215,27 +218,36 @@ class Signals:
         said, found = self.swap or ((), ())
         return f"wording mismatch: claim «{' '.join(said)}», evidence «{' '.join(found)}»"
 
-    def contradicts(self) -> bool:
-        """Whether the evidence states something incompatible with the claim about the same thing
-        (a swapped word, ``swap``, is read by the caller: only a stance model can tell an antonym)."""
+    def stated_mismatches(self) -> list[str]:
+        """The mismatches that contradict the claim: every one when the evidence is about the same
+        thing; otherwise only an opposite action about an actor both name, or a report called false
+        that restates enough of the claim (a denial restates it loosely: "ما يشاع عن ... عار عن الصحة").
+        A replaced word (``swap``) is left to the caller: only a stance model can tell an antonym."""
+        if self.about():
+            return list(self.mismatches)
+        out = [m for m in self.mismatches if m.startswith("opposite action")] if self.opposite_about_shared_actor else []
         if self.denied and self.shared_terms >= DENIAL_SHARED and (
                 self.overlap >= DENIAL_AT or self.evidence_overlap >= DENIAL_CONTAINED_AT):
-            return True
-        return bool(self.mismatches) and (self.about() or self.opposite_about_shared_actor)
+            out += [m for m in self.mismatches if m.startswith("denied")]
+        return out
+
+    def contradicts(self) -> bool:
+        """Whether the evidence states something incompatible with the claim about the same thing."""
+        return bool(self.stated_mismatches())
 
     def states(self, cosine: float | None = None) -> bool:
         """Whether the evidence states the claim's content: about it, every key predicate, number and
         year of the claim stated, nothing contradicting, and in the same words (most of the claim's wording, or
         the evidence contained in the claim) or, when sentence vectors are given, in other words
-        (``cosine`` >= ``PARAPHRASE_COSINE`` with ``RELATED_AT`` more of the claim's terms than needed
-        to be about it). With vectors, a text below ``STATES_COSINE`` is a topic, not a statement."""
+        (``cosine`` >= ``PARAPHRASE_COSINE`` with ``PARAPHRASE_OVERLAP`` of the claim's terms). With
+        vectors, a text below ``STATES_COSINE`` is a topic, not a statement."""
         if (not self.about() or self.mismatches or self.denial_unstated or self.predicates_missing
                 or self.specifics_matched < self.specifics):
             return False
         if cosine is not None and cosine < STATES_COSINE:
             return False
         worded = self.overlap >= CONTAINED_AT or (self.evidence_overlap >= CONTAINED_AT and self.shared_terms >= 4)
-        return worded or (cosine is not None and cosine >= PARAPHRASE_COSINE and self.overlap >= 0.4)
+        return worded or (cosine is not None and cosine >= PARAPHRASE_COSINE and self.overlap >= PARAPHRASE_OVERLAP)
 
 
 def _compare_numbers(claim: TextFacts, evidence: TextFacts, out: Signals) -> None:
