@@ -132,3 +132,15 @@ def test_stance_unrelated_comes_from_the_relatedness_head(trained, encoder):
     assert probs[:, 3] == pytest.approx(unrelated)
     assert probs[:, :3] / (1 - unrelated[:, None]) == pytest.approx(model.sentence_head.proba(dense, sparse))
     assert probs[1, 3] > 0.5 > probs[0, 3]
+
+
+def test_learned_worthiness_keeps_clearly_checkable_claims():
+    class Zero:  # an encoder giving every text the same vector: the head alone cannot rescue these
+        def encode(self, texts):
+            return np.zeros((len(texts), 384), dtype=np.float32)
+
+    model = LearnedWorthiness.pretrained(encoder=Zero())
+    checkable = ["قسد افرجت عن مئات من عناصر داعش العرب في دير الزور",
+                 "ترامب طلب من حكومات أوروبية استعادة ألفي مقاتل من عناصر داعش"]
+    scores = model.score(checkable + ["صباح الخير يا أصدقاء"])
+    assert all(s >= model.threshold for s in scores[:2]) and scores[2] < model.threshold

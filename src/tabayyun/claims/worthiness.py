@@ -11,11 +11,19 @@ from typing import Sequence
 
 from tabayyun.text import extract_dates, extract_entities, extract_numbers, normalize_ar, tokenize
 
-__all__ = ["RuleWorthiness"]
+__all__ = ["RuleWorthiness", "clearly_checkable"]
 
 _GREETING = re.compile(r"^(?:صباح|مساء|السلام عليكم|مرحبا|اهلا|جمعه مباركه|رمضان كريم|عيد|شكرا|تحيه)")
 _OPINION = re.compile(r"\b(?:اعتقد|اظن|رايي|برايي|في رايي|اتمني|اتوقع|احب|اكره|يا ليت|ليت|للاسف|الله)\b")
 _HEDGE = re.compile(r"\b(?:يقال|قيل|ربما|لعل)\b")
+
+
+def clearly_checkable(text: str) -> bool:
+    """A statement no check-worthiness model may drop: a number and a named actor or place in a
+    sentence of at least six words that is not a question ("قسد أفرجت عن مئات من عناصر داعش")."""
+    words = [t for t in tokenize(text) if not t.norm.isdigit()]
+    return (len(words) >= 6 and not normalize_ar(text).rstrip().endswith("?")
+            and bool(extract_numbers(text)) and bool(extract_entities(text)))
 
 
 class RuleWorthiness:

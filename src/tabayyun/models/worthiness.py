@@ -1,7 +1,9 @@
 """Learned check-worthiness of a sentence or post: a calibrated probability and a documented threshold.
 
 Features: the sentence vector and hashed TF-IDF of words and character n-grams; a logistic
-regression with Platt scaling fitted on cross-validated scores of the training tweets.
+regression with Platt scaling fitted on cross-validated scores of the training tweets. A clearly
+checkable statement (a number and a named actor or place: ``claims.clearly_checkable``) scores at
+least the threshold, whatever the model says: the tweets it learned from are another year's topics.
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from typing import Sequence
 
 import numpy as np
 
+from tabayyun.claims import clearly_checkable
 from tabayyun.index.vectors import UsesEncoder
 from tabayyun.models.artefacts import load_artefact
 from tabayyun.models.features import HashedTfidf
@@ -45,4 +48,5 @@ class LearnedWorthiness(UsesEncoder):
         """Calibrated probability that each text is worth fact-checking."""
         if not texts:
             return []
-        return self.head.proba(*self.inputs(texts))[:, 1].tolist()
+        p = self.head.proba(*self.inputs(texts))[:, 1]
+        return [max(float(x), self.threshold) if clearly_checkable(t) else float(x) for x, t in zip(p, texts)]
