@@ -59,7 +59,7 @@ def test_a_figure_from_another_month_does_not_refute_a_dated_claim(capsys, db):
     code, out, _ = run(capsys, "verify", claim, "--db", str(db), "--json", "--date", "2019-09-01")
     result = json.loads(out)
     assert code == 0 and result["verdict"] == "not_enough_evidence"
-    assert any("dates are far apart (claim 2019-09-01, evidence 2019-04-02)" in r for r in result["reasons"])
+    assert any("of another time (claim 2019-09-01, evidence 2019-04-02)" in r for r in result["reasons"])
     code, out, _ = run(capsys, "verify", claim, "--db", str(db), "--json", "--date", "2019-04-03")
     assert json.loads(out)["verdict"] == "refuted"
 

@@ -111,3 +111,12 @@ def test_opposite_action_needs_a_shared_actor_not_a_place():
 def test_evidence_silent_on_the_claims_predicate_does_not_state_it():
     s = compare("قسد أفرجت عن مئات من عناصر داعش", "أعلنت قسد مقتل مئات من عناصر داعش في معركة القرية")
     assert s.about() and s.predicates_missing == 1 and not s.states(cosine=0.99)
+
+
+def test_a_narrated_denial_of_the_claims_own_words_contradicts_it():
+    claim = "الأردن يوقف استخدام لقاح استرازينيكا ويكتفي بالجرعة الثانية"
+    s = compare(claim, "مسؤول ملف كورونا ينفي إيقاف استخدام لقاح استرازينيكا")
+    assert s.contradicts() and s.denial_covers >= 0.5
+    # what follows the denial's clause is not what it denies
+    other = compare(claim, "نفى المسؤول أي تقصير، وقال إن استخدام لقاح استرازينيكا مستمر في الأردن")
+    assert not any(m.startswith("denied") for m in other.stated_mismatches())

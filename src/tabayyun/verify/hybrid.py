@@ -13,7 +13,9 @@ facts a claim states. ``CheckedStance`` keeps the model's probabilities only whe
 3. Everything else is at most ``discuss``: the model's agree and disagree mass moves there (a text
    about the same thing that neither states nor denies the claim); a text not about the same thing is
    read as ``unrelated`` at least as much as ``discuss``, whatever its topic.
-The probability given to a decided stance grows with how much of the claim the evidence restates.
+The probability given to a decided stance grows with how close the evidence is to the claim: for
+agreement, with the share of the claim it states (evidence that restates a part of a long post is
+weaker than a denial of its point); for a contradiction, with its closeness to any part of it.
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ import numpy as np
 from tabayyun.index.vectors import TextEncoder
 from tabayyun.records import STANCES
 from tabayyun.verify.base import StanceModel
-from tabayyun.verify.signals import Signals, compare
+from tabayyun.verify.signals import compare
 
 __all__ = ["CheckedStance"]
 
@@ -49,9 +51,8 @@ class CheckedStance:
         vectors = np.asarray(self.encoder.encode([claim, *texts]))
         return [float(c) for c in vectors[1:] @ vectors[0]]
 
-    def _strength(self, s: Signals, model_p: float) -> float:
-        """Probability of a decided stance: closeness of the wording, with the model's view of it."""
-        closeness = max(s.overlap, s.evidence_overlap)
+    def _strength(self, closeness: float, model_p: float) -> float:
+        """Probability of a decided stance: how close the wording is, with the model's view of it."""
         return self.floor + (self.ceiling - self.floor) * min(1.0, 0.7 * closeness + 0.3 * model_p)
 
     def _set(self, probs: dict[str, float], label: str, p: float) -> dict[str, float]:
@@ -66,9 +67,10 @@ class CheckedStance:
             about = s.about()
             swapped = s.swap is not None and not s.both_deny and probs["disagree"] >= self.swap_disagree
             if s.contradicts() or swapped:
-                probs = self._set(probs, "disagree", self._strength(s, probs["disagree"] + probs["discuss"]))
-            elif s.states(cosine):
-                probs = self._set(probs, "agree", self._strength(s, probs["agree"]))
+                closeness = max(s.overlap, s.evidence_overlap)  # a contradiction of any part of the claim
+                probs = self._set(probs, "disagree", self._strength(closeness, probs["disagree"] + probs["discuss"]))
+            elif s.states(cosine):  # as strong as the share of the claim it states
+                probs = self._set(probs, "agree", self._strength(s.overlap, probs["agree"]))
             else:  # at most discuss, and discuss only when about the same thing (not a mere topic)
                 related = probs["agree"] + probs["disagree"] + probs["discuss"]
                 related = max(related, 1 - related) if about else min(related, 1 - related)

@@ -67,7 +67,8 @@ def _weight(evidence: Evidence, stance: str) -> float:
     return evidence.stance_probs[stance] * evidence.score
 
 
-_CHANGES_WITH_TIME = ("number mismatch", "opposite action: claim 'increase'", "opposite action: claim 'decrease'")
+# What holds only at a time: figures, a rise or a fall, and a denial (of the reports of its day).
+_TIME_BOUND = ("number mismatch", "opposite action: claim 'increase'", "opposite action: claim 'decrease'", "denied")
 
 
 def _day(iso: str | None) -> date | None:
@@ -96,11 +97,11 @@ class RuleVerdict:
     stale_days = 7
 
     def _stale(self, claim: Claim, evidence: Evidence) -> bool:
-        """A disagreement resting only on what changes with time (figures, a rise against a fall),
-        from evidence dated far from the claim."""
+        """A disagreement resting only on what holds at a time (figures, a rise against a fall, a
+        denial of the reports of its day), from evidence dated far from the claim."""
         said, found = _day(claim.date), _day(evidence.document.date)
         return (said is not None and found is not None and abs((said - found).days) > self.stale_days
-                and bool(evidence.mismatches) and all(m.startswith(_CHANGES_WITH_TIME) for m in evidence.mismatches))
+                and bool(evidence.mismatches) and all(m.startswith(_TIME_BOUND) for m in evidence.mismatches))
 
     def decide(self, claim: Claim, evidence: Sequence[Evidence]) -> tuple[str, float, list[str]]:
         agree = [e for e in evidence if e.stance == "agree" and e.stance_probs.get("agree", 0) >= self.decide_at]
@@ -131,7 +132,7 @@ class RuleVerdict:
         return label, round(confidence, 4), list(dict.fromkeys(reasons + self._stale_reasons(claim, stale)))
 
     def _stale_reasons(self, claim: Claim, stale: Sequence[Evidence]) -> list[str]:
-        return [f"figures differ but dates are far apart (claim {claim.date}, evidence {e.document.date}): "
+        return [f"figures or denials of another time (claim {claim.date}, evidence {e.document.date}): "
                 + evidence_line(e) for e in stale[:2]]
 
     def _undecided(self, claim: Claim, evidence: Sequence[Evidence],

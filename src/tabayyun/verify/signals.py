@@ -18,7 +18,7 @@ import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from tabayyun.text import (OPPOSITES, analyze, antonym_sides, entity_aliases, extract_dates, extract_entities,
+from tabayyun.text import (OPPOSITES, Token, analyze, antonym_sides, entity_aliases, extract_dates, extract_entities,
                            extract_numbers, find_denials, predicate_polarity, tokenize)
 
 __all__ = ["Signals", "compare", "TextFacts", "facts", "RELATED_AT", "STATES_COSINE"]
@@ -37,6 +37,7 @@ _MIN_SHARED = 2  # content terms both must state, at the least, to be about the 
 # A denial restates the report it denies loosely ("ما يشاع عن ... عار عن الصحة"): it needs this many
 # shared terms and this share of the claim's (or its own) terms.
 DENIAL_SHARED, DENIAL_AT, DENIAL_CONTAINED_AT = 3, 0.25, 0.3
+DENIAL_COVERS = 0.5  # or: half of what a denial denies (the words after its cue) is stated by the claim
 
 _NEIGHBOURS = 2  # words on each side of a number that say what it counts
 # Verbal negators whose next word is the negated predicate ("لم تفرج", "ليس مديرا").
@@ -45,7 +46,7 @@ _NOT_NEGATED = frozenset({"يزال", "تزال", "يزالون", "تزالون"
                           "زال", "زالت"})
 _EXCEPT = frozenset({"سوي", "الا", "غير"})  # after a negator: "not ... except", a restriction, not a negation
 _EXCEPT_REACH = 4
-_DENIED_REACH = 12  # words after a verb of denial that say what is denied
+_DENIED_REACH = 12  # words after a verb of denial that say what is denied (up to the end of its clause)
 _SKIP = frozenset({"قد", "يعد", "تعد", "يكن", "تكن", "يكون", "تكون", "بعد", "ان", "انه", "انها"})
 
 
@@ -72,7 +73,7 @@ class TextFacts:
     affirmed: frozenset[str]  # stems of content words that no negator governs
     denial: str  # the first cue that the text denies something ("عار عن الصحة", "نفى"), or ""
     says_false: bool  # a cue calls a report false ("عار عن الصحة"), not only a verb of denial
-    denied_terms: frozenset[str]  # terms of the words right after the first cue (what is denied)
+    denied_terms: frozenset[str]  # terms (and entities) of the words right after the first cue: what is denied
     antonyms: dict[tuple[int, int], str]  # (antonym pair, side) -> the word stating it
 
 
@@ -108,6 +109,14 @@ def _negation_scope(norms: list[str]) -> set[int]:
     return out
 
 
+def _clause(tokens: list[Token], text: str) -> list[Token]:
+    """The tokens up to the first punctuation between two of them: one clause ("ينفي إيقاف اللقاح، وقال")."""
+    for i in range(1, len(tokens)):
+        if any(c in ",.:;!?،؛؟" for c in text[tokens[i - 1].end:tokens[i].start]):
+            return tokens[:i]
+    return tokens
+
+
 @lru_cache(maxsize=50_000)
 def facts(text: str) -> TextFacts:
     """Extract the comparable facts of ``text`` (cached: evidence sentences recur across claims)."""
@@ -141,7 +150,8 @@ def facts(text: str) -> TextFacts:
         numbers.append(_Number(m.value, m.text, m.kind, context))
     polarity = predicate_polarity(text)
     denials = find_denials(text)
-    denied = [t.text for t in tokens if t.start >= denials[0][1]] if denials else []
+    after = _clause([t for t in tokens if t.start >= denials[0][1]][:_DENIED_REACH], text) if denials else []
+    denied = {"@" + e.canonical for e in entities if after and after[0].start <= e.start <= after[-1].start}
     return TextFacts(
         terms=frozenset(map(_key, analyze(" ".join(t.text for t in plain)))) | {"@" + e.canonical for e in entities},
         words=frozenset(map(_key, analyze(" ".join(t.text for t in plain if not any(
@@ -155,7 +165,7 @@ def facts(text: str) -> TextFacts:
         affirmed=frozenset(affirmed),
         denial=text[denials[0][0]:denials[0][1]] if denials else "",
         says_false=any(strong for _, _, strong in denials),
-        denied_terms=frozenset(map(_key, analyze(" ".join(denied[:_DENIED_REACH])))),
+        denied_terms=frozenset(map(_key, analyze(" ".join(t.text for t in after)))) | denied,
         antonyms=antonym_sides(text),
     )
 
@@ -180,6 +190,7 @@ class Signals:
     specifics: int = 0  # exact numbers and years the claim states
     denied: bool = False  # the evidence calls a report false and the claim does not
     denial_unstated: bool = False  # the claim reports a denial that the evidence does not state
+    denial_covers: float = 0.0  # share of what the evidence denies (the words after its cue) that the claim states
     both_deny: bool = False  # both texts report a denial (a replaced denial verb is no contradiction)
     actors_shared: int = 0  # shared entities that can act (people, organisations), not places
     predicates_missing: int = 0  # key predicates of the claim (released, captured, won ...) the evidence lacks
@@ -221,13 +232,15 @@ class Signals:
     def stated_mismatches(self) -> list[str]:
         """The mismatches that contradict the claim: every one when the evidence is about the same
         thing; otherwise only an opposite action about an actor both name, or a report called false
-        that restates enough of the claim (a denial restates it loosely: "ما يشاع عن ... عار عن الصحة").
+        that restates enough of the claim (a denial restates it loosely: "ما يشاع عن ... عار عن الصحة"),
+        or a denial whose object is mostly the claim's own words.
         A replaced word (``swap``) is left to the caller: only a stance model can tell an antonym."""
         if self.about():
             return list(self.mismatches)
         out = [m for m in self.mismatches if m.startswith("opposite action")] if self.opposite_about_shared_actor else []
-        if self.denied and self.shared_terms >= DENIAL_SHARED and (
-                self.overlap >= DENIAL_AT or self.evidence_overlap >= DENIAL_CONTAINED_AT):
+        said_false = self.denied and self.shared_terms >= DENIAL_SHARED and (
+            self.overlap >= DENIAL_AT or self.evidence_overlap >= DENIAL_CONTAINED_AT)
+        if said_false or self.denial_covers >= DENIAL_COVERS:  # "ينفي إيقاف استخدام لقاح ...": the claim
             out += [m for m in self.mismatches if m.startswith("denied")]
         return out
 
@@ -362,8 +375,9 @@ def compare(claim_text: str, evidence_text: str) -> Signals:
     _compare_antonyms(claim, evidence, out)
     out.denial_unstated = bool(claim.denial) and not evidence.denial
     out.both_deny = bool(claim.denial) and bool(evidence.denial)
-    if evidence.denial and not claim.denial and (
-            evidence.says_false or len(claim.terms & evidence.denied_terms) >= _MIN_SHARED):
+    denied_shared = len(claim.terms & evidence.denied_terms)
+    out.denial_covers = denied_shared / len(evidence.denied_terms) if denied_shared >= _MIN_SHARED else 0.0
+    if evidence.denial and not claim.denial and (evidence.says_false or out.denial_covers):
         out.denied = evidence.says_false
         out.mismatches.append(f"denied: the evidence says «{evidence.denial}»")
     return out
