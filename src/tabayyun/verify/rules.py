@@ -67,8 +67,10 @@ def _weight(evidence: Evidence, stance: str) -> float:
     return evidence.stance_probs[stance] * evidence.score
 
 
-# What holds only at a time: figures, a rise or a fall, and a denial (of the reports of its day).
-_TIME_BOUND = ("number mismatch", "opposite action: claim 'increase'", "opposite action: claim 'decrease'", "denied")
+# What holds only at a time: figures, a rise or a fall (a highest or lowest level), and a denial (of the
+# reports of its day).
+_TIME_BOUND = ("number mismatch", "opposite action: claim 'increase'", "opposite action: claim 'decrease'",
+               "opposite wording", "denied")
 
 
 def _day(iso: str | None) -> date | None:
@@ -98,7 +100,8 @@ class RuleVerdict:
 
     def _stale(self, claim: Claim, evidence: Evidence) -> bool:
         """A disagreement resting only on what holds at a time (figures, a rise against a fall, a
-        denial of the reports of its day), from evidence dated far from the claim."""
+        highest against a lowest, a denial of the reports of its day), from evidence dated far from
+        the claim."""
         said, found = _day(claim.date), _day(evidence.document.date)
         return (said is not None and found is not None and abs((said - found).days) > self.stale_days
                 and bool(evidence.mismatches) and all(m.startswith(_TIME_BOUND) for m in evidence.mismatches))
