@@ -162,7 +162,7 @@ Command: `python bench/bench_core.py --claims {args.claims}`
 | peak memory (RSS) | {peak_mb:.0f} MB |
 | SQLite store / tantivy index size | {sqlite_mb:.0f} MB / {index_mb:.0f} MB |
 | retrieval (tantivy BM25, top 50) p50 / p95, {len(ans_claims)} ANS claims | {lp50:.1f} / {lp95:.1f} ms |
-| full verify (BM25 top {tb.retriever.candidates} reranked, stance, verdict), cold embedding cache, p50 / p95 | {vp50:.0f} / {vp95:.0f} ms |
+| full verify (BM25 top {tb.retriever.candidates_n} reranked, decisive-first, stance, verdict), cold embedding cache, p50 / p95 | {vp50:.0f} / {vp95:.0f} ms |
 | full verify, same claims again (vectors cached), p50 / p95 | {wp50:.0f} / {wp95:.0f} ms |
 | recall@10 of the source sentence ({len(probes)} probes: first 12 words of a random sentence), tantivy | {tantivy_hits / len(probes):.3f} |
 | same, bm25s over the same terms | {bm25s_hits / len(probes):.3f} |

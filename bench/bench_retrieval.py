@@ -6,7 +6,8 @@ One base holds every AuRED dev timeline (folds 1-2, one document per tweet), the
 report and N background articles from ANT (train and dev splits, in a fixed random order); for each
 N, every AuRED rumour with gold evidence and the seed's paraphrase queries (gold: the report
 sentence that states them) are retrieved as ``verify`` retrieves them (20 distinct documents): recall
-in the first 5 and the 20, and in the 5 that ``verify`` weighs (decisive first). Prints a
+in the first 5 and the 20 documents, and in the 5 that ``verify`` weighs (decisive first among the 50
+candidate sentences, one per document). Prints a
 markdown table for EVALUATION.md. Not a test: it reads ../shared and takes minutes.
 """
 from __future__ import annotations
@@ -81,15 +82,17 @@ def main() -> None:
             aured: dict[int | str, list[float]] = {5: [], 20: [], "weighed": []}
             for r in rumours:
                 found = tb.retrieve(r.text, 20)
+                weighed = decisive_first(r.text, tb.retriever.candidates(r.text), 5)
                 n += 1
-                for k, chosen in ((5, found[:5]), (20, found), ("weighed", decisive_first(r.text, found, 5))):
+                for k, chosen in ((5, found[:5]), (20, found), ("weighed", weighed)):
                     ids = {i for e in chosen for i in (e.document.id, *e.also_ids)}
                     aured[k].append(len(r.evidence_ids & ids) / len(r.evidence_ids))
             seed: dict[int | str, list[float]] = {5: [], 20: [], "weighed": []}
             for query, position in SEED_QUERIES:
                 found = tb.retrieve(query, 20)
+                weighed = decisive_first(query, tb.retriever.candidates(query), 5)
                 n += 1
-                for k, chosen in ((5, found[:5]), (20, found), ("weighed", decisive_first(query, found, 5))):
+                for k, chosen in ((5, found[:5]), (20, found), ("weighed", weighed)):
                     seed[k].append(float(seed_ids[position] in {e.sentence.id for e in chosen}))
             ms = (time.perf_counter() - t0) / n * 1000
             mean = lambda xs: sum(xs) / len(xs)  # noqa: E731

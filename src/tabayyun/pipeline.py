@@ -107,7 +107,7 @@ class Tabayyun:
 
     def __init__(self, db: str | Path, *, create: bool = False, store: Store | None = None,
                  worthiness: WorthinessModel | None = None, stance: StanceModel | None = None,
-                 verdict: VerdictModel | None = None, evidence_k: int = 5, candidates_k: int = 20) -> None:
+                 verdict: VerdictModel | None = None, evidence_k: int = 5) -> None:
         self.db = Path(db)
         self.store = store or SQLiteStore(self.db, create=create)
         self._caches: dict[str, EmbeddingCache] = {}
@@ -118,7 +118,6 @@ class Tabayyun:
         self.stance = stance or default_stance(self.embedder)
         self.verdict = verdict or RuleVerdict()
         self.evidence_k = evidence_k
-        self.candidates_k = candidates_k  # retrieved sentences the fact checks read to pick the evidence
 
     def embedder(self, name: str) -> EmbeddingCache:
         """The vector cache of sentence encoder ``name``, kept in the store (one per encoder)."""
@@ -188,7 +187,7 @@ class Tabayyun:
             raise TabayyunError("the claim has no Arabic text; tabayyun checks Arabic claims / الادعاء ليس بالعربية")
         if isinstance(claim, str):
             claim = Claim(text=text.strip(), checkworthiness=self.worthiness.score([text.strip()])[0], date=date)
-        evidence = decisive_first(claim.text, self.retrieve(claim.text, self.candidates_k), self.evidence_k)
+        evidence = decisive_first(claim.text, self.retriever.candidates(claim.text), self.evidence_k)
         for item, probs in zip(evidence, self.stance.predict(claim.text, [e.sentence.text for e in evidence])):
             item.stance_probs = probs
             item.stance = max(probs, key=probs.__getitem__)

@@ -11,7 +11,7 @@ from tabayyun.index.lexical import LexicalIndex
 from tabayyun.index.vectors import EmbeddingCache
 from tabayyun.records import Evidence
 from tabayyun.store.base import Store
-from tabayyun.text import entity_aliases, extract_entities
+from tabayyun.text import OPPOSITES, entity_aliases, extract_entities, predicate_classes, predicate_words
 
 __all__ = ["Retriever"]
 
@@ -19,8 +19,11 @@ _WATERMARK = "lexical_indexed_upto"
 
 
 def expand_query(text: str) -> str:
-    """The query with every other spelling of the entities it names (قسد -> قوات سوريا الديمقراطية)."""
+    """The query with every other spelling of the entities it names (قسد -> قوات سوريا الديمقراطية) and
+    the words of the opposite of each key action it states (أفرجت -> أسر, اعتقل ...): reporting that
+    contradicts a claim often uses the opposite verb, and must be found to be weighed."""
     extra = [a for e in extract_entities(text) for a in entity_aliases(e.canonical) if a not in text]
+    extra += [w for cls in sorted(predicate_classes(text)) if cls in OPPOSITES for w in predicate_words(OPPOSITES[cls])]
     return " ".join([text, *dict.fromkeys(extra)])
 
 
@@ -29,12 +32,13 @@ class Retriever:
     the best sentence of each document (so evidence lists distinct documents)."""
 
     def __init__(self, store: Store, lexical: LexicalIndex, cache: EmbeddingCache | None,
-                 candidates: int = 50, rerank_weight: float = 0.7) -> None:
+                 candidates_n: int = 50, rerank_weight: float = 0.7, keep_lexical: int = 5) -> None:
         self.store = store
         self.lexical = lexical
         self.cache = cache
-        self.candidates = candidates
+        self.candidates_n = candidates_n
         self.rerank_weight = rerank_weight
+        self.keep_lexical = keep_lexical  # the best BM25 hits stay in the results whatever the rerank says
 
     def sync(self, batch_size: int = 20_000) -> int:
         """Index every stored sentence the lexical index has not seen; returns how many."""
@@ -50,8 +54,29 @@ class Retriever:
         self.store.set_meta(_WATERMARK, str(done))
         return added
 
-    def search(self, text: str, k: int = 5, rerank: bool = True) -> list[Evidence]:
-        hits = self.lexical.search(expand_query(text), max(k, self.candidates))
+    def _choose(self, doc_ids: list[str], scores: np.ndarray, k: int) -> list[int]:
+        """Indexes of the best-scored hit of each of the ``k`` best documents, best first; the documents
+        of the first BM25 hits (``keep_lexical``, a quarter of ``k`` at most) stay in even when the
+        vectors rank them lower (a long sentence that states a short claim among other facts)."""
+        best: dict[str, int] = {}
+        for i in np.argsort(-scores, kind="stable"):
+            best.setdefault(doc_ids[i], int(i))
+        ranked = list(best.values())
+        chosen = ranked[:k]
+        kept = list(dict.fromkeys(doc_ids[:min(self.keep_lexical, k // 4)]))
+        for doc in kept:
+            if best[doc] not in chosen:
+                drop = next(i for i in reversed(chosen) if doc_ids[i] not in kept)
+                chosen[chosen.index(drop)] = best[doc]
+        return sorted(chosen, key=lambda i: -scores[i])
+
+    def candidates(self, text: str, rerank: bool = True) -> list[Evidence]:
+        """Every candidate sentence (``candidates`` BM25 hits, several per document possible), best first."""
+        return self.search(text, self.candidates_n, rerank, distinct=False)
+
+    def search(self, text: str, k: int = 5, rerank: bool = True, distinct: bool = True) -> list[Evidence]:
+        """The ``k`` best sentences, one per document unless ``distinct`` is False."""
+        hits = self.lexical.search(expand_query(text), max(k, self.candidates_n))
         if not hits:
             return []
         sentences = self.store.get_sentences([sid for sid, _ in hits])
@@ -63,15 +88,8 @@ class Retriever:
             vectors = self.cache.encode([text, *(sentences[sid].text for sid, _ in hits)])
             cosine = vectors[1:] @ vectors[0]
             scores = self.rerank_weight * cosine + (1 - self.rerank_weight) * scores
-        aliases = self.store.document_aliases(list(documents))
-        out: list[Evidence] = []
-        seen: set[str] = set()
-        for i in np.argsort(-scores, kind="stable"):
-            sentence = sentences[hits[i][0]]
-            if sentence.doc_id not in seen:
-                seen.add(sentence.doc_id)
-                out.append(Evidence(sentence=sentence, document=documents[sentence.doc_id], score=float(scores[i]),
-                                    also_ids=aliases.get(sentence.doc_id, [])))
-                if len(out) == k:
-                    break
-        return out
+        doc_ids = [sentences[sid].doc_id for sid, _ in hits]
+        chosen = self._choose(doc_ids, scores, k) if distinct else list(np.argsort(-scores, kind="stable")[:k])
+        aliases = self.store.document_aliases([doc_ids[i] for i in chosen])
+        return [Evidence(sentence=sentences[hits[i][0]], document=documents[doc_ids[i]], score=float(scores[i]),
+                         also_ids=aliases.get(doc_ids[i], [])) for i in chosen]

@@ -6,7 +6,7 @@ from typing import cast
 from tabayyun.text._lexicon import CONJ_CLITICS, ALL_CLITICS, PhraseMatcher, data_rows, joined_flags
 from tabayyun.text.tokens import Token, tokenize
 
-__all__ = ["find_negations", "find_denials", "antonym_sides", "predicate_classes", "predicate_polarity", "OPPOSITES"]
+__all__ = ["find_negations", "find_denials", "antonym_sides", "predicate_words", "predicate_classes", "predicate_polarity", "OPPOSITES"]
 
 #: A negation cue governs a predicate at most this many words after it ("لم تطلق", "نفت قسد أن تكون أطلقت").
 NEGATION_SCOPE = 4
@@ -32,6 +32,10 @@ _ANTONYMS = _antonym_matcher()
 _MODEL_ROWS = [(r[0], r[1]) for r in data_rows("predicates.tsv")]
 _MODEL_PREDICATES = PhraseMatcher(_MODEL_ROWS, ALL_CLITICS)
 _PREDICATES = PhraseMatcher(_MODEL_ROWS + [(r[0], r[1]) for r in data_rows("predicates_checks.tsv")], ALL_CLITICS)
+_WORDS_OF: dict[str, tuple[str, ...]] = {}
+for _row in _MODEL_ROWS + [(r[0], r[1]) for r in data_rows("predicates_checks.tsv")]:
+    if not _row[0].endswith("*"):
+        _WORDS_OF[_row[1]] = _WORDS_OF.get(_row[1], ()) + (_row[0],)
 OPPOSITES: dict[str, str] = {a: b for x, y in (r[:2] for r in data_rows("opposites.tsv")) for a, b in ((x, y), (y, x))}
 
 
@@ -62,6 +66,11 @@ def antonym_sides(text: str) -> dict[tuple[int, int], str]:
     """The antonym-pair sides the text states ("أقل" -> (pair, 1)), each with the word that states it."""
     return {side: text[a:b] for a, b, sides in _matches(_ANTONYMS, text)
             for side in cast(tuple[tuple[int, int], ...], sides or ())}
+
+
+def predicate_words(cls: str) -> tuple[str, ...]:
+    """The words of a predicate class ("capture" -> أسر, أسرت, اعتقال ...), for query expansion."""
+    return _WORDS_OF.get(cls, ())
 
 
 def predicate_classes(text: str, model: bool = False) -> set[str]:

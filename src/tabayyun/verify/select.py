@@ -1,8 +1,9 @@
-"""Which retrieved sentences become a claim's evidence: the decisive ones first.
+"""Which retrieved sentences become a claim's evidence: the decisive ones first, one per document.
 
 Retrieval ranks by closeness of wording and meaning, so in a large base a sentence that contradicts
-the claim ("أسرت" against "أفرجت") can rank below several on its topic. The stance stage reads only
-``k`` sentences, so the candidates are first read by the cheap fact checks of ``signals.compare``:
+the claim ("أسرت" against "أفرجت") can rank below several on its topic, and a long report holds many
+sentences of which one is decisive. The stance stage reads only ``k`` sentences, so all candidate
+sentences are first read by the cheap fact checks of ``signals.compare``:
 those that contradict the claim about the same thing or state it in its own words, then those about
 it, then the rest, each group in retrieval order.
 """
@@ -22,5 +23,14 @@ def _rank(claim: str, evidence: Evidence) -> int:
 
 
 def decisive_first(claim: str, candidates: Sequence[Evidence], k: int) -> list[Evidence]:
-    """The ``k`` candidates to weigh: contradicting or stating ones, then ones about the claim, then the rest."""
-    return sorted(candidates, key=lambda e: _rank(claim, e))[:k]
+    """The ``k`` candidates to weigh, one per document: contradicting or stating ones, then ones about
+    the claim, then the rest (each document shows its most decisive sentence)."""
+    out: list[Evidence] = []
+    seen: set[str] = set()
+    for e in sorted(candidates, key=lambda e: _rank(claim, e)):
+        if e.document.id not in seen:
+            seen.add(e.document.id)
+            out.append(e)
+            if len(out) == k:
+                break
+    return out
