@@ -28,15 +28,18 @@ def expand_query(text: str) -> str:
 
 
 class Retriever:
-    """``search`` returns Evidence ranked by ``rerank_weight`` x cosine + (1 - weight) x scaled BM25,
-    the best sentence of each document (so evidence lists distinct documents)."""
+    """``search`` returns Evidence ranked by ``rerank_weight`` x cosine + (1 - weight) x scaled BM25
+    (the cosine for the first ``rerank_n`` BM25 hits), the best sentence of each document; ``candidates``
+    returns every candidate sentence, for the fact checks to pick the decisive ones."""
 
     def __init__(self, store: Store, lexical: LexicalIndex, cache: EmbeddingCache | None,
-                 candidates_n: int = 50, rerank_weight: float = 0.7, keep_lexical: int = 5) -> None:
+                 candidates_n: int = 50, rerank_n: int = 20, rerank_weight: float = 0.7,
+                 keep_lexical: int = 5) -> None:
         self.store = store
         self.lexical = lexical
         self.cache = cache
         self.candidates_n = candidates_n
+        self.rerank_n = rerank_n  # the first BM25 hits that the vectors rerank (each costs an encoding, cold)
         self.rerank_weight = rerank_weight
         self.keep_lexical = keep_lexical  # the best BM25 hits stay in the results whatever the rerank says
 
@@ -85,8 +88,10 @@ class Retriever:
         scores = np.array([bm25 for _, bm25 in hits], dtype=np.float32)
         scores = scores / max(float(scores.max()), 1e-9)
         if rerank and self.cache is not None:
-            vectors = self.cache.encode([text, *(sentences[sid].text for sid, _ in hits)])
-            cosine = vectors[1:] @ vectors[0]
+            top = hits[:self.rerank_n]  # the others keep their BM25 share only, below the reranked ones
+            vectors = self.cache.encode([text, *(sentences[sid].text for sid, _ in top)])
+            cosine = np.zeros(len(hits), dtype=np.float32)
+            cosine[:len(top)] = vectors[1:] @ vectors[0]
             scores = self.rerank_weight * cosine + (1 - self.rerank_weight) * scores
         doc_ids = [sentences[sid].doc_id for sid, _ in hits]
         chosen = self._choose(doc_ids, scores, k) if distinct else list(np.argsort(-scores, kind="stable")[:k])
