@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib.resources import files
-from typing import Callable, Generic, Iterable, Iterator, Protocol, Sequence, TypeVar
+from typing import Callable, Generic, Iterable, Protocol, Sequence, TypeVar
 
 from tabayyun.text.normalize import normalize_ar
 
@@ -37,12 +37,11 @@ def data_rows(name: str) -> list[list[str]]:
     return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
-def clitic_variants(word: str, clitics: tuple[tuple[str, str], ...]) -> Iterator[str]:
-    """The word itself, then the word with each applicable proclitic removed."""
-    yield word
-    for prefix, replacement in clitics:
-        if word.startswith(prefix) and len(word) - len(prefix) >= _MIN_STEM:
-            yield replacement + word[len(prefix):]
+@lru_cache(maxsize=200_000)
+def clitic_variants(word: str, clitics: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """The word itself, then the word with each applicable proclitic removed (cached: words recur)."""
+    return (word, *(replacement + word[len(prefix):] for prefix, replacement in clitics
+                    if word.startswith(prefix) and len(word) - len(prefix) >= _MIN_STEM))
 
 
 class PhraseMatcher(Generic[T]):

@@ -43,8 +43,14 @@ class Token:
 def tokenize(text: str) -> list[Token]:
     """Word tokens (letters with their diacritics/tatweel) and number tokens of ``mask_social(text)``: none from
     links, mentions or emoji, hashtag words split at "_"; punctuation is dropped. Offsets index ``text``."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=20_000)
+def _tokens(text: str) -> tuple[Token, ...]:
+    """``tokenize``, cached: the number, date, entity and cue readers all tokenize the same sentence."""
     masked = mask_social(text)
-    return [Token(m.group(), m.start(), m.end(), _normalize_word(m.group())) for m in _TOKEN.finditer(masked)]
+    return tuple(Token(m.group(), m.start(), m.end(), _normalize_word(m.group())) for m in _TOKEN.finditer(masked))
 
 
 @lru_cache(maxsize=500_000)

@@ -11,13 +11,19 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from tabayyun.index.retriever import expand_query
 from tabayyun.records import Evidence
+from tabayyun.text import analyze
 from tabayyun.verify.signals import compare
+
+_MIN_SHARED = 2
 
 __all__ = ["decisive_first"]
 
 
-def _rank(claim: str, evidence: Evidence) -> int:
+def _rank(claim: str, terms: frozenset[str], evidence: Evidence) -> int:
+    if len(terms.intersection(analyze(evidence.sentence.text))) < _MIN_SHARED:
+        return 2  # shares too little even with the query's expansions to be about the claim: not read
     s = compare(claim, evidence.sentence.text)
     return 0 if s.contradicts() or s.states() else 1 if s.about() else 2
 
@@ -25,9 +31,10 @@ def _rank(claim: str, evidence: Evidence) -> int:
 def decisive_first(claim: str, candidates: Sequence[Evidence], k: int) -> list[Evidence]:
     """The ``k`` candidates to weigh, one per document: contradicting or stating ones, then ones about
     the claim, then the rest (each document shows its most decisive sentence)."""
+    terms = frozenset(analyze(expand_query(claim)))
     out: list[Evidence] = []
     seen: set[str] = set()
-    for e in sorted(candidates, key=lambda e: _rank(claim, e)):
+    for e in sorted(candidates, key=lambda e: _rank(claim, terms, e)):
         if e.document.id not in seen:
             seen.add(e.document.id)
             out.append(e)
