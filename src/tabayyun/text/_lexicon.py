@@ -59,6 +59,13 @@ class PhraseMatcher(Generic[T]):
             self._stars = self._stars or key[-1].endswith("*")
         self._max = max((len(k) for k in self._table), default=0)
         self.clitics = clitics
+        # first words of the phrases: a token that cannot start one is passed over at once
+        self._firsts = frozenset(k[0] for k in self._table if not (len(k) == 1 and k[0].endswith("*")))
+        self._star_firsts = frozenset(k[0] for k in self._table if len(k) == 1 and k[0].endswith("*"))
+
+    def _may_start(self, word: str) -> bool:
+        return word in self._firsts or (bool(self._star_firsts) and any(
+            word[:k] + "*" in self._star_firsts for k in range(len(word), _MIN_STEM, -1)))
 
     def _lookup(self, key: tuple[str, ...]) -> tuple[bool, T | None]:
         if key in self._table:
@@ -76,12 +83,15 @@ class PhraseMatcher(Generic[T]):
 
         ``joined[k]`` tells whether tokens k and k+1 are separated by whitespace only.
         """
+        variants = clitic_variants(norms[i], self.clitics)
+        if not any(self._may_start(v) for v in variants):
+            return None
         n_max = 1
         while n_max < self._max and i + n_max < len(norms) and joined[i + n_max - 1]:
             n_max += 1
         for n in range(n_max, 0, -1):
             rest = tuple(norms[i + 1:i + n])
-            for first in clitic_variants(norms[i], self.clitics):
+            for first in variants:
                 found, payload = self._lookup((first,) + rest)
                 if found:
                     return n, payload
