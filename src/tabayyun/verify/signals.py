@@ -109,6 +109,12 @@ def _negation_scope(norms: list[str]) -> set[int]:
     return out
 
 
+@lru_cache(maxsize=200_000)
+def _terms(word: str) -> tuple[str, ...]:
+    """Index terms of one word, proclitics the stemmer left on removed (cached: words recur)."""
+    return tuple(_key(term) for term in analyze(word))
+
+
 def _clause(tokens: list[Token], text: str) -> list[Token]:
     """The tokens up to the first punctuation between two of them: one clause ("ينفي إيقاف اللقاح، وقال")."""
     for i in range(1, len(tokens)):
@@ -135,27 +141,27 @@ def facts(text: str) -> TextFacts:
     negated, affirmed = set(), set()
     for i, t in enumerate(tokens):
         if t in is_content:
-            for term in analyze(t.text):
+            for term in _terms(t.text):
                 if i in scope:
-                    negated.update(_verb_forms(_key(term)))
+                    negated.update(_verb_forms(term))
                 else:
-                    affirmed.add(_key(term))
+                    affirmed.add(term)
     numbers = []
     for m in mentions:
         if m.kind == "cardinal" and m.value in years and m.text.strip().isdigit():
             continue  # a year is a date, compared as such
         near = [t for t in tokens if t.end <= m.start][-_NEIGHBOURS:] + \
                [t for t in tokens if t.start >= m.end][:_NEIGHBOURS]
-        context = frozenset(term for t in near for term in analyze(t.text) if not term.isdigit())
+        context = frozenset(term for t in near for term in _terms(t.text) if not term.isdigit())
         numbers.append(_Number(m.value, m.text, m.kind, context))
     polarity = predicate_polarity(text)
     denials = find_denials(text)
     after = _clause([t for t in tokens if t.start >= denials[0][1]][:_DENIED_REACH], text) if denials else []
     denied = {"@" + e.canonical for e in entities if after and after[0].start <= e.start <= after[-1].start}
     return TextFacts(
-        terms=frozenset(map(_key, analyze(" ".join(t.text for t in plain)))) | {"@" + e.canonical for e in entities},
-        words=frozenset(map(_key, analyze(" ".join(t.text for t in plain if not any(
-            e.start <= t.start < e.end for e in entities))))),
+        terms=frozenset(term for t in plain for term in _terms(t.text)) | {"@" + e.canonical for e in entities},
+        words=frozenset(term for t in plain if not any(e.start <= t.start < e.end for e in entities)
+                        for term in _terms(t.text)),
         numbers=tuple(numbers),
         years=frozenset(years),
         entities={e.canonical: e.kind for e in entities},
@@ -165,7 +171,7 @@ def facts(text: str) -> TextFacts:
         affirmed=frozenset(affirmed),
         denial=text[denials[0][0]:denials[0][1]] if denials else "",
         says_false=any(strong for _, _, strong in denials),
-        denied_terms=frozenset(map(_key, analyze(" ".join(t.text for t in after)))) | denied,
+        denied_terms=frozenset(term for t in after for term in _terms(t.text)) | denied,
         antonyms=antonym_sides(text),
     )
 
