@@ -34,7 +34,7 @@ from tabayyun.text.dates import DateMention
 from tabayyun.text.entities import EntityMention
 from tabayyun.text.numbers import NumberMention, parse_number
 
-__all__ = ["ControlCase", "ControlSet", "build_controls", "load_seed_report", "score_controls", "KINDS",
+__all__ = ["ControlCase", "ControlSet", "build_controls", "load_seed_report", "load_seed_post", "score_controls", "KINDS",
            "EXPECTED", "GOALS", "ANT_FILE", "SEED_FILE"]
 
 ANT_FILE = Path("ant_multisource") / "ant_multisource_v2.1.jsonl.gz"
@@ -111,16 +111,28 @@ def _document(rec: dict[str, str]) -> Document:
                     date=f"{m[1]}-{m[2]}-{m[3]}" if m else None, url=rec["url"] or None)
 
 
-def load_seed_report(seed_dir: Path) -> Document:
-    """The Reuters report opening the seed file: its lines up to the one ending with «حرب» (not the post after)."""
+def _seed_split(seed_dir: Path) -> tuple[Path, list[str], int]:
+    """The seed file's stripped lines and the index of the line ending with «حرب» that closes the report."""
     path = Path(seed_dir) / SEED_FILE
     lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
     end = next((i for i, line in enumerate(lines) if line.endswith("حرب")), None)
     if end is None:
         raise ValueError(f"{path}: no line ending with «حرب» closes the report")
+    return path, lines, end
+
+
+def load_seed_report(seed_dir: Path) -> Document:
+    """The Reuters report opening the seed file: its lines up to the one ending with «حرب» (not the post after)."""
+    path, lines, end = _seed_split(seed_dir)
     report = [line for line in lines[:end + 1] if line]
     return Document(id=f"seed-{path.stem}", text="\n".join(report), title=report[0], source="reuters",
                     date=SEED_DATE)
+
+
+def load_seed_post(seed_dir: Path) -> str:
+    """The rumour post that follows the report in the seed file."""
+    _, lines, end = _seed_split(seed_dir)
+    return "\n".join(lines[end + 1:]).strip()
 
 
 # --- sentences and their facts ---------------------------------------------------------------------------

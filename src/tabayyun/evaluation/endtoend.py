@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tabayyun.evaluation.aured import AURED_LABELS, load_aured, run_aured, score_aured
-from tabayyun.evaluation.controls import KINDS, SEED_FILE, build_controls, score_controls
+from tabayyun.evaluation.controls import KINDS, build_controls, load_seed_post, score_controls
 from tabayyun.records import Claim, VERDICTS
 
 __all__ = ["eval_aured", "eval_controls", "seed_claims", "render_endtoend"]
@@ -36,13 +36,6 @@ def eval_aured(data_dir: Path) -> dict[str, Any]:
     return out
 
 
-def _post(seed_dir: Path) -> str:
-    """The rumour post that follows the report in the seed file (after the line ending with «حرب»)."""
-    lines = (Path(seed_dir) / SEED_FILE).read_text(encoding="utf-8").splitlines()
-    end = next(i for i, line in enumerate(lines) if line.strip().endswith("حرب"))
-    return "\n".join(lines[end + 1:]).strip()
-
-
 def eval_controls(data_dir: Path, n_base: int = 2000, n_per_kind: int = 200) -> dict[str, Any]:
     """The controls (a base of ``n_base`` ANT train/dev articles and the seed report), with each
     claim verified as of its article's date; then the seed claims and post on the same base."""
@@ -56,7 +49,7 @@ def eval_controls(data_dir: Path, n_base: int = 2000, n_per_kind: int = 200) -> 
             tb.add_documents(controls.base)
             verdicts = [tb.verify(Claim(c.claim, date=c.date)) for c in controls.cases]
             seed = [(claim, expected, tb.verify(claim).label) for claim, expected in seed_claims()]
-            post = [(v.claim.text, v.label, v.reasons[:1]) for v in tb.check(_post(data_dir.parent / "seed"))]
+            post = [(v.claim.text, v.label, v.reasons[:1]) for v in tb.check(load_seed_post(data_dir.parent / "seed"))]
         finally:
             tb.close()
     labels = [v.label for v in verdicts]

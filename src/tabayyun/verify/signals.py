@@ -204,10 +204,6 @@ class Signals:
     mismatches: list[str] = field(default_factory=list)
 
     @property
-    def conflict(self) -> bool:
-        return bool(self.mismatches)
-
-    @property
     def specifics_matched(self) -> int:
         """How many of the claim's exact numbers and years the evidence states too."""
         return self.numbers_matched + self.dates_matched
