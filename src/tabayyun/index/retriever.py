@@ -11,20 +11,11 @@ from tabayyun.index.lexical import LexicalIndex
 from tabayyun.index.vectors import EmbeddingCache
 from tabayyun.records import Evidence
 from tabayyun.store.base import Store
-from tabayyun.text import OPPOSITES, entity_aliases, extract_entities, predicate_classes, predicate_words
+from tabayyun.text import expand_query
 
 __all__ = ["Retriever"]
 
 _WATERMARK = "lexical_indexed_upto"
-
-
-def expand_query(text: str) -> str:
-    """The query with every other spelling of the entities it names (قسد -> قوات سوريا الديمقراطية) and
-    the words of the opposite of each key action it states (أفرجت -> أسر, اعتقل ...): reporting that
-    contradicts a claim often uses the opposite verb, and must be found to be weighed."""
-    extra = [a for e in extract_entities(text) for a in entity_aliases(e.canonical) if a not in text]
-    extra += [w for cls in sorted(predicate_classes(text)) if cls in OPPOSITES for w in predicate_words(OPPOSITES[cls])]
-    return " ".join([text, *dict.fromkeys(extra)])
 
 
 class Retriever:

@@ -10,6 +10,7 @@ from tabayyun.text.entities import EntityMention, entity_aliases, extract_entiti
 from tabayyun.text.normalize import (collapse_elongation_ar, dediac_ar, normalize_alef_ar, normalize_alef_maksura_ar,
                                      normalize_ar, normalize_digits, normalize_hamza_ar, normalize_punct_ar,
                                      normalize_teh_marbuta_ar, remove_tatweel_ar)
+from tabayyun.text.query import expand_query
 from tabayyun.text.numbers import NumberMention, extract_numbers
 from tabayyun.text.sentences import split_sentences
 from tabayyun.text.social import content_words, mask_social
@@ -22,4 +23,5 @@ __all__ = [
     "Token", "tokenize", "stem_ar", "is_stopword", "analyze", "split_sentences",
     "NumberMention", "extract_numbers", "DateMention", "extract_dates", "parse_iso_date",
     "EntityMention", "extract_entities", "entity_aliases", "find_denials", "antonym_sides", "predicate_words", "find_negations", "predicate_classes", "predicate_polarity", "OPPOSITES",
+    "expand_query",
 ]

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from tabayyun.index.retriever import expand_query
 from tabayyun.records import Evidence
-from tabayyun.text import analyze
+from tabayyun.text import analyze, expand_query
 from tabayyun.verify.signals import compare
 
 _MIN_SHARED = 2
