@@ -23,7 +23,7 @@ from tabayyun.records import Claim, Document, Evidence, Verdict
 from tabayyun.store import BatchResult, PendingSentence, SQLiteStore, Store
 from tabayyun.text import content_words, split_sentences
 from tabayyun.verify import (CheckedStance, RuleStance, RuleVerdict, StanceModel, VerdictModel, WorthinessModel,
-                             compare, decisive_first)
+                             decisive_first, weigh)
 
 __all__ = ["Tabayyun", "IngestSummary", "extract_claims", "has_arabic"]
 
@@ -187,15 +187,9 @@ class Tabayyun:
             raise TabayyunError("the claim has no Arabic text; tabayyun checks Arabic claims / الادعاء ليس بالعربية")
         if isinstance(claim, str):
             claim = Claim(text=text.strip(), checkworthiness=self.worthiness.score([text.strip()])[0], date=date)
-        evidence = decisive_first(claim.text, self.retriever.candidates(claim.text), self.evidence_k)
-        for item, probs in zip(evidence, self.stance.predict(claim.text, [e.sentence.text for e in evidence])):
-            item.stance_probs = probs
-            item.stance = max(probs, key=probs.__getitem__)
-            if item.stance != "unrelated":
-                signals = compare(claim.text, item.sentence.text)
-                item.mismatches = signals.stated_mismatches()
-                if item.stance == "disagree" and not item.mismatches and signals.swap is not None:
-                    item.mismatches = [signals.swap_line()]  # a replaced word the stance model read as opposite
+        found = decisive_first(claim.text, self.retriever.candidates(claim.text), self.evidence_k)
+        probs = self.stance.predict(claim.text, [e.sentence.text for e in found])
+        evidence = [weigh(claim.text, e, p) for e, p in zip(found, probs)]
         label, confidence, reasons = self.verdict.decide(claim, evidence)
         return Verdict(claim=claim, label=label, confidence=confidence, evidence=evidence, reasons=reasons)
 

@@ -120,3 +120,17 @@ def test_a_narrated_denial_of_the_claims_own_words_contradicts_it():
     # what follows the denial's clause is not what it denies
     other = compare(claim, "نفى المسؤول أي تقصير، وقال إن استخدام لقاح استرازينيكا مستمر في الأردن")
     assert not any(m.startswith("denied") for m in other.stated_mismatches())
+
+
+def test_weigh_returns_new_evidence_with_its_stance_and_stated_mismatch():
+    from tabayyun.records import Document, Evidence, Sentence
+    from tabayyun.verify import weigh
+
+    text = "قالت وزارة الصحة إن عدد الإصابات بلغ 120 إصابة"
+    found = Evidence(sentence=Sentence(id=1, doc_id="d", position=0, start=0, end=len(text), text=text),
+                     document=Document(id="d", text=text, source="s"), score=1.0)
+    probs = {"agree": 0.1, "disagree": 0.7, "discuss": 0.1, "unrelated": 0.1}
+    weighed = weigh("قالت وزارة الصحة إن عدد الإصابات بلغ 300 إصابة", found, probs)
+    assert weighed.stance == "disagree" and weighed.stance_probs == probs
+    assert any("300" in m and "120" in m for m in weighed.mismatches)
+    assert found.stance == "unrelated" and found.mismatches == []  # the retrieved record is left as it was

@@ -3,7 +3,7 @@ from tabayyun.verify.base import StanceModel, VerdictModel, WorthinessModel
 from tabayyun.verify.hybrid import CheckedStance
 from tabayyun.verify.rules import RuleStance, RuleVerdict
 from tabayyun.verify.select import decisive_first
-from tabayyun.verify.signals import Signals, compare
+from tabayyun.verify.signals import Signals, compare, weigh
 
 __all__ = ["StanceModel", "VerdictModel", "WorthinessModel", "CheckedStance", "RuleStance", "RuleVerdict",
-           "Signals", "compare", "decisive_first"]
+           "Signals", "compare", "decisive_first", "weigh"]

@@ -15,13 +15,14 @@ enough of the claim. ``Signals.states`` tells evidence that states the claim's c
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from tabayyun.records import Evidence
 from tabayyun.text import (OPPOSITES, Token, analyze, antonym_sides, entity_aliases, extract_dates, extract_entities,
                            extract_numbers, find_denials, predicate_polarity, tokenize)
 
-__all__ = ["Signals", "compare", "TextFacts", "facts", "RELATED_AT", "STATES_COSINE"]
+__all__ = ["Signals", "compare", "weigh", "TextFacts", "facts", "RELATED_AT", "STATES_COSINE"]
 
 RELATED_AT = 0.3  # share of the claim's terms a text needs to be about the same thing (with a shared entity)
 PARAPHRASE_AT = 0.5  # share of the claim's terms a text without a shared entity needs
@@ -250,14 +251,19 @@ class Signals:
         """Whether the evidence states something incompatible with the claim about the same thing."""
         return bool(self.stated_mismatches())
 
+    def states_facts(self) -> bool:
+        """Whether the evidence could state the claim: about it, every key predicate, number and year of
+        the claim stated, nothing contradicting (``states`` then asks how closely it is worded)."""
+        return not (not self.about() or self.mismatches or self.denial_unstated or self.predicates_missing
+                    or self.specifics_matched < self.specifics)
+
     def states(self, cosine: float | None = None) -> bool:
         """Whether the evidence states the claim's content: about it, every key predicate, number and
         year of the claim stated, nothing contradicting, and in the same words (most of the claim's wording, or
         the evidence contained in the claim) or, when sentence vectors are given, in other words
         (``cosine`` >= ``PARAPHRASE_COSINE`` with ``PARAPHRASE_OVERLAP`` of the claim's terms). With
         vectors, a text below ``STATES_COSINE`` is a topic, not a statement."""
-        if (not self.about() or self.mismatches or self.denial_unstated or self.predicates_missing
-                or self.specifics_matched < self.specifics):
+        if not self.states_facts():
             return False
         if cosine is not None and cosine < STATES_COSINE:
             return False
@@ -351,8 +357,10 @@ def _compare_antonyms(claim: TextFacts, evidence: TextFacts, out: Signals) -> No
             return
 
 
+@lru_cache(maxsize=20_000)
 def compare(claim_text: str, evidence_text: str) -> Signals:
-    """All signals between a claim and one evidence text."""
+    """All signals between a claim and one evidence text (cached: selection, stance and reasons read
+    the same pair; the result is shared, read it, do not change it)."""
     claim, evidence = facts(claim_text), facts(evidence_text)
     out = Signals()
     shared = claim.terms & evidence.terms
@@ -383,3 +391,16 @@ def compare(claim_text: str, evidence_text: str) -> Signals:
         out.denied = evidence.says_false
         out.mismatches.append(f"denied: the evidence says «{evidence.denial}»")
     return out
+
+
+def weigh(claim_text: str, evidence: Evidence, probs: dict[str, float]) -> Evidence:
+    """``evidence`` with its stance probabilities, its stance and the mismatches that state why (the
+    stated contradictions; a replaced word only where the stance model read it as opposite)."""
+    stance = max(probs, key=probs.__getitem__)
+    mismatches: list[str] = []
+    if stance != "unrelated":
+        signals = compare(claim_text, evidence.sentence.text)
+        mismatches = signals.stated_mismatches()
+        if stance == "disagree" and not mismatches and signals.swap is not None:
+            mismatches = [signals.swap_line()]
+    return replace(evidence, stance=stance, stance_probs=dict(probs), mismatches=mismatches)
