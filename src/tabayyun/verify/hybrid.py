@@ -45,15 +45,11 @@ class CheckedStance:
         self.floor = floor
         self.ceiling = ceiling
 
-    def _cosines(self, claim: str, texts: Sequence[str], needed: Sequence[bool]) -> list[float | None]:
-        """Cosine of the claim with each text whose facts could state it (the others need none: the
-        encoder is most of a cold verify)."""
-        wanted = [t for t, n in zip(texts, needed) if n]
-        if self.encoder is None or not wanted:
+    def _cosines(self, claim: str, texts: Sequence[str]) -> list[float | None]:
+        if self.encoder is None or not texts:
             return [None] * len(texts)
-        vectors = np.asarray(self.encoder.encode([claim, *wanted]))
-        cosines = iter(float(c) for c in vectors[1:] @ vectors[0])
-        return [next(cosines) if n else None for n in needed]
+        vectors = np.asarray(self.encoder.encode([claim, *texts]))
+        return [float(c) for c in vectors[1:] @ vectors[0]]
 
     def _strength(self, closeness: float, model_p: float) -> float:
         """Probability of a decided stance: how close the wording is, with the model's view of it."""
@@ -66,15 +62,11 @@ class CheckedStance:
 
     def predict(self, claim: str, texts: Sequence[str]) -> list[dict[str, float]]:
         out = []
-        model_probs = self.model.predict(claim, texts)
-        signals = [compare(claim, text) for text in texts]
-        swapped = [s.swap is not None and not s.both_deny and probs["disagree"] >= self.swap_disagree
-                   for s, probs in zip(signals, model_probs)]
-        cosines = self._cosines(claim, texts, [not (s.contradicts() or w) and s.states_facts()
-                                               for s, w in zip(signals, swapped)])
-        for s, probs, swap, cosine in zip(signals, model_probs, swapped, cosines):
+        for text, probs, cosine in zip(texts, self.model.predict(claim, texts), self._cosines(claim, texts)):
+            s = compare(claim, text)
             about = s.about()
-            if s.contradicts() or swap:
+            swapped = s.swap is not None and not s.both_deny and probs["disagree"] >= self.swap_disagree
+            if s.contradicts() or swapped:
                 closeness = max(s.overlap, s.evidence_overlap)  # a contradiction of any part of the claim
                 probs = self._set(probs, "disagree", self._strength(closeness, probs["disagree"] + probs["discuss"]))
             elif s.states(cosine):  # as strong as the share of the claim it states

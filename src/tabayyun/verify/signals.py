@@ -251,19 +251,14 @@ class Signals:
         """Whether the evidence states something incompatible with the claim about the same thing."""
         return bool(self.stated_mismatches())
 
-    def states_facts(self) -> bool:
-        """Whether the evidence could state the claim: about it, every key predicate, number and year of
-        the claim stated, nothing contradicting (``states`` then asks how closely it is worded)."""
-        return not (not self.about() or self.mismatches or self.denial_unstated or self.predicates_missing
-                    or self.specifics_matched < self.specifics)
-
     def states(self, cosine: float | None = None) -> bool:
         """Whether the evidence states the claim's content: about it, every key predicate, number and
         year of the claim stated, nothing contradicting, and in the same words (most of the claim's wording, or
         the evidence contained in the claim) or, when sentence vectors are given, in other words
         (``cosine`` >= ``PARAPHRASE_COSINE`` with ``PARAPHRASE_OVERLAP`` of the claim's terms). With
         vectors, a text below ``STATES_COSINE`` is a topic, not a statement."""
-        if not self.states_facts():
+        if (not self.about() or self.mismatches or self.denial_unstated or self.predicates_missing
+                or self.specifics_matched < self.specifics):
             return False
         if cosine is not None and cosine < STATES_COSINE:
             return False
