@@ -24,7 +24,7 @@ class Retriever:
     returns every candidate sentence, for the fact checks to pick the decisive ones."""
 
     def __init__(self, store: Store, lexical: LexicalIndex, cache: EmbeddingCache | None,
-                 candidates_n: int = 50, rerank_n: int = 20, rerank_weight: float = 0.7,
+                 candidates_n: int = 50, rerank_n: int = 12, rerank_weight: float = 0.7,
                  keep_lexical: int = 5) -> None:
         self.store = store
         self.lexical = lexical
