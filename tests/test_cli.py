@@ -64,6 +64,32 @@ def test_a_figure_from_another_month_does_not_refute_a_dated_claim(capsys, db):
     assert json.loads(out)["verdict"] == "refuted"
 
 
+def test_verify_before_a_day_reads_only_evidence_published_before_it(capsys, db):
+    claim = "ارتفعت أسعار النفط إلى 90 دولارا للبرميل"
+    code, out, _ = run(capsys, "verify", claim, "--db", str(db), "--json", "--before", "2019-04-03")
+    result = json.loads(out)
+    assert code == 0 and result["verdict"] == "refuted"  # the report of 2019-04-02 was known
+    code, out, _ = run(capsys, "verify", claim, "--db", str(db), "--json", "--before", "2019-04-02")
+    result = json.loads(out)
+    assert code == 0 and result["verdict"] == "not_enough_evidence"
+    assert all(e["date"] < "2019-04-02" for e in result["evidence"])
+    code, _, err = run(capsys, "verify", claim, "--db", str(db), "--before", "yesterday")
+    _one_line_error(code, err)
+    assert "--before must be a date" in err
+
+
+def test_search_filters_by_source_and_dates_and_shows_no_stance(capsys, db):
+    code, out, _ = run(capsys, "search", "أسعار النفط المنتخب الباغوز", "--db", str(db), "--json")
+    assert code == 0 and {json.loads(line)["doc_id"] for line in out.splitlines()} == {"n1", "n2", "n3"}
+    assert all("stance" not in json.loads(line) for line in out.splitlines())
+    code, out, _ = run(capsys, "search", "أسعار النفط المنتخب الباغوز", "--db", str(db), "--json",
+                       "--source", "صحيفة المثال")
+    assert {json.loads(line)["doc_id"] for line in out.splitlines()} == {"n2", "n3"}
+    code, out, _ = run(capsys, "search", "أسعار النفط المنتخب الباغوز", "--db", str(db), "--json",
+                       "--since", "2019-04-02", "--until", "2019-04-02")
+    assert {json.loads(line)["doc_id"] for line in out.splitlines()} == {"n2"}
+
+
 def test_verify_file_keeps_order_and_bad_lines(capsys, db, tmp_path):
     claims = tmp_path / "claims.txt"
     claims.write_text("فاز المنتخب الوطني بثلاثة أهداف\n\nارتفعت أسعار النفط\nhello world\n", encoding="utf-8")

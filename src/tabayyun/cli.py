@@ -79,31 +79,31 @@ def cmd_claims(args: argparse.Namespace) -> int:
     return 0
 
 
-def _date(value: str | None) -> str | None:
-    """``--date`` as ISO-8601, or a one-line error."""
+def _date(value: str | None, option: str = "--date") -> str | None:
+    """A date option as ISO-8601, or a one-line error."""
     if value is None:
         return None
     from tabayyun.text import parse_iso_date
 
     iso = parse_iso_date(value)
     if iso is None:
-        raise TabayyunError(f"--date must be a date such as 2019-03-19, not '{value}'")
+        raise TabayyunError(f"{option} must be a date such as 2019-03-19, not '{value}'")
     return iso
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
     if (args.claim is None) == (args.file is None):
         raise TabayyunError("give one claim, or --file CLAIMS.txt with one claim per line")
-    date = _date(args.date)
+    date, before = _date(args.date), _date(args.before, "--before")
     tb = _open(args.db)
     if args.claim is not None:
-        verdict = tb.verify(args.claim, date=date)
+        verdict = tb.verify(args.claim, date=date, before=before)
         _print(dumps(verdict.to_dict()) if args.json else render_verdicts([verdict]))
         return 0
     lines = _read_input(args.file).splitlines()
     for line in lines:
         try:
-            verdict = tb.verify(line, date=date)
+            verdict = tb.verify(line, date=date, before=before)
         except TabayyunError as exc:  # one bad line must not shift the lines after it
             _print(dumps({"claim": line, "error": str(exc)}) if args.json else f"{line}\n   error: {exc}")
             continue
@@ -112,14 +112,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    date = _date(args.date)
+    date, before = _date(args.date), _date(args.before, "--before")
     text = _read_input(args.file)
     tb = _open(args.db)
     if args.worthiness != "rules":
         from tabayyun.pipeline import default_worthiness
 
         tb.worthiness = default_worthiness(args.worthiness, tb.embedder)
-    verdicts = tb.check(text, all_claims=args.all, date=date)
+    verdicts = tb.check(text, all_claims=args.all, date=date, before=before)
     if args.json:
         for verdict in verdicts:
             _print(dumps(verdict.to_dict()))
@@ -128,11 +128,25 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _window(args: argparse.Namespace):
+    """The documents ``search`` may return: ``--source`` (repeatable), ``--since``, ``--until`` (inclusive)."""
+    from datetime import date, timedelta
+
+    from tabayyun.index import Window
+
+    since, until = _date(args.since, "--since"), _date(args.until, "--until")
+    if not (args.source or since or until):
+        return None
+    before = (date.fromisoformat(until[:10]) + timedelta(days=1)).isoformat() if until else None
+    return Window(sources=frozenset(args.source or ()), since=since, before=before)
+
+
 def cmd_search(args: argparse.Namespace) -> int:
+    window = _window(args)
     tb = _open(args.db)
-    for n, e in enumerate(tb.search(args.query, args.limit), 1):
+    for n, e in enumerate(tb.search(args.query, args.limit, window=window), 1):
         if args.json:
-            _print(dumps(e.to_dict()))
+            _print(dumps(e.to_dict(weighed=False)))
         else:
             _print(f"{n}. ({e.score:.3f}) {e.sentence.text}\n   — {e.document.title} ({e.document.source}, "
                    f"{e.document.date or 'no date'})")
@@ -287,6 +301,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="JSON output (one object per claim)")
     p.add_argument("--date", help="when the claim was made (YYYY-MM-DD): figures are not refuted by evidence "
                                   "dated more than a week away")
+    p.add_argument("--before", help="only evidence published before this day (YYYY-MM-DD): what was known "
+                                    "when the post appeared; undated documents are left out")
 
     p = add("check", cmd_check, "extract the claims of a post or article and verify each")
     p.add_argument("file", metavar="FILE|-")
@@ -296,12 +312,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--worthiness", choices=("rules", "learned"), default="rules", help="check-worthiness model")
     p.add_argument("--date", help="when the post was made (YYYY-MM-DD): figures are not refuted by evidence "
                                   "dated more than a week away")
+    p.add_argument("--before", help="only evidence published before this day (YYYY-MM-DD): what was known "
+                                    "when the post appeared; undated documents are left out")
 
     p = add("search", cmd_search, "search the evidence base")
     p.add_argument("query")
     p.add_argument("--db", required=True, help="evidence base folder")
     p.add_argument("--limit", type=int, default=10)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--source", action="append", help="only documents of this source (repeatable)")
+    p.add_argument("--since", help="only documents dated on or after this day (YYYY-MM-DD)")
+    p.add_argument("--until", help="only documents dated on or before this day (YYYY-MM-DD)")
 
     p = add("worthiness", cmd_worthiness, "check-worthiness of texts: JSONL with 'text' (or plain lines) in, "
                                           "one {score, checkworthy} per line out")

@@ -17,7 +17,7 @@ from tqdm import tqdm
 
 from tabayyun.claims import RuleWorthiness, split_claims
 from tabayyun.errors import TabayyunError
-from tabayyun.index import EmbeddingCache, Encoder, LexicalIndex, Retriever, cached_encoder, make_encoder
+from tabayyun.index import EmbeddingCache, Encoder, LexicalIndex, Retriever, Window, cached_encoder, make_encoder
 from tabayyun.ingest import content_hash, read_documents
 from tabayyun.records import Claim, Document, Evidence, Verdict
 from tabayyun.store import BatchResult, PendingSentence, SQLiteStore, Store
@@ -175,11 +175,12 @@ class Tabayyun:
     def retrieve(self, claim: str, k: int | None = None) -> list[Evidence]:
         return self.retriever.search(claim, k or self.evidence_k)
 
-    def verify(self, claim: str | Claim, date: str | None = None) -> Verdict:
+    def verify(self, claim: str | Claim, date: str | None = None, before: str | None = None) -> Verdict:
         """Retrieve evidence for one claim, set each one's stance, and decide.
 
         ``date`` (ISO-8601) is when the claim was made, for a text given as ``str`` (a ``Claim`` carries
-        its own): figures that change with time are not contradicted by evidence of another week."""
+        its own): figures that change with time are not contradicted by evidence of another week.
+        ``before`` (ISO-8601): only evidence published before that day (what was known then)."""
         text = claim if isinstance(claim, str) else claim.text
         if not text.strip():
             raise TabayyunError("empty claim / الادعاء فارغ")
@@ -187,24 +188,28 @@ class Tabayyun:
             raise TabayyunError("the claim has no Arabic text; tabayyun checks Arabic claims / الادعاء ليس بالعربية")
         if isinstance(claim, str):
             claim = Claim(text=text.strip(), checkworthiness=self.worthiness.score([text.strip()])[0], date=date)
-        found = decisive_first(claim.text, self.retriever.candidates(claim.text), self.evidence_k)
+        window = Window(before=before) if before else None
+        found = decisive_first(claim.text, self.retriever.candidates(claim.text, window=window), self.evidence_k)
         probs = self.stance.predict(claim.text, [e.sentence.text for e in found])
         evidence = [weigh(claim.text, e, p) for e, p in zip(found, probs)]
         label, confidence, reasons = self.verdict.decide(claim, evidence)
         return Verdict(claim=claim, label=label, confidence=confidence, evidence=evidence, reasons=reasons)
 
-    def check(self, text: str, all_claims: bool = False, date: str | None = None) -> list[Verdict]:
-        """Extract the claims of a text (posted on ``date``, if given) and verify each check-worthy one."""
+    def check(self, text: str, all_claims: bool = False, date: str | None = None,
+              before: str | None = None) -> list[Verdict]:
+        """Extract the claims of a text (posted on ``date``, if given) and verify each check-worthy one
+        (against evidence published ``before`` a day, if given)."""
         if not text.strip():
             raise TabayyunError("empty text / النص فارغ")
         if not has_arabic(text):
             raise TabayyunError("the text has no Arabic; tabayyun checks Arabic posts / النص ليس بالعربية")
         claims = [replace(c, date=date) for c in self.claims(text)]
-        return [self.verify(c) for c in claims
+        return [self.verify(c, before=before) for c in claims
                 if (all_claims or c.checkworthiness >= self.worthiness.threshold) and has_arabic(c.text)]
 
-    def search(self, query: str, limit: int = 10) -> list[Evidence]:
-        return self.retriever.search(query, limit)
+    def search(self, query: str, limit: int = 10, window: Window | None = None) -> list[Evidence]:
+        """The ``limit`` best sentences for a query, one per document, from the documents ``window`` admits."""
+        return self.retriever.search(query, limit, window=window)
 
     def close(self) -> None:
         self.store.close()

@@ -64,8 +64,9 @@ class Evidence:
     mismatches: list[str] = field(default_factory=list)
     also_ids: list[str] = field(default_factory=list)  # other documents with the very same text
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
+    def to_dict(self, weighed: bool = True) -> dict[str, Any]:
+        """As JSON; ``weighed=False`` for a search hit, which no stance was read for."""
+        out = {
             "sentence": self.sentence.text,
             "sentence_id": self.sentence.id,
             "doc_id": self.document.id,
@@ -75,10 +76,12 @@ class Evidence:
             "date": self.document.date,
             "url": self.document.url,
             "score": round(float(self.score), 4),
-            "stance": self.stance,
-            "stance_probs": {k: round(float(v), 4) for k, v in self.stance_probs.items()},
-            "mismatches": list(self.mismatches),
         }
+        if weighed:
+            out.update({"stance": self.stance,
+                        "stance_probs": {k: round(float(v), 4) for k, v in self.stance_probs.items()},
+                        "mismatches": list(self.mismatches)})
+        return out
 
 
 @dataclass

@@ -53,3 +53,18 @@ def test_delete_after_undoes_an_unfinished_catch_up(index):
     index.delete_after(8)
     index.commit()
     assert len(index) == 8 and 9 not in [sid for sid, _ in index.search("الباغوز")]
+
+
+def test_window_admits_by_source_and_date_and_leaves_out_undated_documents_under_a_date_bound():
+    from tabayyun.index import Window
+    from tabayyun.records import Document
+
+    dated = Document(id="a", text="نص", source="s1", date="2019-04-02T10:00:00")
+    undated = Document(id="b", text="نص", source="s1")
+    assert Window().admits(undated)
+    assert Window(sources=frozenset({"s1"})).admits(undated)
+    assert not Window(sources=frozenset({"s2"})).admits(dated)
+    assert Window(since="2019-04-02", before="2019-04-03").admits(dated)
+    assert not Window(before="2019-04-02").admits(dated)
+    assert not Window(since="2019-04-03").admits(dated)
+    assert not Window(before="2030-01-01").admits(undated)

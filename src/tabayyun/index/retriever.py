@@ -5,17 +5,39 @@ so an ingest killed between the two leaves nothing that the next open does not r
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from tabayyun.index.lexical import LexicalIndex
 from tabayyun.index.vectors import EmbeddingCache
-from tabayyun.records import Evidence
+from tabayyun.records import Document, Evidence
 from tabayyun.store.base import Store
 from tabayyun.text import expand_query
 
-__all__ = ["Retriever"]
+__all__ = ["Retriever", "Window"]
 
 _WATERMARK = "lexical_indexed_upto"
+
+
+@dataclass(frozen=True)
+class Window:
+    """Which documents may be evidence: those of ``sources`` (any source when empty), dated on or after
+    ``since`` and before ``before`` (ISO dates). A date bound leaves out undated documents: nothing
+    says when they were published."""
+
+    sources: frozenset[str] = frozenset()
+    since: str | None = None
+    before: str | None = None
+
+    def admits(self, document: Document) -> bool:
+        if self.sources and document.source not in self.sources:
+            return False
+        if self.since is None and self.before is None:
+            return True
+        day = (document.date or "")[:10]
+        return bool(day) and (self.since is None or day >= self.since[:10]) and (
+            self.before is None or day < self.before[:10])
 
 
 class Retriever:
@@ -33,6 +55,7 @@ class Retriever:
         self.rerank_n = rerank_n  # the first BM25 hits that the vectors rerank (each costs an encoding, cold)
         self.rerank_weight = rerank_weight
         self.keep_lexical = keep_lexical  # the best BM25 hits stay in the results whatever the rerank says
+        self.window_reach = 8  # how much deeper the index is read when a window leaves documents out
 
     def sync(self, batch_size: int = 20_000) -> int:
         """Index every stored sentence the lexical index has not seen; returns how many."""
@@ -64,18 +87,23 @@ class Retriever:
                 chosen[chosen.index(drop)] = best[doc]
         return sorted(chosen, key=lambda i: -scores[i])
 
-    def candidates(self, text: str, rerank: bool = True) -> list[Evidence]:
+    def candidates(self, text: str, rerank: bool = True, window: Window | None = None) -> list[Evidence]:
         """Every candidate sentence (``candidates`` BM25 hits, several per document possible), best first."""
-        return self.search(text, self.candidates_n, rerank, distinct=False)
+        return self.search(text, self.candidates_n, rerank, distinct=False, window=window)
 
-    def search(self, text: str, k: int = 5, rerank: bool = True, distinct: bool = True) -> list[Evidence]:
-        """The ``k`` best sentences, one per document unless ``distinct`` is False."""
-        hits = self.lexical.search(expand_query(text), max(k, self.candidates_n))
-        if not hits:
-            return []
+    def search(self, text: str, k: int = 5, rerank: bool = True, distinct: bool = True,
+               window: Window | None = None) -> list[Evidence]:
+        """The ``k`` best sentences, one per document unless ``distinct`` is False, from the documents
+        ``window`` admits (the index is read ``window_reach`` times deeper to find them)."""
+        n = max(k, self.candidates_n)
+        hits = self.lexical.search(expand_query(text), n * (self.window_reach if window else 1))
         sentences = self.store.get_sentences([sid for sid, _ in hits])
         hits = [(sid, bm25) for sid, bm25 in hits if sid in sentences]
         documents = self.store.get_documents([sentences[sid].doc_id for sid, _ in hits])
+        if window is not None:
+            hits = [(sid, bm25) for sid, bm25 in hits if window.admits(documents[sentences[sid].doc_id])][:n]
+        if not hits:
+            return []
         scores = np.array([bm25 for _, bm25 in hits], dtype=np.float32)
         scores = scores / max(float(scores.max()), 1e-9)
         if rerank and self.cache is not None:

@@ -43,7 +43,7 @@ class Desk:
         if not query.strip():
             raise TabayyunError("empty query / الاستعلام فارغ")
         with self.lock:
-            return [e.to_dict() for e in self.tb.search(query, limit)]
+            return [e.to_dict(weighed=False) for e in self.tb.search(query, limit)]
 
     def document(self, doc_id: str) -> dict[str, Any] | None:
         """A document with its evidence sentences (id, position, start, end, text), or None."""
