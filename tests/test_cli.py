@@ -90,6 +90,28 @@ def test_search_filters_by_source_and_dates_and_shows_no_stance(capsys, db):
     assert {json.loads(line)["doc_id"] for line in out.splitlines()} == {"n2"}
 
 
+def test_stats_per_source_and_month(capsys, db):
+    code, out, _ = run(capsys, "stats", "--db", str(db), "--by", "source", "--json")
+    rows = json.loads(out)["by_source"]
+    assert code == 0 and [r["source"] for r in rows] == sorted(["صحيفة المثال", "وكالة الاختبار"])
+    paper = next(r for r in rows if r["source"] == "صحيفة المثال")
+    assert paper == {"source": "صحيفة المثال", "documents": 2, "sentences": 4, "first": "2019-04-02",
+                     "last": "2019-05-10"}
+    code, out, _ = run(capsys, "stats", "--db", str(db), "--by", "month")
+    assert code == 0 and "2019-03\t1 documents\t2 sentences\t2019-03-19 .. 2019-03-19" in out
+
+
+def test_show_a_document_and_a_clear_error_for_an_unknown_id(capsys, db):
+    code, out, _ = run(capsys, "show", "n2", "--db", str(db), "--json")
+    doc = json.loads(out)
+    assert code == 0 and doc["id"] == "n2" and len(doc["sentences"]) == 2
+    assert doc["text"][doc["sentences"][1]["start"]:doc["sentences"][1]["end"]] == doc["sentences"][1]["text"]
+    code, out, _ = run(capsys, "show", "n2", "--db", str(db))
+    assert code == 0 and "أسعار النفط" in out and "صحيفة المثال, 2019-04-02" in out
+    code, _, err = run(capsys, "show", "nope", "--db", str(db))
+    _one_line_error(code, err)
+
+
 def test_verify_file_keeps_order_and_bad_lines(capsys, db, tmp_path):
     claims = tmp_path / "claims.txt"
     claims.write_text("فاز المنتخب الوطني بثلاثة أهداف\n\nارتفعت أسعار النفط\nhello world\n", encoding="utf-8")

@@ -156,7 +156,29 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     tb = _open(args.db)
     counts = tb.store.counts()
-    _print(dumps(counts) if args.json else f"{counts['documents']} documents, {counts['sentences']} sentences")
+    rows = tb.store.breakdown(args.by) if args.by else []
+    if args.json:
+        _print(dumps({**counts, f"by_{args.by}": rows} if args.by else counts))
+        return 0
+    _print(f"{counts['documents']} documents, {counts['sentences']} sentences")
+    for row in rows:
+        _print(f"{row[args.by] or '(no date)'}\t{row['documents']} documents\t{row['sentences']} sentences\t"
+               f"{row['first'] or '-'} .. {row['last'] or '-'}")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    tb = _open(args.db)
+    doc = tb.store.get_document(args.doc_id)
+    if doc is None:
+        raise TabayyunError(f"no document '{args.doc_id}' in {args.db} / لا توجد وثيقة بهذا المعرف")
+    sentences = tb.store.document_sentences(doc.id)
+    if args.json:
+        _print(dumps({**doc.to_dict(), "sentences": [{"id": s.id, "position": s.position, "start": s.start,
+                                                      "end": s.end, "text": s.text} for s in sentences]}))
+    else:
+        _print(f"{doc.title or doc.id}\n{doc.source}, {doc.date or 'no date'}" + (f", {doc.url}" if doc.url else "")
+               + f"\n\n{doc.text}\n\n({len(sentences)} evidence sentences)")
     return 0
 
 
@@ -351,7 +373,13 @@ def _parser() -> argparse.ArgumentParser:
 
     p = add("stats", cmd_stats, "count documents and sentences in an evidence base")
     p.add_argument("--db", required=True, help="evidence base folder")
+    p.add_argument("--by", choices=("source", "month"), help="also per source or per month, with first/last dates")
     p.add_argument("--json", action="store_true")
+
+    p = add("show", cmd_show, "show one document of an evidence base (its id as search and verify print it)")
+    p.add_argument("doc_id", metavar="DOC_ID")
+    p.add_argument("--db", required=True, help="evidence base folder")
+    p.add_argument("--json", action="store_true", help="the document and its evidence sentences as JSON")
     return parser
 
 

@@ -6,7 +6,7 @@ written in one transaction: it lands whole or not at all.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator, Protocol, Sequence
+from typing import Any, Iterator, Protocol, Sequence
 
 import numpy as np
 
@@ -55,6 +55,11 @@ class Store(Protocol):
     def max_sentence_id(self) -> int: ...
 
     def counts(self) -> dict[str, int]: ...
+
+    def breakdown(self, by: str) -> list[dict[str, Any]]:
+        """Per source (``by="source"``) or per month (``"month"``, YYYY-MM): documents, sentences, first
+        and last date, ordered by key."""
+        ...
 
     def get_meta(self, key: str) -> str | None: ...
 

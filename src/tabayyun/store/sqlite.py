@@ -6,7 +6,7 @@ import sqlite3
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 
@@ -32,6 +32,8 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS checks (id INTEGER PRIMARY KEY, created TEXT NOT NULL, text TEXT NOT NULL,
     result TEXT NOT NULL);
 """
+# What ``breakdown`` groups documents by (an undated document has the month "").
+_BREAKDOWN = {"source": "d.source", "month": "COALESCE(substr(d.date, 1, 7), '')"}
 # Sentence text is not stored twice: it is sliced from its document's text on read.
 _SENTENCE_SQL = """SELECT s.id, s.doc_id, s.position, s.start, s."end", substr(d.text, s.start + 1, s."end" - s.start)
 FROM sentences s JOIN documents d ON d.id = s.doc_id"""
@@ -190,6 +192,16 @@ class SQLiteStore:
         docs = self.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
         sents = self.conn.execute("SELECT COUNT(*) FROM sentences").fetchone()[0]
         return {"documents": docs, "sentences": sents}
+
+    def breakdown(self, by: str) -> list[dict[str, Any]]:
+        if by not in _BREAKDOWN:
+            raise ValueError(f"breakdown by 'source' or 'month', not {by!r}")
+        rows = self.conn.execute(
+            f"SELECT {_BREAKDOWN[by]} AS k, COUNT(*), SUM(n), MIN(d.date), MAX(d.date) FROM documents d "
+            "LEFT JOIN (SELECT doc_id, COUNT(*) AS n FROM sentences GROUP BY doc_id) s ON s.doc_id = d.id "
+            "GROUP BY k ORDER BY k")
+        return [{by: key, "documents": docs, "sentences": int(sents or 0), "first": first, "last": last}
+                for key, docs, sents, first, last in rows]
 
     def load_vectors(self, model: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
         out: dict[str, np.ndarray] = {}
