@@ -266,3 +266,48 @@ def test_train_and_eval_need_the_data(capsys, tmp_path):
     for command in ("train", "eval"):
         code, _, err = run(capsys, command, "--data", str(tmp_path / "missing"))
         _one_line_error(code, err)
+
+
+def test_serve_without_the_serve_extra_names_the_extra(capsys, db, monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_uvicorn(name, *args, **kwargs):
+        if name == "uvicorn":
+            raise ModuleNotFoundError("No module named 'uvicorn'", name="uvicorn")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_uvicorn)
+    code, _, err = run(capsys, "serve", "--db", str(db))
+    _one_line_error(code, err)
+    assert "pip install 'tabayyun[serve]'" in err
+
+
+def test_verify_file_shows_a_progress_bar_on_a_terminal_only(db, tmp_path):
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    claims = tmp_path / "claims.txt"
+    claims.write_text("ارتفعت أسعار النفط إلى 90 دولارا للبرميل\nفاز المنتخب الوطني بثلاثة أهداف\n", encoding="utf-8")
+    argv = [sys.executable, "-m", "tabayyun.cli", "verify", "--file", str(claims), "--db", str(db), "--json"]
+    main_fd, tty_fd = pty.openpty()
+    fcntl.ioctl(tty_fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a terminal has a size
+    proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=tty_fd, timeout=300)
+    os.close(tty_fd)
+    bar = b""
+    while True:
+        try:
+            chunk = os.read(main_fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        bar += chunk
+    os.close(main_fd)
+    assert proc.returncode == 0 and len(proc.stdout.decode().splitlines()) == 2
+    assert b"2/2" in bar and b"claim" in bar
+    piped = subprocess.run(argv, capture_output=True, timeout=300)
+    assert piped.returncode == 0 and b"claim/s" not in piped.stderr and b"2/2" not in piped.stderr

@@ -100,8 +100,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
         verdict = tb.verify(args.claim, date=date, before=before)
         _print(dumps(verdict.to_dict()) if args.json else render_verdicts([verdict]))
         return 0
+    from tqdm import tqdm
+
     lines = _read_input(args.file).splitlines()
-    for line in lines:
+    for line in tqdm(lines, unit="claim", desc="verify", disable=not sys.stderr.isatty()):
         try:
             verdict = tb.verify(line, date=date, before=before)
         except TabayyunError as exc:  # one bad line must not shift the lines after it
@@ -119,7 +121,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         from tabayyun.pipeline import default_worthiness
 
         tb.worthiness = default_worthiness(args.worthiness, tb.embedder)
-    verdicts = tb.check(text, all_claims=args.all, date=date, before=before)
+    verdicts = tb.check(text, all_claims=args.all, date=date, before=before, progress=sys.stderr.isatty())
     if args.json:
         for verdict in verdicts:
             _print(dumps(verdict.to_dict()))
@@ -282,8 +284,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from tabayyun.service import serve
 
-    serve(args.db, args.host, args.port, args.token)
+    try:
+        serve(args.db, args.host, args.port, args.token)
+    except ModuleNotFoundError as exc:
+        if exc.name not in _SERVE_MODULES:
+            raise
+        raise TabayyunError(f"the desk needs the 'serve' extra ({exc.name} is missing): "
+                            "pip install 'tabayyun[serve]'") from None
     return 0
+
+
+_SERVE_MODULES = ("fastapi", "uvicorn", "jinja2", "multipart", "starlette")
 
 
 def _parser() -> argparse.ArgumentParser:

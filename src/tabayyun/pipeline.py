@@ -196,16 +196,18 @@ class Tabayyun:
         return Verdict(claim=claim, label=label, confidence=confidence, evidence=evidence, reasons=reasons)
 
     def check(self, text: str, all_claims: bool = False, date: str | None = None,
-              before: str | None = None) -> list[Verdict]:
+              before: str | None = None, progress: bool = False) -> list[Verdict]:
         """Extract the claims of a text (posted on ``date``, if given) and verify each check-worthy one
-        (against evidence published ``before`` a day, if given)."""
+        (against evidence published ``before`` a day, if given); ``progress``: a bar on stderr."""
         if not text.strip():
             raise TabayyunError("empty text / النص فارغ")
         if not has_arabic(text):
             raise TabayyunError("the text has no Arabic; tabayyun checks Arabic posts / النص ليس بالعربية")
         claims = [replace(c, date=date) for c in self.claims(text)]
-        return [self.verify(c, before=before) for c in claims
-                if (all_claims or c.checkworthiness >= self.worthiness.threshold) and has_arabic(c.text)]
+        chosen = [c for c in claims
+                  if (all_claims or c.checkworthiness >= self.worthiness.threshold) and has_arabic(c.text)]
+        return [self.verify(c, before=before)
+                for c in tqdm(chosen, unit="claim", disable=not progress or len(chosen) < 2, desc="check")]
 
     def search(self, query: str, limit: int = 10, window: Window | None = None) -> list[Evidence]:
         """The ``limit`` best sentences for a query, one per document, from the documents ``window`` admits."""
