@@ -178,3 +178,29 @@ def test_english_history_and_export(page, shots):
     page.go_back()
     response = page.request.get(page.url.split("#")[0].replace("/checks/", "/api/checks/") + "/claimreview")
     assert response.ok and response.json()["@context"] == "https://schema.org"
+
+
+_DATE_ORDER_JS = """li => {
+  const out = [];
+  const walker = document.createTreeWalker(li, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const m of node.data.matchAll(/(\\d{4})-(\\d{2})-(\\d{2})/g)) {
+      const left = (a, b) => { const r = document.createRange(); r.setStart(node, a); r.setEnd(node, b);
+                               return r.getBoundingClientRect().left; };
+      const year = left(m.index, m.index + 4), day = left(m.index + 8, m.index + 10);
+      out.push([m[0], year < day]);
+    }
+  }
+  return out;
+}"""
+
+
+def test_dates_in_arabic_reason_lines_read_in_order(page):
+    page.goto("/")
+    page.get_by_label("الصق منشورا أو مقالا").fill("أسرت قوات سوريا الديمقراطية 500 مقاتل معظمهم أجانب قرب الباغوز.")
+    page.get_by_role("button", name="تحقق").click()
+    page.wait_for_url("**/checks/*")
+    reasons = page.locator("section.panel").first.locator("ul.reasons li")
+    dates = [d for i in range(reasons.count()) for d in reasons.nth(i).evaluate(_DATE_ORDER_JS)]
+    assert any(d == "2019-03-19" for d, _ in dates)  # the Arabic-named source's date is cited
+    assert all(in_order for _, in_order in dates), dates  # year drawn left of day: 2019-03-19, not 19-03-2019

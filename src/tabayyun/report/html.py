@@ -8,6 +8,7 @@ from html import escape
 from typing import Any, Sequence
 from urllib.parse import urlsplit
 
+from tabayyun.report.bidi import isolate_html
 from tabayyun.report.i18n import reason_ar
 from tabayyun.report.text import STANCE_NAMES, VERDICT_NAMES
 
@@ -74,7 +75,7 @@ def _evidence_rows(claim: dict[str, Any]) -> str:
         if e.get("stance") == "unrelated":
             continue
         link = safe_url(e.get("url"))
-        where = " · ".join(x for x in (escape(str(e.get("source") or "")),
+        where = " · ".join(x for x in (isolate_html(str(e.get("source") or "")),
                                        f'<bdi dir="ltr">{escape(str(e["date"]))}</bdi>' if e.get("date") else "") if x)
         title = escape(str(e.get("title") or e.get("doc_id") or ""))
         if link:
@@ -97,7 +98,7 @@ def render_check_html(check: dict[str, Any]) -> str:
     blocks = []
     for n, claim in enumerate(claims, 1):
         label = str(claim.get("verdict", ""))
-        reasons = "".join(f"<li dir=\"rtl\">{escape(reason_ar(str(r)))}<br><span dir=\"ltr\">{escape(str(r))}</span></li>"
+        reasons = "".join(f"<li dir=\"rtl\">{isolate_html(reason_ar(str(r)))}<br><span dir=\"ltr\">{escape(str(r))}</span></li>"
                           for r in claim.get("reasons", []))
         blocks.append(
             f"<h2>{n}. <span dir=\"rtl\">{escape(str(claim.get('claim', '')))}</span></h2>"

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from tabayyun.records import Claim, Verdict
+from tabayyun.report.bidi import isolate_text
 
 __all__ = ["render_verdicts", "render_claims", "VERDICT_NAMES", "STANCE_NAMES"]
 
@@ -28,7 +29,7 @@ def _evidence_block(verdict: Verdict, limit: int) -> list[str]:
     for e in shown:
         where = " · ".join(x for x in (e.document.source, e.document.date, e.document.url) if x)
         lines.append(f"    [{e.stance}] {e.sentence.text}")
-        lines.append(f"        — {e.document.title or e.document.id}" + (f" ({where})" if where else ""))
+        lines.append(f"        — {e.document.title or e.document.id}" + (f" ({isolate_text(where)})" if where else ""))
     return lines
 
 

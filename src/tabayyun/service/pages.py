@@ -10,6 +10,9 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from markupsafe import Markup
+
+from tabayyun.report.bidi import isolate_html
 from tabayyun.report.i18n import reason_ar
 from tabayyun.report.html import REPORT_CSP, render_check_html, text_segments
 from tabayyun.service.api import (MAX_QUERY_CHARS, MAX_TEXT_CHARS, CheckId, DocId, check_token, desk,
@@ -48,7 +51,7 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> HT
     here = request.url.path + ("?" + urlencode(query) if query else "")
     return request.app.state.templates.TemplateResponse(
         request, name, {"lang": lang, "dir": "rtl" if lang == "ar" else "ltr", "t": t, "here": here,
-                  "reason": reason_ar if lang == "ar" else str, **context},
+                  "reason": lambda r: Markup(isolate_html(reason_ar(r) if lang == "ar" else r)), **context},
         status_code=status)
 
 
