@@ -311,3 +311,31 @@ def test_verify_file_shows_a_progress_bar_on_a_terminal_only(db, tmp_path):
     assert b"2/2" in bar and b"claim" in bar
     piped = subprocess.run(argv, capture_output=True, timeout=300)
     assert piped.returncode == 0 and b"claim/s" not in piped.stderr and b"2/2" not in piped.stderr
+
+
+def test_save_review_and_export_a_check(capsys, db, tmp_path):
+    post = tmp_path / "post.txt"
+    post.write_text("ارتفعت أسعار النفط إلى 90 دولارا للبرميل", encoding="utf-8")
+    code, out, err = run(capsys, "check", str(post), "--db", str(db), "--json", "--save")
+    assert code == 0 and json.loads(out.splitlines()[0])["verdict"] == "refuted" and "saved as check 1" in err
+    code, out, _ = run(capsys, "review", "1", "--db", str(db), "--verdict", "refuted", "--reviewer", "سارة",
+                       "--note", "السعر 70", "--cite", "n2", "--json")
+    review = json.loads(out)
+    assert code == 0 and (review["rating"], review["cite"], review["claim"]) == ("false", ["n2"], 0)
+    code, _, err = run(capsys, "review", "1", "--db", str(db), "--verdict", "refuted", "--reviewer", "x",
+                       "--cite", "missing-doc")
+    _one_line_error(code, err)
+    code, _, err = run(capsys, "export", "--db", str(db), "--format", "claimreview")
+    _one_line_error(code, err)
+    assert "--name and --public-url" in err
+    code, _, _ = run(capsys, "publisher", "--db", str(db), "--name", "غرفة التحقق", "--public-url",
+                     "https://desk.example.org")
+    assert code == 0
+    target = tmp_path / "out.jsonl"
+    code, _, err = run(capsys, "export", "--db", str(db), "--format", "jsonl", "--out", str(target))
+    row = json.loads(target.read_text(encoding="utf-8"))
+    assert code == 0 and "wrote 1 claims" in err
+    assert (row["verdict"], row["reviewer"], row["cited"], row["machine_verdict"]) == ("refuted", "سارة", ["n2"],
+                                                                                       "refuted")
+    code, out, _ = run(capsys, "export", "--db", str(db), "--format", "claimreview", "--until", "2000-01-01")
+    assert code == 0 and json.loads(out)["@graph"] == []

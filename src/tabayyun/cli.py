@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Callable, NoReturn, Sequence
 
 from tabayyun.errors import TabayyunError
+from tabayyun.records import VERDICTS
 from tabayyun.ingest import decode_text
 from tabayyun.report import claim_dict, dumps, render_claims, render_verdicts
 
@@ -122,6 +123,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         tb.worthiness = default_worthiness(args.worthiness, tb.embedder)
     verdicts = tb.check(text, all_claims=args.all, date=date, before=before, progress=sys.stderr.isatty())
+    if args.save:
+        check_id = tb.store.save_check(text, [v.to_dict() for v in verdicts])
+        print(f"tabayyun: saved as check {check_id} (review it with 'tabayyun review {check_id} --db {args.db}')",
+              file=sys.stderr)
     if args.json:
         for verdict in verdicts:
             _print(dumps(verdict.to_dict()))
@@ -297,6 +302,62 @@ def cmd_serve(args: argparse.Namespace) -> int:
 _SERVE_MODULES = ("fastapi", "uvicorn", "jinja2", "multipart", "starlette")
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    from tabayyun.publish import make_review
+
+    tb = _open(args.db)
+    check = tb.store.get_check(args.check_id)
+    if check is None:
+        raise TabayyunError(f"no check {args.check_id} in {args.db} / لا يوجد تحقق بهذا الرقم")
+    review = make_review(check, args.claim - 1, args.verdict, args.reviewer, args.rating, args.note or "",
+                         args.cite or ())
+    unknown = [d for d in review.cite if d not in tb.store.get_documents(list(review.cite))]
+    if unknown:
+        raise TabayyunError(f"no document '{unknown[0]}' to cite in {args.db}")
+    saved = tb.store.save_review(review)
+    _print(dumps(saved.to_dict()) if args.json else
+           f"check {saved.check_id}, claim {saved.claim + 1}: {saved.verdict} ({saved.rating}), "
+           f"signed by {saved.reviewer} at {saved.created}")
+    return 0
+
+
+def cmd_publisher(args: argparse.Namespace) -> int:
+    from tabayyun.publish import Publisher
+
+    tb = _open(args.db)
+    publisher = Publisher.load(tb.store)
+    if any(v is not None for v in (args.name, args.url, args.logo, args.public_url)):
+        publisher = publisher.updated(args.name, args.url, args.logo, args.public_url)
+        publisher.save(tb.store)
+    _print(dumps(publisher.__dict__))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from datetime import date, timedelta
+
+    from tabayyun.publish import write_export
+
+    since, until = _date(args.since, "--since"), _date(args.until, "--until")
+    before = (date.fromisoformat(until[:10]) + timedelta(days=1)).isoformat() if until else None
+    tb = _open(args.db)
+    if args.out is None:
+        write_export(tb.store, sys.stdout, args.format, since, before, args.check)
+        return 0
+    out = Path(args.out)
+    tmp = out.with_name(f".{out.name}.part")
+    try:  # written whole or not at all
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            n = write_export(tb.store, fh, args.format, since, before, args.check)
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise TabayyunError(f"{args.out}: cannot write ({exc.strerror})") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    print(f"tabayyun: wrote {n} claims to {args.out}", file=sys.stderr)
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="tabayyun", description="تبيّن: check Arabic claims against your own trusted reporting, "
                                                   "offline.")
@@ -347,6 +408,35 @@ def _parser() -> argparse.ArgumentParser:
                                   "dated more than a week away")
     p.add_argument("--before", help="only evidence published before this day (YYYY-MM-DD): what was known "
                                     "when the post appeared; undated documents are left out")
+
+    p.add_argument("--save", action="store_true", help="save the check in the base, to review and export it")
+
+    p = add("review", cmd_review, "sign a person's verdict on one claim of a saved check (the machine's stays beside it)")
+    p.add_argument("check_id", type=int, metavar="CHECK_ID")
+    p.add_argument("--db", required=True, help="evidence base folder")
+    p.add_argument("--claim", type=int, default=1, help="which claim of the check, from 1 (default 1)")
+    p.add_argument("--verdict", required=True, choices=VERDICTS)
+    p.add_argument("--rating", help="ClaimReview rating: false, misleading, mixture, unproven, mostly_true, true "
+                                    "(default: the one proposed for the verdict)")
+    p.add_argument("--reviewer", required=True, help="who signs the review")
+    p.add_argument("--note", help="the reviewer's explanation (published as the rating's explanation)")
+    p.add_argument("--cite", action="append", metavar="DOC_ID", help="a document of the base to cite (repeatable)")
+    p.add_argument("--json", action="store_true")
+
+    p = add("publisher", cmd_publisher, "show or set who publishes the checks (ClaimReview author, public address)")
+    p.add_argument("--db", required=True, help="evidence base folder")
+    p.add_argument("--name", help="the organisation's name")
+    p.add_argument("--url", help="the organisation's web address")
+    p.add_argument("--logo", help="address of the organisation's logo")
+    p.add_argument("--public-url", help="public base address of the desk (check pages are PUBLIC_URL/checks/ID)")
+
+    p = add("export", cmd_export, "export reviewed checks: one (--check) or a date range")
+    p.add_argument("--db", required=True, help="evidence base folder")
+    p.add_argument("--format", required=True, choices=("json", "jsonl", "csv", "claimreview"))
+    p.add_argument("--check", type=int, help="only this check")
+    p.add_argument("--since", help="checks made on or after this day (YYYY-MM-DD)")
+    p.add_argument("--until", help="checks made on or before this day (YYYY-MM-DD)")
+    p.add_argument("--out", help="write to this file (whole or not at all) instead of standard output")
 
     p = add("search", cmd_search, "search the evidence base")
     p.add_argument("query")

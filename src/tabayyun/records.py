@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Document", "Sentence", "Claim", "Evidence", "Verdict", "STANCES", "VERDICTS"]
+__all__ = ["Document", "Sentence", "Claim", "Evidence", "Verdict", "Review", "STANCES", "VERDICTS"]
 
 STANCES = ("agree", "disagree", "discuss", "unrelated")
 VERDICTS = ("supported", "refuted", "not_enough_evidence", "conflicting")
@@ -109,3 +109,25 @@ class Verdict:
             "reasons_ar": reasons_ar(self.reasons),
         })
         return out
+
+
+@dataclass(frozen=True)
+class Review:
+    """A person's reading of one claim of a saved check: the verdict they sign (one of ``VERDICTS``),
+    its ClaimReview rating (``tabayyun.publish.RATINGS``), a note, the documents to cite, who and when.
+    The machine verdict stays in the check; the latest review of a claim is the one published."""
+
+    check_id: int
+    claim: int  # index of the claim in the check, from 0
+    verdict: str
+    rating: str
+    reviewer: str
+    note: str = ""
+    cite: tuple[str, ...] = ()  # document ids
+    created: str = ""  # ISO-8601, set by the store
+    id: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "check_id": self.check_id, "claim": self.claim, "verdict": self.verdict,
+                "rating": self.rating, "reviewer": self.reviewer, "note": self.note, "cite": list(self.cite),
+                "created": self.created}

@@ -10,7 +10,7 @@ from typing import Any, Iterator, Protocol, Sequence
 
 import numpy as np
 
-from tabayyun.records import Document, Sentence
+from tabayyun.records import Document, Review, Sentence
 
 __all__ = ["Store", "BatchResult", "PendingSentence"]
 
@@ -77,5 +77,18 @@ class Store(Protocol):
 
     def list_checks(self, limit: int = 50, offset: int = 0) -> list[dict]:
         """Newest first: ``{"id", "created", "text" (first 200 chars), "claims" (count)}``."""
+
+    def save_review(self, review: Review) -> Review:
+        """Store a person's review of one claim of a check; returns it with its id and time."""
+        ...
+
+    def reviews(self, check_ids: Sequence[int]) -> dict[int, list[Review]]:
+        """Every review of these checks, oldest first, by check id."""
+        ...
+
+    def iter_checks(self, since: str | None = None, before: str | None = None,
+                    batch_size: int = 500) -> Iterator[list[dict]]:
+        """Saved checks created on or after ``since`` and before ``before`` (ISO), oldest first, in batches."""
+        ...
 
     def close(self) -> None: ...

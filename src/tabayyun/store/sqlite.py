@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator, Sequence
@@ -11,7 +12,7 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 
 from tabayyun.errors import TabayyunError
-from tabayyun.records import Document, Sentence
+from tabayyun.records import Document, Review, Sentence
 from tabayyun.store.base import BatchResult, PendingSentence
 
 __all__ = ["SQLiteStore"]
@@ -31,6 +32,11 @@ CREATE INDEX IF NOT EXISTS aliases_doc ON aliases(doc_id);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS checks (id INTEGER PRIMARY KEY, created TEXT NOT NULL, text TEXT NOT NULL,
     result TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS checks_created ON checks(created);
+CREATE TABLE IF NOT EXISTS reviews (id INTEGER PRIMARY KEY, check_id INTEGER NOT NULL REFERENCES checks(id),
+    claim INTEGER NOT NULL, verdict TEXT NOT NULL, rating TEXT NOT NULL, reviewer TEXT NOT NULL,
+    note TEXT NOT NULL, cite TEXT NOT NULL, created TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS reviews_check ON reviews(check_id, id);
 """
 # What ``breakdown`` groups documents by (an undated document has the month "").
 _BREAKDOWN = {"source": "d.source", "month": "COALESCE(substr(d.date, 1, 7), '')"}
@@ -139,6 +145,15 @@ class SQLiteStore:
         assert cur.lastrowid is not None  # set by the INSERT
         return cur.lastrowid
 
+    def save_review(self, review: Review) -> Review:
+        created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self._transaction():
+            cur = self.conn.execute(
+                "INSERT INTO reviews (check_id, claim, verdict, rating, reviewer, note, cite, created) "
+                "VALUES (?,?,?,?,?,?,?,?)", (review.check_id, review.claim, review.verdict, review.rating,
+                                             review.reviewer, review.note, json.dumps(list(review.cite)), created))
+        return replace(review, id=cur.lastrowid, created=created)
+
     # -- reading ---------------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -220,6 +235,29 @@ class SQLiteStore:
         rows = self.conn.execute("SELECT id, created, substr(text, 1, 200), json_array_length(result) FROM checks "
                                  "ORDER BY id DESC LIMIT ? OFFSET ?", (limit, offset))
         return [{"id": r[0], "created": r[1], "text": r[2], "claims": r[3]} for r in rows]
+
+    def reviews(self, check_ids: Sequence[int]) -> dict[int, list[Review]]:
+        out: dict[int, list[Review]] = {}
+        for part in _chunks(list(dict.fromkeys(check_ids))):
+            for row in self.conn.execute(
+                    "SELECT id, check_id, claim, verdict, rating, reviewer, note, cite, created FROM reviews "
+                    f"WHERE check_id IN ({','.join('?' * len(part))}) ORDER BY id", part):
+                out.setdefault(row[1], []).append(Review(
+                    id=row[0], check_id=row[1], claim=row[2], verdict=row[3], rating=row[4], reviewer=row[5],
+                    note=row[6], cite=tuple(json.loads(row[7])), created=row[8]))
+        return out
+
+    def iter_checks(self, since: str | None = None, before: str | None = None,
+                    batch_size: int = 500) -> Iterator[list[dict]]:
+        after = 0
+        while True:
+            rows = self.conn.execute(
+                "SELECT id, created, text, result FROM checks WHERE id > ? AND created >= ? AND created < ? "
+                "ORDER BY id LIMIT ?", (after, since or "", before or "\uffff", batch_size)).fetchall()
+            if not rows:
+                return
+            yield [{"id": r[0], "created": r[1], "text": r[2], "claims": json.loads(r[3])} for r in rows]
+            after = rows[-1][0]
 
     def close(self) -> None:
         self.conn.close()
