@@ -290,7 +290,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from tabayyun.service import serve
 
     try:
-        serve(args.db, args.host, args.port, args.token)
+        serve(args.db, args.host, args.port, args.token, args.public_url)
     except ModuleNotFoundError as exc:
         if exc.name not in _SERVE_MODULES:
             raise
@@ -471,6 +471,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, loopback only)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     p.add_argument("--token", help="write token (default: $TABAYYUN_TOKEN, else a random one, printed)")
+    p.add_argument("--public-url", help="the address readers reach the desk at, for ClaimReview links "
+                                        "(default: the publisher's, see 'tabayyun publisher')")
 
     p = add("stats", cmd_stats, "count documents and sentences in an evidence base")
     p.add_argument("--db", required=True, help="evidence base folder")

@@ -211,3 +211,33 @@ def test_reads_need_the_token_off_loopback(base):
         assert c.post("/login", data={"token": TOKEN}, follow_redirects=False).status_code == 303
         assert c.get("/").status_code == 200  # the cookie now lets reads through
         assert c.post("/api/documents", json=[{"text": "نص جديد تماما عن أمر ما."}]).status_code == 401
+
+
+def test_a_person_signs_a_verdict_and_exports_carry_it(base):
+    from fastapi.testclient import TestClient
+
+    from tabayyun.service import create_app
+
+    with TestClient(create_app(base, TOKEN, public_url="https://desk.example.org/")) as c:
+        check = c.post("/api/check", json={"text": f"يقول منشور إن {SUPPORTED_CLAIM} في الباغوز."}).json()
+        body = {"claim": 1, "verdict": "supported", "reviewer": "سارة", "note": "كما قالت قسد", "cite": ["n1"]}
+        assert c.post(f"/api/checks/{check['id']}/reviews", json=body).status_code == 401
+        r = c.post(f"/api/checks/{check['id']}/reviews", json=body, headers=AUTH)
+        assert r.status_code == 201 and r.json()["rating"] == "true" and r.json()["created"]
+        for bad in ({**body, "verdict": "maybe"}, {**body, "claim": 99}, {**body, "cite": ["no-such-doc"]},
+                    {**body, "reviewer": ""}, {**body, "extra": 1}):
+            bad_r = c.post(f"/api/checks/{check['id']}/reviews", json=bad, headers=AUTH)
+            assert bad_r.status_code in (404, 422) and "error" in bad_r.json()
+        assert c.post("/api/checks/999999/reviews", json=body, headers=AUTH).status_code == 404
+        claim = c.get(f"/api/checks/{check['id']}/reviewed").json()["claims"][0]
+        assert (claim["verdict"], claim["machine_verdict"], len(claim["history"])) == (
+            "supported", check["claims"][0]["verdict"], 1)
+        review = c.get(f"/api/checks/{check['id']}/claimreview").json()["@graph"][0]
+        assert review["url"] == f"https://desk.example.org/checks/{check['id']}#claim-1"
+        assert review["reviewRating"]["ratingExplanation"] == "كما قالت قسد"
+        csv_r = c.get("/api/export", params={"format": "csv", "check": check["id"]})
+        assert csv_r.status_code == 200 and csv_r.content.startswith("\ufeff".encode())
+        assert "attachment" in csv_r.headers["content-disposition"] and "سارة" in csv_r.text
+        assert c.get("/api/export", params={"format": "xml"}).status_code == 422
+        listed = c.get("/api/checks").json()["checks"][0]
+        assert listed["reviewed"] == 1 and listed["verdicts"] == [x["verdict"] for x in check["claims"]]

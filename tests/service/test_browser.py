@@ -204,3 +204,32 @@ def test_dates_in_arabic_reason_lines_read_in_order(page):
     dates = [d for i in range(reasons.count()) for d in reasons.nth(i).evaluate(_DATE_ORDER_JS)]
     assert any(d == "2019-03-19" for d, _ in dates)  # the Arabic-named source's date is cited
     assert all(in_order for _, in_order in dates), dates  # year drawn left of day: 2019-03-19, not 19-03-2019
+
+
+def test_review_a_claim_on_the_desk_and_see_it_in_the_history(page):
+    from tests.service.conftest import TOKEN as WRITE_TOKEN
+
+    page.goto("/")
+    page.get_by_label("الصق منشورا أو مقالا").fill("أسرت قوات سوريا الديمقراطية 500 مقاتل معظمهم أجانب قرب الباغوز.")
+    page.get_by_role("button", name="تحقق").click()
+    page.wait_for_url("**/checks/*")
+    panel = page.locator("section.panel").first
+    assert "لم يراجعه أحد بعد" in panel.inner_text()
+    panel.locator("details.review summary").click()
+    panel.get_by_label("رمز الكتابة").fill(WRITE_TOKEN)
+    panel.get_by_label("تذكّر الرمز في هذه الجلسة").check()
+    panel.get_by_label("الحكم", exact=True).select_option("refuted")
+    panel.get_by_label("اسم المراجِع").fill("سارة")
+    panel.get_by_label("ملاحظة").fill("قالت قسد إنها أسرت 157 مقاتلا")
+    panel.locator("input[name=cite]").first.check()
+    panel.get_by_role("button", name="وقّع المراجعة").click()
+    page.wait_for_load_state()
+    panel = page.locator("section.panel").first
+    signed = panel.locator("p.signed").inner_text()
+    assert "مفنَّد" in signed and "سارة" in signed and "زائف" in signed
+    assert "حكم تبيّن" in panel.inner_text()  # the machine verdict stays beside the signed one
+    panel.locator("details.review summary").click()
+    assert "الرمز محفوظ لهذه الجلسة" in panel.inner_text()  # remembered: no token field the second time
+    page.goto("/checks")
+    first = page.locator("ol.history li").first
+    assert first.locator(".badge").count() >= 1 and "✓ 1/1" in first.inner_text()

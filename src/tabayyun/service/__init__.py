@@ -20,9 +20,11 @@ def create_app(*args, **kwargs):
     return _create_app(*args, **kwargs)
 
 
-def serve(db: str, host: str = "127.0.0.1", port: int = 8000, token: str | None = None) -> None:
+def serve(db: str, host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
+          public_url: str | None = None) -> None:
     """Serve the evidence base in ``db`` until interrupted. The write token is ``token``, else
-    ``$TABAYYUN_TOKEN``, else a random one printed at start. Raises TabayyunError if ``db`` is no base."""
+    ``$TABAYYUN_TOKEN``, else a random one printed at start; ``public_url`` is the address readers
+    reach the desk at (for ClaimReview). Raises TabayyunError if ``db`` is no base."""
     import uvicorn
 
     from tabayyun.pipeline import Tabayyun
@@ -31,7 +33,11 @@ def serve(db: str, host: str = "127.0.0.1", port: int = 8000, token: str | None 
     tb = Tabayyun(db)
     given = token or os.environ.get(TOKEN_ENV)
     token = given or secrets.token_urlsafe(24)
-    app = create_app(tb, token, open_reads=is_loopback(host))
+    if public_url is not None:
+        from tabayyun.publish import Publisher
+
+        public_url = Publisher().updated(public_url=public_url).public_url  # checked as the publisher's is
+    app = create_app(tb, token, open_reads=is_loopback(host), public_url=public_url)
     where = f"[{host}]" if ":" in host else host
     print(f"tabayyun: serving {db} on http://{where}:{port}/ (Ctrl+C to stop)", file=sys.stderr)
     if not given:

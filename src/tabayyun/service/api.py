@@ -1,10 +1,11 @@
 """The JSON API under ``/api``: thin calls onto the ``Desk``."""
 from __future__ import annotations
 
-from typing import Annotated, Any
+from datetime import date, timedelta
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from tabayyun.report.claimreview import claimreview
@@ -33,6 +34,24 @@ class CheckRequest(BaseModel):
 class VerifyRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     claim: str = Field(min_length=1, max_length=MAX_CLAIM_CHARS, description="one claim, in Arabic")
+
+
+class ReviewRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    claim: int = Field(1, ge=1, le=10_000, description="which claim of the check, from 1")
+    verdict: Literal["supported", "refuted", "not_enough_evidence", "conflicting"]
+    rating: Literal["false", "misleading", "mixture", "unproven", "mostly_true", "true"] | None = Field(
+        None, description="ClaimReview rating (default: the one proposed for the verdict)")
+    reviewer: str = Field(min_length=1, max_length=200, description="who signs the review")
+    note: str = Field("", max_length=5_000, description="the reviewer's explanation")
+    cite: list[Annotated[str, Field(min_length=1, max_length=MAX_ID_CHARS)]] = Field(
+        default_factory=list, max_length=20, description="ids of documents of the base to cite")
+
+
+def public_url(request: Request, d: Desk) -> str:
+    """The address readers reach the desk at: ``serve --public-url``, else the publisher's, else this request's."""
+    configured = request.app.state.public_url or d.publisher().public_url
+    return configured or str(request.base_url).rstrip("/")
 
 
 def desk(request: Request) -> Desk:
@@ -115,6 +134,36 @@ def get_check(check_id: CheckId, d: Desk = Depends(desk)) -> dict[str, Any]:
 @router.get("/checks/{check_id}/claimreview", summary="schema.org ClaimReview JSON-LD for each claim of a check",
             response_class=JSONResponse)
 def check_claimreview(check_id: CheckId, request: Request, d: Desk = Depends(desk)) -> JSONResponse:
-    found = _found(d.get_check(check_id), "check")
-    page = str(request.url_for("check_page", check_id=check_id))
-    return JSONResponse(claimreview(found, url=page), media_type="application/ld+json")
+    found = _found(d.reviewed_check(check_id), "check")
+    who = d.publisher()
+    review = claimreview(found, url=f"{public_url(request, d)}/checks/{check_id}", author=who.name or "tabayyun",
+                         author_url=who.url, logo=who.logo)
+    return JSONResponse(review, media_type="application/ld+json")
+
+
+@router.get("/checks/{check_id}/reviewed", summary="A saved check as reviewed: each claim's machine verdict, "
+                                                   "the verdict and rating a person signed, and the history")
+def reviewed(check_id: CheckId, d: Desk = Depends(desk)) -> dict[str, Any]:
+    return _found(d.reviewed_check(check_id), "check")
+
+
+@router.post("/checks/{check_id}/reviews", dependencies=[Depends(require_token)], status_code=201,
+             summary="Sign a person's verdict on one claim of a check; needs the token")
+def add_review(check_id: CheckId, body: ReviewRequest, d: Desk = Depends(desk)) -> dict[str, Any]:
+    return _found(d.review(check_id, body.claim - 1, body.verdict, body.reviewer, body.rating, body.note, body.cite),
+                  "check")
+
+
+_EXPORT_TYPES = {"json": "application/json", "jsonl": "application/x-ndjson", "csv": "text/csv; charset=utf-8",
+                 "claimreview": "application/ld+json"}
+
+
+@router.get("/export", summary="Reviewed checks (one, or made between two days) as JSON, JSONL, CSV or ClaimReview")
+def export(format: Literal["json", "jsonl", "csv", "claimreview"] = "json", since: date | None = None,
+           until: date | None = None, check: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
+           d: Desk = Depends(desk)) -> Response:
+    before = (until + timedelta(days=1)).isoformat() if until else None
+    text, _ = d.export(format, since.isoformat() if since else None, before, check)
+    name = f"tabayyun-checks.{'jsonld' if format == 'claimreview' else format}"
+    return Response(text, media_type=_EXPORT_TYPES[format],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

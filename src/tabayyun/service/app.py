@@ -56,13 +56,15 @@ def _error(request: Request, status: int, message: str, headers: dict[str, str] 
     return pages.render(request, "error.html", status=status, status_code=status, message=message)
 
 
-def create_app(tb: Tabayyun, token: str, open_reads: bool = True) -> FastAPI:
-    """The service on one opened evidence base; ``open_reads`` lets reads through without the token."""
+def create_app(tb: Tabayyun, token: str, open_reads: bool = True, public_url: str | None = None) -> FastAPI:
+    """The service on one opened evidence base; ``open_reads`` lets reads through without the token;
+    ``public_url``: the address readers reach it at (ClaimReview links), over the publisher's."""
     app = FastAPI(title="tabayyun", version=__version__, description=DESCRIPTION, docs_url=None, redoc_url=None,
                   dependencies=[Depends(same_origin)])
     app.state.desk = Desk(tb)
     app.state.token = token
     app.state.open_reads = open_reads
+    app.state.public_url = public_url.rstrip("/") if public_url else None
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.filters["safe_url"] = safe_url
     templates.env.globals["verdict_name"] = verdict_name

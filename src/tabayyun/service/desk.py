@@ -5,14 +5,16 @@ web pages both call these methods, never the stages themselves.
 """
 from __future__ import annotations
 
+import io
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from tabayyun.errors import TabayyunError
 from tabayyun.ingest import read_documents, validate_record
 from tabayyun.pipeline import Tabayyun
+from tabayyun.publish import Publisher, make_review, reviewed_checks, write_export
 from tabayyun.records import Document
 
 __all__ = ["Desk", "UPLOAD_SUFFIXES"]
@@ -58,6 +60,36 @@ class Desk:
     def get_check(self, check_id: int) -> dict[str, Any] | None:
         with self.lock:
             return self.tb.store.get_check(check_id)
+
+    def reviewed_check(self, check_id: int) -> dict[str, Any] | None:
+        """A saved check as reviewed (machine and signed verdicts, history), or None."""
+        with self.lock:
+            return next(reviewed_checks(self.tb.store, check_id=check_id), None) \
+                if self.tb.store.get_check(check_id) else None
+
+    def review(self, check_id: int, claim: int, verdict: str, reviewer: str, rating: str | None = None,
+               note: str = "", cite: Sequence[str] = ()) -> dict[str, Any] | None:
+        """Sign a review of claim ``claim`` (from 0) of a check; None if there is no such check."""
+        with self.lock:
+            check = self.tb.store.get_check(check_id)
+            if check is None:
+                return None
+            review = make_review(check, claim, verdict, reviewer, rating, note, cite)
+            unknown = [c for c in review.cite if c not in self.tb.store.get_documents(list(review.cite))]
+            if unknown:
+                raise TabayyunError(f"no document '{unknown[0]}' to cite / لا يوجد مستند بهذا المعرّف")
+            return self.tb.store.save_review(review).to_dict()
+
+    def export(self, fmt: str, since: str | None, before: str | None, check_id: int | None) -> tuple[str, int]:
+        """An export of reviewed checks (``publish.write_export``): its text and its number of claims."""
+        out = io.StringIO()
+        with self.lock:
+            n = write_export(self.tb.store, out, fmt, since, before, check_id)
+        return out.getvalue(), n
+
+    def publisher(self) -> Publisher:
+        with self.lock:
+            return Publisher.load(self.tb.store)
 
     def checks(self, limit: int, offset: int) -> list[dict[str, Any]]:
         with self.lock:

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from tabayyun.report.bidi import isolate_html
+from tabayyun.report.claimreview import ratings
 from tabayyun.report.i18n import reason_ar
 from tabayyun.report.html import REPORT_CSP, render_check_html, text_segments
 from tabayyun.service.api import (MAX_QUERY_CHARS, MAX_TEXT_CHARS, CheckId, DocId, check_token, desk,
@@ -85,11 +86,37 @@ def _check(d: Desk, check_id: int) -> dict[str, Any]:
     return found
 
 
+def _remembered(request: Request) -> bool:
+    return token_ok(request.cookies.get(TOKEN_COOKIE), request.app.state.token)
+
+
 @router.get("/checks/{check_id}", response_class=HTMLResponse, name="check_page")
 def check_page(request: Request, check_id: CheckId, d: Desk = Depends(desk)) -> HTMLResponse:
-    found = _check(d, check_id)
+    found = d.reviewed_check(check_id)
+    if found is None:
+        raise HTTPException(404, "no such check / لا يوجد تحقق بهذا الرقم")
     segments = text_segments(found["text"], [c.get("span") for c in found["claims"]])
-    return render(request, "check.html", check=found, segments=segments)
+    return render(request, "check.html", check=found, segments=segments, ratings=ratings(),
+                  token_remembered=_remembered(request))
+
+
+@router.post("/checks/{check_id}/review")
+def review_form(request: Request, check_id: CheckId, claim: Annotated[int, Form(ge=1, le=10_000)],
+                verdict: Annotated[str, Form(max_length=40)], reviewer: Annotated[str, Form(max_length=200)],
+                rating: Annotated[str, Form(max_length=40)] = "", note: Annotated[str, Form(max_length=5_000)] = "",
+                cite: Annotated[list[str], Form(max_length=20)] = [],
+                cite_more: Annotated[str, Form(max_length=2_000)] = "",
+                token: Annotated[str, Form(max_length=500)] = "", remember: Annotated[bool, Form()] = False,
+                d: Desk = Depends(desk)) -> RedirectResponse:
+    """Sign a review from the check page; the token comes from the form or the session cookie."""
+    check_token(request, token or request.cookies.get(TOKEN_COOKIE) or None)
+    cited = [*cite, *cite_more.split()]
+    if d.review(check_id, claim - 1, verdict, reviewer, rating or None, note, cited) is None:
+        raise HTTPException(404, "no such check / لا يوجد تحقق بهذا الرقم")
+    response = RedirectResponse(f"/checks/{check_id}#claim-{claim}", status_code=303)
+    if token and remember:  # a session cookie: gone when the browser closes
+        response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict")
+    return response
 
 
 @router.get("/checks/{check_id}/report", response_class=HTMLResponse)

@@ -76,7 +76,8 @@ class Store(Protocol):
         """``{"id", "created", "text", "claims"}`` or None."""
 
     def list_checks(self, limit: int = 50, offset: int = 0) -> list[dict]:
-        """Newest first: ``{"id", "created", "text" (first 200 chars), "claims" (count)}``."""
+        """Newest first: ``{"id", "created", "text" (first 200 chars), "claims" (count), "verdicts" (the
+        machine verdict of each claim), "reviewed" (how many claims a person reviewed)}``."""
 
     def save_review(self, review: Review) -> Review:
         """Store a person's review of one claim of a check; returns it with its id and time."""

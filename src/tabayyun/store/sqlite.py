@@ -232,9 +232,13 @@ class SQLiteStore:
         return None if row is None else {"id": row[0], "created": row[1], "text": row[2], "claims": json.loads(row[3])}
 
     def list_checks(self, limit: int = 50, offset: int = 0) -> list[dict]:
-        rows = self.conn.execute("SELECT id, created, substr(text, 1, 200), json_array_length(result) FROM checks "
-                                 "ORDER BY id DESC LIMIT ? OFFSET ?", (limit, offset))
-        return [{"id": r[0], "created": r[1], "text": r[2], "claims": r[3]} for r in rows]
+        rows = self.conn.execute(
+            "SELECT id, created, substr(text, 1, 200), json_array_length(result), "
+            "(SELECT group_concat(json_extract(value, '$.verdict')) FROM json_each(result)), "
+            "(SELECT COUNT(DISTINCT claim) FROM reviews WHERE check_id = checks.id) "
+            "FROM checks ORDER BY id DESC LIMIT ? OFFSET ?", (limit, offset))
+        return [{"id": r[0], "created": r[1], "text": r[2], "claims": r[3],
+                 "verdicts": r[4].split(",") if r[4] else [], "reviewed": r[5]} for r in rows]
 
     def reviews(self, check_ids: Sequence[int]) -> dict[int, list[Review]]:
         out: dict[int, list[Review]] = {}
