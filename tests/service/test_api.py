@@ -241,3 +241,16 @@ def test_a_person_signs_a_verdict_and_exports_carry_it(base):
         assert c.get("/api/export", params={"format": "xml"}).status_code == 422
         listed = c.get("/api/checks").json()["checks"][0]
         assert listed["reviewed"] == 1 and listed["verdicts"] == [x["verdict"] for x in check["claims"]]
+
+
+def test_search_filters_by_source_and_dates(client):
+    q = {"q": "أسعار النفط المنتخب الباغوز", "limit": 20}
+    every = {r["doc_id"] for r in client.get("/api/search", params=q).json()["results"]}
+    assert {"n1", "n2", "n3"} <= every
+    paper = client.get("/api/search", params={**q, "source": "صحيفة المثال"}).json()["results"]
+    assert {r["doc_id"] for r in paper} == {"n2", "n3"}
+    april = client.get("/api/search", params={**q, "since": "2019-04-01", "until": "2019-04-30"}).json()["results"]
+    assert {r["doc_id"] for r in april} == {"n2"}
+    blank = client.get("/api/search", params={**q, "source": "", "since": "", "until": ""}).json()["results"]
+    assert {r["doc_id"] for r in blank} == every  # empty form fields are no filter
+    assert client.get("/api/search", params={**q, "since": "April"}).status_code == 422

@@ -168,3 +168,11 @@ def test_forms_from_the_desk_itself_and_scripts_pass(client, headers):
     r = client.post("/check", data={"text": "أعلنت البلدية افتتاح جسر جديد بطول 300 متر."}, headers=headers,
                     follow_redirects=False)
     assert r.status_code == 303
+
+
+def test_search_page_filters_by_source_and_keeps_the_filter_in_the_form(client):
+    page = client.get("/search", params={"q": "أسعار النفط الباغوز", "source": "صحيفة المثال", "since": "",
+                                         "until": ""})
+    assert page.status_code == 200
+    assert "/documents/n2" in page.text and "/documents/n1" not in page.text
+    assert 'value="صحيفة المثال"' in page.text and "<details open>" in page.text

@@ -8,11 +8,12 @@ from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Reques
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from tabayyun.index import Window
 from tabayyun.report.claimreview import claimreview
 from tabayyun.service.desk import Desk
 from tabayyun.service.security import TOKEN_COOKIE, token_from, token_ok
 
-__all__ = ["router", "desk", "require_reader", "check_token", "CheckId", "DocId", "MAX_TEXT_CHARS",
+__all__ = ["router", "desk", "window", "require_reader", "check_token", "CheckId", "DocId", "MAX_TEXT_CHARS",
            "MAX_CLAIM_CHARS", "MAX_QUERY_CHARS"]
 
 MAX_TEXT_CHARS = 100_000
@@ -101,10 +102,38 @@ def verify(body: VerifyRequest, d: Desk = Depends(desk)) -> dict[str, Any]:
     return d.verify(body.claim)
 
 
+def _day(value: str | None, name: str) -> date | None:
+    """A YYYY-MM-DD query parameter; empty (as a form sends it) is None."""
+    if not value or not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise HTTPException(422, f"{name}: expected a day such as 2019-03-19") from None
+
+
+def window(source: Annotated[list[str], Query(max_length=20, description="only these sources")] = [],
+           since: Annotated[str | None, Query(max_length=10, description="only documents dated on or after "
+                                                                          "this day (YYYY-MM-DD)")] = None,
+           until: Annotated[str | None, Query(max_length=10, description="only documents dated on or before "
+                                                                          "this day (YYYY-MM-DD)")] = None
+           ) -> Window | None:
+    """The documents a search may return (a date bound leaves out undated documents); empty fields are no bound."""
+    sources = frozenset(s.strip() for s in source if s.strip())
+    if any(len(s) > 200 for s in sources):
+        raise HTTPException(422, "source: at most 200 characters")
+    first, last = _day(since, "since"), _day(until, "until")
+    if not (sources or first or last):
+        return None
+    return Window(sources=sources, since=first.isoformat() if first else None,
+                  before=(last + timedelta(days=1)).isoformat() if last else None)
+
+
 @router.get("/search", summary="Search the evidence base: sentences with their documents")
 def search(q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS)],
-           limit: Annotated[int, Query(ge=1, le=100)] = 10, d: Desk = Depends(desk)) -> dict[str, Any]:
-    return {"query": q, "results": d.search(q, limit)}
+           limit: Annotated[int, Query(ge=1, le=100)] = 10, where: Window | None = Depends(window),
+           d: Desk = Depends(desk)) -> dict[str, Any]:
+    return {"query": q, "results": d.search(q, limit, where)}
 
 
 @router.get("/documents/{doc_id:path}", summary="A document and its evidence sentences")
@@ -159,11 +188,13 @@ _EXPORT_TYPES = {"json": "application/json", "jsonl": "application/x-ndjson", "c
 
 
 @router.get("/export", summary="Reviewed checks (one, or made between two days) as JSON, JSONL, CSV or ClaimReview")
-def export(format: Literal["json", "jsonl", "csv", "claimreview"] = "json", since: date | None = None,
-           until: date | None = None, check: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
-           d: Desk = Depends(desk)) -> Response:
-    before = (until + timedelta(days=1)).isoformat() if until else None
-    text, _ = d.export(format, since.isoformat() if since else None, before, check)
+def export(format: Literal["json", "jsonl", "csv", "claimreview"] = "json",
+           since: Annotated[str | None, Query(max_length=10, description="checks made on or after this day")] = None,
+           until: Annotated[str | None, Query(max_length=10, description="checks made on or before this day")] = None,
+           check: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None, d: Desk = Depends(desk)) -> Response:
+    first, last = _day(since, "since"), _day(until, "until")
+    before = (last + timedelta(days=1)).isoformat() if last else None
+    text, _ = d.export(format, first.isoformat() if first else None, before, check)
     name = f"tabayyun-checks.{'jsonld' if format == 'claimreview' else format}"
     return Response(text, media_type=_EXPORT_TYPES[format],
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from tabayyun.errors import TabayyunError
+from tabayyun.index import Window
 from tabayyun.ingest import read_documents, validate_record
 from tabayyun.pipeline import Tabayyun
 from tabayyun.publish import Publisher, make_review, reviewed_checks, write_export
@@ -41,11 +42,11 @@ class Desk:
         with self.lock:
             return self.tb.verify(claim).to_dict()
 
-    def search(self, query: str, limit: int) -> list[dict[str, Any]]:
+    def search(self, query: str, limit: int, window: Window | None = None) -> list[dict[str, Any]]:
         if not query.strip():
             raise TabayyunError("empty query / الاستعلام فارغ")
         with self.lock:
-            return [e.to_dict(weighed=False) for e in self.tb.search(query, limit)]
+            return [e.to_dict(weighed=False) for e in self.tb.search(query, limit, window)]
 
     def document(self, doc_id: str) -> dict[str, Any] | None:
         """A document with its evidence sentences (id, position, start, end, text), or None."""

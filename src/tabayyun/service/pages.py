@@ -16,8 +16,9 @@ from tabayyun.report.bidi import isolate_html
 from tabayyun.report.claimreview import ratings
 from tabayyun.report.i18n import reason_ar
 from tabayyun.report.html import REPORT_CSP, render_check_html, text_segments
+from tabayyun.index import Window
 from tabayyun.service.api import (MAX_QUERY_CHARS, MAX_TEXT_CHARS, CheckId, DocId, check_token, desk,
-                                  require_reader)
+                                  require_reader, window)
 from tabayyun.service.desk import Desk
 from tabayyun.service.security import TOKEN_COOKIE, token_ok
 
@@ -126,9 +127,10 @@ def check_report(check_id: CheckId, d: Desk = Depends(desk)) -> HTMLResponse:
 
 @router.get("/search", response_class=HTMLResponse)
 def search_page(request: Request, q: Annotated[str, Query(max_length=MAX_QUERY_CHARS)] = "",
-                limit: Annotated[int, Query(ge=1, le=100)] = 20, d: Desk = Depends(desk)) -> HTMLResponse:
-    results = d.search(q, limit) if q.strip() else None
-    return render(request, "search.html", q=q, results=results)
+                limit: Annotated[int, Query(ge=1, le=100)] = 20, where: Window | None = Depends(window),
+                d: Desk = Depends(desk)) -> HTMLResponse:
+    results = d.search(q, limit, where) if q.strip() else None
+    return render(request, "search.html", q=q, results=results, where=where)
 
 
 @router.get("/add", response_class=HTMLResponse)
