@@ -233,3 +233,16 @@ def test_review_a_claim_on_the_desk_and_see_it_in_the_history(page):
     page.goto("/checks")
     first = page.locator("ol.history li").first
     assert first.locator(".badge").count() >= 1 and "✓ 1/1" in first.inner_text()
+
+
+def test_times_are_shown_in_the_readers_locale_and_zone(browser, server):
+    context = browser.new_context(base_url=server, locale="en-US", timezone_id="Asia/Riyadh")
+    pg = context.new_page()
+    pg.goto("/lang/en?next=/checks")
+    first = pg.locator("ol.history time").first
+    iso = first.get_attribute("datetime")
+    shown = first.inner_text()
+    assert first.get_attribute("title") == iso and shown != iso  # "Nov 27, 2026, 12:35 AM" style
+    hour_utc = int(iso[11:13])
+    assert f"{(hour_utc + 3) % 12 or 12}:{iso[14:16]}" in shown  # Riyadh is UTC+3
+    context.close()

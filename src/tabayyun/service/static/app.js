@@ -2,6 +2,15 @@
 "use strict";
 document.documentElement.classList.add("js");
 document.addEventListener("DOMContentLoaded", function () {
+  // times in the reader's locale and time zone (the page's language, the browser's zone); the ISO
+  // value stays in the datetime attribute and the title
+  var lang = document.documentElement.lang || undefined;
+  Array.prototype.forEach.call(document.querySelectorAll("time[datetime]"), function (el) {
+    var when = new Date(el.getAttribute("datetime"));
+    if (isNaN(when.getTime()) || el.getAttribute("datetime").length <= 10) return;
+    el.title = el.getAttribute("datetime");
+    el.textContent = when.toLocaleString(lang, { dateStyle: "medium", timeStyle: "short" });
+  });
   var panels = Array.prototype.slice.call(document.querySelectorAll("section.panel"));
   if (!panels.length) return;
   var triggers = document.querySelectorAll("a.claim, a.claim-link");
