@@ -238,7 +238,11 @@ def test_review_a_claim_on_the_desk_and_see_it_in_the_history(page):
 def test_times_are_shown_in_the_readers_locale_and_zone(browser, server):
     context = browser.new_context(base_url=server, locale="en-US", timezone_id="Asia/Riyadh")
     pg = context.new_page()
-    pg.goto("/lang/en?next=/checks")
+    pg.goto("/lang/en?next=/")
+    pg.locator("textarea").first.fill("ارتفعت أسعار النفط إلى 90 دولارا للبرميل")
+    pg.locator("form button[type=submit]").first.click()
+    pg.wait_for_url("**/checks/*")
+    pg.goto("/checks")
     first = pg.locator("ol.history time").first
     iso = first.get_attribute("datetime")
     shown = first.inner_text()
