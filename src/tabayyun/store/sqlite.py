@@ -6,12 +6,12 @@ import sqlite3
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Iterator, Mapping, Sequence
 
 import numpy as np
 
 from tabayyun.errors import TabayyunError
-from tabayyun.records import Document, Sentence
+from tabayyun.records import Document, Sentence, Topic
 from tabayyun.store.base import BatchResult, PendingSentence
 
 __all__ = ["SQLiteStore"]
@@ -31,6 +31,10 @@ CREATE INDEX IF NOT EXISTS aliases_doc ON aliases(doc_id);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS checks (id INTEGER PRIMARY KEY, created TEXT NOT NULL, text TEXT NOT NULL,
     result TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS document_topics (doc_id TEXT NOT NULL REFERENCES documents(id), rank INTEGER NOT NULL,
+    topic TEXT NOT NULL, ar TEXT NOT NULL, en TEXT NOT NULL, score REAL NOT NULL, PRIMARY KEY (doc_id, rank))
+    WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS document_topics_topic ON document_topics(topic);
 """
 # Sentence text is not stored twice: it is sliced from its document's text on read.
 _SENTENCE_SQL = """SELECT s.id, s.doc_id, s.position, s.start, s."end", substr(d.text, s.start + 1, s."end" - s.start)
@@ -74,7 +78,8 @@ class SQLiteStore:
         self.path = path
 
     # -- writing ---------------------------------------------------------------------------------
-    def add_documents(self, batch: Sequence[tuple[Document, str, Sequence[PendingSentence]]]) -> BatchResult:
+    def add_documents(self, batch: Sequence[tuple[Document, str, Sequence[PendingSentence]]],
+                      topics: Mapping[str, Sequence[Topic]] | None = None) -> BatchResult:
         result = BatchResult()
         hashes = [h for _, h, _ in batch]
         ids = [d.id for d, _, _ in batch]
@@ -90,6 +95,7 @@ class SQLiteStore:
         doc_rows: list[tuple[str, str, str, str, str, str | None, str | None]] = []
         sent_rows: list[tuple[str, int, int, int]] = []
         alias_rows: list[tuple[str, str]] = []
+        topic_rows: list[tuple[str, int, str, str, str, float]] = []
         for doc, digest, sentences in batch:
             if digest in by_hash or doc.id in known:
                 if doc.id not in known:  # the same text under another id: both ids lead to it
@@ -101,6 +107,8 @@ class SQLiteStore:
             by_hash[digest] = doc.id
             doc_rows.append((doc.id, digest, doc.title, doc.text, doc.source, doc.date, doc.url))
             sent_rows.extend((doc.id, s.position, s.start, s.end) for s in sentences)
+            topic_rows.extend((doc.id, rank, t.id, t.ar, t.en, float(t.score))
+                              for rank, t in enumerate((topics or {}).get(doc.id, ())))
             result.added += 1
             result.sentences += len(sentences)
         if doc_rows or alias_rows:
@@ -109,6 +117,7 @@ class SQLiteStore:
                 self.conn.executemany('INSERT INTO sentences (doc_id, position, start, "end") VALUES (?,?,?,?)',
                                       sent_rows)
                 self.conn.executemany("INSERT INTO aliases VALUES (?, ?)", alias_rows)
+                self.conn.executemany("INSERT INTO document_topics VALUES (?,?,?,?,?,?)", topic_rows)
         return result
 
     @contextmanager
@@ -160,6 +169,15 @@ class SQLiteStore:
                     f"SELECT id, doc_id FROM aliases WHERE doc_id IN ({','.join('?' * len(part))}) ORDER BY rowid",
                     part):
                 out.setdefault(doc_id, []).append(alias)
+        return out
+
+    def document_topics(self, doc_ids: Sequence[str]) -> dict[str, list[Topic]]:
+        out: dict[str, list[Topic]] = {}
+        for part in _chunks(list(dict.fromkeys(doc_ids))):
+            for doc_id, topic, ar, en, score in self.conn.execute(
+                    "SELECT doc_id, topic, ar, en, score FROM document_topics "
+                    f"WHERE doc_id IN ({','.join('?' * len(part))}) ORDER BY doc_id, rank", part):
+                out.setdefault(doc_id, []).append(Topic(id=topic, ar=ar, en=en, score=score))
         return out
 
     def get_sentences(self, ids: Sequence[int]) -> dict[int, Sentence]:
