@@ -162,11 +162,11 @@ def train_topics(data_dir: Path | None = None, out_dir: Path | None = None) -> d
         raise ValueError(f"no training article for {', '.join(absent)}")
     head, oof = fit_calibrated(None, rows, y, ids, cfg["C"], _folds(len(y), cfg["cv"]), cfg["n_features"],
                                class_weight=_weights(y, len(ids)), fit=_sgd)
-    how = Counter(h for _, _, h in labelled)
+    counts = Counter(h for _, _, h in labelled)
     summary: dict[str, Any] = {
         "version": ARTEFACT_VERSION, "config": cfg, "seed": SEED, "articles": len(articles),
-        "dropped_two_mapped_labels": dropped, "mapped": how["mapped"], "weak": how["weak"],
-        "keywords_over_mapped": how["keywords_over_mapped"],
+        "dropped_two_mapped_labels": dropped, "mapped": counts["mapped"], "weak": counts["weak"],
+        "keywords_over_mapped": counts["keywords_over_mapped"],
         "self_trained": int(len(keep)), "unlabelled": len(pool) - int(len(keep)),
         "per_subject": {ids[i]: int(n) for i, n in enumerate(np.bincount(y, minlength=len(ids)))},
         "cv_accuracy": float(np.mean(oof.argmax(1) == y)),
