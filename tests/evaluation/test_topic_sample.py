@@ -5,7 +5,7 @@ from collections import Counter
 
 import pytest
 
-from tabayyun.evaluation.topics import default_sample, load_sample, prf
+from tabayyun.evaluation.topics import calibration_error, default_sample, load_sample, prf
 from tabayyun.organise.topics import subject_ids
 from tabayyun.organise.train import load_ant
 
@@ -33,3 +33,8 @@ def test_prf_by_hand():
     assert r["per_label"]["b"]["precision"] == pytest.approx(1 / 3) and r["per_label"]["b"]["recall"] == 1.0
     assert r["per_label"]["c"]["f1"] == 0.0
     assert r["macro_f1"] == pytest.approx((2 / 3 + 0.5 + 0) / 3) and r["accuracy"] == 0.5
+
+
+def test_calibration_error_by_hand():
+    assert calibration_error([0.95, 0.95, 0.55, 0.55], [1, 1, 1, 0]) == pytest.approx((2 * 0.05 + 2 * 0.05) / 4)
+    assert calibration_error([0.9] * 10, [1] * 9 + [0]) == pytest.approx(0.0)

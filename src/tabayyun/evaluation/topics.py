@@ -18,7 +18,7 @@ import numpy as np
 from tabayyun.organise.topics import TopicClassifier, model_text, subject_ids
 from tabayyun.organise.train import MAPPED, AntArticle, load_ant
 
-__all__ = ["eval_topics", "render_topics", "default_sample", "load_sample", "prf"]
+__all__ = ["eval_topics", "render_topics", "default_sample", "load_sample", "prf", "calibration_error"]
 
 
 def default_sample() -> Path:
@@ -48,6 +48,14 @@ def prf(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> dict
                     "support": int(np.sum(g == lab))}
     return {"per_label": per, "macro_f1": float(np.mean([v["f1"] for v in per.values()])),
             "accuracy": float(np.mean(g == p)) if len(g) else 0.0, "n": len(g)}
+
+
+def calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
+    """Expected calibration error: the support-weighted gap between mean confidence and accuracy per bin."""
+    confidence, correct = np.asarray(confidence, float), np.asarray(correct, float)
+    which = np.minimum((confidence * bins).astype(int), bins - 1)
+    return float(sum(abs(confidence[which == b].mean() - correct[which == b].mean()) * np.sum(which == b)
+                     for b in range(bins) if np.any(which == b)) / max(1, len(confidence)))
 
 
 def _first_topics(model: TopicClassifier, articles: Sequence[AntArticle]) -> np.ndarray:
@@ -86,6 +94,8 @@ def eval_topics(data_dir: Path, sample: Path | None = None, model: TopicClassifi
         "sample": prf(gold, pred, ids),
         "sample_random": prf([gold[i] for i in random_part], [pred[i] for i in random_part], ids),
         "sample_in_top3": float(np.mean([ids.index(g) in t for g, t in zip(gold, top3)])),
+        "sample_mean_confidence": float(probs.max(1).mean()),
+        "sample_ece": calibration_error(probs.max(1), np.array(gold) == np.array(pred)),
     }
     four = sorted(set(MAPPED.values()))
     test = _single_mapped(load_ant(data_dir, ("test",)))
@@ -112,7 +122,8 @@ def render_topics(r: dict[str, Any]) -> str:
     present = [lab for lab, v in rnd["per_label"].items() if v["support"]]
     rnd_macro = float(np.mean([rnd["per_label"][lab]["f1"] for lab in present]))
     lines += ["", f"Macro-F1 over the 17: **{s['macro_f1']:.3f}**, accuracy {s['accuracy']:.3f}, label among the "
-                  f"first three topics {r['sample_in_top3']:.3f}. Random part ({rnd['n']} articles): accuracy "
+                  f"first three topics {r['sample_in_top3']:.3f}; mean probability of the first topic "
+                  f"{r['sample_mean_confidence']:.3f}, expected calibration error {r['sample_ece']:.3f}. Random part ({rnd['n']} articles): accuracy "
                   f"{rnd['accuracy']:.3f}, macro-F1 over the {len(present)} subjects it holds {rnd_macro:.3f}.", "",
               f"ANT test, four mapped categories ({r['ant_test_baseline']['n']} articles):\n",
               "| model | accuracy | macro-F1 | " + " | ".join(f"F1 {k}" for k in r["ant_test_baseline"]["per_label"]) + " |",
