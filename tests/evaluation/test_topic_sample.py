@@ -7,7 +7,7 @@ import pytest
 
 from tabayyun.evaluation.topics import calibration_error, default_sample, load_sample, prf
 from tabayyun.organise.topics import subject_ids
-from tabayyun.organise.train import load_ant
+from tabayyun.organise.train import calibration_set, load_ant
 
 from tests.conftest import SHARED
 
@@ -38,3 +38,10 @@ def test_prf_by_hand():
 def test_calibration_error_by_hand():
     assert calibration_error([0.95, 0.95, 0.55, 0.55], [1, 1, 1, 0]) == pytest.approx((2 * 0.05 + 2 * 0.05) / 4)
     assert calibration_error([0.9] * 10, [1] * 9 + [0]) == pytest.approx(0.0)
+
+
+def test_calibration_articles_are_dev_and_outside_the_sample():
+    calib = calibration_set(SHARED / "data")
+    assert len(calib) >= 100 and {a.split for a, _ in calib} == {"dev"}
+    assert not {a.md5 for a, _ in calib} & {md5 for md5, *_ in load_sample(default_sample())}
+    assert {s for _, s in calib} <= set(subject_ids())
