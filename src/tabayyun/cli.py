@@ -249,6 +249,18 @@ def cmd_stance(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_topics(args: argparse.Namespace) -> int:
+    from tabayyun.organise import TopicClassifier
+
+    rows = _jsonl_records(args.file, ["text"])
+    if any(not isinstance(r.get("title", ""), str) for r in rows):
+        raise TabayyunError(f"{args.file}: 'title', when given, must be a string")
+    model = TopicClassifier.pretrained()
+    for topics in model.predict([r["text"] for r in rows], [r.get("title", "") for r in rows]):
+        _print(dumps({"topics": [t.to_dict() for t in topics]}))
+    return 0
+
+
 def _training_tools():
     try:
         from tabayyun.models import evaluate, train
@@ -268,7 +280,10 @@ def _data_dir(path: str | None) -> Path:
 
 def cmd_train(args: argparse.Namespace) -> int:
     train, _ = _training_tools()
+    from tabayyun.organise.train import train_topics
+
     train.train_all(_data_dir(args.data), Path(args.out) if args.out else None)
+    train_topics(_data_dir(args.data), Path(args.out) if args.out else None)
     return 0
 
 
@@ -283,6 +298,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
         _, evaluate = _training_tools()
         _print("## Components\n")
         _print(evaluate.render_markdown(evaluate.evaluate_all(data)))
+    if args.part in ("all", "topics"):
+        _training_tools()  # the baseline needs scikit-learn
+        from tabayyun.evaluation.topics import eval_topics, render_topics
+
+        _print("## Topics\n")
+        _print(render_topics(eval_topics(data)))
     return 0
 
 
@@ -456,15 +477,20 @@ def _parser() -> argparse.ArgumentParser:
                                   "one {stance, probs} per line out")
     p.add_argument("file", metavar="FILE|-")
 
+    p = add("topics", cmd_topics, "subjects of texts (IPTC Media Topics): JSONL with 'text' (and optional 'title') "
+                                  "or plain lines in, one {topics: [{id, ar, en, score}]} per line out")
+    p.add_argument("file", metavar="FILE|-")
+
     p = add("train", cmd_train, "rebuild the shipped model artefacts from the training data")
     p.add_argument("--data", help="the datasets folder (default: ../shared/data beside the repository)")
     p.add_argument("--out", help="write artefacts here instead of into the package")
 
     p = add("eval", cmd_eval, "recompute every figure of EVALUATION.md and print the tables")
     p.add_argument("--data", help="the datasets folder (default: ../shared/data beside the repository)")
-    p.add_argument("--part", choices=("all", "verdicts", "models"), default="all",
+    p.add_argument("--part", choices=("all", "verdicts", "models", "topics"), default="all",
                    help="verdicts: end to end on AuRED dev, the ANT controls and the seed (minutes); "
-                        "models: the components on their own test sets (needs [train]); default both")
+                        "models: the components on their own test sets (needs [train]); "
+                        "topics: the topic classifier on the labelled sample and ANT test (needs [train]); default all")
 
     p = add("serve", cmd_serve, "serve the HTTP API and the Arabic web page on an evidence base")
     p.add_argument("--db", required=True, help="evidence base folder")

@@ -1,7 +1,7 @@
 """The few lines that chain the stages: read this first.
 
-    documents --ingest--> store + lexical index
-    text --claims--> Claim[] --retrieve--> Evidence[] --stance--> Evidence[] --verdict--> Verdict
+    documents --ingest--> store + lexical index (+ topics of each document)
+    text --claims--> Claim[] --retrieve--> Evidence[] --stance--> Evidence[] --verdict--> Verdict (+ topics)
 
 ``Tabayyun`` is the Python API; the CLI and the HTTP API are thin doors onto it.
 """
@@ -19,6 +19,7 @@ from tabayyun.claims import RuleWorthiness, split_claims
 from tabayyun.errors import TabayyunError
 from tabayyun.index import EmbeddingCache, Encoder, LexicalIndex, Retriever, Window, cached_encoder, make_encoder
 from tabayyun.ingest import content_hash, read_documents
+from tabayyun.organise import TopicClassifier
 from tabayyun.records import Claim, Document, Evidence, Verdict
 from tabayyun.store import BatchResult, PendingSentence, SQLiteStore, Store
 from tabayyun.text import content_words, split_sentences
@@ -107,7 +108,8 @@ class Tabayyun:
 
     def __init__(self, db: str | Path, *, create: bool = False, store: Store | None = None,
                  worthiness: WorthinessModel | None = None, stance: StanceModel | None = None,
-                 verdict: VerdictModel | None = None, evidence_k: int = 5) -> None:
+                 verdict: VerdictModel | None = None, evidence_k: int = 5,
+                 topics: TopicClassifier | None = None) -> None:
         self.db = Path(db)
         self.store = store or SQLiteStore(self.db, create=create)
         self._caches: dict[str, EmbeddingCache] = {}
@@ -118,6 +120,7 @@ class Tabayyun:
         self.stance = stance or default_stance(self.embedder)
         self.verdict = verdict or RuleVerdict()
         self.evidence_k = evidence_k
+        self.topics = topics or TopicClassifier.pretrained()
 
     def embedder(self, name: str) -> EmbeddingCache:
         """The vector cache of sentence encoder ``name``, kept in the store (one per encoder)."""
@@ -138,8 +141,10 @@ class Tabayyun:
         summary = IngestSummary()
         for batch in _batched(documents, batch_size):
             before = self.store.max_sentence_id()
+            topics = self.topics.predict([d.text for d in batch], [d.title for d in batch])
             result: BatchResult = self.store.add_documents(
-                [(doc, content_hash(doc.text), sentence_spans(doc.text)) for doc in batch])
+                [(doc, content_hash(doc.text), sentence_spans(doc.text)) for doc in batch],
+                topics={doc.id: t for doc, t in zip(batch, topics)})
             self.retriever.sync()
             if embed:
                 for sentences in self.store.iter_sentences(after_id=before, batch_size=512):
@@ -176,7 +181,7 @@ class Tabayyun:
         return self.retriever.search(claim, k or self.evidence_k)
 
     def verify(self, claim: str | Claim, date: str | None = None, before: str | None = None) -> Verdict:
-        """Retrieve evidence for one claim, set each one's stance, and decide.
+        """Retrieve evidence for one claim, set each one's stance, and decide; the verdict carries the claim's topics.
 
         ``date`` (ISO-8601) is when the claim was made, for a text given as ``str`` (a ``Claim`` carries
         its own): figures that change with time are not contradicted by evidence of another week.
@@ -193,12 +198,15 @@ class Tabayyun:
         probs = self.stance.predict(claim.text, [e.sentence.text for e in found])
         evidence = [weigh(claim.text, e, p) for e, p in zip(found, probs)]
         label, confidence, reasons = self.verdict.decide(claim, evidence)
-        return Verdict(claim=claim, label=label, confidence=confidence, evidence=evidence, reasons=reasons)
+        return Verdict(claim=claim, label=label, confidence=confidence, evidence=evidence, reasons=reasons,
+                       topics=self.topics.predict([claim.text])[0])
 
     def check(self, text: str, all_claims: bool = False, date: str | None = None,
               before: str | None = None, progress: bool = False) -> list[Verdict]:
         """Extract the claims of a text (posted on ``date``, if given) and verify each check-worthy one
-        (against evidence published ``before`` a day, if given); ``progress``: a bar on stderr."""
+        (against evidence published ``before`` a day, if given); ``progress``: a bar on stderr.
+
+        Each verdict carries the topics of the whole text (a short claim is read in its post's context)."""
         if not text.strip():
             raise TabayyunError("empty text / النص فارغ")
         if not has_arabic(text):
@@ -206,8 +214,10 @@ class Tabayyun:
         claims = [replace(c, date=date) for c in self.claims(text)]
         chosen = [c for c in claims
                   if (all_claims or c.checkworthiness >= self.worthiness.threshold) and has_arabic(c.text)]
-        return [self.verify(c, before=before)
-                for c in tqdm(chosen, unit="claim", disable=not progress or len(chosen) < 2, desc="check")]
+        verdicts = [self.verify(c, before=before)
+                    for c in tqdm(chosen, unit="claim", disable=not progress or len(chosen) < 2, desc="check")]
+        topics = self.topics.predict([text])[0]  # a claim of a post is read in its context: the post's subjects
+        return [replace(v, topics=topics) for v in verdicts]
 
     def search(self, query: str, limit: int = 10, window: Window | None = None) -> list[Evidence]:
         """The ``limit`` best sentences for a query, one per document, from the documents ``window`` admits."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Document", "Sentence", "Claim", "Evidence", "Verdict", "Review", "STANCES", "VERDICTS"]
+__all__ = ["Document", "Sentence", "Claim", "Evidence", "Verdict", "Review", "STANCES", "VERDICTS", "Topic"]
 
 STANCES = ("agree", "disagree", "discuss", "unrelated")
 VERDICTS = ("supported", "refuted", "not_enough_evidence", "conflicting")
@@ -93,6 +93,7 @@ class Verdict:
     confidence: float
     evidence: list[Evidence] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+    topics: list[Topic] = field(default_factory=list)  # subjects of the checked text, most probable first
 
     def to_dict(self) -> dict[str, Any]:
         from tabayyun.report.i18n import reasons_ar  # report imports records: resolved at call time
@@ -107,6 +108,7 @@ class Verdict:
             "evidence": [e.to_dict() for e in self.evidence],
             "reasons": list(self.reasons),
             "reasons_ar": reasons_ar(self.reasons),
+            "topics": [t.to_dict() for t in self.topics],
         })
         return out
 
@@ -131,3 +133,16 @@ class Review:
         return {"id": self.id, "check_id": self.check_id, "claim": self.claim, "verdict": self.verdict,
                 "rating": self.rating, "reviewer": self.reviewer, "note": self.note, "cite": list(self.cite),
                 "created": self.created}
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A subject of a text (an IPTC Media Topics top-level id) with its calibrated probability."""
+
+    id: str
+    ar: str
+    en: str
+    score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "ar": self.ar, "en": self.en, "score": round(float(self.score), 4)}

@@ -30,6 +30,7 @@ def test_check_returns_claims_with_spans_and_is_saved(client, post):
         assert post[start:end] == claim["claim"]
         assert claim["verdict"] in VERDICTS and 0 <= claim["confidence"] <= 1
         assert isinstance(claim["evidence"], list) and isinstance(claim["reasons"], list)
+        assert claim["topics"][0]["id"] == "conflict"
     assert client.get(f"/api/checks/{check['id']}").json() == check
     listed = client.get("/api/checks").json()["checks"]
     assert listed[0]["id"] == check["id"] and listed[0]["claims"] == len(check["claims"])
@@ -63,6 +64,12 @@ def test_document_with_its_sentences(client):
     assert doc["title"] == "سقوط جيب الباغوز" and doc["sentences"]
     assert all(doc["text"][s["start"]:s["end"]] == s["text"] for s in doc["sentences"])
     assert client.get("/api/documents/reuters%2Fbaghouz%201").json()["source"] == "Reuters"
+
+
+def test_documents_and_checks_carry_their_topics(client):
+    assert [t["id"] for t in client.get("/api/documents/n3").json()["topics"]][0] == "sport"
+    topics = client.get("/api/documents/n1").json()["topics"]
+    assert topics[0]["id"] == "conflict" and set(topics[0]) == {"id", "ar", "en", "score"}
 
 
 def test_documents_need_the_token(client):

@@ -77,6 +77,14 @@ def test_reasons_are_in_arabic_on_the_arabic_page(client, post):
     assert "opposite action: claim &#39;release&#39;" in english_page
 
 
+
+def test_topics_are_named_in_the_page_language(client, post):
+    check_id = client.post("/api/check", json={"text": post}).json()["id"]
+    arabic, english = (client.get(f"/checks/{check_id}?lang={lang}").text for lang in ("ar", "en"))
+    assert "الموضوعات" in arabic and re.search(r'<span class="topic" title="[01]\.\d\d">نزاعات وحروب وسلام</span>', arabic)
+    assert "Topics" in english and ">conflict, war and peace</span>" in english
+    assert '>رياضة</span>' in client.get("/documents/n3?lang=ar").text
+
 def test_empty_check_form_is_a_422_page(client):
     r = client.post("/check", data={"text": ""})
     assert r.status_code == 422 and 'role="alert"' in r.text

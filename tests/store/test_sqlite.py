@@ -72,3 +72,21 @@ def test_same_text_under_another_id_keeps_both_ids(tmp_path):
     assert (first.added, first.skipped, again.skipped) == (1, 1, 2)
     assert store.counts()["documents"] == 1
     assert store.document_aliases(["d1"]) == {"d1": ["retweet", "third"]}
+
+
+
+def test_document_topics_are_written_with_their_documents(tmp_path):
+    from tabayyun.records import Topic
+
+    store = SQLiteStore(tmp_path)
+    war, sport = Topic("conflict", "نزاعات", "conflict", 0.9), Topic("sport", "رياضة", "sport", 0.05)
+    store.add_documents([_doc(1, "نص أول"), _doc(2, "نص ثان")], topics={"d1": [war, sport], "d2": []})
+    assert store.document_topics(["d1", "d2", "d9"]) == {"d1": [war, sport]}
+    store.add_documents([_doc(1, "نص أول")], topics={"d1": [sport]})  # a known document keeps its topics
+    assert store.document_topics(["d1"]) == {"d1": [war, sport]}
+    bad = Topic("sport", None, "sport", 0.5)  # type: ignore[arg-type]  # NOT NULL fails on the topics insert
+    try:
+        store.add_documents([_doc(3, "نص ثالث")], topics={"d3": [war, bad]})
+    except Exception:
+        pass
+    assert store.get_document("d3") is None and store.document_topics(["d3"]) == {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
 
@@ -97,11 +97,13 @@ def _softmax(z):
 
 def fit_calibrated(dense: np.ndarray | None, sparse: SparseRows | None, y: np.ndarray | Sequence[int],
                    labels: Sequence[str], C: float, groups: np.ndarray | Sequence[int], n_features: int = 0,
-                   class_weight: str | dict | None = None, raw_columns: int = 0) -> tuple[LinearHead, np.ndarray]:
+                   class_weight: str | dict | None = None, raw_columns: int = 0,
+                   fit: Callable[..., Any] = _fit) -> tuple[LinearHead, np.ndarray]:
     """A calibrated ``LinearHead`` and its out-of-fold calibrated probabilities (folds = ``groups``).
 
     The first ``raw_columns`` dense columns (sentence-vector parts) are kept unscaled, on the scale
-    of the TF-IDF rows; the other dense columns are standardised."""
+    of the TF-IDF rows; the other dense columns are standardised. ``fit(X, y, C, class_weight)`` gives
+    a fitted scikit-learn linear classifier (default: logistic regression)."""
     y, groups = np.asarray(y), np.asarray(groups)
     if dense is not None:
         dense = np.asarray(dense, dtype=np.float64)
@@ -115,14 +117,14 @@ def fit_calibrated(dense: np.ndarray | None, sparse: SparseRows | None, y: np.nd
     z = np.zeros((len(y), 1 if k == 2 else k))
     for g in np.unique(groups):
         test = groups == g
-        m = _fit(X[~test], y[~test], C, class_weight)
+        m = fit(X[~test], y[~test], C, class_weight)
         zt = m.decision_function(X[test]).reshape(test.sum(), -1)
         if k > 2 and len(m.classes_) < k:  # a class absent from these folds: never predicted here
             zt, part = np.full((test.sum(), k), -10.0), zt
             zt[:, m.classes_] = part
         z[test] = zt
     calib = _calibration(z, y, k)
-    m = _fit(X, y, C, class_weight)
+    m = fit(X, y, C, class_weight)
     coef = m.coef_.T
     d = 0 if dense is None else dense.shape[1]
     head = LinearHead(tuple(labels), coef[:d], m.intercept_.copy(), mean, scale,

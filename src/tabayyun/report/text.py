@@ -42,6 +42,8 @@ def render_verdicts(verdicts: Sequence[Verdict], evidence_limit: int = 3) -> str
         lines = [f"{n}. {v.claim.text}",
                  f"   verdict: {VERDICT_NAMES[v.label]}  (confidence {v.confidence:.2f}, "
                  f"check-worthiness {v.claim.checkworthiness:.2f})"]
+        if v.topics:
+            lines.append("   topics: " + " · ".join(f"{t.en} / {t.ar} ({t.score:.2f})" for t in v.topics))
         lines += [f"   - {reason}" for reason in v.reasons]
         lines += _evidence_block(v, evidence_limit)
         blocks.append("\n".join(lines))

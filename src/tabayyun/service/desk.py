@@ -49,14 +49,16 @@ class Desk:
             return [e.to_dict(weighed=False) for e in self.tb.search(query, limit, window)]
 
     def document(self, doc_id: str) -> dict[str, Any] | None:
-        """A document with its evidence sentences (id, position, start, end, text), or None."""
+        """A document with its evidence sentences (id, position, start, end, text) and topics, or None."""
         with self.lock:
             doc = self.tb.store.get_document(doc_id)
             if doc is None:
                 return None
             sentences = self.tb.store.document_sentences(doc_id)
+            topics = self.tb.store.document_topics([doc_id]).get(doc_id, [])
         return {**doc.to_dict(), "sentences": [{"id": s.id, "position": s.position, "start": s.start,
-                                                "end": s.end, "text": s.text} for s in sentences]}
+                                                "end": s.end, "text": s.text} for s in sentences],
+                "topics": [t.to_dict() for t in topics]}
 
     def get_check(self, check_id: int) -> dict[str, Any] | None:
         with self.lock:

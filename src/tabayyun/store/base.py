@@ -6,11 +6,11 @@ written in one transaction: it lands whole or not at all.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterator, Protocol, Sequence
+from typing import Any, Iterator, Mapping, Protocol, Sequence
 
 import numpy as np
 
-from tabayyun.records import Document, Review, Sentence
+from tabayyun.records import Document, Review, Sentence, Topic
 
 __all__ = ["Store", "BatchResult", "PendingSentence"]
 
@@ -34,9 +34,11 @@ class BatchResult:
 
 
 class Store(Protocol):
-    def add_documents(self, batch: Sequence[tuple[Document, str, Sequence[PendingSentence]]]) -> BatchResult:
+    def add_documents(self, batch: Sequence[tuple[Document, str, Sequence[PendingSentence]]],
+                      topics: Mapping[str, Sequence[Topic]] | None = None) -> BatchResult:
         """Add (document, content hash, sentences) triples in one transaction; known ids are skipped, and a
-        known text under a new id is kept as an alias of the stored document."""
+        known text under a new id is kept as an alias of the stored document. ``topics`` (by document id)
+        are stored with the documents they belong to, in the same transaction."""
 
     def get_document(self, doc_id: str) -> Document | None: ...
 
@@ -44,6 +46,9 @@ class Store(Protocol):
 
     def document_aliases(self, doc_ids: Sequence[str]) -> dict[str, list[str]]:
         """Other ids under which the same text was ingested, per stored document id."""
+
+    def document_topics(self, doc_ids: Sequence[str]) -> dict[str, list[Topic]]:
+        """Stored topics per document id, most probable first (documents without topics are absent)."""
 
     def get_sentences(self, ids: Sequence[int]) -> dict[int, Sentence]: ...
 

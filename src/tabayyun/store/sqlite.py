@@ -7,12 +7,12 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 import numpy as np
 
 from tabayyun.errors import TabayyunError
-from tabayyun.records import Document, Review, Sentence
+from tabayyun.records import Document, Review, Sentence, Topic
 from tabayyun.store.base import BatchResult, PendingSentence
 
 __all__ = ["SQLiteStore"]
@@ -37,6 +37,10 @@ CREATE TABLE IF NOT EXISTS reviews (id INTEGER PRIMARY KEY, check_id INTEGER NOT
     claim INTEGER NOT NULL, verdict TEXT NOT NULL, rating TEXT NOT NULL, reviewer TEXT NOT NULL,
     note TEXT NOT NULL, cite TEXT NOT NULL, created TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS reviews_check ON reviews(check_id, id);
+CREATE TABLE IF NOT EXISTS document_topics (doc_id TEXT NOT NULL REFERENCES documents(id), rank INTEGER NOT NULL,
+    topic TEXT NOT NULL, ar TEXT NOT NULL, en TEXT NOT NULL, score REAL NOT NULL, PRIMARY KEY (doc_id, rank))
+    WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS document_topics_topic ON document_topics(topic);
 """
 # What ``breakdown`` groups documents by (an undated document has the month "").
 _BREAKDOWN = {"source": "d.source", "month": "COALESCE(substr(d.date, 1, 7), '')"}
@@ -82,7 +86,8 @@ class SQLiteStore:
         self.path = path
 
     # -- writing ---------------------------------------------------------------------------------
-    def add_documents(self, batch: Sequence[tuple[Document, str, Sequence[PendingSentence]]]) -> BatchResult:
+    def add_documents(self, batch: Sequence[tuple[Document, str, Sequence[PendingSentence]]],
+                      topics: Mapping[str, Sequence[Topic]] | None = None) -> BatchResult:
         result = BatchResult()
         hashes = [h for _, h, _ in batch]
         ids = [d.id for d, _, _ in batch]
@@ -98,6 +103,7 @@ class SQLiteStore:
         doc_rows: list[tuple[str, str, str, str, str, str | None, str | None]] = []
         sent_rows: list[tuple[str, int, int, int]] = []
         alias_rows: list[tuple[str, str]] = []
+        topic_rows: list[tuple[str, int, str, str, str, float]] = []
         for doc, digest, sentences in batch:
             if digest in by_hash or doc.id in known:
                 if doc.id not in known:  # the same text under another id: both ids lead to it
@@ -109,6 +115,8 @@ class SQLiteStore:
             by_hash[digest] = doc.id
             doc_rows.append((doc.id, digest, doc.title, doc.text, doc.source, doc.date, doc.url))
             sent_rows.extend((doc.id, s.position, s.start, s.end) for s in sentences)
+            topic_rows.extend((doc.id, rank, t.id, t.ar, t.en, float(t.score))
+                              for rank, t in enumerate((topics or {}).get(doc.id, ())))
             result.added += 1
             result.sentences += len(sentences)
         if doc_rows or alias_rows:
@@ -117,6 +125,7 @@ class SQLiteStore:
                 self.conn.executemany('INSERT INTO sentences (doc_id, position, start, "end") VALUES (?,?,?,?)',
                                       sent_rows)
                 self.conn.executemany("INSERT INTO aliases VALUES (?, ?)", alias_rows)
+                self.conn.executemany("INSERT INTO document_topics VALUES (?,?,?,?,?,?)", topic_rows)
         return result
 
     @contextmanager
@@ -177,6 +186,15 @@ class SQLiteStore:
                     f"SELECT id, doc_id FROM aliases WHERE doc_id IN ({','.join('?' * len(part))}) ORDER BY rowid",
                     part):
                 out.setdefault(doc_id, []).append(alias)
+        return out
+
+    def document_topics(self, doc_ids: Sequence[str]) -> dict[str, list[Topic]]:
+        out: dict[str, list[Topic]] = {}
+        for part in _chunks(list(dict.fromkeys(doc_ids))):
+            for doc_id, topic, ar, en, score in self.conn.execute(
+                    "SELECT doc_id, topic, ar, en, score FROM document_topics "
+                    f"WHERE doc_id IN ({','.join('?' * len(part))}) ORDER BY doc_id, rank", part):
+                out.setdefault(doc_id, []).append(Topic(id=topic, ar=ar, en=en, score=score))
         return out
 
     def get_sentences(self, ids: Sequence[int]) -> dict[int, Sentence]:

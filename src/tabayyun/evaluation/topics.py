@@ -1,0 +1,136 @@
+"""Evaluation of the topic classifier (``tabayyun eval --part topics``; needs ``../shared/data``).
+
+1. The hand-labelled sample (``tests/organise/topics_sample.tsv``, guide in ``docs/topics-labelling.md``):
+   per-subject precision/recall/F1 of the first topic, macro-F1 over the 17, on the whole sample and on
+   its randomly drawn part.
+2. ANT test, the four categories that map onto subjects (one distinct text each, texts filed under two
+   categories left out): accuracy and macro-F1 of the first topic out of the 17, of the best of the four
+   subjects, and of a baseline trained on ANT train for these four classes only (scikit-learn TF-IDF of
+   character 2-5-grams + logistic regression, on the same title + lead).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from tabayyun.organise.topics import TopicClassifier, model_text, subject_ids
+from tabayyun.organise.train import MAPPED, AntArticle, load_ant
+
+__all__ = ["eval_topics", "render_topics", "default_sample", "load_sample", "prf", "calibration_error"]
+
+
+def default_sample() -> Path:
+    """The labelled sample shipped with the tests (repository checkout only)."""
+    return Path(__file__).resolve().parents[3] / "tests" / "organise" / "topics_sample.tsv"
+
+
+def load_sample(path: Path) -> list[tuple[str, str, str, str]]:
+    """(text_md5, docno, drawn, subject) rows of the sample file."""
+    rows = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            md5, docno, drawn, subject = line.split("\t")
+            rows.append((md5, docno, drawn, subject))
+    return rows
+
+
+def prf(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> dict[str, Any]:
+    """Per-label precision/recall/F1/support, macro-F1 over ``labels`` and accuracy."""
+    g, p = np.asarray(gold), np.asarray(pred)
+    per: dict[str, dict[str, float]] = {}
+    for lab in labels:
+        tp = float(np.sum((g == lab) & (p == lab)))
+        prec = tp / max(1.0, float(np.sum(p == lab)))
+        rec = tp / max(1.0, float(np.sum(g == lab)))
+        per[lab] = {"precision": prec, "recall": rec, "f1": 2 * prec * rec / (prec + rec) if prec + rec else 0.0,
+                    "support": int(np.sum(g == lab))}
+    return {"per_label": per, "macro_f1": float(np.mean([v["f1"] for v in per.values()])),
+            "accuracy": float(np.mean(g == p)) if len(g) else 0.0, "n": len(g)}
+
+
+def calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
+    """Expected calibration error: the support-weighted gap between mean confidence and accuracy per bin."""
+    confidence, correct = np.asarray(confidence, float), np.asarray(correct, float)
+    which = np.minimum((confidence * bins).astype(int), bins - 1)
+    return float(sum(abs(confidence[which == b].mean() - correct[which == b].mean()) * np.sum(which == b)
+                     for b in range(bins) if np.any(which == b)) / max(1, len(confidence)))
+
+
+def _first_topics(model: TopicClassifier, articles: Sequence[AntArticle]) -> np.ndarray:
+    return model.proba([a.text for a in articles], [a.title for a in articles])
+
+
+def _baseline(train: Sequence[AntArticle], test: Sequence[AntArticle], max_chars: int) -> list[str]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)
+    x = vec.fit_transform([model_text(a.text, a.title, max_chars) for a in train])
+    clf = LogisticRegression(C=10.0, max_iter=1000).fit(x, [MAPPED[a.categories[0]] for a in train])
+    return list(clf.predict(vec.transform([model_text(a.text, a.title, max_chars) for a in test])))
+
+
+def _single_mapped(articles: Sequence[AntArticle]) -> list[AntArticle]:
+    return [a for a in articles if len(a.categories) == 1 and a.categories[0] in MAPPED]
+
+
+def eval_topics(data_dir: Path, sample: Path | None = None, model: TopicClassifier | None = None) -> dict[str, Any]:
+    """Every figure of the Topics section of EVALUATION.md."""
+    model = model or TopicClassifier.pretrained()
+    ids = subject_ids()
+    rows = load_sample(sample or default_sample())
+    by_md5 = {a.md5: a for a in load_ant(data_dir, ("dev", "test"))}
+    missing = [md5 for md5, *_ in rows if md5 not in by_md5]
+    if missing:
+        raise ValueError(f"{len(missing)} sample articles not in ANT dev/test (first: {missing[0]})")
+    probs = _first_topics(model, [by_md5[md5] for md5, *_ in rows])
+    gold = [s for *_, s in rows]
+    pred = [ids[i] for i in probs.argmax(1)]
+    top3 = np.argsort(-probs, axis=1)[:, :3]
+    random_part = [i for i, (_, _, drawn, _) in enumerate(rows) if drawn == "random"]
+    out: dict[str, Any] = {
+        "sample": prf(gold, pred, ids),
+        "sample_random": prf([gold[i] for i in random_part], [pred[i] for i in random_part], ids),
+        "sample_in_top3": float(np.mean([ids.index(g) in t for g, t in zip(gold, top3)])),
+        "sample_mean_confidence": float(probs.max(1).mean()),
+        "sample_ece": calibration_error(probs.max(1), np.array(gold) == np.array(pred)),
+    }
+    four = sorted(set(MAPPED.values()))
+    test = _single_mapped(load_ant(data_dir, ("test",)))
+    tgold = [MAPPED[a.categories[0]] for a in test]
+    tp = _first_topics(model, test)
+    cols = [ids.index(s) for s in four]
+    out["ant_test_first_of_17"] = prf(tgold, [ids[i] for i in tp.argmax(1)], four)
+    out["ant_test_best_of_4"] = prf(tgold, [four[i] for i in tp[:, cols].argmax(1)], four)
+    out["ant_test_baseline"] = prf(tgold, _baseline(_single_mapped(load_ant(data_dir, ("train",))), test,
+                                                    model.max_chars), four)
+    return out
+
+
+def render_topics(r: dict[str, Any]) -> str:
+    """Markdown tables of ``eval_topics``."""
+    s, rnd = r["sample"], r["sample_random"]
+    lines = [f"Hand-labelled sample ({s['n']} ANT dev/test articles; first topic against the label):\n",
+             "| subject | precision | recall | F1 | support | F1 (random part) | support (random part) |",
+             "|---|---|---|---|---|---|---|"]
+    for lab, v in s["per_label"].items():
+        w = rnd["per_label"][lab]
+        lines.append(f"| {lab} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} | {v['support']} | "
+                     f"{w['f1']:.3f} | {w['support']} |")
+    present = [lab for lab, v in rnd["per_label"].items() if v["support"]]
+    rnd_macro = float(np.mean([rnd["per_label"][lab]["f1"] for lab in present]))
+    lines += ["", f"Macro-F1 over the 17: **{s['macro_f1']:.3f}**, accuracy {s['accuracy']:.3f}, label among the "
+                  f"first three topics {r['sample_in_top3']:.3f}; mean probability of the first topic "
+                  f"{r['sample_mean_confidence']:.3f}, expected calibration error {r['sample_ece']:.3f}. Random part ({rnd['n']} articles): accuracy "
+                  f"{rnd['accuracy']:.3f}, macro-F1 over the {len(present)} subjects it holds {rnd_macro:.3f}.", "",
+              f"ANT test, four mapped categories ({r['ant_test_baseline']['n']} articles):\n",
+              "| model | accuracy | macro-F1 | " + " | ".join(f"F1 {k}" for k in r["ant_test_baseline"]["per_label"]) + " |",
+              "|---|---|---|" + "---|" * len(r["ant_test_baseline"]["per_label"])]
+    for name, key in (("topics, first of the 17", "ant_test_first_of_17"), ("topics, best of the 4", "ant_test_best_of_4"),
+                      ("baseline: TF-IDF char 2-5 + LR, 4 classes", "ant_test_baseline")):
+        v = r[key]
+        lines.append(f"| {name} | {v['accuracy']:.3f} | {v['macro_f1']:.3f} | "
+                     + " | ".join(f"{x['f1']:.3f}" for x in v["per_label"].values()) + " |")
+    return "\n".join(lines)

@@ -1,0 +1,99 @@
+"""Subjects of a text: the IPTC Media Topics top level (17 subjects) and a calibrated classifier over it.
+
+The taxonomy lives in ``data/topics.tsv``. ``TopicClassifier`` is a linear model (logistic loss) on
+hashed TF-IDF (``tabayyun.models.features``) of the title and the first ``max_chars`` characters of a
+text; a softmax with a temperature fitted on held-out scores turns its scores into calibrated
+probabilities over the 17 subjects (they sum to 1). ``predict`` returns the most probable subject always, and a second and
+third one when their probability reaches ``threshold`` (0.2 unless the artefact says otherwise).
+Training: ``tabayyun.organise.train``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from tabayyun.errors import TabayyunError
+from tabayyun.models.artefacts import load_artefact
+from tabayyun.models.features import HashedTfidf
+from tabayyun.models.linear import LinearHead
+from tabayyun.records import Topic
+
+__all__ = ["Subject", "taxonomy", "subject_ids", "model_text", "TopicClassifier", "ARTEFACT", "ARTEFACT_VERSION", "MAX_TOPICS"]
+
+ARTEFACT = "topics"
+ARTEFACT_VERSION = 1  # raised whenever the features or the meaning of the arrays change
+MAX_TOPICS = 3
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One subject of the taxonomy: a short id, its IPTC Media Topics code, names and scope."""
+
+    id: str
+    iptc: str
+    en: str
+    ar: str
+    description: str
+
+
+@lru_cache(maxsize=1)
+def taxonomy() -> tuple[Subject, ...]:
+    """The 17 subjects, in IPTC code order."""
+    text = files("tabayyun.organise").joinpath("data", "topics.tsv").read_text(encoding="utf-8")
+    return tuple(Subject(*line.split("\t")) for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def subject_ids() -> tuple[str, ...]:
+    return tuple(s.id for s in taxonomy())
+
+
+def model_text(text: str, title: str = "", max_chars: int = 1000) -> str:
+    """What the classifier reads: the title, then the first ``max_chars`` characters of the text."""
+    return f"{title}\n{text[:max_chars]}" if title else text[:max_chars]
+
+
+class TopicClassifier:
+    """Up to ``MAX_TOPICS`` subjects per text, with calibrated probabilities."""
+
+    def __init__(self, tfidf: HashedTfidf, head: LinearHead, threshold: float = 0.2, max_chars: int = 1000) -> None:
+        if head.labels != subject_ids():
+            raise TabayyunError("topic model labels do not match the taxonomy (retrain: python -m tabayyun.organise.train)")
+        self.tfidf = tfidf
+        self.head = head
+        self.threshold = threshold
+        self.max_chars = max_chars
+        self._subjects = taxonomy()
+
+    @classmethod
+    def pretrained(cls, path: str | Path | None = None) -> "TopicClassifier":
+        """The shipped model (or the one in directory ``path``); refuses an artefact of another version."""
+        arrays, meta = load_artefact(ARTEFACT, path)
+        if meta.get("version") != ARTEFACT_VERSION:
+            raise TabayyunError(f"topic model artefact has version {meta.get('version')}, this code reads version "
+                                f"{ARTEFACT_VERSION} (retrain: python -m tabayyun.organise.train)")
+        return cls(HashedTfidf.from_arrays(arrays, "tfidf"), LinearHead.from_arrays(arrays, "head"),
+                   float(meta["threshold"]), int(meta["max_chars"]))
+
+    def proba(self, texts: Sequence[str], titles: Sequence[str] | None = None) -> np.ndarray:
+        """Calibrated probabilities, shape (len(texts), 17), columns in taxonomy order."""
+        if not texts:
+            return np.zeros((0, len(self._subjects)))
+        titles = titles or [""] * len(texts)
+        return self.head.proba(None, self.tfidf.rows([model_text(t, h, self.max_chars) for t, h in zip(texts, titles)]))
+
+    def predict(self, texts: Sequence[str], titles: Sequence[str] | None = None) -> list[list[Topic]]:
+        """Per text, its subjects by decreasing probability: the first always, up to two more above ``threshold``."""
+        out = []
+        for p in self.proba(texts, titles):
+            order = np.argsort(-p, kind="stable")[:MAX_TOPICS]
+            out.append([self._topic(int(i), float(p[i])) for n, i in enumerate(order) if n == 0 or p[i] >= self.threshold])
+        return out
+
+    def _topic(self, i: int, score: float) -> Topic:
+        s = self._subjects[i]
+        return Topic(id=s.id, ar=s.ar, en=s.en, score=score)
