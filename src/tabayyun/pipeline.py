@@ -18,16 +18,22 @@ from tqdm import tqdm
 from tabayyun.claims import RuleWorthiness, split_claims
 from tabayyun.errors import TabayyunError
 from tabayyun.index import EmbeddingCache, Encoder, LexicalIndex, Retriever, cached_encoder, make_encoder
-from tabayyun.ingest import content_hash, read_documents
+from tabayyun.ingest import RecordError, check_text, content_hash, read_records
 from tabayyun.records import Claim, Document, Evidence, Verdict
 from tabayyun.store import BatchResult, PendingSentence, SQLiteStore, Store
 from tabayyun.text import content_words, split_sentences
 from tabayyun.verify import (CheckedStance, RuleStance, RuleVerdict, StanceModel, VerdictModel, WorthinessModel,
                              compare, decisive_first)
 
-__all__ = ["Tabayyun", "IngestSummary", "extract_claims", "has_arabic"]
+__all__ = ["Tabayyun", "IngestSummary", "extract_claims", "has_arabic", "MAX_TEXT_CHARS", "MAX_CLAIM_CHARS",
+           "MAX_CLAIMS"]
 
 MIN_SENTENCE_WORDS = 3  # shorter fragments ("حرب" glued to a last sentence, a tweet of links and hashtags) are not evidence
+# Bounds on the work of one call (documented in the README), the same for the CLI, the API and Python.
+MAX_TEXT_CHARS = 100_000  # a post or article given to check
+MAX_CLAIM_CHARS = 2_000  # one claim given to verify; a longer claim found in a text is verified on its start
+MAX_CLAIMS = 50  # claims verified per check, in the order of the text; the others are left out and said so
+_VECTORS_UPTO = "vectors_upto:"  # meta key prefix: sentences up to this id have vectors of that encoder
 
 
 @dataclass
@@ -102,6 +108,14 @@ def extract_claims(text: str, worthiness: WorthinessModel | None = None) -> list
     return claims
 
 
+def _bounded(claim: Claim) -> Claim:
+    """A claim found in a text, cut to its first ``MAX_CLAIM_CHARS`` (its span cut with it)."""
+    if len(claim.text) <= MAX_CLAIM_CHARS:
+        return claim
+    span = (claim.span[0], claim.span[0] + MAX_CLAIM_CHARS) if claim.span else None
+    return replace(claim, text=claim.text[:MAX_CLAIM_CHARS], span=span)
+
+
 class Tabayyun:
     """An evidence base in a folder, and the stages that check claims against it."""
 
@@ -113,7 +127,6 @@ class Tabayyun:
         self._caches: dict[str, EmbeddingCache] = {}
         self.cache = self.embedder(Encoder.name)
         self.retriever = Retriever(self.store, LexicalIndex(self.db / "index"), self.cache)
-        self.retriever.sync()
         self.worthiness = worthiness or default_worthiness()
         self.stance = stance or default_stance(self.embedder)
         self.verdict = verdict or RuleVerdict()
@@ -129,40 +142,79 @@ class Tabayyun:
     # -- evidence base ---------------------------------------------------------------------------
     def add_documents(self, documents: Iterable[Document], batch_size: int = 1000,
                       on_batch: Callable[[int], None] | None = None, embed: bool = False) -> IngestSummary:
-        """Store and index documents; each batch lands whole or not at all.
+        """Store and index documents; each batch lands whole or not at all (one batch: one transaction).
 
-        With ``embed``, the new sentences' retrieval vectors are computed now instead of at first
-        retrieval. (The stance model's vectors are computed for the few sentences that become
-        evidence, when they first do, and kept in the store too.)
+        With ``embed``, the retrieval vectors of every sentence that has none yet (this call's, and those
+        an earlier killed ``embed`` left) are computed now instead of at first retrieval. (The stance
+        model's vectors are computed for the few sentences that become evidence, when they first do, and
+        kept in the store too.) A failure after some batches were stored says how many were.
         """
+        if batch_size < 1:
+            raise TabayyunError(f"batch size must be at least 1, not {batch_size}")
         summary = IngestSummary()
-        for batch in _batched(documents, batch_size):
-            before = self.store.max_sentence_id()
-            result: BatchResult = self.store.add_documents(
-                [(doc, content_hash(doc.text), sentence_spans(doc.text)) for doc in batch])
-            self.retriever.sync()
-            if embed:
-                for sentences in self.store.iter_sentences(after_id=before, batch_size=512):
-                    self.cache.encode([s.text for s in sentences])
-            summary.documents_added += result.added
-            summary.documents_skipped += result.skipped
-            summary.sentences_indexed += result.sentences
-            if on_batch is not None:
-                on_batch(len(batch))
+        try:
+            for batch in _batched(documents, batch_size):
+                result: BatchResult = self.store.add_documents(
+                    [(doc, content_hash(doc.text), sentence_spans(doc.text)) for doc in batch])
+                summary.documents_added += result.added
+                summary.documents_skipped += result.skipped
+                summary.sentences_indexed += result.sentences
+                self.retriever.sync()
+                if embed:
+                    self.embed_pending()
+                if on_batch is not None:
+                    on_batch(len(batch))
+        except (TabayyunError, OSError, ValueError) as exc:
+            if not summary.documents_added:
+                raise
+            raise TabayyunError(f"{exc}; {summary.documents_added} documents of this call had been stored before "
+                                "(running it again adds the rest)") from None
         return summary
+
+    def embed_pending(self, batch_size: int = 512) -> int:
+        """Compute the retrieval vectors of the sentences that have none yet; resumable (a watermark in
+        the store's meta moves after each batch). Returns how many sentences were looked at."""
+        key = _VECTORS_UPTO + self.cache.encoder.name
+        done = int(self.store.get_meta(key) or 0)
+        count = 0
+        for sentences in self.store.iter_sentences(after_id=done, batch_size=batch_size):
+            self.cache.encode([s.text for s in sentences])
+            self.store.set_meta(key, str(sentences[-1].id))
+            count += len(sentences)
+        return count
 
     def ingest(self, paths: Sequence[str | Path], source: str | None = None, progress: bool = False,
                batch_size: int = 1000, skip_invalid: bool = False, embed: bool = False) -> IngestSummary:
         """Ingest files and folders.
 
-        Every record is validated before anything is written: a bad one fails the whole call, or,
+        Every record is checked before anything is written (a first pass over the input): a bad one, or
+        an id that already stands for another text, fails the whole call naming its file and line, or,
         with ``skip_invalid``, is passed over and listed in ``IngestSummary.invalid``.
         """
+        if batch_size < 1:
+            raise TabayyunError(f"batch size must be at least 1, not {batch_size}")
         invalid: list[str] = []
-        total = sum(1 for _ in read_documents(paths, source, (lambda e: invalid.append(str(e))) if skip_invalid
-                                              else None))
+        conflicts: set[str] = set()  # where the records with a clashing id were read
+        seen: dict[str, str] = {}  # id -> content hash, over the whole input
+        total = 0
+        records = read_records(paths, source, (lambda e: invalid.append(str(e))) if skip_invalid else None)
+        for batch in _batched(records, 1000):
+            stored = self.store.document_hashes([doc.id for _, doc in batch])
+            for where, doc in batch:
+                digest = content_hash(doc.text)
+                previous = seen.setdefault(doc.id, stored.get(doc.id, digest))
+                if previous != digest:
+                    error = RecordError(f"{where}: id '{doc.id}' already stands for another text (give this one "
+                                        "its own id) / المعرّف مستخدم لنص آخر")
+                    if not skip_invalid:
+                        raise error
+                    invalid.append(str(error))
+                    conflicts.add(where)
+                    continue
+                total += 1
         with tqdm(total=total, unit="doc", disable=not progress, desc="ingest") as bar:
-            docs = read_documents(paths, source, (lambda e: None) if skip_invalid else None)
+            docs = (doc for where, doc in read_records(paths, source, (lambda e: None) if skip_invalid else None)
+                    if where not in conflicts)
             summary = self.add_documents(docs, batch_size, on_batch=bar.update, embed=embed)
         summary.invalid = invalid
         return summary
@@ -180,9 +232,12 @@ class Tabayyun:
 
         ``date`` (ISO-8601) is when the claim was made, for a text given as ``str`` (a ``Claim`` carries
         its own): figures that change with time are not contradicted by evidence of another week."""
-        text = claim if isinstance(claim, str) else claim.text
+        text = check_text(claim if isinstance(claim, str) else claim.text, "claim")
         if not text.strip():
             raise TabayyunError("empty claim / الادعاء فارغ")
+        if len(text) > MAX_CLAIM_CHARS:
+            raise TabayyunError(f"claim of {len(text)} characters, over the limit of {MAX_CLAIM_CHARS} (give one "
+                                "claim, or check the text with 'check') / الادعاء أطول من المسموح")
         if not has_arabic(text):
             raise TabayyunError("the claim has no Arabic text; tabayyun checks Arabic claims / الادعاء ليس بالعربية")
         if isinstance(claim, str):
@@ -201,15 +256,25 @@ class Tabayyun:
 
     def check(self, text: str, all_claims: bool = False, date: str | None = None) -> list[Verdict]:
         """Extract the claims of a text (posted on ``date``, if given) and verify each check-worthy one."""
-        if not text.strip():
+        if not check_text(text, "text").strip():
             raise TabayyunError("empty text / النص فارغ")
+        if len(text) > MAX_TEXT_CHARS:
+            raise TabayyunError(f"text of {len(text)} characters, over the limit of {MAX_TEXT_CHARS} (check it in "
+                                "parts) / النص أطول من المسموح")
         if not has_arabic(text):
             raise TabayyunError("the text has no Arabic; tabayyun checks Arabic posts / النص ليس بالعربية")
-        claims = [replace(c, date=date) for c in self.claims(text)]
-        return [self.verify(c) for c in claims
-                if (all_claims or c.checkworthiness >= self.worthiness.threshold) and has_arabic(c.text)]
+        claims = [_bounded(replace(c, date=date)) for c in self.claims(text)
+                  if (all_claims or c.checkworthiness >= self.worthiness.threshold) and has_arabic(c.text)]
+        if len(claims) > MAX_CLAIMS:
+            raise TabayyunError(f"the text holds {len(claims)} claims to verify, over the limit of {MAX_CLAIMS} per "
+                                "check (check it in parts) / عدد الادعاءات أكبر من المسموح")
+        return [self.verify(c) for c in claims]
 
     def search(self, query: str, limit: int = 10) -> list[Evidence]:
+        if not check_text(query, "query").strip():
+            raise TabayyunError("empty query / الاستعلام فارغ")
+        if len(query) > MAX_CLAIM_CHARS:
+            raise TabayyunError(f"query of {len(query)} characters, over the limit of {MAX_CLAIM_CHARS}")
         return self.retriever.search(query, limit)
 
     def close(self) -> None:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from tabayyun.index.lexical import LexicalIndex
+from tabayyun.errors import TabayyunError
+from tabayyun.index.lexical import LOCK_WAIT_S, IndexBusy, LexicalIndex
 from tabayyun.index.vectors import EmbeddingCache
 from tabayyun.records import Evidence
 from tabayyun.store.base import Store
@@ -42,20 +43,47 @@ class Retriever:
         self.rerank_n = rerank_n  # the first BM25 hits that the vectors rerank (each costs an encoding, cold)
         self.rerank_weight = rerank_weight
         self.keep_lexical = keep_lexical  # the best BM25 hits stay in the results whatever the rerank says
+        self._seen = -1  # the watermark this process last saw
 
-    def sync(self, batch_size: int = 20_000) -> int:
-        """Index every stored sentence the lexical index has not seen; returns how many."""
-        done = int(self.store.get_meta(_WATERMARK) or 0)
-        if self.store.max_sentence_id() <= done:
+    def sync(self, batch_size: int = 20_000, commit_every: int = 200_000, wait: bool = True) -> int:
+        """Index every stored sentence the lexical index has not seen; returns how many.
+
+        The work is committed every ``commit_every`` sentences with its watermark, so a catch-up that is
+        stopped resumes where it was. Another process indexing at the same time is waited for, or, without
+        ``wait``, left to finish (0 is returned: reads go on with what is indexed)."""
+        mark = int(self.store.get_meta(_WATERMARK) or 0)
+        if mark != self._seen:  # another process indexed: see its commits
+            self.lexical.index.reload()
+            self._seen = mark
+        if self.readonly or self.store.max_sentence_id() <= mark:
             return 0
-        self.lexical.delete_after(done)  # anything above the watermark is from an unfinished run
-        added = 0
-        for sentences in self.store.iter_sentences(after_id=done, batch_size=batch_size):
-            added += self.lexical.add((s.id, s.text) for s in sentences)
-            done = sentences[-1].id
-        self.lexical.commit()
-        self.store.set_meta(_WATERMARK, str(done))
+        try:
+            self.lexical.lock(LOCK_WAIT_S if wait else 0.0)
+        except IndexBusy:
+            if wait:
+                raise TabayyunError("the search index stayed locked by another tabayyun process; try again") from None
+            return 0
+        added = pending = 0
+        try:
+            done = int(self.store.get_meta(_WATERMARK) or 0)  # read again: another writer may have moved it
+            self.lexical.delete_after(done)  # anything above the watermark is from an unfinished run
+            for sentences in self.store.iter_sentences(after_id=done, batch_size=batch_size):
+                count = self.lexical.add((s.id, s.text) for s in sentences)
+                added, pending, done = added + count, pending + count, sentences[-1].id
+                if pending >= commit_every:
+                    self.lexical.commit(keep=True)
+                    self.store.set_meta(_WATERMARK, str(done))
+                    pending = 0
+            self.lexical.commit()
+            self.store.set_meta(_WATERMARK, str(done))
+            self._seen = done
+        finally:
+            self.lexical.release()
         return added
+
+    @property
+    def readonly(self) -> bool:
+        return bool(getattr(self.store, "readonly", False))
 
     def _choose(self, doc_ids: list[str], scores: np.ndarray, k: int) -> list[int]:
         """Indexes of the best-scored hit of each of the ``k`` best documents, best first; the documents
@@ -79,7 +107,8 @@ class Retriever:
 
     def search(self, text: str, k: int = 5, rerank: bool = True, distinct: bool = True) -> list[Evidence]:
         """The ``k`` best sentences, one per document unless ``distinct`` is False."""
-        hits = self.lexical.search(expand_query(text), max(k, self.candidates_n))
+        self.sync(wait=False)  # sentences stored since (by this process or another) are searched too
+        hits = self.lexical.search(expand_query(text), max(k * 5 if distinct else k, self.candidates_n))
         if not hits:
             return []
         sentences = self.store.get_sentences([sid for sid, _ in hits])

@@ -5,12 +5,13 @@ has no numeric rating, only its name. The evidence sentences that took a side be
 """
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from tabayyun.report.html import safe_url, verdict_name
 from tabayyun.report.i18n import reason_ar
 
-__all__ = ["claimreview", "RATINGS"]
+__all__ = ["claimreview", "claimreview_json", "RATINGS"]
 
 RATINGS = {"refuted": 1, "conflicting": 3, "supported": 5}
 WORST, BEST = 1, 5
@@ -59,3 +60,14 @@ def claimreview(check: dict[str, Any], *, url: str | None = None, author: str = 
             review["url"] = f"{url}#claim-{n}"
         reviews.append(review)
     return {"@context": "https://schema.org", "@graph": reviews}
+
+
+# JSON-LD is embedded in pages inside <script type="application/ld+json">: no "</script>", "<!--" or "&" may
+# appear raw in it; their \u escapes keep the JSON the same.
+_SCRIPT_SAFE = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026", 0x2028: "\\u2028",
+                0x2029: "\\u2029"}
+
+
+def claimreview_json(check: dict[str, Any], **options: Any) -> str:
+    """``claimreview`` as JSON text that is safe to embed in an HTML ``<script>`` element."""
+    return json.dumps(claimreview(check, **options), ensure_ascii=False).translate(_SCRIPT_SAFE)

@@ -4,10 +4,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from tabayyun.report.claimreview import claimreview
+from tabayyun.report.claimreview import claimreview_json
 from tabayyun.service.desk import Desk
 from tabayyun.service.security import TOKEN_COOKIE, token_from, token_ok
 
@@ -114,7 +114,7 @@ def get_check(check_id: CheckId, d: Desk = Depends(desk)) -> dict[str, Any]:
 
 @router.get("/checks/{check_id}/claimreview", summary="schema.org ClaimReview JSON-LD for each claim of a check",
             response_class=JSONResponse)
-def check_claimreview(check_id: CheckId, request: Request, d: Desk = Depends(desk)) -> JSONResponse:
+def check_claimreview(check_id: CheckId, request: Request, d: Desk = Depends(desk)) -> Response:
     found = _found(d.get_check(check_id), "check")
     page = str(request.url_for("check_page", check_id=check_id))
-    return JSONResponse(claimreview(found, url=page), media_type="application/ld+json")
+    return Response(claimreview_json(found, url=page), media_type="application/ld+json")
