@@ -126,7 +126,8 @@ class Tabayyun:
         self.store = store or SQLiteStore(self.db, create=create)
         self._caches: dict[str, EmbeddingCache] = {}
         self.cache = self.embedder(Encoder.name)
-        self.retriever = Retriever(self.store, LexicalIndex(self.db / "index"), self.cache)
+        readonly = bool(getattr(self.store, "readonly", False))
+        self.retriever = Retriever(self.store, LexicalIndex(self.db / "index", readonly=readonly), self.cache)
         self.worthiness = worthiness or default_worthiness()
         self.stance = stance or default_stance(self.embedder)
         self.verdict = verdict or RuleVerdict()

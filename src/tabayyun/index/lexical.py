@@ -5,6 +5,8 @@ tantivy's whitespace tokenizer, so index and query always agree.
 """
 from __future__ import annotations
 
+import shutil
+import tempfile
 import time
 from pathlib import Path
 from typing import Iterable
@@ -35,9 +37,14 @@ def _schema() -> tantivy.Schema:
 class LexicalIndex:
     """BM25 over sentences; documents are (sentence id, text) pairs."""
 
-    def __init__(self, directory: str | Path, heap_bytes: int = 128_000_000) -> None:
+    def __init__(self, directory: str | Path, heap_bytes: int = 128_000_000, readonly: bool = False) -> None:
         self.directory = Path(directory)
-        if not self.directory.is_dir():
+        if readonly:  # tantivy takes a lock file even to read: a read-only folder is read from a copy
+            self._copy = tempfile.TemporaryDirectory(prefix="tabayyun-index-")
+            if self.directory.is_dir():
+                shutil.copytree(self.directory, self._copy.name, dirs_exist_ok=True)
+            self.directory = Path(self._copy.name)
+        elif not self.directory.is_dir():
             self.directory.mkdir(parents=True)
         self.schema = _schema()
         self.index = tantivy.Index(self.schema, path=str(self.directory), reuse=True)

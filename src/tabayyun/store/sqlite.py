@@ -212,6 +212,8 @@ class SQLiteStore:
             self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     def save_vectors(self, model: str, vectors: dict[str, np.ndarray]) -> None:
+        if self.readonly:  # a cache: a read-only base keeps them in memory only
+            return
         with self._transaction():
             self.conn.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
                                   [(model, k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in vectors.items()])
