@@ -45,7 +45,7 @@ def _free_port() -> int:
 def _start(db: str, port: int) -> subprocess.Popen:
     src = Path(__file__).resolve().parents[1] / "src"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(src), os.environ.get("PYTHONPATH", "")]),
-           "TABAYYUN_TOKEN": "bench"}
+           "TABAYYUN_TOKEN": "bench-token-not-for-production"}
     proc = subprocess.Popen([sys.executable, "-m", "tabayyun.service", "--db", db, "--port", str(port)], env=env)
     deadline = time.monotonic() + 120
     while True:
@@ -74,7 +74,7 @@ def _client(url: str, claims: list[str], offset: int, step: int, stop: float, la
 
 def _writer(url: str, stop: float, statuses: list[int]) -> None:
     """New documents every second, each call a few records with fresh ids and texts."""
-    with httpx.Client(base_url=url, timeout=600, headers={"Authorization": "Bearer bench"}) as http:
+    with httpx.Client(base_url=url, timeout=600, headers={"Authorization": "Bearer bench-token-not-for-production"}) as http:
         n = 0
         while time.monotonic() < stop:
             records = [{"id": f"bench-writer-{os.getpid()}-{n}-{i}",

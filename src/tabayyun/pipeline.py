@@ -59,12 +59,27 @@ def _batched(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
+def _pieces(text: str, start: int, end: int, size: int = MAX_CLAIM_CHARS) -> Iterator[tuple[int, int]]:
+    """``text[start:end]`` in pieces of at most ``size`` characters, cut at a space where there is one: a
+    sentence that runs on for pages (no punctuation) must not make every claim it is retrieved for slow."""
+    while end - start > size:
+        cut = text.rfind(" ", start + size // 2, start + size)
+        cut = cut if cut > start else start + size
+        yield start, cut
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if start < end:
+        yield start, end
+
+
 def sentence_spans(text: str) -> list[PendingSentence]:
-    """The evidence sentences of a document text."""
+    """The evidence sentences of a document text (a sentence over ``MAX_CLAIM_CHARS`` is cut in pieces)."""
     spans: list[PendingSentence] = []
-    for start, end in split_sentences(text):
-        if content_words(text[start:end]) >= MIN_SENTENCE_WORDS:
-            spans.append(PendingSentence(position=len(spans), start=start, end=end))
+    for sentence in split_sentences(text):
+        for start, end in _pieces(text, *sentence):
+            if content_words(text[start:end]) >= MIN_SENTENCE_WORDS:
+                spans.append(PendingSentence(position=len(spans), start=start, end=end))
     return spans
 
 
