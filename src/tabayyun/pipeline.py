@@ -180,11 +180,12 @@ class Tabayyun:
                     self.embed_pending()
                 if on_batch is not None:
                     on_batch(len(batch))
-        except (TabayyunError, OSError, ValueError) as exc:
-            if not summary.documents_added:
+        except (TabayyunError, OSError, ValueError) as exc:  # a full disk, a failed index write ...
+            if isinstance(exc, TabayyunError) and not summary.documents_added:
                 raise
-            raise TabayyunError(f"{exc}; {summary.documents_added} documents of this call had been stored before "
-                                "(running it again adds the rest)") from None
+            stored = (f"; {summary.documents_added} documents of this call had been stored before (running it "
+                      "again adds the rest)") if summary.documents_added else ""
+            raise TabayyunError(f"cannot add the documents: {exc}{stored}") from None
         return summary
 
     def embed_pending(self, batch_size: int = 512) -> int:
@@ -272,6 +273,11 @@ class Tabayyun:
 
     def check(self, text: str, all_claims: bool = False, date: str | None = None) -> list[Verdict]:
         """Extract the claims of a text (posted on ``date``, if given) and verify each check-worthy one."""
+        return list(self.iter_check(text, all_claims, date))
+
+    def iter_check(self, text: str, all_claims: bool = False, date: str | None = None) -> Iterator[Verdict]:
+        """``check`` one verdict at a time (the service lets other requests in between two claims). The
+        text is refused, before any claim is verified, if it is over the bounds."""
         if not check_text(text, "text").strip():
             raise TabayyunError("empty text / النص فارغ")
         if len(text) > MAX_TEXT_CHARS:
@@ -284,7 +290,8 @@ class Tabayyun:
         if len(claims) > MAX_CLAIMS:
             raise TabayyunError(f"the text holds {len(claims)} claims to verify, over the limit of {MAX_CLAIMS} per "
                                 "check (check it in parts) / عدد الادعاءات أكبر من المسموح")
-        return [self.verify(c) for c in claims]
+        for claim in claims:
+            yield self.verify(claim)
 
     def search(self, query: str, limit: int = 10) -> list[Evidence]:
         if not check_text(query, "query").strip():

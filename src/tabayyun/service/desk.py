@@ -28,12 +28,20 @@ class Desk:
         self.lock = threading.Lock()
 
     def check(self, text: str, all_claims: bool = False) -> dict[str, Any]:
-        """Check a text, keep the check in the history, and return it as saved."""
+        """Check a text, keep the check in the history, and return it as saved. The lock is taken claim by
+        claim: a long check does not keep the other requests waiting until it ends."""
+        verdicts = self.tb.iter_check(text, all_claims=all_claims)
+        claims = []
+        while True:
+            with self.lock:
+                verdict = next(verdicts, None)
+            if verdict is None:
+                break
+            claims.append(verdict.to_dict())
         with self.lock:
-            claims = [v.to_dict() for v in self.tb.check(text, all_claims=all_claims)]
             saved = self.tb.store.get_check(self.tb.store.save_check(text, claims))
-            assert saved is not None  # just saved, under the lock
-            return saved
+        assert saved is not None  # just saved
+        return saved
 
     def verify(self, claim: str) -> dict[str, Any]:
         with self.lock:
