@@ -211,3 +211,14 @@ def test_embed_after_a_kill_resumes_the_sentences_without_vectors(tmp_path):
     keys = {text_key(s.text) for batch in store.iter_sentences() for s in batch}
     assert len(keys) == 3000
     assert set(store.load_vectors("usem3", sorted(keys))) == keys
+
+
+def test_claims_and_worthiness_are_bounded(capsys, tmp_path):
+    line = tmp_path / "line.txt"
+    line.write_text("ارتفع المؤشر العام في السوق " * 40_000 + "\n", encoding="utf-8")  # a 1.1M-character line
+    t0 = time.monotonic()
+    for argv in (("claims", str(line)), ("worthiness", str(line))):
+        code, out, err = run(capsys, *argv)
+        one_line_error(code, err)
+        assert "over the limit" in err and out == ""
+    assert time.monotonic() - t0 < 20

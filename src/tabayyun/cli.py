@@ -163,7 +163,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _jsonl_records(path: str, fields: Sequence[str]) -> list[dict]:
-    """Records of a JSONL file (or plain lines, read as ``{fields[0]: line}`` when one field is asked)."""
+    """Records of a JSONL file (or plain lines, read as ``{fields[0]: line}`` when one field is asked); each
+    field is bounded as a claim to verify is."""
+    from tabayyun.pipeline import MAX_CLAIM_CHARS
+
     rows = []
     for number, line in enumerate(_read_input(path).splitlines(), 1):
         if not line.strip():
@@ -177,6 +180,9 @@ def _jsonl_records(path: str, fields: Sequence[str]) -> list[dict]:
             if not isinstance(record.get(field), str) or not record[field].strip():
                 raise TabayyunError(f"{path}:{number}: missing or empty '{field}'")
             check_text(record[field], f"{path}:{number}: field '{field}'")
+            if len(record[field]) > MAX_CLAIM_CHARS:
+                raise TabayyunError(f"{path}:{number}: '{field}' of {len(record[field])} characters, over the limit "
+                                    f"of {MAX_CLAIM_CHARS}")
         rows.append(record)
     return rows
 

@@ -116,6 +116,9 @@ def default_stance(embedder: Embedder | None = None) -> StanceModel:
 
 def extract_claims(text: str, worthiness: WorthinessModel | None = None) -> list[Claim]:
     """Atomic claims of a post or article, each with its span and check-worthiness."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise TabayyunError(f"text of {len(text)} characters, over the limit of {MAX_TEXT_CHARS} (check it in "
+                            "parts) / النص أطول من المسموح")
     claims = split_claims(text)
     scores = (worthiness or default_worthiness()).score([c.text for c in claims])
     for claim, score in zip(claims, scores):
@@ -280,10 +283,7 @@ class Tabayyun:
         text is refused, before any claim is verified, if it is over the bounds."""
         if not check_text(text, "text").strip():
             raise TabayyunError("empty text / النص فارغ")
-        if len(text) > MAX_TEXT_CHARS:
-            raise TabayyunError(f"text of {len(text)} characters, over the limit of {MAX_TEXT_CHARS} (check it in "
-                                "parts) / النص أطول من المسموح")
-        if not has_arabic(text):
+        if not has_arabic(text[:MAX_TEXT_CHARS]):
             raise TabayyunError("the text has no Arabic; tabayyun checks Arabic posts / النص ليس بالعربية")
         claims = [_bounded(replace(c, date=date)) for c in self.claims(text)
                   if (all_claims or c.checkworthiness >= self.worthiness.threshold) and has_arabic(c.text)]
