@@ -177,3 +177,25 @@ def test_bidi_overrides_in_titles_are_neutralised_in_pages(client):
         {"claim": "\u202eنص", "span": [0, 4], "verdict": "refuted", "reasons": [],
          "evidence": [{"stance": "agree", "title": "\u202egpj.exe", "sentence": "x", "doc_id": "d"}]}]})
     assert "\u202e" not in report and "gpj.exe" in report
+
+
+def test_a_long_check_lets_other_requests_in_between_its_claims(client, base, monkeypatch):
+    verify = base.verify
+
+    def slow_verify(claim, date=None):
+        time.sleep(0.5)
+        return verify(claim, date)
+
+    monkeypatch.setattr(base, "verify", slow_verify)
+    text = "".join(f"{i}- ارتفعت أسعار النفط إلى {60 + i} دولارا للبرميل اليوم\n" for i in range(1, 9))
+    answer: dict = {}
+    job = threading.Thread(target=lambda: answer.update(r=client.post("/api/check", json={"text": text})))
+    t0 = time.monotonic()
+    job.start()
+    time.sleep(0.3)
+    r = client.get("/api/search", params={"q": "أسعار النفط"})
+    waited = time.monotonic() - t0
+    job.join()
+    total = time.monotonic() - t0
+    assert r.status_code == 200 and answer["r"].status_code == 200 and len(answer["r"].json()["claims"]) == 8
+    assert total >= 4 and waited < total / 2  # answered while the check still had claims to go

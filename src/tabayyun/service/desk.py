@@ -20,12 +20,32 @@ __all__ = ["Desk", "UPLOAD_SUFFIXES"]
 UPLOAD_SUFFIXES = (".jsonl", ".csv", ".txt", ".jsonl.gz", ".csv.gz")
 
 
+class FairLock:
+    """A lock served in order of arrival (``threading.Lock`` is not: a thread that lets it go and takes it
+    again at once can starve the others). A long check takes it claim by claim and lets others in."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._next = self._serving = 0
+
+    def __enter__(self) -> None:
+        with self._cond:
+            ticket = self._next
+            self._next += 1
+            self._cond.wait_for(lambda: self._serving == ticket)
+
+    def __exit__(self, *exc: object) -> None:
+        with self._cond:
+            self._serving += 1
+            self._cond.notify_all()
+
+
 class Desk:
     """Thread-safe checks, searches and additions on one evidence base."""
 
     def __init__(self, tb: Tabayyun) -> None:
         self.tb = tb
-        self.lock = threading.Lock()
+        self.lock = FairLock()
 
     def check(self, text: str, all_claims: bool = False) -> dict[str, Any]:
         """Check a text, keep the check in the history, and return it as saved. The lock is taken claim by
