@@ -145,6 +145,10 @@ class SQLiteStore:
 
     # -- writing ---------------------------------------------------------------------------------
     def add_documents(self, batch: Sequence[tuple[Document, str, Sequence[PendingSentence]]]) -> BatchResult:
+        with self._transaction():  # the lookups too: another process cannot add the same id in between
+            return self._add(batch)
+
+    def _add(self, batch: Sequence[tuple[Document, str, Sequence[PendingSentence]]]) -> BatchResult:
         result = BatchResult()
         hashes = [h for _, h, _ in batch]
         ids = [d.id for d, _, _ in batch]
@@ -178,12 +182,9 @@ class SQLiteStore:
             sent_rows.extend((doc.id, s.position, s.start, s.end) for s in sentences)
             result.added += 1
             result.sentences += len(sentences)
-        if doc_rows or alias_rows:
-            with self._transaction():
-                self.conn.executemany("INSERT INTO documents VALUES (?,?,?,?,?,?,?)", doc_rows)
-                self.conn.executemany('INSERT INTO sentences (doc_id, position, start, "end") VALUES (?,?,?,?)',
-                                      sent_rows)
-                self.conn.executemany("INSERT INTO aliases VALUES (?, ?)", alias_rows)
+        self.conn.executemany("INSERT INTO documents VALUES (?,?,?,?,?,?,?)", doc_rows)
+        self.conn.executemany('INSERT INTO sentences (doc_id, position, start, "end") VALUES (?,?,?,?)', sent_rows)
+        self.conn.executemany("INSERT INTO aliases VALUES (?, ?)", alias_rows)
         return result
 
     @contextmanager
