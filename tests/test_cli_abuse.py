@@ -110,8 +110,8 @@ def test_silent_successes_are_now_errors(capsys, tmp_path):
 
 
 def test_search_limit_is_honoured(capsys, tmp_path):
-    records = [{"id": f"m{i}", "text": f"ارتفع مؤشر السوق {i} نقطة اليوم. وقال المحللون إن مؤشر السوق سيرتفع. "
-                                       f"وتراجع مؤشر السوق {i + 1} نقطة أمس."} for i in range(70)]
+    records = [{"id": f"m{i}", "text": " ".join(f"وتغير مؤشر السوق {i * 20 + j} نقطة في اليوم رقم {j}." for j in range(12))}
+               for i in range(70)]  # each document has 12 sentences that match as well as each other
     feed = write_jsonl(tmp_path / "feed.jsonl", records)
     assert run(capsys, "ingest", str(feed), "--db", str(tmp_path / "db"))[0] == 0
     code, out, _ = run(capsys, "search", "مؤشر السوق", "--db", str(tmp_path / "db"), "--limit", "50", "--json")

@@ -108,11 +108,17 @@ class Retriever:
     def search(self, text: str, k: int = 5, rerank: bool = True, distinct: bool = True) -> list[Evidence]:
         """The ``k`` best sentences, one per document unless ``distinct`` is False."""
         self.sync(wait=False)  # sentences stored since (by this process or another) are searched too
-        hits = self.lexical.search(expand_query(text), max(k * 5 if distinct else k, self.candidates_n))
+        query = expand_query(text)
+        n = max(k, self.candidates_n)
+        while True:  # one sentence per document: more hits until k documents (or no more hits) are found
+            hits = self.lexical.search(query, n)
+            sentences = self.store.get_sentences([sid for sid, _ in hits])
+            if not distinct or len(hits) < n or n >= 64 * k or len({s.doc_id for s in sentences.values()}) >= k:
+                break
+            n *= 4
+        hits = [(sid, bm25) for sid, bm25 in hits if sid in sentences]
         if not hits:
             return []
-        sentences = self.store.get_sentences([sid for sid, _ in hits])
-        hits = [(sid, bm25) for sid, bm25 in hits if sid in sentences]
         documents = self.store.get_documents([sentences[sid].doc_id for sid, _ in hits])
         scores = np.array([bm25 for _, bm25 in hits], dtype=np.float32)
         scores = scores / max(float(scores.max()), 1e-9)
