@@ -215,14 +215,14 @@ class Tabayyun:
             raise TabayyunError(f"batch size must be at least 1, not {batch_size}")
         invalid: list[str] = []
         conflicts: set[str] = set()  # where the records with a clashing id were read
-        seen: dict[str, str] = {}  # id -> content hash, over the whole input
+        seen: dict[str, str] = {}  # id -> content hash (its first 16 hex digits: memory), over the whole input
         total = 0
         records = read_records(paths, source, (lambda e: invalid.append(str(e))) if skip_invalid else None)
         for batch in _batched(records, 1000):
             stored = self.store.document_hashes([doc.id for _, doc in batch])
             for where, doc in batch:
-                digest = content_hash(doc.text)
-                previous = seen.setdefault(doc.id, stored.get(doc.id, digest))
+                digest = content_hash(doc.text)[:16]
+                previous = seen.setdefault(doc.id, stored.get(doc.id, digest)[:16])
                 if previous != digest:
                     error = RecordError(f"{where}: id '{doc.id}' already stands for another text (give this one "
                                         "its own id) / المعرّف مستخدم لنص آخر")
