@@ -69,3 +69,13 @@ def test_an_empty_folder_is_an_error(tmp_path):
     (tmp_path / "empty" / "notes.md").write_text("x", encoding="utf-8")
     with pytest.raises(TabayyunError, match="no .jsonl, .csv, .txt, .gz files"):
         list(read_documents([tmp_path / "empty"]))
+
+
+def test_a_line_over_the_bound_is_refused_without_reading_it_whole(tmp_path):
+    path = _jsonl(tmp_path, json.dumps({"text": "كلمة " * 1_700_000}, ensure_ascii=False),
+                  json.dumps({"text": GOOD}, ensure_ascii=False))
+    with pytest.raises(TabayyunError, match="in.jsonl:1: line over the limit"):
+        list(read_documents([path]))
+    problems: list = []
+    assert [d.text for d in read_documents([path], on_invalid=problems.append)] == [GOOD]
+    assert len(problems) == 1 and "in.jsonl:1" in str(problems[0])

@@ -108,7 +108,7 @@ def parse_json(line: str, where: str) -> Any:
     """One JSON value, or ``RecordError`` for anything malformed: bad syntax, nesting deeper than Python can
     parse, an integer of thousands of digits, a line over the bound of one record."""
     if len(line) > _MAX_LINE_CHARS:
-        raise RecordError(f"{where}: line of {len(line)} characters, over the limit of {_MAX_LINE_CHARS}")
+        raise RecordError(f"{where}: line over the limit of {_MAX_LINE_CHARS} characters")
     try:
         return json.loads(line)
     except json.JSONDecodeError as exc:
@@ -156,9 +156,20 @@ def validate_record(record: dict[str, Any], where: str, default_source: str = ""
                     date=date, url=fields["url"])
 
 
+def _lines(fh) -> Iterator[str]:
+    """The lines of a text file, each read up to the bound of one record: a longer line is given cut
+    there (and refused by ``parse_json``), never held whole in memory."""
+    while line := fh.readline(_MAX_LINE_CHARS + 1):
+        if len(line) > _MAX_LINE_CHARS:
+            rest = line
+            while rest and not rest.endswith("\n"):
+                rest = fh.readline(1 << 20)
+        yield line
+
+
 def _read_jsonl(path: Path) -> Iterator[tuple[str, dict | RecordError]]:
     with _open_text(path) as fh:
-        for number, line in enumerate(fh, 1):
+        for number, line in enumerate(_lines(fh), 1):
             if not line.strip():
                 continue
             where = f"{path}:{number}"
