@@ -79,3 +79,14 @@ def test_a_line_over_the_bound_is_refused_without_reading_it_whole(tmp_path):
     problems: list = []
     assert [d.text for d in read_documents([path], on_invalid=problems.append)] == [GOOD]
     assert len(problems) == 1 and "in.jsonl:1" in str(problems[0])
+
+
+@pytest.mark.parametrize("name, content", [
+    ("big.txt", "كلمة " * (MAX_DOCUMENT_CHARS // 5 + 10)),
+    ("big.csv", "title,text\nعنوان,\"" + "كلمة " * 1_700_000 + "\"\n"),
+])
+def test_a_huge_text_or_csv_field_is_refused(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(TabayyunError, match="over the limit|field larger than field limit"):
+        list(read_documents([path]))

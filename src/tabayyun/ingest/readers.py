@@ -9,7 +9,6 @@ import csv
 import gzip
 import hashlib
 import json
-import sys
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -141,7 +140,7 @@ def validate_record(record: dict[str, Any], where: str, default_source: str = ""
     if not isinstance(text, str) or not text.strip():
         raise RecordError(f"{where}: missing or empty 'text' field / حقل النص مفقود أو فارغ")
     if len(text) > MAX_DOCUMENT_CHARS:
-        raise RecordError(f"{where}: text of {len(text)} characters, over the limit of {MAX_DOCUMENT_CHARS} "
+        raise RecordError(f"{where}: text over the limit of {MAX_DOCUMENT_CHARS} characters "
                           "(split the document) / النص أطول من المسموح")
     check_text(text, f"{where}: field 'text'")
     fields = {key: _field(record, key, where) for key in ("title", "source", "url", "id", "date")}
@@ -183,18 +182,21 @@ def _read_jsonl(path: Path) -> Iterator[tuple[str, dict | RecordError]]:
 
 
 def _read_csv(path: Path) -> Iterator[tuple[str, dict | RecordError]]:
-    csv.field_size_limit(sys.maxsize)
+    csv.field_size_limit(_MAX_LINE_CHARS)
     with _open_text(path, newline="") as fh:
         reader = csv.DictReader(fh)
-        if not reader.fieldnames or "text" not in reader.fieldnames:
-            raise TabayyunError(f"{path}: CSV needs a header row with a 'text' column")
-        for record in reader:
-            yield f"{path}:{reader.line_num}", record
+        try:
+            if not reader.fieldnames or "text" not in reader.fieldnames:
+                raise TabayyunError(f"{path}: CSV needs a header row with a 'text' column")
+            for record in reader:
+                yield f"{path}:{reader.line_num}", record
+        except csv.Error as exc:  # a field over the bound, a NUL byte ...
+            raise TabayyunError(f"{path}:{reader.line_num}: unreadable CSV ({exc})") from None
 
 
 def _read_txt(path: Path) -> Iterator[tuple[str, dict | RecordError]]:
     with _open_text(path) as fh:
-        text = fh.read()
+        text = fh.read(MAX_DOCUMENT_CHARS + 1)  # a longer file is refused, not read whole
     title = next((line.strip() for line in text.splitlines() if line.strip()), "")
     yield str(path), {"text": text, "title": title[:200]}
 
