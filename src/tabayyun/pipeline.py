@@ -32,7 +32,7 @@ MIN_SENTENCE_WORDS = 3  # shorter fragments ("حرب" glued to a last sentence, 
 # Bounds on the work of one call (documented in the README), the same for the CLI, the API and Python.
 MAX_TEXT_CHARS = 100_000  # a post or article given to check
 MAX_CLAIM_CHARS = 2_000  # one claim given to verify; a longer claim found in a text is verified on its start
-MAX_CLAIMS = 50  # claims verified per check, in the order of the text; the others are left out and said so
+MAX_CLAIMS = 50  # claims to verify in one check; a text with more is refused (check it in parts)
 _VECTORS_UPTO = "vectors_upto:"  # meta key prefix: sentences up to this id have vectors of that encoder
 
 
