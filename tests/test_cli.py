@@ -201,6 +201,7 @@ def test_killed_ingest_rerun_matches_clean_run(tmp_path):
     proc.wait()
     partial = SQLiteStore(killed).counts()["documents"]
     assert partial % 100 == 0 and partial < 3000  # whole batches only
+    assert SQLiteStore(killed).conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     subprocess.run(cmd + [str(killed)], env=env, check=True, capture_output=True)
     clean = tmp_path / "clean"
     subprocess.run(cmd + [str(clean)], env=env, check=True, capture_output=True)

@@ -5,7 +5,6 @@ Every failure a user can cause ends in one line on stderr and a non-zero exit, n
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
@@ -14,8 +13,8 @@ from pathlib import Path
 from typing import Callable, NoReturn, Sequence
 
 from tabayyun.errors import TabayyunError
+from tabayyun.ingest import check_text, decode_text, parse_json
 from tabayyun.records import VERDICTS
-from tabayyun.ingest import decode_text
 from tabayyun.report import claim_dict, dumps, render_claims, render_verdicts
 
 __all__ = ["main"]
@@ -207,15 +206,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _jsonl_records(path: str, fields: Sequence[str]) -> list[dict]:
-    """Records of a JSONL file (or plain lines, read as ``{fields[0]: line}`` when one field is asked)."""
+    """Records of a JSONL file (or plain lines, read as ``{fields[0]: line}`` when one field is asked); each
+    field is bounded as a claim to verify is."""
+    from tabayyun.pipeline import MAX_CLAIM_CHARS
+
     rows = []
     for number, line in enumerate(_read_input(path).splitlines(), 1):
         if not line.strip():
             raise TabayyunError(f"{path}:{number}: empty line")
-        try:
-            record = json.loads(line) if line.lstrip().startswith("{") else None
-        except json.JSONDecodeError as exc:
-            raise TabayyunError(f"{path}:{number}: malformed JSON ({exc.msg})") from None
+        record = parse_json(line, f"{path}:{number}") if line.lstrip().startswith("{") else None
         if record is None:
             if len(fields) > 1:
                 raise TabayyunError(f"{path}:{number}: expected a JSON object with {' and '.join(fields)}")
@@ -223,6 +222,10 @@ def _jsonl_records(path: str, fields: Sequence[str]) -> list[dict]:
         for field in fields:
             if not isinstance(record.get(field), str) or not record[field].strip():
                 raise TabayyunError(f"{path}:{number}: missing or empty '{field}'")
+            check_text(record[field], f"{path}:{number}: field '{field}'")
+            if len(record[field]) > MAX_CLAIM_CHARS:
+                raise TabayyunError(f"{path}:{number}: '{field}' of {len(record[field])} characters, over the limit "
+                                    f"of {MAX_CLAIM_CHARS}")
         rows.append(record)
     return rows
 
@@ -311,7 +314,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from tabayyun.service import serve
 
     try:
-        serve(args.db, args.host, args.port, args.token, args.public_url)
+        serve(args.db, args.host, args.port, args.token, args.public_url, allow_hosts=args.allow_host,
+              trusted_proxy=args.trusted_proxy)
     except ModuleNotFoundError as exc:
         if exc.name not in _SERVE_MODULES:
             raise
@@ -379,6 +383,20 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bounded_int(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An argparse type: an integer from ``low`` to ``high``."""
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, not '{value[:40]}'") from None
+        if number < low or (high is not None and number > high):
+            raise argparse.ArgumentTypeError(f"expected {low} to {high}, not {number}" if high is not None
+                                             else f"expected at least {low}, not {number}")
+        return number
+    return parse
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="tabayyun", description="تبيّن: check Arabic claims against your own trusted reporting, "
                                                   "offline.")
@@ -396,7 +414,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--db", required=True, help="evidence base folder (created if missing)")
     p.add_argument("--source", help="source name for documents without one (default: the file name)")
-    p.add_argument("--batch-size", type=int, default=1000, help="documents per transaction (default 1000)")
+    p.add_argument("--batch-size", type=_bounded_int(1, 100_000), default=1000,
+                   help="documents per transaction (default 1000)")
     p.add_argument("--embed", action="store_true",
                    help="compute sentence vectors now (slower ingest, faster first checks)")
     p.add_argument("--skip-invalid", action="store_true",
@@ -462,7 +481,7 @@ def _parser() -> argparse.ArgumentParser:
     p = add("search", cmd_search, "search the evidence base")
     p.add_argument("query")
     p.add_argument("--db", required=True, help="evidence base folder")
-    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--limit", type=_bounded_int(1, 100), default=10, help="results, 1 to 100 (default 10)")
     p.add_argument("--json", action="store_true")
     p.add_argument("--source", action="append", help="only documents of this source (repeatable)")
     p.add_argument("--since", help="only documents dated on or after this day (YYYY-MM-DD)")
@@ -499,6 +518,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--token", help="write token (default: $TABAYYUN_TOKEN, else a random one, printed)")
     p.add_argument("--public-url", help="the address readers reach the desk at, for ClaimReview links "
                                         "(default: the publisher's, see 'tabayyun publisher')")
+    p.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                   help="on loopback, also answer requests for this host name (a proxy in front); repeatable")
+    p.add_argument("--trusted-proxy", metavar="IPS",
+                   help="addresses whose X-Forwarded-Proto is believed (default 127.0.0.1): behind an HTTPS "
+                        "proxy the login cookie is then Secure")
 
     p = add("stats", cmd_stats, "count documents and sentences in an evidence base")
     p.add_argument("--db", required=True, help="evidence base folder")

@@ -18,7 +18,7 @@ from tqdm import tqdm
 from tabayyun.claims import RuleWorthiness, split_claims
 from tabayyun.errors import TabayyunError
 from tabayyun.index import EmbeddingCache, Encoder, LexicalIndex, Retriever, Window, cached_encoder, make_encoder
-from tabayyun.ingest import content_hash, read_documents
+from tabayyun.ingest import RecordError, check_text, content_hash, read_records
 from tabayyun.organise import TopicClassifier
 from tabayyun.records import Claim, Document, Evidence, Verdict
 from tabayyun.store import BatchResult, PendingSentence, SQLiteStore, Store
@@ -26,9 +26,15 @@ from tabayyun.text import content_words, split_sentences
 from tabayyun.verify import (CheckedStance, RuleStance, RuleVerdict, StanceModel, VerdictModel, WorthinessModel,
                              decisive_first, weigh)
 
-__all__ = ["Tabayyun", "IngestSummary", "extract_claims", "has_arabic"]
+__all__ = ["Tabayyun", "IngestSummary", "extract_claims", "has_arabic", "MAX_TEXT_CHARS", "MAX_CLAIM_CHARS",
+           "MAX_CLAIMS"]
 
 MIN_SENTENCE_WORDS = 3  # shorter fragments ("حرب" glued to a last sentence, a tweet of links and hashtags) are not evidence
+# Bounds on the work of one call (documented in the README), the same for the CLI, the API and Python.
+MAX_TEXT_CHARS = 100_000  # a post or article given to check
+MAX_CLAIM_CHARS = 2_000  # one claim given to verify; a longer claim found in a text is verified on its start
+MAX_CLAIMS = 50  # claims to verify in one check; a text with more is refused (check it in parts)
+_VECTORS_UPTO = "vectors_upto:"  # meta key prefix: sentences up to this id have vectors of that encoder
 
 
 @dataclass
@@ -54,12 +60,27 @@ def _batched(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
+def _pieces(text: str, start: int, end: int, size: int = MAX_CLAIM_CHARS) -> Iterator[tuple[int, int]]:
+    """``text[start:end]`` in pieces of at most ``size`` characters, cut at a space where there is one: a
+    sentence that runs on for pages (no punctuation) must not make every claim it is retrieved for slow."""
+    while end - start > size:
+        cut = text.rfind(" ", start + size // 2, start + size)
+        cut = cut if cut > start else start + size
+        yield start, cut
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if start < end:
+        yield start, end
+
+
 def sentence_spans(text: str) -> list[PendingSentence]:
-    """The evidence sentences of a document text."""
+    """The evidence sentences of a document text (a sentence over ``MAX_CLAIM_CHARS`` is cut in pieces)."""
     spans: list[PendingSentence] = []
-    for start, end in split_sentences(text):
-        if content_words(text[start:end]) >= MIN_SENTENCE_WORDS:
-            spans.append(PendingSentence(position=len(spans), start=start, end=end))
+    for sentence in split_sentences(text):
+        for start, end in _pieces(text, *sentence):
+            if content_words(text[start:end]) >= MIN_SENTENCE_WORDS:
+                spans.append(PendingSentence(position=len(spans), start=start, end=end))
     return spans
 
 
@@ -96,11 +117,22 @@ def default_stance(embedder: Embedder | None = None) -> StanceModel:
 
 def extract_claims(text: str, worthiness: WorthinessModel | None = None) -> list[Claim]:
     """Atomic claims of a post or article, each with its span and check-worthiness."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise TabayyunError(f"text of {len(text)} characters, over the limit of {MAX_TEXT_CHARS} (check it in "
+                            "parts) / النص أطول من المسموح")
     claims = split_claims(text)
     scores = (worthiness or default_worthiness()).score([c.text for c in claims])
     for claim, score in zip(claims, scores):
         claim.checkworthiness = float(score)
     return claims
+
+
+def _bounded(claim: Claim) -> Claim:
+    """A claim found in a text, cut to its first ``MAX_CLAIM_CHARS`` (its span cut with it)."""
+    if len(claim.text) <= MAX_CLAIM_CHARS:
+        return claim
+    span = (claim.span[0], claim.span[0] + MAX_CLAIM_CHARS) if claim.span else None
+    return replace(claim, text=claim.text[:MAX_CLAIM_CHARS], span=span)
 
 
 class Tabayyun:
@@ -114,8 +146,8 @@ class Tabayyun:
         self.store = store or SQLiteStore(self.db, create=create)
         self._caches: dict[str, EmbeddingCache] = {}
         self.cache = self.embedder(Encoder.name)
-        self.retriever = Retriever(self.store, LexicalIndex(self.db / "index"), self.cache)
-        self.retriever.sync()
+        readonly = bool(getattr(self.store, "readonly", False))
+        self.retriever = Retriever(self.store, LexicalIndex(self.db / "index", readonly=readonly), self.cache)
         self.worthiness = worthiness or default_worthiness()
         self.stance = stance or default_stance(self.embedder)
         self.verdict = verdict or RuleVerdict()
@@ -132,42 +164,82 @@ class Tabayyun:
     # -- evidence base ---------------------------------------------------------------------------
     def add_documents(self, documents: Iterable[Document], batch_size: int = 1000,
                       on_batch: Callable[[int], None] | None = None, embed: bool = False) -> IngestSummary:
-        """Store and index documents; each batch lands whole or not at all.
+        """Store and index documents; each batch lands whole or not at all (one batch: one transaction).
 
-        With ``embed``, the new sentences' retrieval vectors are computed now instead of at first
-        retrieval. (The stance model's vectors are computed for the few sentences that become
-        evidence, when they first do, and kept in the store too.)
+        With ``embed``, the retrieval vectors of every sentence that has none yet (this call's, and those
+        an earlier killed ``embed`` left) are computed now instead of at first retrieval. (The stance
+        model's vectors are computed for the few sentences that become evidence, when they first do, and
+        kept in the store too.) A failure after some batches were stored says how many were.
         """
+        if batch_size < 1:
+            raise TabayyunError(f"batch size must be at least 1, not {batch_size}")
         summary = IngestSummary()
-        for batch in _batched(documents, batch_size):
-            before = self.store.max_sentence_id()
-            topics = self.topics.predict([d.text for d in batch], [d.title for d in batch])
-            result: BatchResult = self.store.add_documents(
-                [(doc, content_hash(doc.text), sentence_spans(doc.text)) for doc in batch],
-                topics={doc.id: t for doc, t in zip(batch, topics)})
-            self.retriever.sync()
-            if embed:
-                for sentences in self.store.iter_sentences(after_id=before, batch_size=512):
-                    self.cache.encode([s.text for s in sentences])
-            summary.documents_added += result.added
-            summary.documents_skipped += result.skipped
-            summary.sentences_indexed += result.sentences
-            if on_batch is not None:
-                on_batch(len(batch))
+        try:
+            for batch in _batched(documents, batch_size):
+                topics = self.topics.predict([d.text for d in batch], [d.title for d in batch])
+                result: BatchResult = self.store.add_documents(
+                    [(doc, content_hash(doc.text), sentence_spans(doc.text)) for doc in batch],
+                    topics={doc.id: t for doc, t in zip(batch, topics)})
+                summary.documents_added += result.added
+                summary.documents_skipped += result.skipped
+                summary.sentences_indexed += result.sentences
+                self.retriever.sync()
+                if embed:
+                    self.embed_pending()
+                if on_batch is not None:
+                    on_batch(len(batch))
+        except (TabayyunError, OSError, ValueError) as exc:  # a full disk, a failed index write ...
+            if isinstance(exc, TabayyunError) and not summary.documents_added:
+                raise
+            stored = (f"; {summary.documents_added} documents of this call had been stored before (running it "
+                      "again adds the rest)") if summary.documents_added else ""
+            raise TabayyunError(f"cannot add the documents: {exc}{stored}") from None
         return summary
+
+    def embed_pending(self, batch_size: int = 512) -> int:
+        """Compute the retrieval vectors of the sentences that have none yet; resumable (a watermark in
+        the store's meta moves after each batch). Returns how many sentences were looked at."""
+        key = _VECTORS_UPTO + self.cache.encoder.name
+        done = int(self.store.get_meta(key) or 0)
+        count = 0
+        for sentences in self.store.iter_sentences(after_id=done, batch_size=batch_size):
+            self.cache.encode([s.text for s in sentences])
+            self.store.set_meta(key, str(sentences[-1].id))
+            count += len(sentences)
+        return count
 
     def ingest(self, paths: Sequence[str | Path], source: str | None = None, progress: bool = False,
                batch_size: int = 1000, skip_invalid: bool = False, embed: bool = False) -> IngestSummary:
         """Ingest files and folders.
 
-        Every record is validated before anything is written: a bad one fails the whole call, or,
+        Every record is checked before anything is written (a first pass over the input): a bad one, or
+        an id that already stands for another text, fails the whole call naming its file and line, or,
         with ``skip_invalid``, is passed over and listed in ``IngestSummary.invalid``.
         """
+        if batch_size < 1:
+            raise TabayyunError(f"batch size must be at least 1, not {batch_size}")
         invalid: list[str] = []
-        total = sum(1 for _ in read_documents(paths, source, (lambda e: invalid.append(str(e))) if skip_invalid
-                                              else None))
+        conflicts: set[str] = set()  # where the records with a clashing id were read
+        seen: dict[str, str] = {}  # id -> content hash (its first 16 hex digits: memory), over the whole input
+        total = 0
+        records = read_records(paths, source, (lambda e: invalid.append(str(e))) if skip_invalid else None)
+        for batch in _batched(records, 1000):
+            stored = self.store.document_hashes([doc.id for _, doc in batch])
+            for where, doc in batch:
+                digest = content_hash(doc.text)[:16]
+                previous = seen.setdefault(doc.id, stored.get(doc.id, digest)[:16])
+                if previous != digest:
+                    error = RecordError(f"{where}: id '{doc.id}' already stands for another text (give this one "
+                                        "its own id) / المعرّف مستخدم لنص آخر")
+                    if not skip_invalid:
+                        raise error
+                    invalid.append(str(error))
+                    conflicts.add(where)
+                    continue
+                total += 1
         with tqdm(total=total, unit="doc", disable=not progress, desc="ingest") as bar:
-            docs = read_documents(paths, source, (lambda e: None) if skip_invalid else None)
+            docs = (doc for where, doc in read_records(paths, source, (lambda e: None) if skip_invalid else None)
+                    if where not in conflicts)
             summary = self.add_documents(docs, batch_size, on_batch=bar.update, embed=embed)
         summary.invalid = invalid
         return summary
@@ -186,9 +258,12 @@ class Tabayyun:
         ``date`` (ISO-8601) is when the claim was made, for a text given as ``str`` (a ``Claim`` carries
         its own): figures that change with time are not contradicted by evidence of another week.
         ``before`` (ISO-8601): only evidence published before that day (what was known then)."""
-        text = claim if isinstance(claim, str) else claim.text
+        text = check_text(claim if isinstance(claim, str) else claim.text, "claim")
         if not text.strip():
             raise TabayyunError("empty claim / الادعاء فارغ")
+        if len(text) > MAX_CLAIM_CHARS:
+            raise TabayyunError(f"claim of {len(text)} characters, over the limit of {MAX_CLAIM_CHARS} (give one "
+                                "claim, or check the text with 'check') / الادعاء أطول من المسموح")
         if not has_arabic(text):
             raise TabayyunError("the claim has no Arabic text; tabayyun checks Arabic claims / الادعاء ليس بالعربية")
         if isinstance(claim, str):
@@ -207,20 +282,31 @@ class Tabayyun:
         (against evidence published ``before`` a day, if given); ``progress``: a bar on stderr.
 
         Each verdict carries the topics of the whole text (a short claim is read in its post's context)."""
-        if not text.strip():
+        return list(self.iter_check(text, all_claims, date, before, progress))
+
+    def iter_check(self, text: str, all_claims: bool = False, date: str | None = None,
+                   before: str | None = None, progress: bool = False) -> Iterator[Verdict]:
+        """``check`` one verdict at a time (the service lets other requests in between two claims). The
+        text is refused, before any claim is verified, if it is over the bounds."""
+        if not check_text(text, "text").strip():
             raise TabayyunError("empty text / النص فارغ")
-        if not has_arabic(text):
+        if not has_arabic(text[:MAX_TEXT_CHARS]):
             raise TabayyunError("the text has no Arabic; tabayyun checks Arabic posts / النص ليس بالعربية")
-        claims = [replace(c, date=date) for c in self.claims(text)]
-        chosen = [c for c in claims
+        claims = [_bounded(replace(c, date=date)) for c in self.claims(text)
                   if (all_claims or c.checkworthiness >= self.worthiness.threshold) and has_arabic(c.text)]
-        verdicts = [self.verify(c, before=before)
-                    for c in tqdm(chosen, unit="claim", disable=not progress or len(chosen) < 2, desc="check")]
+        if len(claims) > MAX_CLAIMS:
+            raise TabayyunError(f"the text holds {len(claims)} claims to verify, over the limit of {MAX_CLAIMS} per "
+                                "check (check it in parts) / عدد الادعاءات أكبر من المسموح")
         topics = self.topics.predict([text])[0]  # a claim of a post is read in its context: the post's subjects
-        return [replace(v, topics=topics) for v in verdicts]
+        for claim in tqdm(claims, unit="claim", disable=not progress or len(claims) < 2, desc="check"):
+            yield replace(self.verify(claim, before=before), topics=topics)
 
     def search(self, query: str, limit: int = 10, window: Window | None = None) -> list[Evidence]:
         """The ``limit`` best sentences for a query, one per document, from the documents ``window`` admits."""
+        if not check_text(query, "query").strip():
+            raise TabayyunError("empty query / الاستعلام فارغ")
+        if len(query) > MAX_CLAIM_CHARS:
+            raise TabayyunError(f"query of {len(query)} characters, over the limit of {MAX_CLAIM_CHARS}")
         return self.retriever.search(query, limit, window=window)
 
     def close(self) -> None:

@@ -5,6 +5,9 @@ tantivy's whitespace tokenizer, so index and query always agree.
 """
 from __future__ import annotations
 
+import shutil
+import tempfile
+import time
 from pathlib import Path
 from typing import Iterable
 
@@ -12,7 +15,13 @@ import tantivy
 
 from tabayyun.text import analyze
 
-__all__ = ["LexicalIndex"]
+__all__ = ["LexicalIndex", "IndexBusy"]
+
+LOCK_WAIT_S = 600.0  # how long a writer waits for another process's index writer
+
+
+class IndexBusy(Exception):
+    """Another process holds the index writer."""
 
 _FIELD = "terms"
 _ID = "sid"
@@ -28,9 +37,15 @@ def _schema() -> tantivy.Schema:
 class LexicalIndex:
     """BM25 over sentences; documents are (sentence id, text) pairs."""
 
-    def __init__(self, directory: str | Path, heap_bytes: int = 128_000_000) -> None:
+    def __init__(self, directory: str | Path, heap_bytes: int = 128_000_000, readonly: bool = False) -> None:
         self.directory = Path(directory)
-        self.directory.mkdir(parents=True, exist_ok=True)
+        if readonly:  # tantivy takes a lock file even to read: a read-only folder is read from a copy
+            self._copy = tempfile.TemporaryDirectory(prefix="tabayyun-index-")
+            if self.directory.is_dir():
+                shutil.copytree(self.directory, self._copy.name, dirs_exist_ok=True)
+            self.directory = Path(self._copy.name)
+        elif not self.directory.is_dir():
+            self.directory.mkdir(parents=True)
         self.schema = _schema()
         self.index = tantivy.Index(self.schema, path=str(self.directory), reuse=True)
         self.heap_bytes = heap_bytes
@@ -38,8 +53,31 @@ class LexicalIndex:
 
     def _writer_or_open(self) -> tantivy.IndexWriter:
         if self._writer is None:
-            self._writer = self.index.writer(heap_size=self.heap_bytes, num_threads=1)
+            self.lock()
+        assert self._writer is not None
         return self._writer
+
+    def lock(self, wait_s: float = LOCK_WAIT_S) -> None:
+        """Take the index writer, waiting up to ``wait_s`` for another process to let it go (then
+        ``IndexBusy``): two writers queue instead of failing."""
+        deadline = time.monotonic() + wait_s
+        delay = 0.02
+        while self._writer is None:
+            try:
+                self._writer = self.index.writer(heap_size=self.heap_bytes, num_threads=1)
+            except ValueError as exc:
+                if "lock" not in str(exc).lower():
+                    raise
+                if time.monotonic() >= deadline:
+                    raise IndexBusy(str(exc)) from None
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
+
+    def release(self) -> None:
+        """Let the writer go without committing what was queued."""
+        if self._writer is not None:
+            self._writer.rollback()
+            self._writer = None
 
     def add(self, sentences: Iterable[tuple[int, str]]) -> int:
         """Queue (id, text) pairs; nothing is visible until ``commit``."""
@@ -56,11 +94,13 @@ class LexicalIndex:
                                           sentence_id + 1, 2**62, include_lower=True, include_upper=True)
         self._writer_or_open().delete_documents_by_query(query)
 
-    def commit(self) -> None:
+    def commit(self, keep: bool = False) -> None:
+        """Make what was queued visible; ``keep`` holds on to the writer for more."""
         if self._writer is not None:
             self._writer.commit()
-            self._writer.wait_merging_threads()
-            self._writer = None
+            if not keep:
+                self._writer.wait_merging_threads()
+                self._writer = None
         self.index.reload()
 
     def search(self, text: str, k: int = 50) -> list[tuple[int, float]]:

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tabayyun.index.lexical import LexicalIndex
+from tabayyun.errors import TabayyunError
+from tabayyun.index.lexical import LOCK_WAIT_S, IndexBusy, LexicalIndex
 from tabayyun.index.vectors import EmbeddingCache
 from tabayyun.records import Document, Evidence
 from tabayyun.store.base import Store
@@ -56,20 +57,47 @@ class Retriever:
         self.rerank_weight = rerank_weight
         self.keep_lexical = keep_lexical  # the best BM25 hits stay in the results whatever the rerank says
         self.window_reach = 8  # how much deeper the index is read when a window leaves documents out
+        self._seen = -1  # the watermark this process last saw
 
-    def sync(self, batch_size: int = 20_000) -> int:
-        """Index every stored sentence the lexical index has not seen; returns how many."""
-        done = int(self.store.get_meta(_WATERMARK) or 0)
-        if self.store.max_sentence_id() <= done:
+    def sync(self, batch_size: int = 20_000, commit_every: int = 200_000, wait: bool = True) -> int:
+        """Index every stored sentence the lexical index has not seen; returns how many.
+
+        The work is committed every ``commit_every`` sentences with its watermark, so a catch-up that is
+        stopped resumes where it was. Another process indexing at the same time is waited for, or, without
+        ``wait``, left to finish (0 is returned: reads go on with what is indexed)."""
+        mark = int(self.store.get_meta(_WATERMARK) or 0)
+        if mark != self._seen:  # another process indexed: see its commits
+            self.lexical.index.reload()
+            self._seen = mark
+        if self.readonly or self.store.max_sentence_id() <= mark:
             return 0
-        self.lexical.delete_after(done)  # anything above the watermark is from an unfinished run
-        added = 0
-        for sentences in self.store.iter_sentences(after_id=done, batch_size=batch_size):
-            added += self.lexical.add((s.id, s.text) for s in sentences)
-            done = sentences[-1].id
-        self.lexical.commit()
-        self.store.set_meta(_WATERMARK, str(done))
+        try:
+            self.lexical.lock(LOCK_WAIT_S if wait else 0.0)
+        except IndexBusy:
+            if wait:
+                raise TabayyunError("the search index stayed locked by another tabayyun process; try again") from None
+            return 0
+        added = pending = 0
+        try:
+            done = int(self.store.get_meta(_WATERMARK) or 0)  # read again: another writer may have moved it
+            self.lexical.delete_after(done)  # anything above the watermark is from an unfinished run
+            for sentences in self.store.iter_sentences(after_id=done, batch_size=batch_size):
+                count = self.lexical.add((s.id, s.text) for s in sentences)
+                added, pending, done = added + count, pending + count, sentences[-1].id
+                if pending >= commit_every:
+                    self.lexical.commit(keep=True)
+                    self.store.set_meta(_WATERMARK, str(done))
+                    pending = 0
+            self.lexical.commit()
+            self.store.set_meta(_WATERMARK, str(done))
+            self._seen = done
+        finally:
+            self.lexical.release()
         return added
+
+    @property
+    def readonly(self) -> bool:
+        return bool(getattr(self.store, "readonly", False))
 
     def _choose(self, doc_ids: list[str], scores: np.ndarray, k: int) -> list[int]:
         """Indexes of the best-scored hit of each of the ``k`` best documents, best first; the documents
@@ -95,9 +123,16 @@ class Retriever:
                window: Window | None = None) -> list[Evidence]:
         """The ``k`` best sentences, one per document unless ``distinct`` is False, from the documents
         ``window`` admits (the index is read ``window_reach`` times deeper to find them)."""
+        self.sync(wait=False)  # sentences stored since (by this process or another) are searched too
+        query = expand_query(text)
         n = max(k, self.candidates_n)
-        hits = self.lexical.search(expand_query(text), n * (self.window_reach if window else 1))
-        sentences = self.store.get_sentences([sid for sid, _ in hits])
+        depth = n * (self.window_reach if window else 1)
+        while True:  # one sentence per document: more hits until k documents (or no more hits) are found
+            hits = self.lexical.search(query, depth)
+            sentences = self.store.get_sentences([sid for sid, _ in hits])
+            if not distinct or len(hits) < depth or depth >= 64 * k or len({s.doc_id for s in sentences.values()}) >= k:
+                break
+            depth *= 4
         hits = [(sid, bm25) for sid, bm25 in hits if sid in sentences]
         documents = self.store.get_documents([sentences[sid].doc_id for sid, _ in hits])
         if window is not None:

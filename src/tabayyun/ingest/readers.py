@@ -9,7 +9,6 @@ import csv
 import gzip
 import hashlib
 import json
-import sys
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -17,10 +16,17 @@ from tabayyun.errors import TabayyunError
 from tabayyun.records import Document
 from tabayyun.text import parse_iso_date
 
-__all__ = ["read_documents", "validate_record", "decode_text", "content_hash", "RecordError", "SUFFIXES"]
+__all__ = ["read_documents", "read_records", "validate_record", "decode_text", "content_hash", "RecordError",
+           "SUFFIXES", "check_text", "parse_json", "MAX_DOCUMENT_CHARS", "MAX_ID_CHARS"]
 
 SUFFIXES = (".jsonl", ".csv", ".txt", ".gz")  # .gz: a gzip-compressed file of one of the others
 _SNIFF_BYTES = 8192
+# Bounds on one record (documented in the README): the work and the memory of one document stay bounded.
+MAX_DOCUMENT_CHARS = 1_000_000
+MAX_ID_CHARS = 256
+_MAX_FIELD_CHARS = {"title": 1000, "source": 200, "url": 2000, "id": MAX_ID_CHARS, "date": 40}
+_MAX_LINE_CHARS = 8 * MAX_DOCUMENT_CHARS  # a JSON line longer than this is refused before parsing
+_MAX_INT = 10**20  # an integer field (an id) is kept as its digits up to this size
 
 
 class RecordError(TabayyunError):
@@ -38,6 +44,8 @@ def _expand(paths: Iterable[str | Path]) -> Iterator[Path]:
         if path.is_dir():
             files = sorted(p for p in path.rglob("*")
                            if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith("."))
+            if not files:
+                raise TabayyunError(f"{path}: no {', '.join(SUFFIXES)} files in this folder / لا توجد ملفات")
             yield from files
         elif path.is_file():
             yield path
@@ -46,9 +54,10 @@ def _expand(paths: Iterable[str | Path]) -> Iterator[Path]:
 
 
 def _open_text(path: Path, newline: str | None = None):
+    """Text of a file, a byte-order mark dropped (spreadsheets write one)."""
     if path.suffix.lower() == ".gz":
-        return gzip.open(path, "rt", encoding="utf-8", newline=newline)
-    return open(path, encoding="utf-8", newline=newline)
+        return gzip.open(path, "rt", encoding="utf-8-sig", newline=newline)
+    return open(path, encoding="utf-8-sig", newline=newline)
 
 
 def _kind(path: Path) -> str:
@@ -81,17 +90,60 @@ def _check_text_file(path: Path) -> None:
         refuse_binary(fh.read(_SNIFF_BYTES), path)
 
 
+def check_text(value: str, what: str) -> str:
+    """``value`` if the store can keep it, else ``RecordError``: no NUL byte, no lone surrogate (which
+    UTF-8 cannot encode), whatever its length."""
+    if "\x00" in value:
+        raise RecordError(f"{what}: contains a NUL byte (binary data?) / يحتوي على بايت صفري")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise RecordError(f"{what}: not valid Unicode (lone surrogate at character {exc.start}) / "
+                          "نص غير صالح") from None
+    return value
+
+
+def parse_json(line: str, where: str) -> Any:
+    """One JSON value, or ``RecordError`` for anything malformed: bad syntax, nesting deeper than Python can
+    parse, an integer of thousands of digits, a line over the bound of one record."""
+    if len(line) > _MAX_LINE_CHARS:
+        raise RecordError(f"{where}: line over the limit of {_MAX_LINE_CHARS} characters")
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise RecordError(f"{where}: malformed JSON ({exc.msg}) / سطر JSON غير صالح") from None
+    except RecursionError:
+        raise RecordError(f"{where}: JSON nested too deeply / JSON متداخل أكثر من اللازم") from None
+    except ValueError as exc:  # e.g. an integer over Python's digit limit
+        raise RecordError(f"{where}: malformed JSON ({exc}) / سطر JSON غير صالح") from None
+
+
+def _field(record: dict[str, Any], key: str, where: str) -> str | None:
+    value = record.get(key)
+    if value is None or value == "":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and -_MAX_INT < value < _MAX_INT:
+        value = str(value)
+    if not isinstance(value, str):
+        raise RecordError(f"{where}: field '{key}' must be a string")
+    value = check_text(value, f"{where}: field '{key}'").strip()
+    if len(value) > _MAX_FIELD_CHARS[key]:
+        raise RecordError(f"{where}: field '{key}' is {len(value)} characters long (at most {_MAX_FIELD_CHARS[key]})")
+    return value or None
+
+
 def validate_record(record: dict[str, Any], where: str, default_source: str = "") -> Document:
-    """A Document from an ingest-shaped mapping, or ``RecordError`` naming ``where`` and the problem."""
+    """A Document from an ingest-shaped mapping, or ``RecordError`` naming ``where`` and the problem.
+
+    Everything the store would refuse is refused here, before anything is written."""
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
         raise RecordError(f"{where}: missing or empty 'text' field / حقل النص مفقود أو فارغ")
-    fields: dict[str, str | None] = {}
-    for key in ("title", "source", "url", "id", "date"):
-        value = record.get(key)
-        if value is not None and not isinstance(value, (str, int)):
-            raise RecordError(f"{where}: field '{key}' must be a string")
-        fields[key] = str(value).strip() if value not in (None, "") else None
+    if len(text) > MAX_DOCUMENT_CHARS:
+        raise RecordError(f"{where}: text over the limit of {MAX_DOCUMENT_CHARS} characters "
+                          "(split the document) / النص أطول من المسموح")
+    check_text(text, f"{where}: field 'text'")
+    fields = {key: _field(record, key, where) for key in ("title", "source", "url", "id", "date")}
     date = fields["date"]
     if date is not None:
         iso = parse_iso_date(date)
@@ -103,34 +155,48 @@ def validate_record(record: dict[str, Any], where: str, default_source: str = ""
                     date=date, url=fields["url"])
 
 
+def _lines(fh) -> Iterator[str]:
+    """The lines of a text file, each read up to the bound of one record: a longer line is given cut
+    there (and refused by ``parse_json``), never held whole in memory."""
+    while line := fh.readline(_MAX_LINE_CHARS + 1):
+        if len(line) > _MAX_LINE_CHARS:
+            rest = line
+            while rest and not rest.endswith("\n"):
+                rest = fh.readline(1 << 20)
+        yield line
+
+
 def _read_jsonl(path: Path) -> Iterator[tuple[str, dict | RecordError]]:
     with _open_text(path) as fh:
-        for number, line in enumerate(fh, 1):
+        for number, line in enumerate(_lines(fh), 1):
             if not line.strip():
                 continue
             where = f"{path}:{number}"
             try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield where, RecordError(f"{where}: malformed JSON ({exc.msg}) / سطر JSON غير صالح")
+                record = parse_json(line, where)
+            except RecordError as exc:
+                yield where, exc
                 continue
             yield where, (record if isinstance(record, dict)
                           else RecordError(f"{where}: expected a JSON object per line"))
 
 
 def _read_csv(path: Path) -> Iterator[tuple[str, dict | RecordError]]:
-    csv.field_size_limit(sys.maxsize)
+    csv.field_size_limit(_MAX_LINE_CHARS)
     with _open_text(path, newline="") as fh:
         reader = csv.DictReader(fh)
-        if not reader.fieldnames or "text" not in reader.fieldnames:
-            raise TabayyunError(f"{path}: CSV needs a header row with a 'text' column")
-        for record in reader:
-            yield f"{path}:{reader.line_num}", record
+        try:
+            if not reader.fieldnames or "text" not in reader.fieldnames:
+                raise TabayyunError(f"{path}: CSV needs a header row with a 'text' column")
+            for record in reader:
+                yield f"{path}:{reader.line_num}", record
+        except csv.Error as exc:  # a field over the bound, a NUL byte ...
+            raise TabayyunError(f"{path}:{reader.line_num}: unreadable CSV ({exc})") from None
 
 
 def _read_txt(path: Path) -> Iterator[tuple[str, dict | RecordError]]:
     with _open_text(path) as fh:
-        text = fh.read()
+        text = fh.read(MAX_DOCUMENT_CHARS + 1)  # a longer file is refused, not read whole
     title = next((line.strip() for line in text.splitlines() if line.strip()), "")
     yield str(path), {"text": text, "title": title[:200]}
 
@@ -145,6 +211,12 @@ def read_documents(paths: Iterable[str | Path], source: str | None = None,
     ``source`` names the source of records without one (default: the file name). A bad record raises
     ``RecordError``, unless ``on_invalid`` is given: then it is passed there and skipped.
     """
+    return (doc for _, doc in read_records(paths, source, on_invalid))
+
+
+def read_records(paths: Iterable[str | Path], source: str | None = None,
+                 on_invalid: Callable[[RecordError], None] | None = None) -> Iterator[tuple[str, Document]]:
+    """``read_documents`` with where each document was read (``file:line``)."""
     for path in _expand(paths):
         reader = _READERS.get(_kind(path), _read_txt)
         found = False
@@ -161,7 +233,7 @@ def read_documents(paths: Iterable[str | Path], source: str | None = None,
                         raise
                     on_invalid(exc)
                     continue
-                yield doc
+                yield where, doc
         except (gzip.BadGzipFile, EOFError):
             raise TabayyunError(f"{path}: damaged gzip file") from None
         except UnicodeDecodeError:

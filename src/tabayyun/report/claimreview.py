@@ -7,6 +7,7 @@ sentences that took a side, or the documents the reviewer chose, become citation
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -15,7 +16,7 @@ from typing import Any
 from tabayyun.report.html import safe_url, verdict_name
 from tabayyun.report.i18n import reason_ar
 
-__all__ = ["claimreview", "Rating", "ratings", "default_rating", "RATINGS"]
+__all__ = ["claimreview", "claimreview_json", "Rating", "ratings", "default_rating", "RATINGS"]
 
 RATINGS = {"refuted": 1, "conflicting": 3, "supported": 5}
 WORST, BEST = 1, 5
@@ -117,3 +118,14 @@ def claimreview(check: dict[str, Any], *, url: str | None = None, author: str = 
             review["url"] = f"{url}#claim-{n}"
         reviews.append(review)
     return {"@context": "https://schema.org", "@graph": reviews}
+
+
+# JSON-LD is embedded in pages inside <script type="application/ld+json">: no "</script>", "<!--" or "&" may
+# appear raw in it; their \u escapes keep the JSON the same.
+_SCRIPT_SAFE = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026", 0x2028: "\\u2028",
+                0x2029: "\\u2029"}
+
+
+def claimreview_json(check: dict[str, Any], **options: Any) -> str:
+    """``claimreview`` as JSON text that is safe to embed in an HTML ``<script>`` element."""
+    return json.dumps(claimreview(check, **options), ensure_ascii=False).translate(_SCRIPT_SAFE)

@@ -4,7 +4,7 @@ Every piece of document or claim text is escaped; links are kept only for http(s
 """
 from __future__ import annotations
 
-from html import escape
+from html import escape as _escape
 from typing import Any, Sequence
 from urllib.parse import urlsplit
 
@@ -12,7 +12,20 @@ from tabayyun.report.bidi import isolate_html
 from tabayyun.report.i18n import reason_ar
 from tabayyun.report.text import STANCE_NAMES, VERDICT_NAMES
 
-__all__ = ["render_check_html", "text_segments", "safe_url", "verdict_name", "REPORT_CSP"]
+__all__ = ["render_check_html", "text_segments", "safe_url", "verdict_name", "REPORT_CSP", "neutral_bidi"]
+
+# Bidi embeddings and overrides (LRE RLE PDF LRO RLO) in a title or text could reorder what a page shows
+# around them ("gnp.exe" shown for "exe.png"): dropped from everything a page or report prints.
+_BIDI_CONTROLS = dict.fromkeys(range(0x202A, 0x202F))
+
+
+def neutral_bidi(text: str) -> str:
+    return text.translate(_BIDI_CONTROLS)
+
+
+def escape(text: str) -> str:
+    """HTML-escaped text, bidi overrides removed."""
+    return _escape(neutral_bidi(text))
 
 # The report carries its own style inline so it can be saved as one file; it runs no script.
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"

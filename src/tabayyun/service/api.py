@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from tabayyun.index import Window
-from tabayyun.report.claimreview import claimreview
+from tabayyun.report.claimreview import claimreview_json
 from tabayyun.service.desk import Desk
 from tabayyun.service.security import TOKEN_COOKIE, token_from, token_ok
 
@@ -162,12 +162,12 @@ def get_check(check_id: CheckId, d: Desk = Depends(desk)) -> dict[str, Any]:
 
 @router.get("/checks/{check_id}/claimreview", summary="schema.org ClaimReview JSON-LD for each claim of a check",
             response_class=JSONResponse)
-def check_claimreview(check_id: CheckId, request: Request, d: Desk = Depends(desk)) -> JSONResponse:
+def check_claimreview(check_id: CheckId, request: Request, d: Desk = Depends(desk)) -> Response:
     found = _found(d.reviewed_check(check_id), "check")
     who = d.publisher()
-    review = claimreview(found, url=f"{public_url(request, d)}/checks/{check_id}", author=who.name or "tabayyun",
-                         author_url=who.url, logo=who.logo)
-    return JSONResponse(review, media_type="application/ld+json")
+    review = claimreview_json(found, url=f"{public_url(request, d)}/checks/{check_id}",
+                              author=who.name or "tabayyun", author_url=who.url, logo=who.logo)
+    return Response(review, media_type="application/ld+json")
 
 
 @router.get("/checks/{check_id}/reviewed", summary="A saved check as reviewed: each claim's machine verdict, "

@@ -7,23 +7,24 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from starlette.exceptions import HTTPException
 
 from tabayyun import __version__
 from tabayyun.errors import TabayyunError
 from tabayyun.pipeline import Tabayyun
-from tabayyun.report.html import safe_url, verdict_name
+from tabayyun.report.html import neutral_bidi, safe_url, verdict_name
 from tabayyun.service import api, pages
 from tabayyun.service.desk import Desk
-from tabayyun.service.security import (MAX_BODY_BYTES, MAX_UPLOAD_BYTES, BodyLimit, SecurityHeaders,
-                                       same_origin)
+from tabayyun.service.security import (MAX_BODY_BYTES, MAX_UPLOAD_BYTES, TOKEN_COOKIE, BodyLimit, HostCheck,
+                                       SecurityHeaders, same_origin, token_from, token_ok)
 
 __all__ = ["create_app"]
 
@@ -45,6 +46,11 @@ def _validation_message(errors: list[dict[str, Any]]) -> str:
     return "; ".join(f"{'.'.join(str(x) for x in e.get('loc', ()))}: {e.get('msg', 'invalid')}" for e in errors[:3])
 
 
+def _printable(value: Any) -> Any:
+    """What a page prints of a value: text without bidi overrides (markup made by the templates is kept)."""
+    return neutral_bidi(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+
+
 def _wants_json(request: Request) -> bool:
     path = request.url.path
     return path.startswith("/api/") or path in ("/healthz", "/openapi.json")
@@ -56,23 +62,34 @@ def _error(request: Request, status: int, message: str, headers: dict[str, str] 
     return pages.render(request, "error.html", status=status, status_code=status, message=message)
 
 
-def create_app(tb: Tabayyun, token: str, open_reads: bool = True, public_url: str | None = None) -> FastAPI:
+def create_app(tb: Tabayyun, token: str, open_reads: bool = True, public_url: str | None = None,
+               hosts: Sequence[str] | None = None) -> FastAPI:
     """The service on one opened evidence base; ``open_reads`` lets reads through without the token;
-    ``public_url``: the address readers reach it at (ClaimReview links), over the publisher's."""
+    ``public_url``: the address readers reach it at (ClaimReview links), over the publisher's;
+    ``hosts``, when given, are the only Host header names answered (``serve`` gives the loopback names
+    on a loopback desk, against DNS rebinding)."""
     app = FastAPI(title="tabayyun", version=__version__, description=DESCRIPTION, docs_url=None, redoc_url=None,
-                  dependencies=[Depends(same_origin)])
+                  openapi_url=None, dependencies=[Depends(same_origin)])
     app.state.desk = Desk(tb)
     app.state.token = token
     app.state.open_reads = open_reads
     app.state.public_url = public_url.rstrip("/") if public_url else None
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.filters["safe_url"] = safe_url
+    templates.env.finalize = _printable
     templates.env.globals["verdict_name"] = verdict_name
     app.state.templates = templates
 
-    @app.get("/healthz", tags=["api"], summary="Liveness, and the size of the evidence base")
-    def healthz() -> dict[str, Any]:
+    @app.get("/healthz", tags=["api"], summary="Liveness, and the size of the evidence base (the size only with "
+                                                "the token on a server that needs it to read)")
+    def healthz(request: Request) -> dict[str, Any]:
+        if not (app.state.open_reads or token_ok(token_from(request) or request.cookies.get(TOKEN_COOKIE), token)):
+            return {"status": "ok"}
         return {"status": "ok", **app.state.desk.counts()}
+
+    @app.get("/openapi.json", include_in_schema=False, dependencies=[Depends(api.require_reader)])
+    def openapi() -> dict[str, Any]:
+        return app.openapi()
 
     app.include_router(api.router)
     app.include_router(pages.router)
@@ -98,4 +115,6 @@ def create_app(tb: Tabayyun, token: str, open_reads: bool = True, public_url: st
 
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)
+    if hosts is not None:
+        app.add_middleware(HostCheck, hosts=hosts)
     return app

@@ -168,14 +168,19 @@ def api_docs(request: Request) -> HTMLResponse:
 
 
 @open_router.get("/lang/{code}")
-def set_lang(code: str, next: Annotated[str, Query(max_length=2000)] = "/") -> RedirectResponse:
+def set_lang(request: Request, code: str, next: Annotated[str, Query(max_length=2000)] = "/") -> RedirectResponse:
     """Remember the language in a cookie and go back; only local paths are followed."""
     if code not in LANGS:
         raise HTTPException(404, "unknown language")
     local = next.startswith("/") and not next.startswith("//") and "\\" not in next
     response = RedirectResponse(next if local else "/", status_code=303)
-    response.set_cookie("lang", code, max_age=365 * 86400, samesite="lax")
+    response.set_cookie("lang", code, max_age=365 * 86400, samesite="lax", secure=_https(request))
     return response
+
+
+def _https(request: Request) -> bool:
+    """Served over HTTPS (directly, or behind a trusted proxy that says so in X-Forwarded-Proto)."""
+    return request.url.scheme == "https"
 
 
 @open_router.get("/login", response_class=HTMLResponse)
@@ -189,5 +194,5 @@ def login(request: Request, token: Annotated[str, Form(max_length=500)]) -> Resp
     if not token_ok(token, request.app.state.token):
         raise HTTPException(403, "wrong token / رمز غير صحيح")
     response = RedirectResponse("/", status_code=303)
-    response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict")
+    response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict", secure=_https(request))
     return response

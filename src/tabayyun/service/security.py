@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
-from typing import Callable
+from typing import Callable, Iterable
 from urllib.parse import urlsplit
 
 from starlette.exceptions import HTTPException
@@ -16,7 +16,8 @@ from starlette.responses import JSONResponse
 from starlette.types import Message, Receive, Scope, Send
 
 __all__ = ["MAX_BODY_BYTES", "MAX_UPLOAD_BYTES", "UPLOAD_PATHS", "BodyLimit", "SecurityHeaders",
-           "is_loopback", "token_from", "token_ok", "same_origin", "TOKEN_HEADER", "TOKEN_COOKIE"]
+           "is_loopback", "token_from", "token_ok", "same_origin", "TOKEN_HEADER", "TOKEN_COOKIE", "HostCheck",
+           "LOOPBACK_HOSTS", "weak_token", "MIN_TOKEN_CHARS"]
 
 MAX_BODY_BYTES = 1 << 20
 MAX_UPLOAD_BYTES = 32 << 20
@@ -25,6 +26,15 @@ TOKEN_HEADER = "x-tabayyun-token"
 TOKEN_COOKIE = "tabayyun_token"
 PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
             "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+MIN_TOKEN_CHARS = 16
+
+
+def weak_token(token: str) -> bool:
+    """Short, or of few distinct characters: guessable."""
+    return len(token) < MIN_TOKEN_CHARS or len(set(token)) < 8
 
 
 def is_loopback(host: str) -> bool:
@@ -58,8 +68,8 @@ def same_origin(request: Request) -> None:
     origin = request.headers.get("origin")
     if site is not None:
         foreign = site not in ("same-origin", "none")
-    else:
-        foreign = origin not in (None, "null") and urlsplit(origin).netloc != request.headers.get("host")
+    else:  # "Origin: null" is a sandboxed frame or a file: page, never the desk itself
+        foreign = origin is not None and (origin == "null" or urlsplit(origin).netloc != request.headers.get("host"))
     if foreign:
         raise HTTPException(403, "cross-site request refused / رُفض طلب من موقع آخر")
 
@@ -102,6 +112,31 @@ class BodyLimit:
             return message
 
         await self.app(scope, limited, send)
+
+
+def _host_name(header: str) -> str:
+    """The name in a Host header, without its port: ``[::1]:8000`` -> ``::1``."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:header.find("]")] if "]" in header else header
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+class HostCheck:
+    """ASGI middleware: 421 for a request whose Host header is not one of ``hosts``. On a loopback desk this
+    stops DNS rebinding: a page on another name that resolves to 127.0.0.1 cannot read or write the desk."""
+
+    def __init__(self, app: Callable, hosts: Iterable[str]) -> None:
+        self.app, self.hosts = app, {_host_name(h) for h in hosts}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            host = dict(scope["headers"]).get(b"host", b"").decode("latin-1")
+            if _host_name(host) not in self.hosts:
+                await JSONResponse({"error": "unknown Host header (open the desk at http://127.0.0.1:PORT/) / "
+                                             "اسم المضيف غير معروف"}, status_code=421)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 class SecurityHeaders:

@@ -40,6 +40,10 @@ class Store(Protocol):
         known text under a new id is kept as an alias of the stored document. ``topics`` (by document id)
         are stored with the documents they belong to, in the same transaction."""
 
+    def document_hashes(self, doc_ids: Sequence[str]) -> dict[str, str]:
+        """The content hash each known id (document or alias) stands for; ``add_documents`` refuses
+        (``TabayyunError``, nothing written) a batch that would give a known id another text."""
+
     def get_document(self, doc_id: str) -> Document | None: ...
 
     def get_documents(self, doc_ids: Sequence[str]) -> dict[str, Document]: ...

@@ -1,8 +1,15 @@
-"""The embedded default store: one SQLite file in WAL mode."""
+"""The embedded default store: one SQLite file in WAL mode.
+
+A file is opened only if tabayyun made it (``PRAGMA application_id``, or the tables of a base made
+before the id was set); a base is created only when asked (``ingest``) and only in a new or empty
+folder. Writers from several processes wait for each other (``busy_timeout``) instead of failing.
+"""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import threading
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timezone
@@ -15,7 +22,16 @@ from tabayyun.errors import TabayyunError
 from tabayyun.records import Document, Review, Sentence, Topic
 from tabayyun.store.base import BatchResult, PendingSentence
 
-__all__ = ["SQLiteStore"]
+__all__ = ["SQLiteStore", "APPLICATION_ID", "SCHEMA_VERSION", "IdConflict"]
+
+APPLICATION_ID = 0x54425959  # "TBYY": the mark of a tabayyun evidence base in the SQLite header
+SCHEMA_VERSION = 1  # PRAGMA user_version: a base from a newer tabayyun is refused, not altered
+BUSY_TIMEOUT_S = 600.0  # a writer waits this long for another process's transaction
+_LEGACY_TABLES = {"documents", "sentences", "meta"}  # a base made before APPLICATION_ID was set has these
+
+
+class IdConflict(TabayyunError):
+    """A document id already stands for another text."""
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -71,23 +87,82 @@ class SQLiteStore:
     FILENAME = "tabayyun.sqlite"
 
     def __init__(self, directory: str | Path, create: bool = True) -> None:
-        path = Path(directory) / self.FILENAME
-        if not create and not path.exists():
+        folder = Path(directory)
+        path = folder / self.FILENAME
+        self.path = path
+        fresh = not path.exists() or path.stat().st_size == 0
+        if fresh and not create:
             raise TabayyunError(f"no evidence base at {directory} (run 'tabayyun ingest' first) / "
                                 "لا توجد قاعدة أدلة هنا")
+        ours = {self.FILENAME + suffix for suffix in ("", "-journal", "-wal", "-shm")} | {"index"}
+        if fresh and folder.is_dir() and any(p.name not in ours for p in folder.iterdir()):
+            raise TabayyunError(f"{directory} is a folder with other files and no evidence base: give a new or "
+                                "empty folder / المجلد ليس فارغا")
+        self.readonly = not fresh and not (os.access(path, os.W_OK) and os.access(folder, os.W_OK))
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=NORMAL")
-            self.conn.executescript(SCHEMA)
+            if fresh:
+                folder.mkdir(parents=True, exist_ok=True)
+            self.conn = self._connect()
+            stamped = not fresh and self._check_identity()
+            if not self.readonly:
+                if stamped:
+                    self.conn.executescript(SCHEMA)  # tables a newer version added
+                else:  # a new base (or one made before the mark) gets tables and mark in one transaction
+                    self._create()
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                self.conn.execute("PRAGMA synchronous=NORMAL")
         except (sqlite3.DatabaseError, OSError) as exc:
             raise TabayyunError(f"cannot open evidence base {path}: {exc}") from None
-        self.path = path
+        self._reader: sqlite3.Connection | None = None
+        self._reader_lock = threading.Lock()
+
+    def _create(self) -> None:
+        try:
+            self.conn.executescript(f"BEGIN IMMEDIATE; PRAGMA application_id={APPLICATION_ID}; "
+                                    f"PRAGMA user_version={SCHEMA_VERSION}; {SCHEMA}; COMMIT;")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+
+    def _connect(self) -> sqlite3.Connection:
+        if not self.readonly:
+            return sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False,
+                                   timeout=BUSY_TIMEOUT_S)
+        # Read-only: a WAL base whose folder cannot be written is read as an immutable file.
+        uri = self.path.resolve().as_uri()
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+            return conn
+        except sqlite3.OperationalError:
+            conn.close()
+            return sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None, check_same_thread=False)
+
+    def _check_identity(self) -> bool:
+        """Refuse (without writing anything) a file that another program made, or a newer tabayyun; True if
+        the file carries tabayyun's application id (False: a base made before the id was set)."""
+        app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        ours = app_id == APPLICATION_ID or (app_id == 0 and version == 0 and _LEGACY_TABLES <= tables)
+        if not ours:
+            self.conn.close()
+            raise TabayyunError(f"{self.path} is not a tabayyun evidence base (another program's file?); "
+                                "it was left untouched / الملف ليس قاعدة أدلة لتبيّن")
+        if version > SCHEMA_VERSION:
+            self.conn.close()
+            raise TabayyunError(f"{self.path} was made by a newer tabayyun (schema {version}); upgrade tabayyun")
+        return app_id == APPLICATION_ID
 
     # -- writing ---------------------------------------------------------------------------------
     def add_documents(self, batch: Sequence[tuple[Document, str, Sequence[PendingSentence]]],
                       topics: Mapping[str, Sequence[Topic]] | None = None) -> BatchResult:
+        with self._transaction():  # the lookups too: another process cannot add the same id in between
+            return self._add(batch, topics)
+
+    def _add(self, batch: Sequence[tuple[Document, str, Sequence[PendingSentence]]],
+             topics: Mapping[str, Sequence[Topic]] | None) -> BatchResult:
         result = BatchResult()
         hashes = [h for _, h, _ in batch]
         ids = [d.id for d, _, _ in batch]
@@ -95,6 +170,11 @@ class SQLiteStore:
         for part in _chunks(hashes):
             by_hash.update(self.conn.execute(
                 f"SELECT hash, id FROM documents WHERE hash IN ({','.join('?' * len(part))})", part).fetchall())
+        id_hash = self.document_hashes(ids)
+        for doc, digest, _ in batch:
+            if id_hash.setdefault(doc.id, digest) != digest:
+                raise IdConflict(f"document id '{doc.id}' already stands for another text: give the new text its "
+                                 "own id (nothing of this batch was written) / المعرّف مستخدم لنص آخر")
         known: set[str] = set()
         for part in _chunks(ids):
             known.update(r[0] for r in self.conn.execute(
@@ -119,29 +199,40 @@ class SQLiteStore:
                               for rank, t in enumerate((topics or {}).get(doc.id, ())))
             result.added += 1
             result.sentences += len(sentences)
-        if doc_rows or alias_rows:
-            with self._transaction():
-                self.conn.executemany("INSERT INTO documents VALUES (?,?,?,?,?,?,?)", doc_rows)
-                self.conn.executemany('INSERT INTO sentences (doc_id, position, start, "end") VALUES (?,?,?,?)',
-                                      sent_rows)
-                self.conn.executemany("INSERT INTO aliases VALUES (?, ?)", alias_rows)
-                self.conn.executemany("INSERT INTO document_topics VALUES (?,?,?,?,?,?)", topic_rows)
+        self.conn.executemany("INSERT INTO documents VALUES (?,?,?,?,?,?,?)", doc_rows)
+        self.conn.executemany('INSERT INTO sentences (doc_id, position, start, "end") VALUES (?,?,?,?)', sent_rows)
+        self.conn.executemany("INSERT INTO aliases VALUES (?, ?)", alias_rows)
+        self.conn.executemany("INSERT INTO document_topics VALUES (?,?,?,?,?,?)", topic_rows)
         return result
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
+        """One write transaction: whole or nothing; a full disk or a read-only base is a one-line error."""
+        if self.readonly:
+            raise TabayyunError(f"{self.path}: the evidence base is read-only here / القاعدة للقراءة فقط")
+        if self.conn.in_transaction:  # already inside a caller's transaction: part of it
             yield
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+                self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:  # SQLite has already rolled back after some errors (disk full)
+                    self.conn.execute("ROLLBACK")
+                raise
+        except sqlite3.OperationalError as exc:
+            raise TabayyunError(f"cannot write the evidence base {self.path}: {exc} (nothing of this write "
+                                "was kept) / تعذرت الكتابة") from None
 
     def set_meta(self, key: str, value: str) -> None:
-        self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+        with self._transaction():
+            self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     def save_vectors(self, model: str, vectors: dict[str, np.ndarray]) -> None:
+        if self.readonly:  # a cache: a read-only base keeps them in memory only
+            return
         with self._transaction():
             self.conn.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
                                   [(model, k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in vectors.items()])
@@ -167,6 +258,17 @@ class SQLiteStore:
     def get_meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
+
+    def document_hashes(self, doc_ids: Sequence[str]) -> dict[str, str]:
+        """The content hash each known id (document or alias) stands for."""
+        out: dict[str, str] = {}
+        for part in _chunks(list(dict.fromkeys(doc_ids))):
+            marks = ",".join("?" * len(part))
+            out.update(self.conn.execute(
+                f"SELECT id, hash FROM documents WHERE id IN ({marks}) UNION ALL "
+                f"SELECT a.id, d.hash FROM aliases a JOIN documents d ON d.id = a.doc_id WHERE a.id IN ({marks})",
+                part + part).fetchall())
+        return out
 
     def get_document(self, doc_id: str) -> Document | None:
         return self.get_documents([doc_id]).get(doc_id)
@@ -222,8 +324,13 @@ class SQLiteStore:
         return self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM sentences").fetchone()[0]
 
     def counts(self) -> dict[str, int]:
-        docs = self.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
-        sents = self.conn.execute("SELECT COUNT(*) FROM sentences").fetchone()[0]
+        """Documents and sentences, read on a connection of their own: it answers (for ``/healthz``) while
+        another thread holds the main one for a long job."""
+        with self._reader_lock:
+            if self._reader is None:
+                self._reader = self._connect()
+            docs = self._reader.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+            sents = self._reader.execute("SELECT COUNT(*) FROM sentences").fetchone()[0]
         return {"documents": docs, "sentences": sents}
 
     def breakdown(self, by: str) -> list[dict[str, Any]]:
@@ -282,4 +389,6 @@ class SQLiteStore:
             after = rows[-1][0]
 
     def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
         self.conn.close()
