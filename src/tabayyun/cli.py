@@ -79,15 +79,15 @@ def cmd_claims(args: argparse.Namespace) -> int:
     return 0
 
 
-def _date(value: str | None) -> str | None:
-    """``--date`` as ISO-8601, or a one-line error."""
+def _date(value: str | None, option: str = "--date") -> str | None:
+    """``--date`` (or another date option) as ISO-8601, or a one-line error."""
     if value is None:
         return None
     from tabayyun.text import parse_iso_date
 
     iso = parse_iso_date(value)
     if iso is None:
-        raise TabayyunError(f"--date must be a date such as 2019-03-19, not '{value}'")
+        raise TabayyunError(f"{option} must be a date such as 2019-03-19, not '{value}'")
     return iso
 
 
@@ -143,6 +143,52 @@ def cmd_stats(args: argparse.Namespace) -> int:
     tb = _open(args.db)
     counts = tb.store.counts()
     _print(dumps(counts) if args.json else f"{counts['documents']} documents, {counts['sentences']} sentences")
+    return 0
+
+
+def cmd_organise(args: argparse.Namespace) -> int:
+    tb = _open(args.db)
+    placed = tb.organise(rebuild=args.rebuild)
+    _print(f"placed {placed} documents in stories ({tb.store.count_stories()} stories)")
+    return 0
+
+
+def _story_line(story) -> str:
+    dates = story.first_date if story.first_date == story.last_date else f"{story.first_date} .. {story.last_date}"
+    return (f"{story.id}  {dates or 'no date'}  {len(story.documents)} documents, {len(story.sources)} sources, "
+            f"{len(story.claims)} checked claims  {story.title}")
+
+
+def cmd_stories(args: argparse.Namespace) -> int:
+    since, until = _date(args.since, "--since"), _date(args.until, "--until")
+    tb = _open(args.db)
+    stories = tb.store.list_stories(since=since, until=until, source=args.source, topic=args.topic, limit=args.limit)
+    for story in stories:
+        _print(dumps(story.to_dict()) if args.json else _story_line(story))
+    if not stories and not args.json:
+        _print("no stories / لا قصص (run 'tabayyun organise' on a base ingested before stories existed)")
+    return 0
+
+
+def cmd_story(args: argparse.Namespace) -> int:
+    tb = _open(args.db)
+    story = tb.store.get_story(args.id)
+    if story is None:
+        raise TabayyunError(f"no story '{args.id}' in this evidence base / لا توجد قصة بهذا المعرف")
+    documents = tb.store.get_documents(story.documents)
+    if args.json:
+        _print(dumps({**story.to_dict(), "documents": [documents[d].to_dict() | {"text": None}
+                                                       for d in story.documents if d in documents]}))
+        return 0
+    _print(_story_line(story))
+    _print(f"   keywords: {'، '.join(story.keywords)}\n   entities: {', '.join(story.entities)}\n   sources: "
+           + ", ".join(f"{k} ({v})" for k, v in story.sources.items()))
+    for d in story.documents:
+        doc = documents.get(d)
+        if doc is not None:
+            _print(f"   {doc.date or 'no date'}  {doc.source}  {doc.title or doc.text[:80]}  [{doc.id}]")
+    for c in story.claims:
+        _print(f"   check {c['check_id']}: {c['verdict']}  {c['claim']}")
     return 0
 
 
@@ -236,6 +282,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
         _print("## Verdicts, end to end\n")
         _print(render_endtoend(eval_aured(data), eval_controls(data)))
+    if args.part in ("all", "stories"):
+        from tabayyun.evaluation.stories import eval_stories
+
+        _print("## Stories\n")
+        _print(eval_stories(data))
     if args.part in ("all", "models"):
         _, evaluate = _training_tools()
         _print("## Components\n")
@@ -318,15 +369,34 @@ def _parser() -> argparse.ArgumentParser:
 
     p = add("eval", cmd_eval, "recompute every figure of EVALUATION.md and print the tables")
     p.add_argument("--data", help="the datasets folder (default: ../shared/data beside the repository)")
-    p.add_argument("--part", choices=("all", "verdicts", "models"), default="all",
+    p.add_argument("--part", choices=("all", "verdicts", "models", "stories"), default="all",
                    help="verdicts: end to end on AuRED dev, the ANT controls and the seed (minutes); "
-                        "models: the components on their own test sets (needs [train]); default both")
+                        "models: the components on their own test sets (needs [train]); stories: the story "
+                        "clustering on unifiedfc, AuRED dev and the seed; default all")
 
     p = add("serve", cmd_serve, "serve the HTTP API and the Arabic web page on an evidence base")
     p.add_argument("--db", required=True, help="evidence base folder")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, loopback only)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     p.add_argument("--token", help="write token (default: $TABAYYUN_TOKEN, else a random one, printed)")
+
+    p = add("organise", cmd_organise, "place every document not yet in a story in the story of its event")
+    p.add_argument("--db", required=True, help="evidence base folder")
+    p.add_argument("--rebuild", action="store_true", help="forget the stories and organise the whole base again")
+
+    p = add("stories", cmd_stories, "list the stories of an evidence base, newest first")
+    p.add_argument("--db", required=True, help="evidence base folder")
+    p.add_argument("--since", help="stories still reported on or after this date (YYYY-MM-DD)")
+    p.add_argument("--until", help="stories that began on or before this date (YYYY-MM-DD)")
+    p.add_argument("--source", help="stories with a document from this source")
+    p.add_argument("--topic", help="stories with a document on this topic (needs the topics stage)")
+    p.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
+    p.add_argument("--json", action="store_true", help="one JSON object per story")
+
+    p = add("story", cmd_story, "one story: its documents by date and source, and the claims checked in it")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--db", required=True, help="evidence base folder")
+    p.add_argument("--json", action="store_true")
 
     p = add("stats", cmd_stats, "count documents and sentences in an evidence base")
     p.add_argument("--db", required=True, help="evidence base folder")

@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import islice
@@ -19,6 +20,7 @@ from tabayyun.claims import RuleWorthiness, split_claims
 from tabayyun.errors import TabayyunError
 from tabayyun.index import EmbeddingCache, Encoder, LexicalIndex, Retriever, cached_encoder, make_encoder
 from tabayyun.ingest import content_hash, read_documents
+from tabayyun.organise.stories import StoryClusterer
 from tabayyun.records import Claim, Document, Evidence, Verdict
 from tabayyun.store import BatchResult, PendingSentence, SQLiteStore, Store
 from tabayyun.text import content_words, split_sentences
@@ -118,6 +120,7 @@ class Tabayyun:
         self.stance = stance or default_stance(self.embedder)
         self.verdict = verdict or RuleVerdict()
         self.evidence_k = evidence_k
+        self.stories = StoryClusterer(self.store)
 
     def embedder(self, name: str) -> EmbeddingCache:
         """The vector cache of sentence encoder ``name``, kept in the store (one per encoder)."""
@@ -141,6 +144,7 @@ class Tabayyun:
             result: BatchResult = self.store.add_documents(
                 [(doc, content_hash(doc.text), sentence_spans(doc.text)) for doc in batch])
             self.retriever.sync()
+            self.stories.sync()
             if embed:
                 for sentences in self.store.iter_sentences(after_id=before, batch_size=512):
                     self.cache.encode([s.text for s in sentences])
@@ -197,7 +201,10 @@ class Tabayyun:
                 if item.stance == "disagree" and not item.mismatches and signals.swap is not None:
                     item.mismatches = [signals.swap_line()]  # a replaced word the stance model read as opposite
         label, confidence, reasons = self.verdict.decide(claim, evidence)
-        return Verdict(claim=claim, label=label, confidence=confidence, evidence=evidence, reasons=reasons)
+        story = self.stories.attach(claim.text, [(e.document.id, e.stance != "unrelated") for e in evidence],
+                                    claim.date)
+        return Verdict(claim=claim, label=label, confidence=confidence, evidence=evidence, reasons=reasons,
+                       story=story)
 
     def check(self, text: str, all_claims: bool = False, date: str | None = None) -> list[Verdict]:
         """Extract the claims of a text (posted on ``date``, if given) and verify each check-worthy one."""
@@ -206,8 +213,32 @@ class Tabayyun:
         if not has_arabic(text):
             raise TabayyunError("the text has no Arabic; tabayyun checks Arabic posts / النص ليس بالعربية")
         claims = [replace(c, date=date) for c in self.claims(text)]
-        return [self.verify(c) for c in claims
-                if (all_claims or c.checkworthiness >= self.worthiness.threshold) and has_arabic(c.text)]
+        verdicts = [self.verify(c) for c in claims
+                    if (all_claims or c.checkworthiness >= self.worthiness.threshold) and has_arabic(c.text)]
+        placed = Counter(v.story for v in verdicts if v.story is not None)
+        if not placed:
+            return verdicts
+        post_story = min(placed, key=lambda s: (-placed[s], s))  # a claim of the post is in the post's story
+        return [v if v.story is not None else replace(v, story=post_story) for v in verdicts]
+
+    # -- stories ---------------------------------------------------------------------------------
+    def organise(self, rebuild: bool = False) -> int:
+        """Place every document not yet in a story (all of them again with ``rebuild``), then the claims of
+        the saved checks; returns how many documents were placed."""
+        placed = self.stories.rebuild() if rebuild else self.stories.sync()
+        if rebuild:
+            for check in self.store.iter_checks():
+                self.attach_check(check["id"], check["claims"])
+        return placed
+
+    def attach_check(self, check_id: int, claims: list[dict]) -> None:
+        """Place the claims of a saved check (``Verdict.to_dict`` shapes) in their stories."""
+        rows = []
+        for position, c in enumerate(claims):
+            story = self.stories.attach(c["claim"], [(e["doc_id"], e["stance"] != "unrelated") for e in c["evidence"]])
+            if story is not None:
+                rows.append((position, story[0], c["claim"], c["verdict"]))
+        self.store.attach_claims(check_id, rows)
 
     def search(self, query: str, limit: int = 10) -> list[Evidence]:
         return self.retriever.search(query, limit)

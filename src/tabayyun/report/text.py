@@ -42,6 +42,8 @@ def render_verdicts(verdicts: Sequence[Verdict], evidence_limit: int = 3) -> str
                  f"   verdict: {VERDICT_NAMES[v.label]}  (confidence {v.confidence:.2f}, "
                  f"check-worthiness {v.claim.checkworthiness:.2f})"]
         lines += [f"   - {reason}" for reason in v.reasons]
+        if v.story is not None:
+            lines.append(f"   story / القصة: {v.story[1]} [{v.story[0]}]")
         lines += _evidence_block(v, evidence_limit)
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)

@@ -31,7 +31,10 @@ class Desk:
         """Check a text, keep the check in the history, and return it as saved."""
         with self.lock:
             claims = [v.to_dict() for v in self.tb.check(text, all_claims=all_claims)]
-            saved = self.tb.store.get_check(self.tb.store.save_check(text, claims))
+            check_id = self.tb.store.save_check(text, claims)
+            self.tb.store.attach_claims(check_id, [(n, c["story"]["id"], c["claim"], c["verdict"])
+                                                   for n, c in enumerate(claims) if c["story"] is not None])
+            saved = self.tb.store.get_check(check_id)
             assert saved is not None  # just saved, under the lock
             return saved
 

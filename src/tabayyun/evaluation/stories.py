@@ -1,0 +1,164 @@
+"""How well documents are organised into stories: unifiedfc, AuRED dev, the seed, and ANT at scale.
+
+Gold stories:
+- unifiedfc (folds 1-4): the articles that a claim's annotators marked agree / disagree / discuss are one
+  story (claims that share such an article are one story); an article only ever marked unrelated is a
+  story of its own. Every article is organised once, in file order.
+- AuRED dev: the rumour and its gold evidence tweets belong to one story of its timeline.
+- The seed: the Reuters report and the post are one story.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import tempfile
+from pathlib import Path
+from typing import Any, Hashable, Iterable, Mapping
+
+from tabayyun.evaluation.aured import load_aured
+from tabayyun.evaluation.controls import load_seed_post, load_seed_report
+from tabayyun.organise.stories import StoryClusterer, StoryConfig
+from tabayyun.records import Document
+
+__all__ = ["bcubed", "pairwise", "unifiedfc_documents", "eval_unifiedfc", "eval_aured_stories", "eval_seed_story",
+           "render_stories"]
+
+RELATED = frozenset({"agree", "disagree", "discuss"})
+
+
+def bcubed(pred: Mapping[str, Hashable], gold: Mapping[str, Hashable]) -> tuple[float, float, float]:
+    """B-cubed precision, recall and F1 of a clustering (item -> cluster) against the gold one."""
+    items = list(gold)
+    pred_members: dict[Hashable, set[str]] = {}
+    gold_members: dict[Hashable, set[str]] = {}
+    for item in items:
+        pred_members.setdefault(pred[item], set()).add(item)
+        gold_members.setdefault(gold[item], set()).add(item)
+    p = r = 0.0
+    for item in items:
+        both = len(pred_members[pred[item]] & gold_members[gold[item]])
+        p += both / len(pred_members[pred[item]])
+        r += both / len(gold_members[gold[item]])
+    p, r = p / len(items), r / len(items)
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def pairwise(pred: Mapping[str, Hashable], gold: Mapping[str, Hashable]) -> tuple[float, float, float]:
+    """Precision, recall and F1 over pairs of items placed together."""
+    def pairs(labels: Mapping[str, Hashable]) -> set[tuple[str, str]]:
+        groups: dict[Hashable, list[str]] = {}
+        for item in gold:
+            groups.setdefault(labels[item], []).append(item)
+        return {(a, b) for g in groups.values() for i, a in enumerate(sorted(g)) for b in sorted(g)[i + 1:]}
+
+    p_pairs, g_pairs = pairs(pred), pairs(gold)
+    both = len(p_pairs & g_pairs)
+    p = both / len(p_pairs) if p_pairs else 1.0
+    r = both / len(g_pairs) if g_pairs else 1.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def unifiedfc_documents(data_dir: Path, folds: Iterable[int] = (1, 2, 3, 4)) -> tuple[list[Document], dict[str, str]]:
+    """The distinct articles of the given folds (file order) and their gold story."""
+    wanted = set(folds)
+    docs: dict[str, Document] = {}
+    parent: dict[str, str] = {}  # union-find over claims sharing a related article
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    related_to: dict[str, str] = {}
+    with gzip.open(Path(data_dir) / "unifiedfc" / "unifiedfc_folds1-4.jsonl.gz", "rt", encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            if int(r["fold"].split("_")[1]) not in wanted:
+                continue
+            for n, (text, stance) in enumerate(zip(r["article"], r["stance"])):
+                if not text.strip():
+                    continue
+                key = text.strip()
+                doc = docs.setdefault(key, Document(id=f"{r['id']}-{n}", text=text, source=f"web{n}"))
+                if stance in RELATED:
+                    claim = find(r["id"])
+                    if doc.id in related_to:
+                        parent[find(related_to[doc.id])] = claim
+                    related_to[doc.id] = claim
+    gold = {d.id: (f"claim:{find(related_to[d.id])}" if d.id in related_to else f"alone:{d.id}")
+            for d in docs.values()}
+    return list(docs.values()), gold
+
+
+def eval_unifiedfc(data_dir: Path, folds: Iterable[int] = (1, 2, 3, 4),
+                   config: StoryConfig | None = None) -> dict[str, Any]:
+    docs, gold = unifiedfc_documents(data_dir, folds)
+    pred = StoryClusterer(config=config).cluster(docs)
+    related = {d: g for d, g in gold.items() if g.startswith("claim:")}
+    return {"documents": len(docs), "gold_stories": len(set(related.values())), "stories": len(set(pred.values())),
+            "bcubed": bcubed(pred, gold), "pairwise": pairwise(pred, gold),
+            "bcubed_related": bcubed(pred, related)}
+
+
+def eval_aured_stories(data_dir: Path, config: StoryConfig | None = None) -> dict[str, Any]:
+    """Per rumour: organise its timeline, attach the rumour to its nearest story; how much of the gold
+    evidence that story holds (recall), and how much of the story is gold evidence (precision)."""
+    rumours = [r for r in load_aured(Path(data_dir) / "aured_dev" / "aured_folds1-2.jsonl") if r.evidence_ids]
+    recall = precision = held_any = 0.0
+    attached = 0
+    for rumour in rumours:
+        clusterer = StoryClusterer(config=config)
+        placed = clusterer.cluster(rumour.timeline)
+        found = clusterer.nearest(rumour.text)
+        if found is None:
+            continue
+        attached += 1
+        members = {d for d, s in placed.items() if s == clusterer.resolve(found[0])}
+        hits = len(members & rumour.evidence_ids)
+        recall += hits / len(rumour.evidence_ids)
+        precision += hits / len(members)
+        held_any += hits > 0
+    n = len(rumours)
+    return {"rumours": n, "attached": attached, "recall": recall / n, "precision": precision / n,
+            "holds_any": held_any / n}
+
+
+def eval_seed_story(seed_dir: Path) -> dict[str, Any]:
+    """The seed report stored and organised in a fresh base; the post attached to its nearest story."""
+    from tabayyun.pipeline import Tabayyun
+
+    report = load_seed_report(seed_dir)
+    with tempfile.TemporaryDirectory() as tmp:
+        tb = Tabayyun(tmp, create=True)
+        try:
+            tb.add_documents([report])
+            story = tb.store.story_of_documents([report.id]).get(report.id)
+            found = tb.stories.nearest(load_seed_post(seed_dir))
+        finally:
+            tb.close()
+    return {"report_story": story, "post_story": found[0] if found else None,
+            "same": story is not None and found is not None and found[0] == story}
+
+
+def _f(x: float) -> str:
+    return f"{x:.3f}"
+
+
+def render_stories(ufc: dict[str, dict[str, Any]], aured: dict[str, Any], seed: dict[str, Any],
+                   config: StoryConfig) -> str:
+    lines = ["| unifiedfc | articles | gold stories | stories | B-cubed P | R | F1 | pairwise P | R | F1 | "
+             "B-cubed F1, related only |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for name, r in ufc.items():
+        lines.append(f"| {name} | {r['documents']} | {r['gold_stories']} | {r['stories']} | "
+                     + " | ".join(_f(x) for x in (*r["bcubed"], *r["pairwise"])) + f" | {_f(r['bcubed_related'][2])} |")
+    lines += ["", "| AuRED dev (rumours with gold evidence) | rumours | attached to a story | recall | precision | "
+              "story holds some gold evidence |", "|---|---|---|---|---|---|",
+              f"| folds 1-2 | {aured['rumours']} | {aured['attached']} | {_f(aured['recall'])} | "
+              f"{_f(aured['precision'])} | {_f(aured['holds_any'])} |", "",
+              f"Seed: the Reuters report and the post are one story: **{'yes' if seed['same'] else 'no'}**.", "",
+              f"Settings: join {config.join}, merge {config.merge}, entity weight {config.entity_weight}, "
+              f"window {config.window_days} days, attach {config.attach}."]
+    return "\n".join(lines)
+
+
