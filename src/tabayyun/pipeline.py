@@ -7,7 +7,6 @@
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import islice
@@ -102,6 +101,15 @@ def extract_claims(text: str, worthiness: WorthinessModel | None = None) -> list
     for claim, score in zip(claims, scores):
         claim.checkworthiness = float(score)
     return claims
+
+
+_STORY_VOTE = {"agree": 1.0, "disagree": 1.0, "discuss": 0.5, "unrelated": 0.0}
+
+
+def story_votes(evidence: Sequence[Evidence]) -> list[tuple[str, float]]:
+    """(document id, weight) of each piece of evidence for placing its claim in a story: how decisive and
+    how close it is."""
+    return [(e.document.id, _STORY_VOTE.get(e.stance, 0.0) * max(e.score, 0.0)) for e in evidence]
 
 
 class Tabayyun:
@@ -201,8 +209,7 @@ class Tabayyun:
                 if item.stance == "disagree" and not item.mismatches and signals.swap is not None:
                     item.mismatches = [signals.swap_line()]  # a replaced word the stance model read as opposite
         label, confidence, reasons = self.verdict.decide(claim, evidence)
-        story = self.stories.attach(claim.text, [(e.document.id, e.stance != "unrelated") for e in evidence],
-                                    claim.date)
+        story = self.stories.attach(claim.text, story_votes(evidence), claim.date)
         return Verdict(claim=claim, label=label, confidence=confidence, evidence=evidence, reasons=reasons,
                        story=story)
 
@@ -215,11 +222,8 @@ class Tabayyun:
         claims = [replace(c, date=date) for c in self.claims(text)]
         verdicts = [self.verify(c) for c in claims
                     if (all_claims or c.checkworthiness >= self.worthiness.threshold) and has_arabic(c.text)]
-        placed = Counter(v.story for v in verdicts if v.story is not None)
-        if not placed:
-            return verdicts
-        post_story = min(placed, key=lambda s: (-placed[s], s))  # a claim of the post is in the post's story
-        return [v if v.story is not None else replace(v, story=post_story) for v in verdicts]
+        post = self.stories.attach(text, [vote for v in verdicts for vote in story_votes(v.evidence)], date)
+        return [replace(v, story=post or v.story) for v in verdicts]  # the claims of a post are in its story
 
     # -- stories ---------------------------------------------------------------------------------
     def organise(self, rebuild: bool = False) -> int:
@@ -235,7 +239,8 @@ class Tabayyun:
         """Place the claims of a saved check (``Verdict.to_dict`` shapes) in their stories."""
         rows = []
         for position, c in enumerate(claims):
-            story = self.stories.attach(c["claim"], [(e["doc_id"], e["stance"] != "unrelated") for e in c["evidence"]])
+            story = self.stories.attach(c["claim"], [(e["doc_id"], _STORY_VOTE.get(e["stance"], 0.0) * max(e["score"], 0.0))
+                                                     for e in c["evidence"]])
             if story is not None:
                 rows.append((position, story[0], c["claim"], c["verdict"]))
         self.store.attach_claims(check_id, rows)

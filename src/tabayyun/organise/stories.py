@@ -48,8 +48,9 @@ class StoryConfig:
     merge: float = 0.45  # centroid cosine for two stories the same document joins
     entity_weight: float = 0.10
     window_days: int = 3
+    max_span_days: int = 14  # a story is one event: a document that would stretch it further starts another
     attach: float = 0.22  # a checked claim (short) is placed in the nearest story above this ...
-    about_weight: float = 0.3  # ... counting the share of its evidence about it that the story holds
+    about_weight: float = 0.5  # ... counting the share of its evidence about it that the story holds
 
 
 def story_id_for(doc_id: str) -> str:
@@ -143,7 +144,7 @@ def lead_terms(title: str, text: str, lead_chars: int, title_weight: float) -> t
     counts: Counter[str] = Counter()
     surface: dict[str, str] = {}
     for part, weight in ((title, title_weight), (text[:lead_chars], 1.0)):
-        for tok in tokenize(part):
+        for tok in tokenize(part, cache=False):
             if tok.is_number:
                 term = tok.norm.replace(",", "")
                 if len(term) < 2:
@@ -193,7 +194,7 @@ class StoryClusterer:
         vec = {t: (1.0 + math.log(tf)) * math.log((n_docs + 2) / (df.get(t, 0) + 0.5)) for t, tf in counts.items()}
         vec = _top({t: w for t, w in vec.items() if w > 0}, c.doc_terms)
         norm = _norm(vec)
-        entities = frozenset(e.canonical for e in extract_entities(f"{doc.title}\n{doc.text[:c.lead_chars]}"))
+        entities = frozenset(e.canonical for e in extract_entities(f"{doc.title}\n{doc.text[:c.lead_chars]}", cache=False))
         return DocFeatures({t: w / norm for t, w in vec.items()}, entities, _day(doc.date),
                            {t: surface[t] for t in vec})
 
@@ -217,8 +218,9 @@ class StoryClusterer:
     def in_window(self, f: DocFeatures, story: StoryState) -> bool:
         if f.day is None or story.first_day is None or story.last_day is None:
             return True
-        w = self.config.window_days
-        return story.first_day - w <= f.day <= story.last_day + w
+        w, span = self.config.window_days, self.config.max_span_days
+        return (story.first_day - w <= f.day <= story.last_day + w
+                and max(story.last_day, f.day) - min(story.first_day, f.day) <= span)
 
     def score(self, f: DocFeatures, story: StoryState) -> float:
         """Cosine with the story's centroid, plus the share of the document's entities the story holds."""
@@ -316,10 +318,11 @@ class StoryClusterer:
                    key=lambda x: (x[0], -self.stories[x[1]].seq), default=None)
         return (best[1], best[0]) if best is not None and best[0] >= self.config.attach else None
 
-    def attach(self, text: str, evidence: Sequence[tuple[str, bool]], date_: str | None = None) -> tuple[str, str] | None:
-        """(id, title) of the story a checked claim belongs to: among the stories of its evidence documents
-        (``(doc id, about the claim)``, best first), the one its words and the evidence about it point to
-        most, if above ``attach``. Reads the store for these few stories only; nothing is changed."""
+    def attach(self, text: str, evidence: Sequence[tuple[str, float]], date_: str | None = None) -> tuple[str, str] | None:
+        """(id, title) of the story a checked text belongs to: among the stories of its evidence documents
+        (``(doc id, weight)``: how strongly that evidence is about the text, 0 for unrelated), the one its
+        words and the weight of its evidence point to most, if above ``attach``. Reads the store for these
+        few stories only; nothing is changed."""
         if self.store is None or not evidence:
             return None
         of = self.store.story_of_documents([d for d, _ in evidence])
@@ -329,13 +332,16 @@ class StoryClusterer:
         counts, surface = lead_terms("", text, len(text), 1.0)
         df, n_docs = self.store.story_terms(list(counts))
         f = self._features(Document(id="", text=text, date=date_), counts, surface, df, n_docs)
-        about = [of[d] for d, is_about in evidence if is_about and d in of]
-        scored = []
-        for sid, data in states.items():
-            share = about.count(sid) / len(about) if about else 0.0
-            scored.append((self.score(f, StoryState.from_json(sid, data)) + self.config.about_weight * share, sid))
-        score, sid = max(scored, key=lambda x: (x[0], x[1]))
-        return (sid, states[sid]["title"]) if score >= self.config.attach else None
+        stories = {sid: StoryState.from_json(sid, data) for sid, data in states.items()}
+        stories = {sid: s for sid, s in stories.items() if self.in_window(f, s)}
+        votes: Counter[str] = Counter()
+        for doc_id, weight in evidence:
+            if of.get(doc_id) in stories:
+                votes[of[doc_id]] += weight
+        total = sum(votes.values()) or 1.0
+        score, sid = max(((self.score(f, s) + self.config.about_weight * votes[sid] / total, sid)
+                          for sid, s in stories.items()), default=(0.0, ""))
+        return (sid, stories[sid].title) if score >= self.config.attach else None
 
     # -- persistence -----------------------------------------------------------------------------
     def _ensure_loaded(self) -> None:
@@ -362,28 +368,34 @@ class StoryClusterer:
 
     def sync(self, batch_size: int = 2000) -> int:
         """Organise every stored document not yet in a story; returns how many were placed."""
+        done = 0
+        while placed := self.sync_some(batch_size):
+            done += placed
+        return done
+
+    def sync_some(self, batch_size: int = 2000) -> int:
+        """Organise the next ``batch_size`` stored documents not yet in a story, in one transaction."""
         if self.store is None:
             raise ValueError("sync needs a store")
         self._ensure_loaded()
-        done = 0
-        while rows := self.store.documents_after(int(self.store.get_meta(_WATERMARK) or 0), batch_size):
-            before = {sid: s.seq for sid, s in self.stories.items()}
-            self._dirty_terms: set[str] = set()
-            self._new_aliases: dict[str, str] = {}
-            members: list[tuple[str, str, float]] = []
-            removed: list[str] = []
-            for _, doc in rows:
-                sid, score, gone = self.assign(doc)
-                members.append((doc.id, sid, score))
-                removed.extend(gone)
-            self.store.save_story_batch(StoryBatch(
-                stories={sid: s.row() for sid, s in self.stories.items() if before.get(sid) != s.seq},
-                removed=[sid for sid in removed if sid in before], members=members,
-                aliases={a: self.aliases[a] for a in self._new_aliases},
-                df={t: self.df[t] for t in self._dirty_terms}, n_docs=self.n_docs, watermark=rows[-1][0],
-                watermark_key=_WATERMARK))
-            done += len(rows)
-        return done
+        rows = self.store.documents_after(int(self.store.get_meta(_WATERMARK) or 0), batch_size)
+        if not rows:
+            return 0
+        before = {sid: s.seq for sid, s in self.stories.items()}
+        self._dirty_terms, self._new_aliases = set(), {}
+        members: list[tuple[str, str, float]] = []
+        removed: list[str] = []
+        for _, doc in rows:
+            sid, score, gone = self.assign(doc)
+            members.append((doc.id, sid, score))
+            removed.extend(gone)
+        self.store.save_story_batch(StoryBatch(
+            stories={sid: s.row() for sid, s in self.stories.items() if before.get(sid) != s.seq},
+            removed=[sid for sid in removed if sid in before], members=members,
+            aliases={a: self.aliases[a] for a in self._new_aliases},
+            df={t: self.df[t] for t in self._dirty_terms}, n_docs=self.n_docs, watermark=rows[-1][0],
+            watermark_key=_WATERMARK))
+        return len(rows)
 
     def rebuild(self) -> int:
         """Forget every story and organise the whole base again, in storage order."""

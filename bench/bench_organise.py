@@ -1,0 +1,83 @@
+"""Organising ANT into stories: all of its distinct articles (about 30,000), in date order.
+
+    python bench/bench_organise.py [--data ../shared/data] [--db DIR] [--limit N]
+
+Stores the articles (documents only: the organise stage reads nothing else), then times
+``StoryClusterer.sync`` from nothing, with the time at every 10,000 documents, the peak memory of the
+process, and the stories it made. Prints a markdown block for BENCHMARKS.md. Not a test.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+from tabayyun.evaluation.controls import _document
+from tabayyun.ingest import content_hash
+from tabayyun.organise.stories import StoryClusterer
+from tabayyun.store import SQLiteStore
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def ant_documents(data: Path, limit: int | None) -> list:
+    """ANT's distinct texts as documents, ordered by date (then id): a feed as it arrives."""
+    seen: set[str] = set()
+    docs = []
+    with gzip.open(data / "ant_multisource" / "ant_multisource_v2.1.jsonl.gz", "rt", encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            if rec["text_md5"] in seen or not rec["text"].strip():
+                continue
+            seen.add(rec["text_md5"])
+            docs.append(_document(rec))
+    docs.sort(key=lambda d: (d.date or "", d.id))
+    return docs[:limit]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", default=str(ROOT.parent / "shared" / "data"))
+    ap.add_argument("--db", help="folder for the evidence base (default: a temporary one)")
+    ap.add_argument("--limit", type=int)
+    args = ap.parse_args()
+    docs = ant_documents(Path(args.data), args.limit)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = SQLiteStore(args.db or tmp)
+        for i in range(0, len(docs), 2000):
+            store.add_documents([(d, content_hash(d.text), []) for d in docs[i:i + 2000]])
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        clusterer = StoryClusterer(store)
+        marks, done, start = [], 0, time.perf_counter()
+        while True:
+            n = clusterer.sync_some(2000)
+            if not n:
+                break
+            done += n
+            if done % 10_000 == 0 or n < 2000:
+                marks.append((done, time.perf_counter() - start))
+        total = time.perf_counter() - start
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        stories = store.list_stories(limit=10**9)
+        store.close()
+    sizes = sorted((len(s.documents) for s in stories), reverse=True)
+    multi = [s for s in stories if len(s.sources) >= 3]
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
+          f"load average before: {os.getloadavg()}")
+    print("command: python bench/bench_organise.py" + (f" --limit {args.limit}" if args.limit else ""))
+    print("\n| documents organised | seconds | documents/s |\n|---|---|---|")
+    for n, t in marks:
+        print(f"| {n:,} | {t:.1f} | {n / t:.0f} |")
+    print(f"\ntotal {total:.1f} s for {len(docs):,} documents; peak memory {rss:.0f} MB "
+          f"(after storing the documents: {rss_before:.0f} MB); {len(stories):,} stories, "
+          f"largest {sizes[:5]}, {sum(s > 1 for s in sizes):,} with 2+ documents, {len(multi):,} with 3+ sources")
+
+
+if __name__ == "__main__":
+    main()
