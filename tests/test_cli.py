@@ -218,3 +218,29 @@ def test_train_and_eval_need_the_data(capsys, tmp_path):
     for command in ("train", "eval"):
         code, _, err = run(capsys, command, "--data", str(tmp_path / "missing"))
         _one_line_error(code, err)
+
+
+def test_stories_and_one_story(capsys, db):
+    code, out, _ = run(capsys, "organise", "--db", str(db), "--rebuild")
+    assert code == 0 and out.strip() == "placed 3 documents in stories (3 stories)"
+    code, out, _ = run(capsys, "stories", "--db", str(db), "--json")
+    stories = [json.loads(line) for line in out.splitlines()]
+    assert [s["last_date"] for s in stories] == ["2019-05-10", "2019-04-02", "2019-03-19"]
+    oil = stories[1]
+    assert oil["documents"] == ["n2"] and oil["sources"] == {"صحيفة المثال": 1}
+    code, out, _ = run(capsys, "stories", "--db", str(db), "--since", "2019-04-01", "--until", "2019-04-30")
+    assert code == 0 and out.startswith(oil["id"]) and out.count("\n") == 1
+    code, out, _ = run(capsys, "story", oil["id"], "--db", str(db))
+    assert code == 0 and "أسعار النفط" in out and "[n2]" in out
+    code, out, _ = run(capsys, "verify", "ارتفعت أسعار النفط إلى 70 دولارا للبرميل", "--db", str(db), "--json")
+    assert json.loads(out)["story"] == {"id": oil["id"], "title": "أسعار النفط"}
+
+
+@pytest.mark.parametrize("argv", [("story", "s-nope"), ("stories", "--topic", "sport"), ("stories", "--since", "soon"),
+                                  ("stories", "--until", "2019-02-30")])
+def test_story_commands_refuse_bad_input_in_one_line(capsys, db, argv):
+    _one_line_error(*run(capsys, *argv, "--db", str(db))[::2])
+
+
+def test_organise_needs_an_evidence_base(capsys, tmp_path):
+    _one_line_error(*run(capsys, "organise", "--db", str(tmp_path / "none"))[::2])

@@ -38,6 +38,8 @@ class StoryConfig:
 
     lead_chars: int = 900  # the headline and the start of the text carry the event
     title_weight: float = 2.0
+    prior_docs: int = 100  # IDF as if the base held this many more documents without the term: a small base
+    # weighs its words almost evenly instead of by chance counts
     doc_terms: int = 40  # top terms kept per document vector
     story_terms: int = 80  # top terms kept per story centroid
     index_terms: int = 25  # a story is findable by its top terms ...
@@ -191,7 +193,7 @@ class StoryClusterer:
     def _features(self, doc: Document, counts: Counter[str], surface: dict[str, str], df: Mapping[str, int],
                   n_docs: int) -> DocFeatures:
         c = self.config
-        vec = {t: (1.0 + math.log(tf)) * math.log((n_docs + 2) / (df.get(t, 0) + 0.5)) for t, tf in counts.items()}
+        vec = {t: (1.0 + math.log(tf)) * math.log((n_docs + c.prior_docs) / (df.get(t, 0) + 0.5)) for t, tf in counts.items()}
         vec = _top({t: w for t, w in vec.items() if w > 0}, c.doc_terms)
         norm = _norm(vec)
         entities = frozenset(e.canonical for e in extract_entities(f"{doc.title}\n{doc.text[:c.lead_chars]}", cache=False))

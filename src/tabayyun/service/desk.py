@@ -58,6 +58,24 @@ class Desk:
         return {**doc.to_dict(), "sentences": [{"id": s.id, "position": s.position, "start": s.start,
                                                 "end": s.end, "text": s.text} for s in sentences]}
 
+    def stories(self, since: str | None = None, until: str | None = None, source: str | None = None,
+                topic: str | None = None, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        """Stories newest first, with counts of documents, sources and verdicts (not the document lists)."""
+        with self.lock:
+            stories = self.tb.store.list_stories(since, until, source, topic, limit, offset)
+        return [{**{k: v for k, v in s.to_dict().items() if k != "documents"}, "n_documents": len(s.documents)}
+                for s in stories]
+
+    def story(self, story_id: str) -> dict[str, Any] | None:
+        """A story with its documents (id, title, source, date, url; no text), in the order they joined."""
+        with self.lock:
+            story = self.tb.store.get_story(story_id)
+            if story is None:
+                return None
+            docs = self.tb.store.get_documents(story.documents)
+        return {**story.to_dict(), "documents": [{k: v for k, v in docs[d].to_dict().items() if k != "text"}
+                                                 for d in story.documents if d in docs]}
+
     def get_check(self, check_id: int) -> dict[str, Any] | None:
         with self.lock:
             return self.tb.store.get_check(check_id)
