@@ -9,8 +9,6 @@ process, and the stories it made. Prints a markdown block for BENCHMARKS.md. Not
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import os
 import platform
 import resource
@@ -18,27 +16,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from tabayyun.evaluation.controls import _document
+from tabayyun.evaluation.stories import ant_documents
 from tabayyun.ingest import content_hash
 from tabayyun.organise.stories import StoryClusterer
 from tabayyun.store import SQLiteStore
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def ant_documents(data: Path, limit: int | None) -> list:
-    """ANT's distinct texts as documents, ordered by date (then id): a feed as it arrives."""
-    seen: set[str] = set()
-    docs = []
-    with gzip.open(data / "ant_multisource" / "ant_multisource_v2.1.jsonl.gz", "rt", encoding="utf-8") as fh:
-        for line in fh:
-            rec = json.loads(line)
-            if rec["text_md5"] in seen or not rec["text"].strip():
-                continue
-            seen.add(rec["text_md5"])
-            docs.append(_document(rec))
-    docs.sort(key=lambda d: (d.date or "", d.id))
-    return docs[:limit]
 
 
 def main() -> None:

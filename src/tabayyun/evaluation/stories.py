@@ -10,9 +10,12 @@ Gold stories:
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
+import random
 import tempfile
 from collections import Counter
+from importlib.resources import files
 from pathlib import Path
 from typing import Any, Hashable, Iterable, Mapping
 
@@ -23,7 +26,7 @@ from tabayyun.organise.stories import StoryClusterer, StoryConfig
 from tabayyun.records import Document
 
 __all__ = ["bcubed", "pairwise", "unifiedfc_documents", "eval_unifiedfc", "eval_aured_stories", "eval_seed_story",
-           "render_stories"]
+           "ant_documents", "ant_story_sample", "eval_ant_purity", "members_hash", "render_stories", "eval_stories"]
 
 RELATED = frozenset({"agree", "disagree", "discuss"})
 
@@ -135,6 +138,51 @@ def eval_aured_stories(data_dir: Path, config: StoryConfig | None = None) -> dic
                                    for k in ("attached", "recall", "precision", "holds_any")} for way in sums}}
 
 
+def ant_documents(data_dir: Path, limit: int | None = None) -> list[Document]:
+    """ANT's distinct texts (by ``text_md5``) as documents, in date order (then id): a feed as it arrives."""
+    seen: set[str] = set()
+    docs = []
+    with gzip.open(Path(data_dir) / ANT_FILE, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            if rec["text_md5"] in seen or not rec["text"].strip():
+                continue
+            seen.add(rec["text_md5"])
+            docs.append(_ant_document(rec))
+    docs.sort(key=lambda d: (d.date or "", d.id))
+    return docs[:limit]
+
+
+def members_hash(doc_ids: Iterable[str]) -> str:
+    """A short fingerprint of a story's documents: a judgement holds only for the very same story."""
+    return hashlib.sha1("\n".join(sorted(doc_ids)).encode("utf-8")).hexdigest()[:12]
+
+
+def ant_story_sample(data_dir: Path, n: int = 50, seed: int = 1,
+                     config: StoryConfig | None = None) -> list[tuple[str, list[str]]]:
+    """All of ANT organised in memory; ``n`` stories with 3+ sources drawn at random: (id, document ids)."""
+    docs = ant_documents(data_dir)
+    placed = StoryClusterer(config=config).cluster(docs)
+    source = {d.id: d.source for d in docs}
+    members: dict[str, list[str]] = {}
+    for doc_id, sid in placed.items():
+        members.setdefault(sid, []).append(doc_id)
+    multi = sorted(sid for sid, ids in members.items() if len({source[d] for d in ids}) >= 3)
+    return [(sid, members[sid]) for sid in random.Random(seed).sample(multi, min(n, len(multi)))]
+
+
+def eval_ant_purity(data_dir: Path, config: StoryConfig | None = None) -> dict[str, Any]:
+    """The judged sample of ANT stories (``data/ant_story_judgements.tsv``, the rule in its header) against the
+    stories the code makes now: a judgement counts only for the very same story (same documents)."""
+    rows = [line.split("\t") for line in files("tabayyun.evaluation").joinpath("data", "ant_story_judgements.tsv")
+            .read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    judged = {r[0]: (r[1], r[3]) for r in rows}
+    sample = ant_story_sample(data_dir, config=config)
+    same = [judged[sid][1] for sid, ids in sample if sid in judged and judged[sid][0] == members_hash(ids)]
+    return {"sample": len(sample), "judged": len(same), "pure": same.count("pure"),
+            "sizes": sorted(len(ids) for _, ids in sample)}
+
+
 def eval_seed_story(data_dir: Path, n_background: int = 300) -> dict[str, Any]:
     """The seed report among ``n_background`` ANT articles (train/dev), all ingested and so organised; the
     post checked as ``check`` does it, as of the report's date: the story each of its claims names."""
@@ -161,7 +209,7 @@ def _f(x: float) -> str:
 
 
 def render_stories(ufc: dict[str, dict[str, Any]], aured: dict[str, Any], seed: dict[str, Any],
-                   config: StoryConfig) -> str:
+                   ant: dict[str, Any], config: StoryConfig) -> str:
     lines = ["| unifiedfc | articles | gold stories | stories | B-cubed P | R | F1 | pairwise P | R | F1 | "
              "B-cubed F1, related only |", "|---|---|---|---|---|---|---|---|---|---|---|"]
     for name, r in ufc.items():
@@ -177,8 +225,12 @@ def render_stories(ufc: dict[str, dict[str, Any]], aured: dict[str, Any], seed: 
               f"Seed (the report among {seed['background']} ANT articles; the post checked): the report and the "
               f"post's {len(seed['claim_stories'])} checked claims are one story: **{'yes' if seed['same'] else 'no'}**.",
               "",
+              f"ANT: {ant['sample']} stories with 3+ sources drawn at random (of {ant['sizes'][0]} to {ant['sizes'][-1]} "
+              f"documents); {ant['judged']} of them as judged (a story whose documents changed since is not counted); "
+              "pure "
+              f"**{ant['pure']}/{ant['judged']}** ({100 * ant['pure'] / max(1, ant['judged']):.0f}%).", "",
               f"Settings: join {config.join}, merge {config.merge}, entity weight {config.entity_weight}, "
-              f"window {config.window_days} days, attach {config.attach}."]
+              f"window {config.window_days} days, span at most {config.max_span_days} days, attach {config.attach}."]
     return "\n".join(lines)
 
 
@@ -191,4 +243,5 @@ def eval_stories(data_dir: Path) -> str:
     ufc = {"folds 1-3 (tuned on)": eval_unifiedfc(data_dir, (1, 2, 3), config),
            "fold 4 (held out)": eval_unifiedfc(data_dir, (4,), config),
            "folds 1-4": eval_unifiedfc(data_dir, (1, 2, 3, 4), config)}
-    return render_stories(ufc, eval_aured_stories(data_dir, config), eval_seed_story(data_dir), config)
+    return render_stories(ufc, eval_aured_stories(data_dir, config), eval_seed_story(data_dir),
+                          eval_ant_purity(data_dir, config), config)

@@ -50,8 +50,8 @@ class StoryConfig:
     merge: float = 0.45  # centroid cosine for two stories the same document joins
     entity_weight: float = 0.10
     window_days: int = 3
-    max_span_days: int = 14  # a story is one event: a document that would stretch it further starts another
-    attach: float = 0.22  # a checked claim (short) is placed in the nearest story above this ...
+    max_span_days: int = 7  # a story is one event: a document that would stretch it further starts another
+    attach: float = 0.10  # a checked claim (short) is placed in the nearest story above this ...
     about_weight: float = 0.5  # ... counting the share of its evidence about it that the story holds
 
 
@@ -141,9 +141,9 @@ def _top(vec: dict[str, float], n: int) -> dict[str, float]:
     return dict(sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:n])
 
 
-def lead_terms(title: str, text: str, lead_chars: int, title_weight: float) -> tuple[Counter[str], dict[str, str]]:
+def lead_terms(title: str, text: str, lead_chars: int, title_weight: float) -> tuple[dict[str, float], dict[str, str]]:
     """Term counts of a headline (weighted) and lead, and a surface word for each term."""
-    counts: Counter[str] = Counter()
+    counts: dict[str, float] = {}
     surface: dict[str, str] = {}
     for part, weight in ((title, title_weight), (text[:lead_chars], 1.0)):
         for tok in tokenize(part, cache=False):
@@ -155,7 +155,7 @@ def lead_terms(title: str, text: str, lead_chars: int, title_weight: float) -> t
                 continue
             else:
                 term = stem_ar(tok.norm)
-            counts[term] += weight
+            counts[term] = counts.get(term, 0.0) + weight
             surface.setdefault(term, tok.text)
     return counts, surface
 
@@ -190,7 +190,7 @@ class StoryClusterer:
             self._dirty_terms.update(counts.keys())
         return self._features(doc, counts, surface, self.df, self.n_docs)
 
-    def _features(self, doc: Document, counts: Counter[str], surface: dict[str, str], df: Mapping[str, int],
+    def _features(self, doc: Document, counts: dict[str, float], surface: dict[str, str], df: Mapping[str, int],
                   n_docs: int) -> DocFeatures:
         c = self.config
         vec = {t: (1.0 + math.log(tf)) * math.log((n_docs + c.prior_docs) / (df.get(t, 0) + 0.5)) for t, tf in counts.items()}
@@ -336,12 +336,12 @@ class StoryClusterer:
         f = self._features(Document(id="", text=text, date=date_), counts, surface, df, n_docs)
         stories = {sid: StoryState.from_json(sid, data) for sid, data in states.items()}
         stories = {sid: s for sid, s in stories.items() if self.in_window(f, s)}
-        votes: Counter[str] = Counter()
+        votes: dict[str, float] = {}
         for doc_id, weight in evidence:
             if of.get(doc_id) in stories:
-                votes[of[doc_id]] += weight
+                votes[of[doc_id]] = votes.get(of[doc_id], 0.0) + weight
         total = sum(votes.values()) or 1.0
-        score, sid = max(((self.score(f, s) + self.config.about_weight * votes[sid] / total, sid)
+        score, sid = max(((self.score(f, s) + self.config.about_weight * votes.get(sid, 0.0) / total, sid)
                           for sid, s in stories.items()), default=(0.0, ""))
         return (sid, stories[sid].title) if score >= self.config.attach else None
 
