@@ -178,3 +178,27 @@ def test_english_history_and_export(page, shots):
     page.go_back()
     response = page.request.get(page.url.split("#")[0].replace("/checks/", "/api/checks/") + "/claimreview")
     assert response.ok and response.json()["@context"] == "https://schema.org"
+
+
+def test_stories_list_and_a_story_page(page, shots):
+    from tests.conftest import seed_parts
+
+    page.goto("/")
+    page.get_by_label("الصق منشورا أو مقالا").fill(seed_parts()[1])
+    page.get_by_role("button", name="تحقق").click()
+    page.wait_for_url("**/checks/*")
+    page.get_by_role("link", name="القصص").click()
+    page.wait_for_url("**/stories")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    page.get_by_label("المصدر").fill("Reuters")
+    page.get_by_role("button", name="صفِّ").click()
+    stories = page.locator("ol.stories > li")
+    assert stories.count() == 1 and "Reuters (1)" in stories.inner_text()
+    page.screenshot(path=shots / "08-stories.png", full_page=True)
+    stories.locator("h2 a").click()
+    page.wait_for_url("**/stories/s-*")
+    assert page.locator("ol.timeline > li").count() >= 1 and "2019-03-19" in page.locator("ol.timeline").inner_text()
+    assert page.locator("ol.claims li .badge").count() >= 1
+    page.screenshot(path=shots / "09-story.png", full_page=True)
+    page.locator("ol.claims li a").first.click()
+    page.wait_for_url("**/checks/*")
