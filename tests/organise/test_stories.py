@@ -66,8 +66,8 @@ def test_an_undated_report_is_judged_on_its_words():
 
 
 def test_a_report_linking_two_stories_merges_them_and_both_ids_stay_resolvable(tmp_path):
-    # Six days apart: the second report cannot join the first's story; one in between joins both.
-    docs = [doc(QUAKE[0], date="2021-05-01"), doc(QUAKE[1], date="2021-05-07"), doc(QUAKE[2], date="2021-05-04")]
+    # Four days apart: the second report cannot join the first's story; one in between joins both.
+    docs = [doc(QUAKE[0], date="2021-05-01"), doc(QUAKE[1], date="2021-05-05"), doc(QUAKE[2], date="2021-05-03")]
     clusterer = StoryClusterer()
     assert clusterer.assign(docs[0])[0] != clusterer.assign(docs[1])[0]
     kept, _, merged = clusterer.assign(docs[2])

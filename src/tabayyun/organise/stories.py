@@ -49,8 +49,8 @@ class StoryConfig:
     join: float = 0.30
     merge: float = 0.45  # centroid cosine for two stories the same document joins
     entity_weight: float = 0.10
-    window_days: int = 3
-    max_span_days: int = 7  # a story is one event: a document that would stretch it further starts another
+    window_days: int = 2
+    max_span_days: int = 4  # a story is one event: a document that would stretch it further starts another
     attach: float = 0.10  # a checked claim (short) is placed in the nearest story above this ...
     about_weight: float = 0.5  # ... counting the share of its evidence about it that the story holds
 
