@@ -4,14 +4,16 @@
 
 Stores the articles (documents only: the organise stage reads nothing else), then times
 ``StoryClusterer.sync`` from nothing, with the time at every 10,000 documents, the peak memory of the
-process, and the stories it made. Prints a markdown block for BENCHMARKS.md. Not a test.
+process, the stories it made, and the time to place a checked claim in its story. Prints a markdown block for BENCHMARKS.md. Not a test.
 """
 from __future__ import annotations
 
 import argparse
 import os
 import platform
+import random
 import resource
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -47,6 +49,13 @@ def main() -> None:
                 marks.append((done, time.perf_counter() - start))
         total = time.perf_counter() - start
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        rng = random.Random(0)
+        attach = []
+        for _ in range(200):  # a checked claim: the first sentence of an article, five evidence documents
+            picked = rng.sample(docs, 5)
+            t0 = time.perf_counter()
+            StoryClusterer(store).attach(picked[0].text[:200], [(d.id, 0.5) for d in picked], picked[0].date)
+            attach.append(time.perf_counter() - t0)
         stories = store.list_stories(limit=10**9)
         store.close()
     sizes = sorted((len(s.documents) for s in stories), reverse=True)
@@ -60,6 +69,8 @@ def main() -> None:
     print(f"\ntotal {total:.1f} s for {len(docs):,} documents; peak memory {rss:.0f} MB "
           f"(after storing the documents: {rss_before:.0f} MB); {len(stories):,} stories, "
           f"largest {sizes[:5]}, {sum(s > 1 for s in sizes):,} with 2+ documents, {len(multi):,} with 3+ sources")
+    print(f"story of a checked claim (attach, 5 evidence documents, fresh clusterer): p50 "
+          f"{1000 * statistics.median(attach):.1f} ms, p95 {1000 * sorted(attach)[189]:.1f} ms")
 
 
 if __name__ == "__main__":

@@ -175,6 +175,7 @@ class StoryClusterer:
         self.seq = 0
         self.stories: dict[str, StoryState] = {}
         self.aliases: dict[str, str] = {}
+        self.merged_into: dict[str, set[str]] = {}  # story -> the ids that lead to it
         self.postings: dict[str, OrderedDict[str, None]] = {}
         self.indexed: dict[str, frozenset[str]] = {}  # story -> the terms it is posted under
         self._dirty_terms: set[str] = set()  # changed since the last batch was saved
@@ -300,11 +301,10 @@ class StoryClusterer:
         for t in self.indexed.pop(gone.id, frozenset()):
             self.postings[t].pop(gone.id, None)
         del self.stories[gone.id]
-        self.aliases[gone.id] = keep.id
-        self._new_aliases[gone.id] = keep.id
-        for alias, target in list(self.aliases.items()):
-            if target == gone.id:
-                self.aliases[alias] = self._new_aliases[alias] = keep.id
+        moved = self.merged_into.pop(gone.id, set()) | {gone.id}
+        for alias in moved:
+            self.aliases[alias] = self._new_aliases[alias] = keep.id
+        self.merged_into.setdefault(keep.id, set()).update(moved)
         self._touch(keep)
         return keep
 
@@ -354,6 +354,8 @@ class StoryClusterer:
         self.df = Counter(state.df)
         self.n_docs = state.n_docs
         self.aliases = dict(state.aliases)
+        for alias, target in sorted(self.aliases.items()):
+            self.merged_into.setdefault(target, set()).add(alias)
         for sid, data in sorted(state.stories.items(), key=lambda kv: kv[1]["seq"]):
             story = StoryState.from_json(sid, data)
             self.stories[sid] = story
