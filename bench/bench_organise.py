@@ -4,7 +4,8 @@
 
 Stores the articles (documents only: the organise stage reads nothing else), then times
 ``StoryClusterer.sync`` from nothing, with the time at every 10,000 documents, the peak memory of the
-process, the stories it made, and the time to place a checked claim in its story. Prints a markdown block for BENCHMARKS.md. Not a test.
+process, the stories it made, and the time to place a checked claim in its story. Prints a markdown block
+for BENCHMARKS.md. Not a test.
 """
 from __future__ import annotations
 

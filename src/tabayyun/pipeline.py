@@ -239,8 +239,8 @@ class Tabayyun:
         """Place the claims of a saved check (``Verdict.to_dict`` shapes) in their stories."""
         rows = []
         for position, c in enumerate(claims):
-            story = self.stories.attach(c["claim"], [(e["doc_id"], _STORY_VOTE.get(e["stance"], 0.0) * max(e["score"], 0.0))
-                                                     for e in c["evidence"]])
+            votes = [(e["doc_id"], _STORY_VOTE.get(e["stance"], 0.0) * max(e["score"], 0.0)) for e in c["evidence"]]
+            story = self.stories.attach(c["claim"], votes)
             if story is not None:
                 rows.append((position, story[0], c["claim"], c["verdict"]))
         self.store.attach_claims(check_id, rows)

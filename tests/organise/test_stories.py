@@ -171,3 +171,22 @@ def test_the_seed_report_and_its_post_are_one_story(tmp_path):
         assert tb.store.get_story(story).documents[-1] == "reuters"
     finally:
         tb.close()
+
+
+def test_saved_claims_stay_in_their_story_when_the_stories_are_rebuilt(tmp_path):
+    from tabayyun.pipeline import Tabayyun
+
+    tb = Tabayyun(tmp_path / "claims", create=True)
+    try:
+        tb.add_documents(corpus())
+        quake = story_id_for("q1")
+        claims = [v.to_dict() for v in tb.check("ضرب زلزال بقوة 6 درجات مدينة الحسيمة وقتل 12 شخصا", all_claims=True)]
+        assert claims and all(c["story"]["id"] == quake for c in claims)
+        check_id = tb.store.save_check("منشور", claims)
+        tb.attach_check(check_id, claims)
+        assert [c["claim"] for c in tb.store.get_story(quake).claims] == [c["claim"] for c in claims]
+        assert tb.organise(rebuild=True) == 5
+        story = tb.store.get_story(quake)
+        assert story.documents == ["q1", "q2", "q3"] and [c["check_id"] for c in story.claims] == [check_id] * len(claims)
+    finally:
+        tb.close()

@@ -223,9 +223,11 @@ def render_stories(ufc: dict[str, dict[str, Any]], aured: dict[str, Any], seed: 
                      f"{_f(r['precision'])} | {_f(r['holds_any'])} |")
     lines += ["",
               f"Seed (the report among {seed['background']} ANT articles; the post checked): the report and the "
-              f"post's {len(seed['claim_stories'])} checked claims are one story: **{'yes' if seed['same'] else 'no'}**.",
+              f"post's {len(seed['claim_stories'])} checked claims are one story: "
+              f"**{'yes' if seed['same'] else 'no'}**.",
               "",
-              f"ANT: {ant['sample']} stories with 3+ sources drawn at random (of {ant['sizes'][0]} to {ant['sizes'][-1]} "
+              f"ANT: {ant['sample']} stories with 3+ sources drawn at random (of {ant['sizes'][0]} to "
+              f"{ant['sizes'][-1]} "
               f"documents); {ant['judged']} of them as judged (a story whose documents changed since is not counted); "
               "pure "
               f"**{ant['pure']}/{ant['judged']}** ({100 * ant['pure'] / max(1, ant['judged']):.0f}%).", "",

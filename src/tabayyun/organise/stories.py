@@ -194,10 +194,11 @@ class StoryClusterer:
     def _features(self, doc: Document, counts: dict[str, float], surface: dict[str, str], df: Mapping[str, int],
                   n_docs: int) -> DocFeatures:
         c = self.config
-        vec = {t: (1.0 + math.log(tf)) * math.log((n_docs + c.prior_docs) / (df.get(t, 0) + 0.5)) for t, tf in counts.items()}
-        vec = _top({t: w for t, w in vec.items() if w > 0}, c.doc_terms)
+        idf = {t: math.log((n_docs + c.prior_docs) / (df.get(t, 0) + 0.5)) for t in counts}
+        vec = _top({t: (1.0 + math.log(tf)) * idf[t] for t, tf in counts.items() if idf[t] > 0}, c.doc_terms)
         norm = _norm(vec)
-        entities = frozenset(e.canonical for e in extract_entities(f"{doc.title}\n{doc.text[:c.lead_chars]}", cache=False))
+        lead = f"{doc.title}\n{doc.text[:c.lead_chars]}"
+        entities = frozenset(e.canonical for e in extract_entities(lead, cache=False))
         return DocFeatures({t: w / norm for t, w in vec.items()}, entities, _day(doc.date),
                            {t: surface[t] for t in vec})
 
@@ -320,7 +321,8 @@ class StoryClusterer:
                    key=lambda x: (x[0], -self.stories[x[1]].seq), default=None)
         return (best[1], best[0]) if best is not None and best[0] >= self.config.attach else None
 
-    def attach(self, text: str, evidence: Sequence[tuple[str, float]], date_: str | None = None) -> tuple[str, str] | None:
+    def attach(self, text: str, evidence: Sequence[tuple[str, float]],
+               date_: str | None = None) -> tuple[str, str] | None:
         """(id, title) of the story a checked text belongs to: among the stories of its evidence documents
         (``(doc id, weight)``: how strongly that evidence is about the text, 0 for unrelated), the one its
         words and the weight of its evidence point to most, if above ``attach``. Reads the store for these

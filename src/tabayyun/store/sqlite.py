@@ -241,8 +241,8 @@ class SQLiteStore:
     def story_terms(self, terms: Sequence[str]) -> tuple[dict[str, int], int]:
         out: dict[str, int] = {}
         for part in _chunks(list(dict.fromkeys(terms))):
-            out.update(self.conn.execute(f"SELECT term, df FROM story_terms WHERE term IN ({','.join('?' * len(part))})",
-                                         part).fetchall())
+            out.update(self.conn.execute(
+                f"SELECT term, df FROM story_terms WHERE term IN ({','.join('?' * len(part))})", part).fetchall())
         return out, int(self.get_meta(_STORY_COUNT_KEY) or 0)
 
     def story_states(self, story_ids: Sequence[str]) -> dict[str, dict]:
@@ -296,12 +296,14 @@ class SQLiteStore:
     def _story(self, row: tuple, documents: list[str]) -> Story:
         sid, title, keywords, entities, first, last, sources = row
         claims = [{"check_id": r[0], "position": r[1], "claim": r[2], "verdict": r[3]} for r in self.conn.execute(
-            "SELECT check_id, position, claim, verdict FROM story_claims WHERE story_id = ? ORDER BY check_id, position",
+            "SELECT check_id, position, claim, verdict FROM story_claims WHERE story_id = ? "
+            "ORDER BY check_id, position",
             (sid,))]
         aliases = [r[0] for r in self.conn.execute("SELECT alias FROM story_aliases WHERE story_id = ? ORDER BY alias",
                                                    (sid,))]
-        return Story(id=sid, title=title, keywords=json.loads(keywords), entities=json.loads(entities), first_date=first,
-                     last_date=last, sources=json.loads(sources), documents=documents, claims=claims, aliases=aliases)
+        return Story(id=sid, title=title, keywords=json.loads(keywords), entities=json.loads(entities),
+                     first_date=first, last_date=last, sources=json.loads(sources), documents=documents, claims=claims,
+                     aliases=aliases)
 
     _STORY_COLUMNS = "s.id, s.title, s.keywords, s.entities, s.first_date, s.last_date, s.sources"
 
