@@ -190,3 +190,14 @@ def test_saved_claims_stay_in_their_story_when_the_stories_are_rebuilt(tmp_path)
         assert story.documents == ["q1", "q2", "q3"] and [c["check_id"] for c in story.claims] == [check_id] * len(claims)
     finally:
         tb.close()
+
+
+def test_a_clusterer_goes_on_from_the_store_when_another_process_organised_meanwhile(tmp_path):
+    store = store_with(tmp_path, corpus()[:2])
+    first, second = StoryClusterer(store), StoryClusterer(store)
+    assert second.nearest(QUAKE[0][4]) is None  # loads its (empty) state now
+    first.sync()
+    store.add_documents([(d, content_hash(d.text), []) for d in corpus()[2:]])
+    second.sync()  # loaded before the first wrote: it must read the store again, not its stale state
+    first.sync()
+    assert store.story_of_documents([d.id for d in corpus()]) == StoryClusterer().cluster(corpus())

@@ -167,6 +167,7 @@ class StoryClusterer:
         self.store = store
         self.config = config or StoryConfig()
         self._loaded = False
+        self._watermark = 0  # the last document organised, as far as this object knows
         self._reset()
 
     def _reset(self) -> None:
@@ -352,6 +353,7 @@ class StoryClusterer:
         if self._loaded or self.store is None:
             self._loaded = True
             return
+        self._watermark = int(self.store.get_meta(_WATERMARK) or 0)
         state = self.store.story_state()
         self.df = Counter(state.df)
         self.n_docs = state.n_docs
@@ -384,7 +386,12 @@ class StoryClusterer:
         if self.store is None:
             raise ValueError("sync needs a store")
         self._ensure_loaded()
-        rows = self.store.documents_after(int(self.store.get_meta(_WATERMARK) or 0), batch_size)
+        mark = int(self.store.get_meta(_WATERMARK) or 0)
+        if mark != self._watermark:  # another process organised since (or a batch failed): start from the store
+            self._reset()
+            self._loaded = False
+            self._ensure_loaded()
+        rows = self.store.documents_after(mark, batch_size)
         if not rows:
             return 0
         before = {sid: s.seq for sid, s in self.stories.items()}
@@ -401,6 +408,7 @@ class StoryClusterer:
             aliases={a: self.aliases[a] for a in self._new_aliases},
             df={t: self.df[t] for t in self._dirty_terms}, n_docs=self.n_docs, watermark=rows[-1][0],
             watermark_key=_WATERMARK))
+        self._watermark = rows[-1][0]
         return len(rows)
 
     def rebuild(self) -> int:
@@ -409,7 +417,7 @@ class StoryClusterer:
             raise ValueError("rebuild needs a store")
         self.store.clear_stories(_WATERMARK)
         self._reset()
-        self._loaded = True
+        self._loaded, self._watermark = True, 0
         return self.sync()
 
 
