@@ -106,10 +106,13 @@ def extract_claims(text: str, worthiness: WorthinessModel | None = None) -> list
 _STORY_VOTE = {"agree": 1.0, "disagree": 1.0, "discuss": 0.5, "unrelated": 0.0}
 
 
+def story_vote(stance: str, score: float) -> float:
+    """How much a piece of evidence places its claim in its document's story: how decisive and how close."""
+    return _STORY_VOTE.get(stance, 0.0) * max(score, 0.0)
+
+
 def story_votes(evidence: Sequence[Evidence]) -> list[tuple[str, float]]:
-    """(document id, weight) of each piece of evidence for placing its claim in a story: how decisive and
-    how close it is."""
-    return [(e.document.id, _STORY_VOTE.get(e.stance, 0.0) * max(e.score, 0.0)) for e in evidence]
+    return [(e.document.id, story_vote(e.stance, e.score)) for e in evidence]
 
 
 class Tabayyun:
@@ -239,8 +242,8 @@ class Tabayyun:
         """Place the claims of a saved check (``Verdict.to_dict`` shapes) in their stories."""
         rows = []
         for position, c in enumerate(claims):
-            votes = [(e["doc_id"], _STORY_VOTE.get(e["stance"], 0.0) * max(e["score"], 0.0)) for e in c["evidence"]]
-            story = self.stories.attach(c["claim"], votes)
+            story = self.stories.attach(c["claim"], [(e["doc_id"], story_vote(e["stance"], e["score"]))
+                                                     for e in c["evidence"]])
             if story is not None:
                 rows.append((position, story[0], c["claim"], c["verdict"]))
         self.store.attach_claims(check_id, rows)
