@@ -244,3 +244,13 @@ def test_story_commands_refuse_bad_input_in_one_line(capsys, db, argv):
 
 def test_organise_needs_an_evidence_base(capsys, tmp_path):
     _one_line_error(*run(capsys, "organise", "--db", str(tmp_path / "none"))[::2])
+
+
+def test_story_json_lists_its_documents_without_their_text(capsys, db):
+    run(capsys, "organise", "--db", str(db))
+    code, out, _ = run(capsys, "stories", "--db", str(db), "--source", "وكالة الاختبار", "--json")
+    story_id = json.loads(out)["id"]
+    code, out, _ = run(capsys, "story", story_id, "--db", str(db), "--json")
+    story = json.loads(out)
+    assert code == 0 and [d["id"] for d in story["documents"]] == ["n1"] and "text" not in story["documents"][0]
+    assert story["documents"][0]["date"] == "2019-03-19" and story["title"] == "سقوط جيب الباغوز"

@@ -177,7 +177,7 @@ def cmd_story(args: argparse.Namespace) -> int:
         raise TabayyunError(f"no story '{args.id}' in this evidence base / لا توجد قصة بهذا المعرف")
     documents = tb.store.get_documents(story.documents)
     if args.json:
-        _print(dumps({**story.to_dict(), "documents": [documents[d].to_dict() | {"text": None}
+        _print(dumps({**story.to_dict(), "documents": [{k: v for k, v in documents[d].to_dict().items() if k != "text"}
                                                        for d in story.documents if d in documents]}))
         return 0
     _print(_story_line(story))
