@@ -340,3 +340,39 @@ def test_save_review_and_export_a_check(capsys, db, tmp_path):
                                                                                        "refuted")
     code, out, _ = run(capsys, "export", "--db", str(db), "--format", "claimreview", "--until", "2000-01-01")
     assert code == 0 and json.loads(out)["@graph"] == []
+
+
+def test_stories_and_one_story(capsys, db):
+    code, out, _ = run(capsys, "organise", "--db", str(db), "--rebuild")
+    assert code == 0 and out.strip() == "placed 3 documents in stories (3 stories)"
+    code, out, _ = run(capsys, "stories", "--db", str(db), "--json")
+    stories = [json.loads(line) for line in out.splitlines()]
+    assert [s["last_date"] for s in stories] == ["2019-05-10", "2019-04-02", "2019-03-19"]
+    oil = stories[1]
+    assert oil["documents"] == ["n2"] and oil["sources"] == {"صحيفة المثال": 1}
+    code, out, _ = run(capsys, "stories", "--db", str(db), "--since", "2019-04-01", "--until", "2019-04-30")
+    assert code == 0 and out.startswith(oil["id"]) and out.count("\n") == 1
+    code, out, _ = run(capsys, "story", oil["id"], "--db", str(db))
+    assert code == 0 and "أسعار النفط" in out and "[n2]" in out
+    code, out, _ = run(capsys, "verify", "ارتفعت أسعار النفط إلى 70 دولارا للبرميل", "--db", str(db), "--json")
+    assert json.loads(out)["story"] == {"id": oil["id"], "title": "أسعار النفط"}
+
+
+@pytest.mark.parametrize("argv", [("story", "s-nope"), ("stories", "--topic", "nonsense"), ("stories", "--since", "soon"),
+                                  ("stories", "--until", "2019-02-30")])
+def test_story_commands_refuse_bad_input_in_one_line(capsys, db, argv):
+    _one_line_error(*run(capsys, *argv, "--db", str(db))[::2])
+
+
+def test_organise_needs_an_evidence_base(capsys, tmp_path):
+    _one_line_error(*run(capsys, "organise", "--db", str(tmp_path / "none"))[::2])
+
+
+def test_story_json_lists_its_documents_without_their_text(capsys, db):
+    run(capsys, "organise", "--db", str(db))
+    code, out, _ = run(capsys, "stories", "--db", str(db), "--source", "وكالة الاختبار", "--json")
+    story_id = json.loads(out)["id"]
+    code, out, _ = run(capsys, "story", story_id, "--db", str(db), "--json")
+    story = json.loads(out)
+    assert code == 0 and [d["id"] for d in story["documents"]] == ["n1"] and "text" not in story["documents"][0]
+    assert story["documents"][0]["date"] == "2019-03-19" and story["title"] == "سقوط جيب الباغوز"

@@ -188,6 +188,56 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_organise(args: argparse.Namespace) -> int:
+    tb = _open(args.db)
+    placed = tb.organise(rebuild=args.rebuild)
+    _print(f"placed {placed} documents in stories ({tb.store.count_stories()} stories)")
+    return 0
+
+
+def _story_line(story) -> str:
+    dates = story.first_date if story.first_date == story.last_date else f"{story.first_date} .. {story.last_date}"
+    return (f"{story.id}  {dates or 'no date'}  {len(story.documents)} documents, {len(story.sources)} sources, "
+            f"{len(story.claims)} checked claims  {story.title}")
+
+
+def cmd_stories(args: argparse.Namespace) -> int:
+    from tabayyun.organise.topics import known_subject
+
+    since, until = _date(args.since, "--since"), _date(args.until, "--until")
+    if args.topic is not None:
+        known_subject(args.topic)
+    tb = _open(args.db)
+    stories = tb.store.list_stories(since=since, until=until, source=args.source, topic=args.topic, limit=args.limit)
+    for story in stories:
+        _print(dumps(story.to_dict()) if args.json else _story_line(story))
+    if not stories and not args.json:
+        _print("no stories / لا قصص (run 'tabayyun organise' on a base ingested before stories existed)")
+    return 0
+
+
+def cmd_story(args: argparse.Namespace) -> int:
+    tb = _open(args.db)
+    story = tb.store.get_story(args.id)
+    if story is None:
+        raise TabayyunError(f"no story '{args.id}' in this evidence base / لا توجد قصة بهذا المعرف")
+    documents = tb.store.get_documents(story.documents)
+    if args.json:
+        _print(dumps({**story.to_dict(), "documents": [{k: v for k, v in documents[d].to_dict().items() if k != "text"}
+                                                       for d in story.documents if d in documents]}))
+        return 0
+    _print(_story_line(story))
+    _print(f"   keywords: {'، '.join(story.keywords)}\n   entities: {', '.join(story.entities)}\n   sources: "
+           + ", ".join(f"{k} ({v})" for k, v in story.sources.items()))
+    for d in story.documents:
+        doc = documents.get(d)
+        if doc is not None:
+            _print(f"   {doc.date or 'no date'}  {doc.source}  {doc.title or doc.text[:80]}  [{doc.id}]")
+    for c in story.claims:
+        _print(f"   check {c['check_id']}: {c['verdict']}  {c['claim']}")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     demo = resources.files("tabayyun") / "data" / "demo"
     with resources.as_file(demo / "corpus.jsonl") as corpus, tempfile.TemporaryDirectory() as tmp:
@@ -297,6 +347,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
         _print("## Verdicts, end to end\n")
         _print(render_endtoend(eval_aured(data), eval_controls(data)))
+    if args.part in ("all", "stories"):
+        from tabayyun.evaluation.stories import eval_stories
+
+        _print("## Stories\n")
+        _print(eval_stories(data))
     if args.part in ("all", "models"):
         _, evaluate = _training_tools()
         _print("## Components\n")
@@ -506,10 +561,11 @@ def _parser() -> argparse.ArgumentParser:
 
     p = add("eval", cmd_eval, "recompute every figure of EVALUATION.md and print the tables")
     p.add_argument("--data", help="the datasets folder (default: ../shared/data beside the repository)")
-    p.add_argument("--part", choices=("all", "verdicts", "models", "topics"), default="all",
+    p.add_argument("--part", choices=("all", "verdicts", "models", "topics", "stories"), default="all",
                    help="verdicts: end to end on AuRED dev, the ANT controls and the seed (minutes); "
                         "models: the components on their own test sets (needs [train]); "
-                        "topics: the topic classifier on the labelled sample and ANT test (needs [train]); default all")
+                        "topics: the topic classifier on the labelled sample and ANT test (needs [train]); "
+                        "stories: the story clustering on unifiedfc, AuRED dev and the seed; default all")
 
     p = add("serve", cmd_serve, "serve the HTTP API and the Arabic web page on an evidence base")
     p.add_argument("--db", required=True, help="evidence base folder")
@@ -523,6 +579,24 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--trusted-proxy", metavar="IPS",
                    help="addresses whose X-Forwarded-Proto is believed (default 127.0.0.1): behind an HTTPS "
                         "proxy the login cookie is then Secure")
+
+    p = add("organise", cmd_organise, "place every document not yet in a story in the story of its event")
+    p.add_argument("--db", required=True, help="evidence base folder")
+    p.add_argument("--rebuild", action="store_true", help="forget the stories and organise the whole base again")
+
+    p = add("stories", cmd_stories, "list the stories of an evidence base, newest first")
+    p.add_argument("--db", required=True, help="evidence base folder")
+    p.add_argument("--since", help="stories still reported on or after this date (YYYY-MM-DD)")
+    p.add_argument("--until", help="stories that began on or before this date (YYYY-MM-DD)")
+    p.add_argument("--source", help="stories with a document from this source")
+    p.add_argument("--topic", help="stories with a document on this topic (needs the topics stage)")
+    p.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
+    p.add_argument("--json", action="store_true", help="one JSON object per story")
+
+    p = add("story", cmd_story, "one story: its documents by date and source, and the claims checked in it")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--db", required=True, help="evidence base folder")
+    p.add_argument("--json", action="store_true")
 
     p = add("stats", cmd_stats, "count documents and sentences in an evidence base")
     p.add_argument("--db", required=True, help="evidence base folder")

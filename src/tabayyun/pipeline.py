@@ -20,6 +20,7 @@ from tabayyun.errors import TabayyunError
 from tabayyun.index import EmbeddingCache, Encoder, LexicalIndex, Retriever, Window, cached_encoder, make_encoder
 from tabayyun.ingest import RecordError, check_text, content_hash, read_records
 from tabayyun.organise import TopicClassifier
+from tabayyun.organise.stories import StoryClusterer
 from tabayyun.records import Claim, Document, Evidence, Verdict
 from tabayyun.store import BatchResult, PendingSentence, SQLiteStore, Store
 from tabayyun.text import content_words, split_sentences
@@ -135,6 +136,18 @@ def _bounded(claim: Claim) -> Claim:
     return replace(claim, text=claim.text[:MAX_CLAIM_CHARS], span=span)
 
 
+_STORY_VOTE = {"agree": 1.0, "disagree": 1.0, "discuss": 0.5, "unrelated": 0.0}
+
+
+def story_vote(stance: str, score: float) -> float:
+    """How much a piece of evidence places its claim in its document's story: how decisive and how close."""
+    return _STORY_VOTE.get(stance, 0.0) * max(score, 0.0)
+
+
+def story_votes(evidence: Sequence[Evidence]) -> list[tuple[str, float]]:
+    return [(e.document.id, story_vote(e.stance, e.score)) for e in evidence]
+
+
 class Tabayyun:
     """An evidence base in a folder, and the stages that check claims against it."""
 
@@ -153,6 +166,7 @@ class Tabayyun:
         self.verdict = verdict or RuleVerdict()
         self.evidence_k = evidence_k
         self.topics = topics or TopicClassifier.pretrained()
+        self.stories = StoryClusterer(self.store)
 
     def embedder(self, name: str) -> EmbeddingCache:
         """The vector cache of sentence encoder ``name``, kept in the store (one per encoder)."""
@@ -184,6 +198,7 @@ class Tabayyun:
                 summary.documents_skipped += result.skipped
                 summary.sentences_indexed += result.sentences
                 self.retriever.sync()
+                self.stories.sync()
                 if embed:
                     self.embed_pending()
                 if on_batch is not None:
@@ -273,21 +288,23 @@ class Tabayyun:
         probs = self.stance.predict(claim.text, [e.sentence.text for e in found])
         evidence = [weigh(claim.text, e, p) for e, p in zip(found, probs)]
         label, confidence, reasons = self.verdict.decide(claim, evidence)
+        story = self.stories.attach(claim.text, story_votes(evidence), claim.date)
         return Verdict(claim=claim, label=label, confidence=confidence, evidence=evidence, reasons=reasons,
-                       topics=self.topics.predict([claim.text])[0])
+                       topics=self.topics.predict([claim.text])[0], story=story)
 
     def check(self, text: str, all_claims: bool = False, date: str | None = None,
               before: str | None = None, progress: bool = False) -> list[Verdict]:
         """Extract the claims of a text (posted on ``date``, if given) and verify each check-worthy one
         (against evidence published ``before`` a day, if given); ``progress``: a bar on stderr.
 
-        Each verdict carries the topics of the whole text (a short claim is read in its post's context)."""
-        return list(self.iter_check(text, all_claims, date, before, progress))
+        Each verdict carries the topics and the story of the whole text (a short claim is read in its
+        post's context)."""
+        return self.place_post(text, list(self.iter_check(text, all_claims, date, before, progress)), date)
 
     def iter_check(self, text: str, all_claims: bool = False, date: str | None = None,
                    before: str | None = None, progress: bool = False) -> Iterator[Verdict]:
-        """``check`` one verdict at a time (the service lets other requests in between two claims). The
-        text is refused, before any claim is verified, if it is over the bounds."""
+        """``check`` one verdict at a time (the service lets other requests in between two claims), each
+        in its own story until ``place_post`` places them all in the post's. The text is refused, before any claim is verified, if it is over the bounds."""
         if not check_text(text, "text").strip():
             raise TabayyunError("empty text / النص فارغ")
         if not has_arabic(text[:MAX_TEXT_CHARS]):
@@ -300,6 +317,33 @@ class Tabayyun:
         topics = self.topics.predict([text])[0]  # a claim of a post is read in its context: the post's subjects
         for claim in tqdm(claims, unit="claim", disable=not progress or len(claims) < 2, desc="check"):
             yield replace(self.verify(claim, before=before), topics=topics)
+
+    def place_post(self, text: str, verdicts: Sequence[Verdict], date: str | None = None) -> list[Verdict]:
+        """The verdicts of one post, all placed in the post's story (found from its words and all their
+        evidence; a claim keeps its own story when the post has none)."""
+        post = self.stories.attach(text, [vote for v in verdicts for vote in story_votes(v.evidence)], date)
+        return [replace(v, story=post or v.story) for v in verdicts]
+
+    # -- stories ---------------------------------------------------------------------------------
+    def organise(self, rebuild: bool = False) -> int:
+        """Place every document not yet in a story (all of them again with ``rebuild``), then the claims of
+        the saved checks; returns how many documents were placed."""
+        placed = self.stories.rebuild() if rebuild else self.stories.sync()
+        if rebuild:
+            for checks in self.store.iter_checks():
+                for check in checks:
+                    self.attach_check(check["id"], check["claims"])
+        return placed
+
+    def attach_check(self, check_id: int, claims: list[dict]) -> None:
+        """Place the claims of a saved check (``Verdict.to_dict`` shapes) in their stories."""
+        rows = []
+        for position, c in enumerate(claims):
+            story = self.stories.attach(c["claim"], [(e["doc_id"], story_vote(e["stance"], e["score"]))
+                                                     for e in c["evidence"]])
+            if story is not None:
+                rows.append((position, story[0], c["claim"], c["verdict"]))
+        self.store.attach_claims(check_id, rows)
 
     def search(self, query: str, limit: int = 10, window: Window | None = None) -> list[Evidence]:
         """The ``limit`` best sentences for a query, one per document, from the documents ``window`` admits."""

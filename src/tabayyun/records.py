@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Document", "Sentence", "Claim", "Evidence", "Verdict", "Review", "STANCES", "VERDICTS", "Topic"]
+__all__ = ["Document", "Sentence", "Claim", "Evidence", "Verdict", "Review", "STANCES", "VERDICTS", "Topic",
+           "Story"]
 
 STANCES = ("agree", "disagree", "discuss", "unrelated")
 VERDICTS = ("supported", "refuted", "not_enough_evidence", "conflicting")
@@ -94,6 +95,7 @@ class Verdict:
     evidence: list[Evidence] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     topics: list[Topic] = field(default_factory=list)  # subjects of the checked text, most probable first
+    story: tuple[str, str] | None = None  # (id, title) of the story the claim belongs to, if any
 
     def to_dict(self) -> dict[str, Any]:
         from tabayyun.report.i18n import reasons_ar  # report imports records: resolved at call time
@@ -109,6 +111,7 @@ class Verdict:
             "reasons": list(self.reasons),
             "reasons_ar": reasons_ar(self.reasons),
             "topics": [t.to_dict() for t in self.topics],
+            "story": None if self.story is None else {"id": self.story[0], "title": self.story[1]},
         })
         return out
 
@@ -146,3 +149,29 @@ class Topic:
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "ar": self.ar, "en": self.en, "score": round(float(self.score), 4)}
+
+
+@dataclass
+class Story:
+    """A real-world event as the documents report it: its most central headline, keywords, main entities,
+    first and last dates, sources with their counts, documents, and the checked claims placed in it."""
+
+    id: str
+    title: str
+    keywords: list[str] = field(default_factory=list)
+    entities: list[str] = field(default_factory=list)
+    first_date: str | None = None
+    last_date: str | None = None
+    sources: dict[str, int] = field(default_factory=dict)
+    documents: list[str] = field(default_factory=list)  # in the order they joined
+    claims: list[dict[str, Any]] = field(default_factory=list)  # {check_id, position, claim, verdict}
+    aliases: list[str] = field(default_factory=list)  # ids of stories merged into this one
+
+    def to_dict(self) -> dict[str, Any]:
+        verdicts: dict[str, int] = {}
+        for c in self.claims:
+            verdicts[c["verdict"]] = verdicts.get(c["verdict"], 0) + 1
+        return {"id": self.id, "title": self.title, "keywords": list(self.keywords), "entities": list(self.entities),
+                "first_date": self.first_date, "last_date": self.last_date, "sources": dict(self.sources),
+                "documents": list(self.documents), "claims": list(self.claims), "verdicts": verdicts,
+                "aliases": list(self.aliases)}

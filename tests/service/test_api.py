@@ -261,3 +261,34 @@ def test_search_filters_by_source_and_dates(client):
     blank = client.get("/api/search", params={**q, "source": "", "since": "", "until": ""}).json()["results"]
     assert {r["doc_id"] for r in blank} == every  # empty form fields are no filter
     assert client.get("/api/search", params={**q, "since": "April"}).status_code == 422
+
+
+def test_stories_list_and_one_story(client):
+    listed = client.get("/api/stories").json()["stories"]
+    assert listed and all(s["n_documents"] >= 1 and "documents" not in s for s in listed)
+    baghouz = next(s for s in listed if s["title"] == "الباغوز")
+    r = client.get(f"/api/stories/{baghouz['id']}")
+    assert r.status_code == 200
+    story = r.json()
+    assert [d["id"] for d in story["documents"]] == ["reuters/baghouz 1"]
+    assert story["documents"][0]["source"] == "Reuters" and "text" not in story["documents"][0]
+    assert client.get("/api/stories", params={"source": "Reuters"}).json()["stories"][0]["id"] == baghouz["id"]
+    assert client.get("/api/stories", params={"since": "2030-01-01"}).json()["stories"] == []
+
+
+def test_a_saved_check_places_its_claims_in_their_story(client, post):
+    check = client.post("/api/check", json={"text": post}).json()
+    named = {c["story"]["id"] for c in check["claims"] if c["story"]}
+    assert len(named) == 1
+    story = client.get(f"/api/stories/{named.pop()}").json()
+    mine = [c for c in story["claims"] if c["check_id"] == check["id"]]
+    assert [c["claim"] for c in mine] == [c["claim"] for c in check["claims"]]
+    assert sum(story["verdicts"].values()) == len(story["claims"])
+
+
+@pytest.mark.parametrize("path, status", [
+    ("/api/stories/s-000000000000", 404), ("/api/stories/bad%20id", 422), ("/api/stories?since=yesterday", 422),
+    ("/api/stories?limit=0", 422), ("/api/stories?topic=nonsense", 422)])
+def test_bad_story_requests_are_refused_with_a_message(client, path, status):
+    r = client.get(path)
+    assert r.status_code == status and r.json()["error"]

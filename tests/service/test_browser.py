@@ -250,3 +250,27 @@ def test_times_are_shown_in_the_readers_locale_and_zone(browser, server):
     hour_utc = int(iso[11:13])
     assert f"{(hour_utc + 3) % 12 or 12}:{iso[14:16]}" in shown  # Riyadh is UTC+3
     context.close()
+
+
+def test_stories_list_and_a_story_page(page, shots):
+    from tests.conftest import seed_parts
+
+    page.goto("/")
+    page.get_by_label("الصق منشورا أو مقالا").fill(seed_parts()[1])
+    page.get_by_role("button", name="تحقق").click()
+    page.wait_for_url("**/checks/*")
+    page.get_by_role("link", name="القصص").click()
+    page.wait_for_url("**/stories")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    page.get_by_label("المصدر").fill("Reuters")
+    page.get_by_role("button", name="صفِّ").click()
+    stories = page.locator("ol.stories > li")
+    assert stories.count() == 1 and "Reuters (1)" in stories.inner_text()
+    page.screenshot(path=shots / "08-stories.png", full_page=True)
+    stories.locator("h2 a").click()
+    page.wait_for_url("**/stories/s-*")
+    assert page.locator("ol.timeline > li").count() >= 1 and "2019-03-19" in page.locator("ol.timeline").inner_text()
+    assert page.locator("ol.claims li .badge").count() >= 1
+    page.screenshot(path=shots / "09-story.png", full_page=True)
+    page.locator("ol.claims li a").first.click()
+    page.wait_for_url("**/checks/*")

@@ -184,3 +184,19 @@ def test_search_page_filters_by_source_and_keeps_the_filter_in_the_form(client):
     assert page.status_code == 200
     assert "/documents/n2" in page.text and "/documents/n1" not in page.text
     assert 'value="صحيفة المثال"' in page.text and "<details open>" in page.text
+
+
+def test_stories_page_and_a_story_with_its_timeline_and_claims(client, post):
+    check = client.post("/api/check", json={"text": post}).json()
+    story_id = next(c["story"]["id"] for c in check["claims"] if c["story"])
+    listed = client.get("/stories")
+    assert listed.status_code == 200 and 'dir="rtl"' in listed.text and f'href="/stories/{story_id}"' in listed.text
+    page = client.get(f"/stories/{story_id}")
+    assert page.status_code == 200
+    assert "Reuters" in page.text and "2019-03-19" in page.text and f'href="/checks/{check["id"]}#claim-1"' in page.text
+    assert 'href="/documents/reuters/baghouz%201"' in page.text
+    assert client.get(f"/checks/{check['id']}").text.count(f'href="/stories/{story_id}"') == len(check["claims"])
+    assert client.get("/stories", params={"source": "Reuters", "lang": "en"}).text.count('href="/stories/') == 1
+    assert client.get("/stories/s-000000000000").status_code == 404
+    assert client.get("/stories", params={"topic": "nonsense"}).status_code == 422
+    assert client.get("/stories", params={"topic": "sport"}).status_code == 200

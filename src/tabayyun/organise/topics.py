@@ -23,7 +23,7 @@ from tabayyun.models.features import HashedTfidf
 from tabayyun.models.linear import LinearHead
 from tabayyun.records import Topic
 
-__all__ = ["Subject", "taxonomy", "subject_ids", "model_text", "TopicClassifier", "ARTEFACT", "ARTEFACT_VERSION", "MAX_TOPICS"]
+__all__ = ["Subject", "taxonomy", "subject_ids", "known_subject", "model_text", "TopicClassifier", "ARTEFACT", "ARTEFACT_VERSION", "MAX_TOPICS"]
 
 ARTEFACT = "topics"
 ARTEFACT_VERSION = 1  # raised whenever the features or the meaning of the arrays change
@@ -50,6 +50,13 @@ def taxonomy() -> tuple[Subject, ...]:
 
 def subject_ids() -> tuple[str, ...]:
     return tuple(s.id for s in taxonomy())
+
+
+def known_subject(topic: str) -> str:
+    """``topic`` if it is a subject id of the taxonomy; else a one-line error naming the ids."""
+    if topic not in subject_ids():
+        raise TabayyunError(f"unknown topic '{topic[:64]}' (one of {', '.join(subject_ids())})")
+    return topic
 
 
 def model_text(text: str, title: str = "", max_chars: int = 1000) -> str:

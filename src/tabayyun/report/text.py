@@ -45,6 +45,8 @@ def render_verdicts(verdicts: Sequence[Verdict], evidence_limit: int = 3) -> str
         if v.topics:
             lines.append("   topics: " + " · ".join(f"{t.en} / {t.ar} ({t.score:.2f})" for t in v.topics))
         lines += [f"   - {reason}" for reason in v.reasons]
+        if v.story is not None:
+            lines.append(f"   story / القصة: {v.story[1]} [{v.story[0]}]")
         lines += _evidence_block(v, evidence_limit)
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)

@@ -13,7 +13,7 @@ from tabayyun.report.claimreview import claimreview_json
 from tabayyun.service.desk import Desk
 from tabayyun.service.security import TOKEN_COOKIE, token_from, token_ok
 
-__all__ = ["router", "desk", "window", "require_reader", "check_token", "CheckId", "DocId", "MAX_TEXT_CHARS",
+__all__ = ["router", "desk", "window", "require_reader", "check_token", "CheckId", "DocId", "StoryId", "MAX_TEXT_CHARS",
            "MAX_CLAIM_CHARS", "MAX_QUERY_CHARS"]
 
 MAX_TEXT_CHARS = 100_000
@@ -24,6 +24,9 @@ MAX_ID_CHARS = 256
 CheckId = Annotated[int, Path(ge=1, le=2**63 - 1, description="a check id from POST /api/check")]
 DocId = Annotated[str, Path(min_length=1, max_length=MAX_ID_CHARS, pattern=r"^[^\x00-\x1f\x7f]+$",
                             description="a document id (as ingested)")]
+StoryId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
+                              description="a story id (a merged story's id still leads to it)")]
+IsoDate = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")]
 
 
 class CheckRequest(BaseModel):
@@ -147,6 +150,20 @@ def add_documents(records: Annotated[list[dict[str, Any]], Body(max_length=50_00
                   source: Annotated[str, Query(min_length=1, max_length=200)] = "api",
                   d: Desk = Depends(desk)) -> dict[str, int]:
     return d.add_records(records, source)
+
+
+@router.get("/stories", summary="Stories, newest first, with counts of documents, sources and verdicts")
+def stories(since: IsoDate = None, until: IsoDate = None,
+            source: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+            topic: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+            limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+            d: Desk = Depends(desk)) -> dict[str, Any]:
+    return {"stories": d.stories(since, until, source, topic, limit, offset)}
+
+
+@router.get("/stories/{story_id}", summary="A story: its documents, sources, dates and the claims checked in it")
+def story(story_id: StoryId, d: Desk = Depends(desk)) -> dict[str, Any]:
+    return _found(d.story(story_id), "story")
 
 
 @router.get("/checks", summary="Saved checks, newest first")

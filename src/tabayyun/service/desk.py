@@ -14,6 +14,7 @@ from typing import Any, Iterable, Sequence
 from tabayyun.errors import TabayyunError
 from tabayyun.index import Window
 from tabayyun.ingest import read_documents, validate_record
+from tabayyun.organise.topics import known_subject
 from tabayyun.pipeline import Tabayyun
 from tabayyun.publish import Publisher, make_review, reviewed_checks, write_export
 from tabayyun.records import Document
@@ -53,16 +54,21 @@ class Desk:
     def check(self, text: str, all_claims: bool = False) -> dict[str, Any]:
         """Check a text, keep the check in the history, and return it as saved. The lock is taken claim by
         claim: a long check does not keep the other requests waiting until it ends."""
-        verdicts = self.tb.iter_check(text, all_claims=all_claims)
-        claims = []
+        pending = self.tb.iter_check(text, all_claims=all_claims)
+        verdicts_done = []
         while True:
             with self.lock:
-                verdict = next(verdicts, None)
+                verdict = next(pending, None)
             if verdict is None:
                 break
-            claims.append(verdict.to_dict())
+            verdicts_done.append(verdict)
         with self.lock:
-            saved = self.tb.store.get_check(self.tb.store.save_check(text, claims))
+            verdicts = self.tb.place_post(text, verdicts_done)
+            claims = [v.to_dict() for v in verdicts]
+            check_id = self.tb.store.save_check(text, claims)
+            self.tb.store.attach_claims(check_id, [(n, c["story"]["id"], c["claim"], c["verdict"])
+                                                   for n, c in enumerate(claims) if c["story"] is not None])
+            saved = self.tb.store.get_check(check_id)
         assert saved is not None  # just saved
         return saved
 
@@ -87,6 +93,26 @@ class Desk:
         return {**doc.to_dict(), "sentences": [{"id": s.id, "position": s.position, "start": s.start,
                                                 "end": s.end, "text": s.text} for s in sentences],
                 "topics": [t.to_dict() for t in topics]}
+
+    def stories(self, since: str | None = None, until: str | None = None, source: str | None = None,
+                topic: str | None = None, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        """Stories newest first, with counts of documents, sources and verdicts (not the document lists)."""
+        if topic is not None:
+            known_subject(topic)
+        with self.lock:
+            stories = self.tb.store.list_stories(since, until, source, topic, limit, offset)
+        return [{**{k: v for k, v in s.to_dict().items() if k != "documents"}, "n_documents": len(s.documents)}
+                for s in stories]
+
+    def story(self, story_id: str) -> dict[str, Any] | None:
+        """A story with its documents (id, title, source, date, url; no text), in the order they joined."""
+        with self.lock:
+            story = self.tb.store.get_story(story_id)
+            if story is None:
+                return None
+            docs = self.tb.store.get_documents(story.documents)
+        return {**story.to_dict(), "documents": [{k: v for k, v in docs[d].to_dict().items() if k != "text"}
+                                                 for d in story.documents if d in docs]}
 
     def get_check(self, check_id: int) -> dict[str, Any] | None:
         with self.lock:

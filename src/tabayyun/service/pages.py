@@ -17,7 +17,7 @@ from tabayyun.report.claimreview import ratings
 from tabayyun.report.i18n import reason_ar
 from tabayyun.report.html import REPORT_CSP, render_check_html, text_segments
 from tabayyun.index import Window
-from tabayyun.service.api import (MAX_QUERY_CHARS, MAX_TEXT_CHARS, CheckId, DocId, check_token, desk,
+from tabayyun.service.api import (MAX_QUERY_CHARS, MAX_TEXT_CHARS, CheckId, DocId, StoryId, check_token, desk,
                                   require_reader, window)
 from tabayyun.service.desk import Desk
 from tabayyun.service.security import TOKEN_COOKIE, token_ok
@@ -160,6 +160,32 @@ def document_page(request: Request, doc_id: DocId, s: Annotated[int | None, Quer
         raise HTTPException(404, "no such document / لا يوجد مستند بهذا المعرّف")
     marked = [(x["start"], x["end"]) for x in doc["sentences"] if x["id"] == s]
     return render(request, "document.html", doc=doc, segments=text_segments(doc["text"], marked), marked=s)
+
+
+@router.get("/stories", response_class=HTMLResponse)
+def stories_page(request: Request, source: Annotated[str, Query(max_length=200)] = "",
+                 topic: Annotated[str, Query(max_length=64)] = "", page: Annotated[int, Query(ge=1, le=10**6)] = 1,
+                 d: Desk = Depends(desk)) -> HTMLResponse:
+    rows = d.stories(source=source.strip() or None, topic=topic.strip() or None, limit=HISTORY_PAGE + 1,
+                     offset=(page - 1) * HISTORY_PAGE)
+
+    def page_url(n: int) -> str:
+        return "/stories?" + urlencode({k: v for k, v in (("source", source), ("topic", topic)) if v} | {"page": n})
+
+    return render(request, "stories.html", stories=rows[:HISTORY_PAGE], page=page, has_more=len(rows) > HISTORY_PAGE,
+                  source=source, topic=topic, page_url=page_url)
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse)
+def story_page(request: Request, story_id: StoryId, d: Desk = Depends(desk)) -> HTMLResponse:
+    story = d.story(story_id)
+    if story is None:
+        raise HTTPException(404, "no such story / لا توجد قصة بهذا المعرّف")
+    days: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for doc in sorted(story["documents"], key=lambda x: (x["date"] or "", x["source"])):
+        days.setdefault((doc["date"] or "")[:10], {}).setdefault(doc["source"], []).append(doc)
+    timeline = [(day, sorted(by_source.items())) for day, by_source in days.items()]
+    return render(request, "story.html", story=story, timeline=timeline)
 
 
 @router.get("/docs", response_class=HTMLResponse)

@@ -10,9 +10,9 @@ from typing import Any, Iterator, Mapping, Protocol, Sequence
 
 import numpy as np
 
-from tabayyun.records import Document, Review, Sentence, Topic
+from tabayyun.records import Document, Review, Sentence, Story, Topic
 
-__all__ = ["Store", "BatchResult", "PendingSentence"]
+__all__ = ["Store", "BatchResult", "PendingSentence", "StoryBatch", "StoryStateRows"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,32 @@ class BatchResult:
     added: int = 0
     skipped: int = 0
     sentences: int = 0
+
+
+@dataclass
+class StoryBatch:
+    """What one organise batch changes, written in one transaction: stories (id -> state) updated or
+    created, stories merged away, (doc id, story id, score) placements, aliases (merged id -> story id),
+    document frequencies of terms, the count of documents organised and the watermark reached."""
+
+    stories: dict[str, dict]
+    removed: list[str]
+    members: list[tuple[str, str, float]]
+    aliases: dict[str, str]
+    df: dict[str, int]
+    n_docs: int
+    watermark: int
+    watermark_key: str = "stories_organised_upto"
+
+
+@dataclass
+class StoryStateRows:
+    """The clusterer's saved state: term document frequencies, documents counted, stories, aliases."""
+
+    df: dict[str, int]
+    n_docs: int
+    stories: dict[str, dict]
+    aliases: dict[str, str]
 
 
 class Store(Protocol):
@@ -100,5 +126,40 @@ class Store(Protocol):
                     batch_size: int = 500) -> Iterator[list[dict]]:
         """Saved checks created on or after ``since`` and before ``before`` (ISO), oldest first, in batches."""
         ...
+
+    # -- stories (written by ``organise``; read by the CLI, the API and the desk) --------------------
+    def documents_after(self, seq: int, limit: int) -> list[tuple[int, Document]]:
+        """Up to ``limit`` documents stored after position ``seq``, as (position, document), in storage order."""
+
+    def story_state(self) -> StoryStateRows:
+        """Everything the story clusterer needs to go on where it stopped."""
+
+    def story_terms(self, terms: Sequence[str]) -> tuple[dict[str, int], int]:
+        """Document frequencies of some terms, and the count of documents organised."""
+
+    def story_states(self, story_ids: Sequence[str]) -> dict[str, dict]:
+        """The clusterer's saved state of some stories."""
+
+    def save_story_batch(self, batch: StoryBatch) -> None:
+        """Write one organise batch in one transaction."""
+
+    def clear_stories(self, watermark_key: str) -> None:
+        """Forget every story (the claims placed in them are kept, to be placed again)."""
+
+    def resolve_story(self, story_id: str) -> str | None:
+        """The id a story is kept under now (a merged id leads to the story it joined), or None."""
+
+    def count_stories(self) -> int: ...
+
+    def story_of_documents(self, doc_ids: Sequence[str]) -> dict[str, str]: ...
+
+    def get_story(self, story_id: str) -> Story | None: ...
+
+    def list_stories(self, since: str | None = None, until: str | None = None, source: str | None = None,
+                     topic: str | None = None, limit: int = 50, offset: int = 0) -> list[Story]:
+        """Newest first (by last date); ``topic`` needs the ``document_topics`` table of the topics stage."""
+
+    def attach_claims(self, check_id: int, claims: Sequence[tuple[int, str, str, str]]) -> None:
+        """Place the claims of a saved check: (position in the check, story id, claim, verdict)."""
 
     def close(self) -> None: ...

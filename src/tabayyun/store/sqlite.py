@@ -19,8 +19,8 @@ from typing import Any, Iterator, Mapping, Sequence
 import numpy as np
 
 from tabayyun.errors import TabayyunError
-from tabayyun.records import Document, Review, Sentence, Topic
-from tabayyun.store.base import BatchResult, PendingSentence
+from tabayyun.records import Document, Review, Sentence, Story, Topic
+from tabayyun.store.base import BatchResult, PendingSentence, StoryBatch, StoryStateRows
 
 __all__ = ["SQLiteStore", "APPLICATION_ID", "SCHEMA_VERSION", "IdConflict"]
 
@@ -57,9 +57,21 @@ CREATE TABLE IF NOT EXISTS document_topics (doc_id TEXT NOT NULL REFERENCES docu
     topic TEXT NOT NULL, ar TEXT NOT NULL, en TEXT NOT NULL, score REAL NOT NULL, PRIMARY KEY (doc_id, rank))
     WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS document_topics_topic ON document_topics(topic);
+CREATE TABLE IF NOT EXISTS stories (id TEXT PRIMARY KEY, title TEXT NOT NULL, keywords TEXT NOT NULL,
+    entities TEXT NOT NULL, first_date TEXT, last_date TEXT, sources TEXT NOT NULL, size INTEGER NOT NULL,
+    state TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS stories_last ON stories(last_date);
+CREATE TABLE IF NOT EXISTS story_documents (doc_id TEXT PRIMARY KEY, story_id TEXT NOT NULL, score REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS story_documents_story ON story_documents(story_id);
+CREATE TABLE IF NOT EXISTS story_aliases (alias TEXT PRIMARY KEY, story_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS story_terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS story_claims (check_id INTEGER NOT NULL, position INTEGER NOT NULL,
+    story_id TEXT NOT NULL, claim TEXT NOT NULL, verdict TEXT NOT NULL, PRIMARY KEY (check_id, position));
+CREATE INDEX IF NOT EXISTS story_claims_story ON story_claims(story_id);
 """
 # What ``breakdown`` groups documents by (an undated document has the month "").
 _BREAKDOWN = {"source": "d.source", "month": "COALESCE(substr(d.date, 1, 7), '')"}
+_STORY_COUNT_KEY = "stories_documents_counted"
 # Sentence text is not stored twice: it is sliced from its document's text on read.
 _SENTENCE_SQL = """SELECT s.id, s.doc_id, s.position, s.start, s."end", substr(d.text, s.start + 1, s."end" - s.start)
 FROM sentences s JOIN documents d ON d.id = s.doc_id"""
@@ -387,6 +399,131 @@ class SQLiteStore:
                 return
             yield [{"id": r[0], "created": r[1], "text": r[2], "claims": json.loads(r[3])} for r in rows]
             after = rows[-1][0]
+
+    # -- stories ---------------------------------------------------------------------------------
+    def documents_after(self, seq: int, limit: int) -> list[tuple[int, Document]]:
+        rows = self.conn.execute("SELECT rowid, id, title, text, source, date, url FROM documents WHERE rowid > ? "
+                                 "ORDER BY rowid LIMIT ?", (seq, limit)).fetchall()
+        return [(r[0], _document(r[1:])) for r in rows]
+
+    def story_state(self) -> StoryStateRows:
+        return StoryStateRows(
+            df=dict(self.conn.execute("SELECT term, df FROM story_terms").fetchall()),
+            n_docs=int(self.get_meta(_STORY_COUNT_KEY) or 0),
+            stories={sid: json.loads(state) for sid, state in self.conn.execute("SELECT id, state FROM stories")},
+            aliases=dict(self.conn.execute("SELECT alias, story_id FROM story_aliases").fetchall()))
+
+    def story_terms(self, terms: Sequence[str]) -> tuple[dict[str, int], int]:
+        out: dict[str, int] = {}
+        for part in _chunks(list(dict.fromkeys(terms))):
+            out.update(self.conn.execute(
+                f"SELECT term, df FROM story_terms WHERE term IN ({','.join('?' * len(part))})", part).fetchall())
+        return out, int(self.get_meta(_STORY_COUNT_KEY) or 0)
+
+    def story_states(self, story_ids: Sequence[str]) -> dict[str, dict]:
+        out: dict[str, dict] = {}
+        for part in _chunks(list(dict.fromkeys(story_ids))):
+            for sid, state in self.conn.execute(
+                    f"SELECT id, state FROM stories WHERE id IN ({','.join('?' * len(part))})", part):
+                out[sid] = json.loads(state)
+        return out
+
+    def save_story_batch(self, batch: StoryBatch) -> None:
+        with self._transaction():
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO stories VALUES (?,?,?,?,?,?,?,?,?)",
+                [(sid, r["title"], json.dumps(r["keywords"], ensure_ascii=False),
+                  json.dumps(r["entities"], ensure_ascii=False), r["first_date"], r["last_date"],
+                  json.dumps(r["sources"], ensure_ascii=False), r["size"], json.dumps(r["state"], ensure_ascii=False))
+                 for sid, r in batch.stories.items()])
+            self.conn.executemany("INSERT OR REPLACE INTO story_documents VALUES (?,?,?)", batch.members)
+            for alias, target in batch.aliases.items():
+                self.conn.execute("UPDATE story_documents SET story_id = ? WHERE story_id = ?", (target, alias))
+                self.conn.execute("UPDATE story_claims SET story_id = ? WHERE story_id = ?", (target, alias))
+                self.conn.execute("INSERT OR REPLACE INTO story_aliases VALUES (?, ?)", (alias, target))
+            self.conn.executemany("DELETE FROM stories WHERE id = ?", [(sid,) for sid in batch.removed])
+            self.conn.executemany("INSERT OR REPLACE INTO story_terms VALUES (?, ?)", list(batch.df.items()))
+            self.set_meta(_STORY_COUNT_KEY, str(batch.n_docs))
+            self.set_meta(batch.watermark_key, str(batch.watermark))
+
+    def clear_stories(self, watermark_key: str) -> None:
+        with self._transaction():
+            for table in ("stories", "story_documents", "story_aliases", "story_terms"):
+                self.conn.execute(f"DELETE FROM {table}")
+            self.conn.execute("DELETE FROM meta WHERE key IN (?, ?)", (watermark_key, _STORY_COUNT_KEY))
+
+    def resolve_story(self, story_id: str) -> str | None:
+        row = self.conn.execute("SELECT id FROM stories WHERE id = ? UNION ALL SELECT story_id FROM story_aliases "
+                                "WHERE alias = ?", (story_id, story_id)).fetchone()
+        return row[0] if row else None
+
+    def count_stories(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM stories").fetchone()[0]
+
+    def story_of_documents(self, doc_ids: Sequence[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for part in _chunks(list(dict.fromkeys(doc_ids))):
+            out.update(self.conn.execute(
+                f"SELECT doc_id, story_id FROM story_documents WHERE doc_id IN ({','.join('?' * len(part))})",
+                part).fetchall())
+        return out
+
+    def _story(self, row: tuple, documents: list[str]) -> Story:
+        sid, title, keywords, entities, first, last, sources = row
+        claims = [{"check_id": r[0], "position": r[1], "claim": r[2], "verdict": r[3]} for r in self.conn.execute(
+            "SELECT check_id, position, claim, verdict FROM story_claims WHERE story_id = ? "
+            "ORDER BY check_id, position",
+            (sid,))]
+        aliases = [r[0] for r in self.conn.execute("SELECT alias FROM story_aliases WHERE story_id = ? ORDER BY alias",
+                                                   (sid,))]
+        return Story(id=sid, title=title, keywords=json.loads(keywords), entities=json.loads(entities),
+                     first_date=first, last_date=last, sources=json.loads(sources), documents=documents, claims=claims,
+                     aliases=aliases)
+
+    _STORY_COLUMNS = "s.id, s.title, s.keywords, s.entities, s.first_date, s.last_date, s.sources"
+
+    def get_story(self, story_id: str) -> Story | None:
+        sid = self.resolve_story(story_id)
+        if sid is None:
+            return None
+        row = self.conn.execute(f"SELECT {self._STORY_COLUMNS} FROM stories s WHERE s.id = ?", (sid,)).fetchone()
+        docs = [r[0] for r in self.conn.execute("SELECT doc_id FROM story_documents WHERE story_id = ? ORDER BY rowid",
+                                                (sid,))]
+        return self._story(row, docs)
+
+    def list_stories(self, since: str | None = None, until: str | None = None, source: str | None = None,
+                     topic: str | None = None, limit: int = 50, offset: int = 0) -> list[Story]:
+        where, args = [], []
+        if since:
+            where.append("s.last_date >= ?")
+            args.append(since)
+        if until:
+            where.append("s.first_date <= ?")
+            args.append(until + "\uffff")  # a timestamp of that day is not after it
+        if source:
+            where.append("EXISTS (SELECT 1 FROM story_documents sd JOIN documents d ON d.id = sd.doc_id "
+                         "WHERE sd.story_id = s.id AND d.source = ?)")
+            args.append(source)
+        if topic:  # a story is about a subject when one of its documents has it among its topics
+            where.append("EXISTS (SELECT 1 FROM story_documents sd JOIN document_topics dt ON dt.doc_id = sd.doc_id "
+                         "WHERE sd.story_id = s.id AND dt.topic = ?)")
+            args.append(topic)
+        sql = (f"SELECT {self._STORY_COLUMNS} FROM stories s {'WHERE ' + ' AND '.join(where) if where else ''} "
+               "ORDER BY s.last_date IS NULL, s.last_date DESC, s.size DESC, s.id LIMIT ? OFFSET ?")
+        rows = self.conn.execute(sql, [*args, limit, offset]).fetchall()
+        members: dict[str, list[str]] = {}
+        for part in _chunks([r[0] for r in rows]):
+            for doc_id, sid in self.conn.execute(
+                    f"SELECT doc_id, story_id FROM story_documents WHERE story_id IN ({','.join('?' * len(part))}) "
+                    "ORDER BY rowid", part):
+                members.setdefault(sid, []).append(doc_id)
+        return [self._story(r, members.get(r[0], [])) for r in rows]
+
+    def attach_claims(self, check_id: int, claims: Sequence[tuple[int, str, str, str]]) -> None:
+        with self._transaction():
+            self.conn.execute("DELETE FROM story_claims WHERE check_id = ?", (check_id,))
+            self.conn.executemany("INSERT INTO story_claims VALUES (?, ?, ?, ?, ?)",
+                                  [(check_id, pos, sid, claim, verdict) for pos, sid, claim, verdict in claims])
 
     def close(self) -> None:
         if self._reader is not None:

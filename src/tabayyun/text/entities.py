@@ -41,9 +41,10 @@ def _mention(text: str, tokens: list[Token], i: int, j: int, canonical: str, kin
     return EntityMention(start, end, text[start:end], canonical, kind)
 
 
-def extract_entities(text: str) -> list[EntityMention]:
-    """Gazetteer entities (longest alias wins) and PER names following a title ("الرئيس ...")."""
-    tokens = tokenize(text)
+def extract_entities(text: str, cache: bool = True) -> list[EntityMention]:
+    """Gazetteer entities (longest alias wins) and PER names following a title ("الرئيس ..."); ``cache`` as for
+    ``tokenize``."""
+    tokens = tokenize(text, cache)
     norms = [t.norm for t in tokens]
     joined = joined_flags(text, tokens)
     known = {i: (j, payload) for i, j, payload in _GAZETTEER.find(norms, joined) if payload is not None}

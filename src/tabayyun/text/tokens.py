@@ -40,10 +40,11 @@ class Token:
         return self.norm[:1].isdigit()
 
 
-def tokenize(text: str) -> list[Token]:
+def tokenize(text: str, cache: bool = True) -> list[Token]:
     """Word tokens (letters with their diacritics/tatweel) and number tokens of ``mask_social(text)``: none from
-    links, mentions or emoji, hashtag words split at "_"; punctuation is dropped. Offsets index ``text``."""
-    return list(_tokens(text))
+    links, mentions or emoji, hashtag words split at "_"; punctuation is dropped. Offsets index ``text``.
+    ``cache=False`` for a text read once (a whole article), that should not push sentences out of the cache."""
+    return list(_tokens(text) if cache else _tokens.__wrapped__(text))
 
 
 @lru_cache(maxsize=20_000)
