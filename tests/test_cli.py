@@ -376,3 +376,48 @@ def test_story_json_lists_its_documents_without_their_text(capsys, db):
     story = json.loads(out)
     assert code == 0 and [d["id"] for d in story["documents"]] == ["n1"] and "text" not in story["documents"][0]
     assert story["documents"][0]["date"] == "2019-03-19" and story["title"] == "سقوط جيب الباغوز"
+
+
+def test_ingest_maps_other_column_names(capsys, tmp_path):
+    feed = tmp_path / "feed.csv"
+    feed.write_text("body,published,outlet\nارتفعت أسعار الذهب اليوم إلى مستوى قياسي جديد في الأسواق.,2020-05-01,صحيفة\n",
+                    encoding="utf-8")
+    db = tmp_path / "db"
+    code, _, err = run(capsys, "ingest", str(feed), "--db", str(db))
+    _one_line_error(code, err)
+    assert "'text' column" in err and "--map text=COLUMN" in err
+    code, out, _ = run(capsys, "ingest", str(feed), "--db", str(db), "--map", "text=body,date=published,source=outlet")
+    assert code == 0 and out.startswith("added 1 documents")
+    code, out, _ = run(capsys, "search", "أسعار الذهب", "--db", str(db), "--json")
+    hit = json.loads(out.splitlines()[0])
+    assert (hit["date"], hit["source"]) == ("2020-05-01", "صحيفة")
+    code, _, err = run(capsys, "ingest", str(feed), "--db", str(db), "--map", "body=text")
+    _one_line_error(code, err)
+
+
+def test_a_folder_of_text_files_takes_its_name_as_source_and_passes_over_an_empty_file(capsys, tmp_path):
+    folder = tmp_path / "reuters"
+    folder.mkdir()
+    (folder / "a.txt").write_text("الباغوز\nقالت قوات سوريا الديمقراطية إنها أسرت 157 مقاتلا قرب الباغوز.", encoding="utf-8")
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    db = tmp_path / "db"
+    code, out, err = run(capsys, "ingest", str(folder), "--db", str(db))
+    assert code == 0 and "added 1 documents" in out and "passed over 1 empty files" in out
+    assert "warning: passed over the empty file" in err and "empty.txt" in err
+    code, out, _ = run(capsys, "search", "الباغوز", "--db", str(db), "--json")
+    assert json.loads(out.splitlines()[0])["source"] == "reuters"
+    code, _, err = run(capsys, "ingest", str(folder / "empty.txt"), "--db", str(db))
+    _one_line_error(code, err)  # an empty file named on its own is an error
+
+
+def test_a_failed_first_ingest_leaves_no_empty_base_behind(capsys, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "نص عربي صالح تماما للاختبار هنا."}\n{"title": "no text"}\n', encoding="utf-8")
+    db = tmp_path / "new-base"
+    code, _, err = run(capsys, "ingest", str(bad), "--db", str(db))
+    _one_line_error(code, err)
+    assert not db.exists()
+    empty_folder = tmp_path / "empty-folder-base"
+    empty_folder.mkdir()
+    code, _, _ = run(capsys, "ingest", str(bad), "--db", str(empty_folder))
+    assert code != 0 and empty_folder.is_dir() and not any(empty_folder.iterdir())

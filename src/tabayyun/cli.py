@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 from importlib import resources
@@ -57,12 +58,35 @@ def _print(line: str) -> None:
 
 
 # -- commands --------------------------------------------------------------------------------------
+def _stored_documents(tb) -> int:
+    try:
+        return tb.store.counts()["documents"]
+    except Exception:  # a broken base (full disk ...): say it holds something, never delete it
+        return 1
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from tabayyun.ingest import parse_field_map
+
+    fields = parse_field_map(args.map) if args.map else None
+    folder = Path(args.db)
+    existed = folder.exists()
+    new_base = not existed or (folder.is_dir() and not any(folder.iterdir()))
     tb = _open(args.db, create=True)
-    summary = tb.ingest(args.paths, source=args.source, progress=sys.stderr.isatty(), batch_size=args.batch_size,
-                        skip_invalid=args.skip_invalid, embed=args.embed)
+    try:
+        summary = tb.ingest(args.paths, source=args.source, progress=sys.stderr.isatty(),
+                            batch_size=args.batch_size, skip_invalid=args.skip_invalid, embed=args.embed,
+                            fields=fields)
+    except BaseException:
+        if new_base and not _stored_documents(tb):
+            tb.close()  # a failed first ingest leaves no empty base behind (a folder given empty stays, empty)
+            for path in ([*folder.iterdir()] if existed else [folder]):
+                shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+        raise
     for problem in summary.invalid[:5]:
         print(f"tabayyun: warning: passed over {problem}", file=sys.stderr)
+    for path in summary.empty[:5]:
+        print(f"tabayyun: warning: passed over the empty file {path}", file=sys.stderr)
     _print(summary.line())
     return 0
 
@@ -473,6 +497,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="documents per transaction (default 1000)")
     p.add_argument("--embed", action="store_true",
                    help="compute sentence vectors now (slower ingest, faster first checks)")
+    p.add_argument("--map", metavar="FIELD=COLUMN,...",
+                   help="read other column names: e.g. --map text=body,date=published (JSONL and CSV)")
     p.add_argument("--skip-invalid", action="store_true",
                    help="pass over bad records (empty text, malformed line ...) instead of refusing the input")
 

@@ -44,11 +44,13 @@ class IngestSummary:
     documents_skipped: int = 0
     sentences_indexed: int = 0
     invalid: list[str] = field(default_factory=list)  # bad records passed over (with skip_invalid)
+    empty: list[str] = field(default_factory=list)  # empty files of a folder, passed over
 
     def line(self) -> str:
         line = (f"added {self.documents_added} documents, skipped {self.documents_skipped} already present, "
                 f"indexed {self.sentences_indexed} sentences")
-        return line + (f", passed over {len(self.invalid)} invalid records" if self.invalid else "")
+        line += f", passed over {len(self.invalid)} invalid records" if self.invalid else ""
+        return line + (f", passed over {len(self.empty)} empty files" if self.empty else "")
 
 
 def has_arabic(text: str) -> bool:
@@ -224,20 +226,25 @@ class Tabayyun:
         return count
 
     def ingest(self, paths: Sequence[str | Path], source: str | None = None, progress: bool = False,
-               batch_size: int = 1000, skip_invalid: bool = False, embed: bool = False) -> IngestSummary:
+               batch_size: int = 1000, skip_invalid: bool = False, embed: bool = False,
+               fields: dict[str, str] | None = None) -> IngestSummary:
         """Ingest files and folders.
 
         Every record is checked before anything is written (a first pass over the input): a bad one, or
         an id that already stands for another text, fails the whole call naming its file and line, or,
-        with ``skip_invalid``, is passed over and listed in ``IngestSummary.invalid``.
+        with ``skip_invalid``, is passed over and listed in ``IngestSummary.invalid``. An empty file
+        found in a folder is passed over and listed too. ``fields`` maps our fields to the input's
+        column names ({"text": "body", "date": "published"}).
         """
         if batch_size < 1:
             raise TabayyunError(f"batch size must be at least 1, not {batch_size}")
         invalid: list[str] = []
+        empty: list[str] = []
         conflicts: set[str] = set()  # where the records with a clashing id were read
         seen: dict[str, str] = {}  # id -> content hash (its first 16 hex digits: memory), over the whole input
         total = 0
-        records = read_records(paths, source, (lambda e: invalid.append(str(e))) if skip_invalid else None)
+        records = read_records(paths, source, (lambda e: invalid.append(str(e))) if skip_invalid else None, fields,
+                               lambda path: empty.append(str(path)))
         for batch in _batched(records, 1000):
             stored = self.store.document_hashes([doc.id for _, doc in batch])
             for where, doc in batch:
@@ -253,10 +260,11 @@ class Tabayyun:
                     continue
                 total += 1
         with tqdm(total=total, unit="doc", disable=not progress, desc="ingest") as bar:
-            docs = (doc for where, doc in read_records(paths, source, (lambda e: None) if skip_invalid else None)
+            docs = (doc for where, doc in read_records(paths, source, (lambda e: None) if skip_invalid else None,
+                                                       fields, lambda path: None)
                     if where not in conflicts)
             summary = self.add_documents(docs, batch_size, on_batch=bar.update, embed=embed)
-        summary.invalid = invalid
+        summary.invalid, summary.empty = invalid, empty
         return summary
 
     # -- claims ----------------------------------------------------------------------------------

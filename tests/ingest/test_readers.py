@@ -23,7 +23,7 @@ def test_csv_and_txt_and_folder(tmp_path):
     (folder / "ignored.bin").write_bytes(b"\x00\x01")
     docs = list(read_documents([folder]))
     assert [d.text for d in docs] == ["نص، مع فاصلة", "العنوان الأول\nنص الخبر الكامل."]
-    assert docs[0].source == "وكالة" and docs[1].title == "العنوان الأول" and docs[1].source == "b"
+    assert docs[0].source == "وكالة" and docs[1].title == "العنوان الأول" and docs[1].source == "sub"  # its folder
 
 
 @pytest.mark.parametrize("content, message", [

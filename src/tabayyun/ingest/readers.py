@@ -16,7 +16,7 @@ from tabayyun.errors import TabayyunError
 from tabayyun.records import Document
 from tabayyun.text import parse_iso_date
 
-__all__ = ["read_documents", "read_records", "validate_record", "decode_text", "content_hash", "RecordError",
+__all__ = ["read_documents", "read_records", "validate_record", "parse_field_map", "FIELDS", "decode_text", "content_hash", "RecordError",
            "SUFFIXES", "check_text", "parse_json", "MAX_DOCUMENT_CHARS", "MAX_ID_CHARS"]
 
 SUFFIXES = (".jsonl", ".csv", ".txt", ".gz")  # .gz: a gzip-compressed file of one of the others
@@ -38,7 +38,8 @@ def content_hash(text: str) -> str:
     return hashlib.sha1(text.strip().encode("utf-8")).hexdigest()
 
 
-def _expand(paths: Iterable[str | Path]) -> Iterator[Path]:
+def _expand(paths: Iterable[str | Path]) -> Iterator[tuple[Path, bool]]:
+    """Every file to read, and whether it was found in a folder (rather than named)."""
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
@@ -46,9 +47,9 @@ def _expand(paths: Iterable[str | Path]) -> Iterator[Path]:
                            if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith("."))
             if not files:
                 raise TabayyunError(f"{path}: no {', '.join(SUFFIXES)} files in this folder / لا توجد ملفات")
-            yield from files
+            yield from ((f, True) for f in files)
         elif path.is_file():
-            yield path
+            yield path, False
         else:
             raise TabayyunError(f"{path}: no such file or folder / الملف غير موجود")
 
@@ -181,13 +182,15 @@ def _read_jsonl(path: Path) -> Iterator[tuple[str, dict | RecordError]]:
                           else RecordError(f"{where}: expected a JSON object per line"))
 
 
-def _read_csv(path: Path) -> Iterator[tuple[str, dict | RecordError]]:
+def _read_csv(path: Path, text_column: str = "text") -> Iterator[tuple[str, dict | RecordError]]:
     csv.field_size_limit(_MAX_LINE_CHARS)
     with _open_text(path, newline="") as fh:
         reader = csv.DictReader(fh)
         try:
-            if not reader.fieldnames or "text" not in reader.fieldnames:
-                raise TabayyunError(f"{path}: CSV needs a header row with a 'text' column")
+            if not reader.fieldnames or text_column not in reader.fieldnames:
+                columns = ", ".join(reader.fieldnames or []) or "none"
+                raise TabayyunError(f"{path}: CSV needs a header row with a '{text_column}' column (it has: "
+                                    f"{columns[:200]}; map yours with --map text=COLUMN)")
             for record in reader:
                 yield f"{path}:{reader.line_num}", record
         except csv.Error as exc:  # a field over the bound, a NUL byte ...
@@ -197,37 +200,73 @@ def _read_csv(path: Path) -> Iterator[tuple[str, dict | RecordError]]:
 def _read_txt(path: Path) -> Iterator[tuple[str, dict | RecordError]]:
     with _open_text(path) as fh:
         text = fh.read(MAX_DOCUMENT_CHARS + 1)  # a longer file is refused, not read whole
+    if not text.strip():
+        return  # an empty file holds no document
     title = next((line.strip() for line in text.splitlines() if line.strip()), "")
     yield str(path), {"text": text, "title": title[:200]}
 
 
 _READERS = {".jsonl": _read_jsonl, ".csv": _read_csv}
+FIELDS = ("id", "title", "text", "source", "date", "url")
+
+
+def parse_field_map(spec: str) -> dict[str, str]:
+    """``text=body,date=published`` -> {"text": "body", "date": "published"}: our field from their column."""
+    out: dict[str, str] = {}
+    for part in (p.strip() for p in spec.split(",") if p.strip()):
+        ours, sep, theirs = part.partition("=")
+        if not sep or ours.strip() not in FIELDS or not theirs.strip():
+            raise TabayyunError(f"--map takes FIELD=COLUMN pairs with FIELD one of {', '.join(FIELDS)}, not '{part}'")
+        out[ours.strip()] = theirs.strip()
+    return out
+
+
+def _mapped(record: dict, fields: dict[str, str]) -> dict:
+    """A record with its columns renamed to our fields (a column not named keeps its name)."""
+    if not fields:
+        return record
+    theirs = set(fields.values())
+    out = {k: v for k, v in record.items() if k not in theirs and k not in fields}
+    out.update({ours: record[col] for ours, col in fields.items() if col in record})
+    return out
 
 
 def read_documents(paths: Iterable[str | Path], source: str | None = None,
-                   on_invalid: Callable[[RecordError], None] | None = None) -> Iterator[Document]:
+                   on_invalid: Callable[[RecordError], None] | None = None,
+                   fields: dict[str, str] | None = None,
+                   on_empty: Callable[[Path], None] | None = None) -> Iterator[Document]:
     """Stream the documents of every file (folders recursively).
 
-    ``source`` names the source of records without one (default: the file name). A bad record raises
-    ``RecordError``, unless ``on_invalid`` is given: then it is passed there and skipped.
+    ``source`` names the source of records without one (default: the file name; for a ``.txt`` file
+    found in a folder, the folder's name). A bad record raises ``RecordError``, unless ``on_invalid``
+    is given: then it is passed there and skipped. ``fields`` maps our fields to the input's column
+    names ({"text": "body"}). An empty file found in a folder is passed to ``on_empty`` (when given)
+    and skipped; an empty file named on its own is an error.
     """
-    return (doc for _, doc in read_records(paths, source, on_invalid))
+    return (doc for _, doc in read_records(paths, source, on_invalid, fields, on_empty))
 
 
 def read_records(paths: Iterable[str | Path], source: str | None = None,
-                 on_invalid: Callable[[RecordError], None] | None = None) -> Iterator[tuple[str, Document]]:
+                 on_invalid: Callable[[RecordError], None] | None = None,
+                 fields: dict[str, str] | None = None,
+                 on_empty: Callable[[Path], None] | None = None) -> Iterator[tuple[str, Document]]:
     """``read_documents`` with where each document was read (``file:line``)."""
-    for path in _expand(paths):
-        reader = _READERS.get(_kind(path), _read_txt)
+    fields = fields or {}
+    read_any = skipped = False
+    for path, in_folder in _expand(paths):
+        kind = _kind(path)
+        reader = _READERS.get(kind, _read_txt)
+        default_source = source or (path.parent.name if kind == ".txt" and in_folder else path.stem)
         found = False
         try:
             _check_text_file(path)
-            for where, record in reader(path):
+            records = _read_csv(path, fields.get("text", "text")) if kind == ".csv" else reader(path)
+            for where, record in records:
                 found = True
                 try:
                     if isinstance(record, RecordError):
                         raise record
-                    doc = validate_record(record, where, source or path.stem)
+                    doc = validate_record(_mapped(record, fields), where, default_source)
                 except RecordError as exc:
                     if on_invalid is None:
                         raise
@@ -241,4 +280,10 @@ def read_records(paths: Iterable[str | Path], source: str | None = None,
         except OSError as exc:
             raise TabayyunError(f"{path}: cannot read ({exc.strerror})") from None
         if not found:
-            raise TabayyunError(f"{path}: no documents found (empty file?) / لا توجد مستندات")
+            if not in_folder or on_empty is None:
+                raise TabayyunError(f"{path}: no documents found (empty file?) / لا توجد مستندات")
+            on_empty(path)
+            skipped = True
+        read_any = read_any or found
+    if skipped and not read_any:
+        raise TabayyunError("no documents found: every file was empty / لا توجد مستندات")
