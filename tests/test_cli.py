@@ -421,3 +421,31 @@ def test_a_failed_first_ingest_leaves_no_empty_base_behind(capsys, tmp_path):
     empty_folder.mkdir()
     code, _, _ = run(capsys, "ingest", str(bad), "--db", str(empty_folder))
     assert code != 0 and empty_folder.is_dir() and not any(empty_folder.iterdir())
+
+
+def test_remove_and_correct_a_document(capsys, db):
+    claim = "ارتفعت أسعار النفط إلى 90 دولارا للبرميل"
+    code, out, _ = run(capsys, "verify", claim, "--db", str(db), "--json")
+    assert json.loads(out)["verdict"] == "refuted"
+    fixed = db.parent / "fixed.txt"
+    fixed.write_text("ارتفعت أسعار النفط اليوم إلى 90 دولارا للبرميل بعد قرار خفض الإنتاج.", encoding="utf-8")
+    code, out, _ = run(capsys, "correct", "n2", "--db", str(db), "--text", str(fixed), "--date", "2019-04-03")
+    assert code == 0 and "corrected n2" in out
+    code, out, _ = run(capsys, "verify", claim, "--db", str(db), "--json")
+    result = json.loads(out)
+    assert result["verdict"] == "supported" and result["evidence"][0]["doc_id"] == "n2"
+    assert result["evidence"][0]["date"] == "2019-04-03"
+    code, out, _ = run(capsys, "remove", "n2", "--db", str(db))
+    assert code == 0 and "removed n2" in out
+    code, out, _ = run(capsys, "verify", claim, "--db", str(db), "--json")
+    assert json.loads(out)["verdict"] == "not_enough_evidence"
+    assert all(e["doc_id"] != "n2" for e in json.loads(out)["evidence"])
+    code, out, _ = run(capsys, "stats", "--db", str(db), "--json")
+    assert json.loads(out)["documents"] == 2
+    code, out, _ = run(capsys, "ingest", str(db.parent / "news.jsonl"), "--db", str(db))
+    assert code == 0 and out.startswith("added 1 documents")  # the old text can come back, indexed anew
+    code, out, _ = run(capsys, "verify", claim, "--db", str(db), "--json")
+    assert json.loads(out)["verdict"] == "refuted"
+    for argv in (("remove", "nope"), ("correct", "nope", "--title", "x"), ("correct", "n1")):
+        code, _, err = run(capsys, *argv, "--db", str(db))
+        _one_line_error(code, err)

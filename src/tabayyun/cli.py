@@ -197,6 +197,35 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_remove(args: argparse.Namespace) -> int:
+    tb = _open(args.db)
+    if not tb.remove_document(args.doc_id):
+        raise TabayyunError(f"no document '{args.doc_id}' in {args.db} / لا توجد وثيقة بهذا المعرف")
+    _print(f"removed {args.doc_id} (its sentences, vectors and place in a story; checks that cited it say so)")
+    return 0
+
+
+def cmd_correct(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from tabayyun.ingest import validate_record
+
+    tb = _open(args.db)
+    old = tb.store.get_document(args.doc_id)
+    if old is None:
+        raise TabayyunError(f"no document '{args.doc_id}' in {args.db} / لا توجد وثيقة بهذا المعرف")
+    record = {"id": old.id, "text": _read_input(args.text) if args.text else old.text,
+              "title": old.title if args.title is None else args.title,
+              "source": old.source if args.source is None else args.source,
+              "date": old.date if args.date is None else args.date, "url": old.url if args.url is None else args.url}
+    new = validate_record({k: v for k, v in record.items() if v}, "the corrected document", old.source)
+    if new == old:
+        raise TabayyunError("nothing to correct: the document is already so")
+    tb.correct_document(replace(new, id=old.id))
+    _print(f"corrected {old.id}")
+    return 0
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     tb = _open(args.db)
     doc = tb.store.get_document(args.doc_id)
@@ -628,6 +657,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--db", required=True, help="evidence base folder")
     p.add_argument("--by", choices=("source", "month"), help="also per source or per month, with first/last dates")
     p.add_argument("--json", action="store_true")
+
+    p = add("remove", cmd_remove, "remove a document from an evidence base (store, index, vectors, story)")
+    p.add_argument("doc_id", metavar="DOC_ID")
+    p.add_argument("--db", required=True, help="evidence base folder")
+
+    p = add("correct", cmd_correct, "correct a stored document, keeping its id (fields not given stay as they are)")
+    p.add_argument("doc_id", metavar="DOC_ID")
+    p.add_argument("--db", required=True, help="evidence base folder")
+    p.add_argument("--text", metavar="FILE|-", help="the corrected text, from a file or standard input")
+    p.add_argument("--title")
+    p.add_argument("--source")
+    p.add_argument("--date", help="YYYY-MM-DD")
+    p.add_argument("--url")
 
     p = add("show", cmd_show, "show one document of an evidence base (its id as search and verify print it)")
     p.add_argument("doc_id", metavar="DOC_ID")

@@ -213,6 +213,28 @@ class Tabayyun:
             raise TabayyunError(f"cannot add the documents: {exc}{stored}") from None
         return summary
 
+    def remove_document(self, doc_id: str) -> bool:
+        """Remove a document from the evidence base (store, lexical index, vectors, its story); False if
+        there is none. Saved checks that cited it keep the citation (marked removed where shown)."""
+        removed = self.store.remove_document(doc_id)
+        if removed is None:
+            return False
+        self.retriever.forget([s.id for s in removed])
+        return True
+
+    def correct_document(self, document: Document) -> bool:
+        """Replace the text (and title, source, date, address) of a stored document, keeping its id: its
+        old sentences leave the index, the new ones are indexed and placed in a story; False if none."""
+        topics = self.topics.predict([document.text], [document.title])[0]
+        replaced = self.store.replace_document(document, content_hash(document.text), sentence_spans(document.text),
+                                               topics)
+        if replaced is None:
+            return False
+        self.retriever.forget([s.id for s in replaced[0]])
+        self.retriever.sync()
+        self.stories.sync()
+        return True
+
     def embed_pending(self, batch_size: int = 512) -> int:
         """Compute the retrieval vectors of the sentences that have none yet; resumable (a watermark in
         the store's meta moves after each batch). Returns how many sentences were looked at."""

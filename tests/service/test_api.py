@@ -166,7 +166,7 @@ def test_unknown_things_get_404(client, path):
 
 def test_wrong_method_gets_405(client):
     assert client.get("/api/check").status_code == 405
-    assert client.delete("/api/documents/n1").status_code == 405
+    assert client.patch("/api/documents/n1").status_code == 405
 
 
 def test_claimreview_of_a_check(client):
@@ -292,3 +292,32 @@ def test_a_saved_check_places_its_claims_in_their_story(client, post):
 def test_bad_story_requests_are_refused_with_a_message(client, path, status):
     r = client.get(path)
     assert r.status_code == status and r.json()["error"]
+
+
+def test_correct_and_remove_a_document_and_checks_keep_the_citation(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from tabayyun.service import create_app
+    from tests.service.conftest import build_base
+
+    tb = build_base(tmp_path / "base")
+    with TestClient(create_app(tb, TOKEN)) as c:
+        claim = "ارتفعت أسعار النفط إلى 90 دولارا للبرميل"
+        check = c.post("/api/check", json={"text": claim}).json()
+        assert check["claims"][0]["verdict"] == "refuted"
+        assert c.delete("/api/documents/n2").status_code == 401
+        assert c.put("/api/documents/n2", json={"date": "2019-04-05"}).status_code == 401
+        r = c.put("/api/documents/n2", json={"text": "ارتفعت أسعار النفط اليوم إلى 90 دولارا للبرميل."}, headers=AUTH)
+        assert r.status_code == 200 and r.json() == {"corrected": "n2"}
+        assert c.post("/api/verify", json={"claim": claim}).json()["verdict"] == "supported"
+        assert c.put("/api/documents/n2", json={"date": "yesterday"}, headers=AUTH).status_code == 422
+        assert c.put("/api/documents/n2", json={"bogus": 1}, headers=AUTH).status_code == 422
+        assert c.delete("/api/documents/n2", headers=AUTH).json() == {"removed": "n2"}
+        assert c.delete("/api/documents/n2", headers=AUTH).status_code == 404
+        assert c.get("/api/documents/n2").status_code == 404
+        evidence = c.get(f"/api/checks/{check['id']}/reviewed").json()["claims"][0]["evidence"]
+        cited = [e for e in evidence if e["doc_id"] == "n2"]
+        assert cited and all(e["removed"] for e in cited)  # the old check keeps its citation, marked removed
+        page = c.get(f"/checks/{check['id']}").text
+        assert "حُذف من القاعدة" in page
+    tb.close()

@@ -200,3 +200,23 @@ def test_stories_page_and_a_story_with_its_timeline_and_claims(client, post):
     assert client.get("/stories/s-000000000000").status_code == 404
     assert client.get("/stories", params={"topic": "nonsense"}).status_code == 422
     assert client.get("/stories", params={"topic": "sport"}).status_code == 200
+
+
+def test_correct_and_remove_a_document_from_its_page(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from tabayyun.service import create_app
+    from tests.service.conftest import TOKEN, build_base
+
+    tb = build_base(tmp_path / "base")
+    with TestClient(create_app(tb, TOKEN)) as c:
+        page = c.get("/documents/n3").text
+        assert 'action="/documents/n3/correct"' in page and 'action="/documents/n3/remove"' in page
+        assert c.post("/documents/n3/correct", data={"token": "wrong", "title": "x"}).status_code == 403
+        r = c.post("/documents/n3/correct", data={"token": TOKEN, "title": "مباراة ودية", "text": ""},
+                   follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/documents/n3"
+        assert "مباراة ودية" in c.get("/documents/n3").text
+        r = c.post("/documents/n3/remove", data={"token": TOKEN})
+        assert r.status_code == 200 and "n3" in r.text and c.get("/documents/n3").status_code == 404
+    tb.close()

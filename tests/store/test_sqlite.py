@@ -90,3 +90,19 @@ def test_document_topics_are_written_with_their_documents(tmp_path):
     except Exception:
         pass
     assert store.get_document("d3") is None and store.document_topics(["d3"]) == {}
+
+
+def test_removed_ids_are_never_given_again(tmp_path):
+    from tabayyun.pipeline import sentence_spans
+    from tabayyun.ingest import content_hash
+    from tabayyun.records import Document
+
+    store = SQLiteStore(tmp_path, create=True)
+    docs = [Document(id=f"d{i}", text=f"نص الخبر رقم {i} عن موضوع مختلف تماما هنا.", source="s") for i in range(3)]
+    store.add_documents([(d, content_hash(d.text), sentence_spans(d.text)) for d in docs[:2]])
+    removed = store.remove_document("d1")
+    assert removed and store.get_document("d1") is None and store.remove_document("d1") is None
+    store.add_documents([(docs[2], content_hash(docs[2].text), sentence_spans(docs[2].text))])
+    new_ids = [s.id for s in store.document_sentences("d2")]
+    assert min(new_ids) > max(s.id for s in removed)
+    store.close()

@@ -94,6 +94,12 @@ class LexicalIndex:
                                           sentence_id + 1, 2**62, include_lower=True, include_upper=True)
         self._writer_or_open().delete_documents_by_query(query)
 
+    def delete(self, sentence_ids: Iterable[int]) -> None:
+        """Queue the removal of these sentences (visible at ``commit``)."""
+        writer = self._writer_or_open()
+        for sid in sentence_ids:
+            writer.delete_documents_by_term(_ID, sid)
+
     def commit(self, keep: bool = False) -> None:
         """Make what was queued visible; ``keep`` holds on to the writer for more."""
         if self._writer is not None:

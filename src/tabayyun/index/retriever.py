@@ -6,6 +6,7 @@ so an ingest killed between the two leaves nothing that the next open does not r
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 import numpy as np
 
@@ -94,6 +95,18 @@ class Retriever:
         finally:
             self.lexical.release()
         return added
+
+    def forget(self, sentence_ids: Sequence[int]) -> None:
+        """Take removed sentences out of the lexical index (the store has dropped them already: until this
+        commits, a search reads past them)."""
+        if not sentence_ids or self.readonly:
+            return
+        self.lexical.lock()
+        try:
+            self.lexical.delete(sentence_ids)
+            self.lexical.commit()
+        finally:
+            self.lexical.release()
 
     @property
     def readonly(self) -> bool:

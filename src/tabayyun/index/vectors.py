@@ -8,12 +8,13 @@ the cosine.
 """
 from __future__ import annotations
 
-import hashlib
 from collections import OrderedDict
 from functools import lru_cache
 from typing import Callable, Iterable, Protocol, Sequence
 
 import numpy as np
+
+from tabayyun.store.base import text_key
 
 __all__ = ["Encoder", "E5Encoder", "EmbeddingCache", "ENCODERS", "make_encoder", "cached_encoder", "text_key",
            "UsesEncoder"]
@@ -25,11 +26,6 @@ DIM = 512
 def _shared_model(cls: type[Encoder], threads: int):
     """One set of weights per encoder class and process, however many encoders are made."""
     return cls.weights(threads)
-
-
-def text_key(text: str) -> str:
-    """Stable cache key of a text (its SHA-1)."""
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
 class Encoder:

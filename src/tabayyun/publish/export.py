@@ -26,7 +26,8 @@ CSV_COLUMNS = ("check_id", "checked_at", "claim_number", "claim", "reviewed", "v
 def reviewed_checks(store: Store, since: str | None = None, before: str | None = None,
                     check_id: int | None = None) -> Iterator[dict[str, Any]]:
     """Saved checks (one, or those created on or after ``since`` and before ``before``), oldest first,
-    each as ``reviewed_check`` with the reviewers' cited documents resolved (``cited``)."""
+    each as ``reviewed_check`` with the reviewers' cited documents resolved (``cited``) and each piece
+    of evidence marked ``removed`` when its document has left the base since."""
     if check_id is not None:
         found = store.get_check(check_id)
         if found is None:
@@ -38,7 +39,9 @@ def reviewed_checks(store: Store, since: str | None = None, before: str | None =
         reviews = store.reviews([c["id"] for c in batch])
         for check in batch:
             out = reviewed_check(check, reviews.get(check["id"], []))
-            for claim in out["claims"]:
+            cited_then = store.get_documents([e["doc_id"] for c in out["claims"] for e in c.get("evidence", [])])
+            for claim in out["claims"]:  # evidence removed from the base since is kept, and marked so
+                claim["evidence"] = [{**e, "removed": e["doc_id"] not in cited_then} for e in claim.get("evidence", [])]
                 cite = (claim["review"] or {}).get("cite") or []
                 docs = store.get_documents(cite)
                 claim["cited"] = [{"doc_id": d, "title": docs[d].title, "source": docs[d].source,

@@ -152,6 +152,29 @@ def add_documents(records: Annotated[list[dict[str, Any]], Body(max_length=50_00
     return d.add_records(records, source)
 
 
+class CorrectionRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str | None = Field(None, min_length=1, max_length=1_000_000, description="the corrected text")
+    title: str | None = Field(None, max_length=1000)
+    source: str | None = Field(None, max_length=200)
+    date: str | None = Field(None, max_length=40, description="ISO-8601")
+    url: str | None = Field(None, max_length=2000)
+
+
+@router.delete("/documents/{doc_id:path}", dependencies=[Depends(require_token)],
+               summary="Remove a document (store, index, vectors, story); needs the token")
+def remove_document(doc_id: DocId, d: Desk = Depends(desk)) -> dict[str, str]:
+    _found(d.remove_document(doc_id) or None, "document")
+    return {"removed": doc_id}
+
+
+@router.put("/documents/{doc_id:path}", dependencies=[Depends(require_token)],
+            summary="Correct a document, keeping its id (fields not given stay as they are); needs the token")
+def correct_document(doc_id: DocId, body: CorrectionRequest, d: Desk = Depends(desk)) -> dict[str, str]:
+    _found(d.correct_document(doc_id, body.model_dump(exclude_none=True)) or None, "document")
+    return {"corrected": doc_id}
+
+
 @router.get("/stories", summary="Stories, newest first, with counts of documents, sources and verdicts")
 def stories(since: IsoDate = None, until: IsoDate = None,
             source: Annotated[str | None, Query(min_length=1, max_length=200)] = None,

@@ -94,6 +94,20 @@ class Desk:
                                                 "end": s.end, "text": s.text} for s in sentences],
                 "topics": [t.to_dict() for t in topics]}
 
+    def remove_document(self, doc_id: str) -> bool:
+        with self.lock:
+            return self.tb.remove_document(doc_id)
+
+    def correct_document(self, doc_id: str, fields: dict[str, Any]) -> bool:
+        """Correct a stored document: ``fields`` (ingest shape, without ``id``) replace its own; False if none."""
+        with self.lock:
+            old = self.tb.store.get_document(doc_id)
+            if old is None:
+                return False
+            record = {**{k: v for k, v in old.to_dict().items() if v}, **{k: v for k, v in fields.items() if v}}
+            document = validate_record({**record, "id": doc_id}, "the corrected document", old.source)
+            return self.tb.correct_document(document)
+
     def stories(self, since: str | None = None, until: str | None = None, source: str | None = None,
                 topic: str | None = None, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
         """Stories newest first, with counts of documents, sources and verdicts (not the document lists)."""

@@ -5,7 +5,7 @@ import json
 from functools import lru_cache
 from importlib import resources
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -159,7 +159,31 @@ def document_page(request: Request, doc_id: DocId, s: Annotated[int | None, Quer
     if doc is None:
         raise HTTPException(404, "no such document / لا يوجد مستند بهذا المعرّف")
     marked = [(x["start"], x["end"]) for x in doc["sentences"] if x["id"] == s]
-    return render(request, "document.html", doc=doc, segments=text_segments(doc["text"], marked), marked=s)
+    return render(request, "document.html", doc=doc, segments=text_segments(doc["text"], marked), marked=s,
+                  token_remembered=_remembered(request), notice=None)
+
+
+@router.post("/documents/{doc_id:path}/remove", response_class=HTMLResponse)
+def remove_document_form(request: Request, doc_id: DocId, token: Annotated[str, Form(max_length=500)] = "",
+                         d: Desk = Depends(desk)) -> HTMLResponse:
+    check_token(request, token or request.cookies.get(TOKEN_COOKIE) or None)
+    if not d.remove_document(doc_id):
+        raise HTTPException(404, "no such document / لا يوجد مستند بهذا المعرّف")
+    labels = _labels()
+    return render(request, "index.html", counts=d.counts(),
+                  notice=labels["removed_notice"][lang_of(request)].format(doc=doc_id))
+
+
+@router.post("/documents/{doc_id:path}/correct")
+def correct_document_form(request: Request, doc_id: DocId, token: Annotated[str, Form(max_length=500)] = "",
+                          title: Annotated[str, Form(max_length=1000)] = "",
+                          source: Annotated[str, Form(max_length=200)] = "",
+                          date: Annotated[str, Form(max_length=40)] = "", text: Annotated[str, Form()] = "",
+                          d: Desk = Depends(desk)) -> RedirectResponse:
+    check_token(request, token or request.cookies.get(TOKEN_COOKIE) or None)
+    if not d.correct_document(doc_id, {"title": title, "source": source, "date": date, "text": text}):
+        raise HTTPException(404, "no such document / لا يوجد مستند بهذا المعرّف")
+    return RedirectResponse(f"/documents/{quote(doc_id)}", status_code=303)
 
 
 @router.get("/stories", response_class=HTMLResponse)

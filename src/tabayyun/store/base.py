@@ -5,6 +5,7 @@ written in one transaction: it lands whole or not at all.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping, Protocol, Sequence
 
@@ -12,7 +13,12 @@ import numpy as np
 
 from tabayyun.records import Document, Review, Sentence, Story, Topic
 
-__all__ = ["Store", "BatchResult", "PendingSentence", "StoryBatch", "StoryStateRows"]
+__all__ = ["Store", "BatchResult", "PendingSentence", "text_key", "StoryBatch", "StoryStateRows"]
+
+
+def text_key(text: str) -> str:
+    """The key of a text's vectors in the store (its SHA-1): the same text has one vector per encoder."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,18 @@ class Store(Protocol):
     def max_sentence_id(self) -> int: ...
 
     def counts(self) -> dict[str, int]: ...
+
+    def remove_document(self, doc_id: str) -> list[Sentence] | None:
+        """Remove a document (named by any of its ids) with its sentences, other ids, topics, story
+        membership and the vectors of its sentences, in one transaction; returns the removed sentences,
+        or None if there is no such document. Ids are never given again."""
+        ...
+
+    def replace_document(self, document: Document, digest: str, sentences: Sequence[PendingSentence],
+                         topics: Sequence[Topic] = ()) -> tuple[list[Sentence], BatchResult] | None:
+        """``remove_document`` of ``document.id`` and the new text added under it, in one transaction;
+        None (nothing written) if there is no such document."""
+        ...
 
     def breakdown(self, by: str) -> list[dict[str, Any]]:
         """Per source (``by="source"``) or per month (``"month"``, YYYY-MM): documents, sentences, first

@@ -20,7 +20,7 @@ import numpy as np
 
 from tabayyun.errors import TabayyunError
 from tabayyun.records import Document, Review, Sentence, Story, Topic
-from tabayyun.store.base import BatchResult, PendingSentence, StoryBatch, StoryStateRows
+from tabayyun.store.base import BatchResult, PendingSentence, StoryBatch, StoryStateRows, text_key
 
 __all__ = ["SQLiteStore", "APPLICATION_ID", "SCHEMA_VERSION", "IdConflict"]
 
@@ -72,6 +72,8 @@ CREATE INDEX IF NOT EXISTS story_claims_story ON story_claims(story_id);
 # What ``breakdown`` groups documents by (an undated document has the month "").
 _BREAKDOWN = {"source": "d.source", "month": "COALESCE(substr(d.date, 1, 7), '')"}
 _STORY_COUNT_KEY = "stories_documents_counted"
+_SENTENCE_HIGH = "sentence_id_high"  # the highest sentence id ever given (removed ones included)
+_DOCUMENT_HIGH = "document_seq_high"  # the same for the documents' storage order
 # Sentence text is not stored twice: it is sliced from its document's text on read.
 _SENTENCE_SQL = """SELECT s.id, s.doc_id, s.position, s.start, s."end", substr(d.text, s.start + 1, s."end" - s.start)
 FROM sentences s JOIN documents d ON d.id = s.doc_id"""
@@ -211,11 +213,51 @@ class SQLiteStore:
                               for rank, t in enumerate((topics or {}).get(doc.id, ())))
             result.added += 1
             result.sentences += len(sentences)
-        self.conn.executemany("INSERT INTO documents VALUES (?,?,?,?,?,?,?)", doc_rows)
-        self.conn.executemany('INSERT INTO sentences (doc_id, position, start, "end") VALUES (?,?,?,?)', sent_rows)
+        # ids never reused, even after a removal: the index, the vectors and the stories follow ids upwards
+        next_doc = max(self.conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM documents").fetchone()[0],
+                       int(self.get_meta(_DOCUMENT_HIGH) or 0)) + 1
+        next_sentence = max(self.max_sentence_id(), int(self.get_meta(_SENTENCE_HIGH) or 0)) + 1
+        self.conn.executemany("INSERT INTO documents (rowid, id, hash, title, text, source, date, url) "
+                              "VALUES (?,?,?,?,?,?,?,?)", [(next_doc + n, *row) for n, row in enumerate(doc_rows)])
+        self.conn.executemany('INSERT INTO sentences (id, doc_id, position, start, "end") VALUES (?,?,?,?,?)',
+                              [(next_sentence + n, *row) for n, row in enumerate(sent_rows)])
         self.conn.executemany("INSERT INTO aliases VALUES (?, ?)", alias_rows)
         self.conn.executemany("INSERT INTO document_topics VALUES (?,?,?,?,?,?)", topic_rows)
         return result
+
+    def remove_document(self, doc_id: str) -> list[Sentence] | None:
+        with self._transaction():
+            return self._remove(doc_id)
+
+    def replace_document(self, document: Document, digest: str, sentences: Sequence[PendingSentence],
+                         topics: Sequence[Topic] = ()) -> tuple[list[Sentence], BatchResult] | None:
+        with self._transaction():
+            removed = self._remove(document.id)
+            if removed is None:
+                return None
+            return removed, self._add([(document, digest, sentences)], {document.id: topics})
+
+    def _remove(self, doc_id: str) -> list[Sentence] | None:
+        """Remove a document (by its id or another id of it) with its sentences, other ids, topics, story
+        membership and the vectors of its sentences; None if there is no such document."""
+        row = self.conn.execute("SELECT d.id, d.rowid FROM documents d WHERE d.id = ? UNION "
+                                "SELECT a.doc_id, d.rowid FROM aliases a JOIN documents d ON d.id = a.doc_id "
+                                "WHERE a.id = ?", (doc_id, doc_id)).fetchone()
+        if row is None:
+            return None
+        stored, seq = row
+        sentences = self.document_sentences(stored)
+        high = max([s.id for s in sentences], default=0)
+        for key, value in ((_SENTENCE_HIGH, high), (_DOCUMENT_HIGH, seq)):
+            if value > int(self.get_meta(key) or 0):
+                self.set_meta(key, str(value))
+        keys = [text_key(s.text) for s in sentences]
+        for part in _chunks(keys):
+            self.conn.execute(f"DELETE FROM vectors WHERE key IN ({','.join('?' * len(part))})", part)
+        for table, column in (("sentences", "doc_id"), ("aliases", "doc_id"), ("document_topics", "doc_id"),
+                              ("story_documents", "doc_id"), ("documents", "id")):
+            self.conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (stored,))
+        return sentences
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
