@@ -128,7 +128,9 @@ def test_bad_page_addresses_get_an_error_page(client, path, status):
 def test_add_page_needs_the_token(client):
     data = {"title": "خبر", "text": "أعلن المجلس البلدي عن خطة جديدة لتشجير الشوارع الرئيسية."}
     assert client.post("/add", data=data).status_code == 401
-    assert client.post("/add", data={**data, "token": "wrong"}).status_code == 403
+    wrong = client.post("/add", data={**data, "token": "wrong"})
+    assert wrong.status_code == 403 and "الرمز غير صحيح" in wrong.text
+    assert data["text"] in wrong.text  # what was pasted is kept, to try again
     ok = client.post("/add", data={**data, "token": TOKEN, "source": "نشرة محلية", "date": "2022-04-01"})
     assert ok.status_code == 200 and 'role="status"' in ok.text
     assert client.get("/api/search", params={"q": "تشجير الشوارع"}).json()["results"][0]["source"] == "نشرة محلية"

@@ -135,21 +135,30 @@ def search_page(request: Request, q: Annotated[str, Query(max_length=MAX_QUERY_C
 
 @router.get("/add", response_class=HTMLResponse)
 def add_page(request: Request) -> HTMLResponse:
-    return render(request, "add.html", summary=None)
+    return render(request, "add.html", summary=None, form={}, problem=None, token_remembered=_remembered(request))
 
 
 @router.post("/add", response_class=HTMLResponse)
 def add_form(request: Request, token: Annotated[str, Form(max_length=500)] = "", title: Annotated[str, Form(max_length=1000)] = "",
              source: Annotated[str, Form(max_length=200)] = "", date: Annotated[str, Form(max_length=40)] = "",
              url: Annotated[str, Form(max_length=2000)] = "", text: Annotated[str, Form()] = "",
+             remember: Annotated[bool, Form()] = False,
              file: Annotated[UploadFile | None, File()] = None, d: Desk = Depends(desk)) -> HTMLResponse:
-    check_token(request, token or None)
+    record = {"text": text, "title": title, "source": source, "date": date, "url": url}
+    given = token or request.cookies.get(TOKEN_COOKIE) or ""
+    if not token_ok(given, request.app.state.token):  # what was pasted stays in the form, with why
+        problem = _labels()["token_wrong" if given else "token_missing"][lang_of(request)]
+        return render(request, "add.html", status=403 if given else 401, summary=None, form=record, problem=problem,
+                      token_remembered=False)
     if file is not None and file.filename:
         summary = d.add_file(file.filename, file.file.read(), source.strip() or None)
     else:
-        record = {"text": text, "title": title, "source": source, "date": date, "url": url}
         summary = d.add_records([{k: v for k, v in record.items() if v.strip()}], "web")
-    return render(request, "add.html", summary=summary)
+    response = render(request, "add.html", summary=summary, form={}, problem=None,
+                      token_remembered=bool(remember and token) or _remembered(request))
+    if token and remember:  # a session cookie: gone when the browser closes
+        response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict")
+    return response
 
 
 @router.get("/documents/{doc_id:path}", response_class=HTMLResponse)
