@@ -222,3 +222,9 @@ def test_correct_and_remove_a_document_from_its_page(tmp_path):
         r = c.post("/documents/n3/remove", data={"token": TOKEN})
         assert r.status_code == 200 and "n3" in r.text and c.get("/documents/n3").status_code == 404
     tb.close()
+
+
+def test_stats_page_per_source_and_month(client):
+    page = client.get("/stats")
+    assert page.status_code == 200 and "حسب المصدر" in page.text and "حسب الشهر" in page.text
+    assert "صحيفة المثال" in page.text and "2019-04" in page.text and 'href="/search?source=' in page.text

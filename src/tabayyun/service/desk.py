@@ -166,6 +166,10 @@ class Desk:
         with self.lock:
             return self.tb.store.list_checks(limit, offset)
 
+    def breakdown(self, by: str) -> list[dict[str, Any]]:
+        with self.lock:
+            return self.tb.store.breakdown(by)
+
     def counts(self) -> dict[str, int]:
         """Not behind the lock: the store counts on a connection of its own, so ``/healthz`` answers while
         a long check runs."""

@@ -133,6 +133,12 @@ def search_page(request: Request, q: Annotated[str, Query(max_length=MAX_QUERY_C
     return render(request, "search.html", q=q, results=results, where=where)
 
 
+@router.get("/stats", response_class=HTMLResponse)
+def stats_page(request: Request, d: Desk = Depends(desk)) -> HTMLResponse:
+    return render(request, "stats.html", counts=d.counts(), by_source=d.breakdown("source"),
+                  by_month=d.breakdown("month"))
+
+
 @router.get("/add", response_class=HTMLResponse)
 def add_page(request: Request) -> HTMLResponse:
     return render(request, "add.html", summary=None, form={}, problem=None, token_remembered=_remembered(request))
