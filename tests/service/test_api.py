@@ -321,3 +321,18 @@ def test_correct_and_remove_a_document_and_checks_keep_the_citation(tmp_path):
         page = c.get(f"/checks/{check['id']}").text
         assert "حُذف من القاعدة" in page
     tb.close()
+
+
+def test_claimreview_never_points_readers_at_a_loopback_address(base):
+    from fastapi.testclient import TestClient
+
+    from tabayyun.service import create_app
+
+    with TestClient(create_app(base, TOKEN), base_url="http://127.0.0.1:8000") as c:
+        check = c.post("/api/check", json={"text": f"يقول منشور إن {SUPPORTED_CLAIM} في الباغوز."}).json()
+        r = c.get(f"/api/checks/{check['id']}/claimreview")
+        assert r.status_code == 409 and "public-url" in r.json()["error"]
+    with TestClient(create_app(base, TOKEN, public_url="https://desk.example.org"),
+                    base_url="http://127.0.0.1:8000") as c:
+        review = c.get(f"/api/checks/{check['id']}/claimreview").json()["@graph"][0]
+        assert review["url"].startswith("https://desk.example.org/checks/")

@@ -37,7 +37,8 @@ def server(tmp_path_factory):
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         [str(Path(tabayyun.__file__).parents[1]), os.environ.get("PYTHONPATH", "")]), "TABAYYUN_TOKEN": TOKEN}
-    proc = subprocess.Popen([sys.executable, "-m", "tabayyun.service", "--db", str(db), "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "tabayyun.service", "--db", str(db), "--port", str(port),
+                             "--public-url", "https://desk.example.org"],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -178,6 +179,7 @@ def test_english_history_and_export(page, shots):
     page.go_back()
     response = page.request.get(page.url.split("#")[0].replace("/checks/", "/api/checks/") + "/claimreview")
     assert response.ok and response.json()["@context"] == "https://schema.org"
+    assert response.json()["@graph"][0]["url"].startswith("https://desk.example.org/checks/")
 
 
 _DATE_ORDER_JS = """li => {

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from tabayyun.index import Window
 from tabayyun.report.claimreview import claimreview_json
 from tabayyun.service.desk import Desk
-from tabayyun.service.security import TOKEN_COOKIE, token_from, token_ok
+from tabayyun.service.security import TOKEN_COOKIE, is_loopback, token_from, token_ok
 
 __all__ = ["router", "desk", "window", "require_reader", "check_token", "CheckId", "DocId", "StoryId", "MAX_TEXT_CHARS",
            "MAX_CLAIM_CHARS", "MAX_QUERY_CHARS"]
@@ -53,9 +53,15 @@ class ReviewRequest(BaseModel):
 
 
 def public_url(request: Request, d: Desk) -> str:
-    """The address readers reach the desk at: ``serve --public-url``, else the publisher's, else this request's."""
+    """The address readers reach the desk at: ``serve --public-url``, else the publisher's, else this
+    request's unless it is a loopback address (a ClaimReview never points readers at 127.0.0.1)."""
     configured = request.app.state.public_url or d.publisher().public_url
-    return configured or str(request.base_url).rstrip("/")
+    if configured:
+        return configured
+    if is_loopback(request.url.hostname or "localhost"):
+        raise HTTPException(409, "set the public address of the desk first: 'tabayyun publisher --public-url URL' "
+                                 "or 'serve --public-url URL' / حدّد العنوان العام للمكتب أولا")
+    return str(request.base_url).rstrip("/")
 
 
 def desk(request: Request) -> Desk:
