@@ -17,7 +17,8 @@ from tabayyun.errors import TabayyunError
 from tabayyun.records import Document
 from tabayyun.text import parse_iso_date
 
-__all__ = ["read_documents", "validate_record", "decode_text", "content_hash", "RecordError", "SUFFIXES"]
+__all__ = ["read_documents", "validate_record", "decode_text", "content_hash", "RecordError", "SUFFIXES", "expand_paths",
+           "open_text", "file_kind", "check_text_file"]
 
 SUFFIXES = (".jsonl", ".csv", ".txt", ".gz")  # .gz: a gzip-compressed file of one of the others
 _SNIFF_BYTES = 8192
@@ -32,7 +33,7 @@ def content_hash(text: str) -> str:
     return hashlib.sha1(text.strip().encode("utf-8")).hexdigest()
 
 
-def _expand(paths: Iterable[str | Path]) -> Iterator[Path]:
+def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
@@ -45,13 +46,13 @@ def _expand(paths: Iterable[str | Path]) -> Iterator[Path]:
             raise TabayyunError(f"{path}: no such file or folder / الملف غير موجود")
 
 
-def _open_text(path: Path, newline: str | None = None):
+def open_text(path: Path, newline: str | None = None):
     if path.suffix.lower() == ".gz":
         return gzip.open(path, "rt", encoding="utf-8", newline=newline)
     return open(path, encoding="utf-8", newline=newline)
 
 
-def _kind(path: Path) -> str:
+def file_kind(path: Path) -> str:
     """The format suffix, looking through a .gz ending."""
     suffixes = [s.lower() for s in path.suffixes]
     return suffixes[-2] if suffixes[-1:] == [".gz"] and len(suffixes) > 1 else (suffixes[-1] if suffixes else "")
@@ -76,7 +77,7 @@ def decode_text(data: bytes, where: str | Path) -> str:
         raise not_utf8(where) from None
 
 
-def _check_text_file(path: Path) -> None:
+def check_text_file(path: Path) -> None:
     with (gzip.open if path.suffix.lower() == ".gz" else open)(path, "rb") as fh:
         refuse_binary(fh.read(_SNIFF_BYTES), path)
 
@@ -104,7 +105,7 @@ def validate_record(record: dict[str, Any], where: str, default_source: str = ""
 
 
 def _read_jsonl(path: Path) -> Iterator[tuple[str, dict | RecordError]]:
-    with _open_text(path) as fh:
+    with open_text(path) as fh:
         for number, line in enumerate(fh, 1):
             if not line.strip():
                 continue
@@ -120,7 +121,7 @@ def _read_jsonl(path: Path) -> Iterator[tuple[str, dict | RecordError]]:
 
 def _read_csv(path: Path) -> Iterator[tuple[str, dict | RecordError]]:
     csv.field_size_limit(sys.maxsize)
-    with _open_text(path, newline="") as fh:
+    with open_text(path, newline="") as fh:
         reader = csv.DictReader(fh)
         if not reader.fieldnames or "text" not in reader.fieldnames:
             raise TabayyunError(f"{path}: CSV needs a header row with a 'text' column")
@@ -129,7 +130,7 @@ def _read_csv(path: Path) -> Iterator[tuple[str, dict | RecordError]]:
 
 
 def _read_txt(path: Path) -> Iterator[tuple[str, dict | RecordError]]:
-    with _open_text(path) as fh:
+    with open_text(path) as fh:
         text = fh.read()
     title = next((line.strip() for line in text.splitlines() if line.strip()), "")
     yield str(path), {"text": text, "title": title[:200]}
@@ -145,11 +146,11 @@ def read_documents(paths: Iterable[str | Path], source: str | None = None,
     ``source`` names the source of records without one (default: the file name). A bad record raises
     ``RecordError``, unless ``on_invalid`` is given: then it is passed there and skipped.
     """
-    for path in _expand(paths):
-        reader = _READERS.get(_kind(path), _read_txt)
+    for path in expand_paths(paths):
+        reader = _READERS.get(file_kind(path), _read_txt)
         found = False
         try:
-            _check_text_file(path)
+            check_text_file(path)
             for where, record in reader(path):
                 found = True
                 try:
