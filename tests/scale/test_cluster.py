@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 
+import numpy as np
 import pytest
 
 from tabayyun.cli import main
@@ -37,3 +38,15 @@ def test_targets():
     for bad in ("local:0", "local:x", "tcp://host", "http://host:1", ""):
         with pytest.raises(TabayyunError):
             parse_target(bad)
+
+
+def test_a_worker_opens_the_base_once_and_again_when_it_grew(base):
+    from tabayyun.scale.cluster import worker_engine
+
+    first = worker_engine(str(base), 6)
+    assert worker_engine(str(base), 6) is first
+    first.store.save_vectors("e5small", {"k": np.ones(384, dtype=np.float32)})
+    assert first.store.load_vectors("e5small", ["k"]) == {}  # a worker writes no vectors
+    grown = worker_engine(str(base), 7)
+    assert grown is not first and worker_engine(str(base), 7) is grown
+    grown.close()

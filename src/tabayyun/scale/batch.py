@@ -50,13 +50,13 @@ class ReadOnlyVectors(SQLiteStore):
         return None
 
 
-def _warm(tb: Tabayyun, posts: Sequence[Post]) -> None:
+def _warm(tb: Tabayyun, posts: Sequence[Post], all_claims: bool) -> None:
     """Encode, in a few batches, what checking ``posts`` will ask the encoders for."""
     claims: list[str] = []
     for post in posts:
         if post.error is None and has_arabic(post.text):
             claims.extend(c.text for c in tb.claims(post.text)
-                          if c.checkworthiness >= tb.worthiness.threshold and has_arabic(c.text))
+                          if (all_claims or c.checkworthiness >= tb.worthiness.threshold) and has_arabic(c.text))
     if not claims:
         return
     retriever = tb.retriever
@@ -95,7 +95,7 @@ def check_chunk(tb: Tabayyun, posts: Sequence[Post], all_claims: bool = False, w
                                                    load=partial(tb.store.load_vectors, Encoder.name))
     if warm:
         try:
-            _warm(tb, posts)
+            _warm(tb, posts, all_claims)
         except Exception:  # warming only saves time; the checks below report what failed
             pass
     return [_result(tb, post, all_claims) for post in posts]
@@ -238,10 +238,11 @@ def run_batch(feed: Sequence[str | Path], db: str | Path, out: str | Path, fmt: 
         if dask is None:
             results: Iterable[list[dict]] = (check_chunk(tb, chunk, all_claims, warm) for chunk in todo)
         else:
+            version = tb.store.max_sentence_id()
             tb.close()
             from tabayyun.scale.cluster import map_chunks
 
-            results = map_chunks(dask, str(Path(db).resolve()), todo, all_claims, warm)
+            results = map_chunks(dask, str(Path(db).resolve()), version, todo, all_claims, warm)
         show = sys.stderr.isatty() if progress is None else progress
         with tqdm(total=total, initial=done, unit="post", desc="batch", disable=not show) as bar:
             for records in results:

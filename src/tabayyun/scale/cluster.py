@@ -18,7 +18,7 @@ from tabayyun.scale.feed import Post
 
 __all__ = ["map_chunks", "parse_target", "worker_engine"]
 
-_ENGINES: dict[str, Any] = {}  # base path -> Tabayyun, one per worker process
+_ENGINES: dict[str, tuple[int, Any]] = {}  # base path -> (its last sentence id, Tabayyun), one per worker process
 EXTRA_HINT = "pip install 'tabayyun[scale]'"
 
 
@@ -35,24 +35,27 @@ def parse_target(spec: str) -> tuple[str, int | None]:
     raise TabayyunError(f"--dask must be local, local:N or tcp://HOST:PORT, not '{spec}'")
 
 
-def worker_engine(db: str):
-    """The worker's Tabayyun on ``db``, opened (and its models loaded) on first use."""
-    if db not in _ENGINES:
+def worker_engine(db: str, version: int):
+    """The worker's Tabayyun on ``db``, opened (and its models loaded) on first use, and again when the base
+    has grown (``version``: its last sentence id, as the client saw it with the lexical index caught up)."""
+    if db not in _ENGINES or _ENGINES[db][0] != version:
         from tabayyun.pipeline import Tabayyun
         from tabayyun.scale.batch import ReadOnlyVectors
 
-        _ENGINES[db] = Tabayyun(db, store=ReadOnlyVectors(db, create=False))
-    return _ENGINES[db]
+        if db in _ENGINES:
+            _ENGINES.pop(db)[1].close()
+        _ENGINES[db] = (version, Tabayyun(db, store=ReadOnlyVectors(db, create=False)))
+    return _ENGINES[db][1]
 
 
-def _open(db: str) -> None:
-    worker_engine(db)
+def _open(db: str, version: int) -> None:
+    worker_engine(db, version)
 
 
-def _check(db: str, posts: list[Post], all_claims: bool, warm: bool) -> list[dict]:
+def _check(db: str, version: int, posts: list[Post], all_claims: bool, warm: bool) -> list[dict]:
     from tabayyun.scale.batch import check_chunk
 
-    return check_chunk(worker_engine(db), posts, all_claims, warm)
+    return check_chunk(worker_engine(db, version), posts, all_claims, warm)
 
 
 def _client(spec: str):
@@ -71,19 +74,19 @@ def _client(spec: str):
         raise TabayyunError(f"--dask {spec}: cannot reach the cluster ({exc})") from None
 
 
-def map_chunks(spec: str, db: str, chunks: Iterable[list[Post]], all_claims: bool = False,
+def map_chunks(spec: str, db: str, version: int, chunks: Iterable[list[Post]], all_claims: bool = False,
                warm: bool = True) -> Iterator[list[dict]]:
-    """The records of each chunk, in order, checked on the Dask workers of ``spec``; a few chunks per worker
-    are in flight at a time, so a long feed is never held in memory."""
+    """The records of each chunk, in order, checked on the Dask workers of ``spec`` (``version``: see
+    ``worker_engine``); a few chunks per worker are in flight at a time, so a long feed is never held in memory."""
     client = _client(spec)
     try:
-        client.run(_open, db)  # open the base and load the models on every worker, before any task
+        client.run(_open, db, version)  # open the base and load the models on every worker, before any task
         ahead = 2 * max(1, len(client.scheduler_info()["workers"]))
         pending: deque = deque()
         it = iter(chunks)
         while True:
             while len(pending) < ahead and (chunk := next(it, None)) is not None:
-                pending.append(client.submit(_check, db, chunk, all_claims, warm, pure=False))
+                pending.append(client.submit(_check, db, version, chunk, all_claims, warm, pure=False))
             if not pending:
                 return
             try:
