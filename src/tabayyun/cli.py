@@ -138,10 +138,6 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_batch(args: argparse.Namespace) -> int:
     from tabayyun.scale import run_batch
 
-    if args.dask is not None:
-        from tabayyun.scale.cluster import parse_target
-
-        parse_target(args.dask)
     summary = run_batch(args.feed, args.db, args.out, args.format, resume=args.resume, dask=args.dask,
                         date_field=args.date_field, all_claims=args.all)
     print(f"tabayyun: {summary.line(args.out)}", file=sys.stderr)

@@ -25,10 +25,13 @@ def test_without_dask_one_line_names_the_extra(base, feed, tmp_path, monkeypatch
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "dask", None)  # what an environment without the extra imports
     monkeypatch.setitem(sys.modules, "distributed", None)
-    code = main(["batch", str(feed), "--db", str(base), "--out", str(tmp_path / "o.jsonl"), "--dask", "local:2"])
+    out = tmp_path / "o.jsonl"
+    out.write_text("kept\n", encoding="utf-8")
+    code = main(["batch", str(feed), "--db", str(base), "--out", str(out), "--dask", "local:2"])
     err = capsys.readouterr().err
     assert code == 1 and err.count("\n") == 1
     assert "'scale' extra" in err and "pip install 'tabayyun[scale]'" in err
+    assert out.read_text(encoding="utf-8") == "kept\n"  # refused before anything was written
 
 
 def test_targets():

@@ -227,6 +227,10 @@ def run_batch(feed: Sequence[str | Path], db: str | Path, out: str | Path, fmt: 
     ``dask``: ``local[:N]`` or ``tcp://HOST:PORT`` to check chunks on Dask workers (the ``scale`` extra)."""
     from tabayyun.publish import Publisher
 
+    if dask is not None:
+        from tabayyun.scale.cluster import require_dask
+
+        require_dask(dask)
     total = count_posts(feed, date_field)
     tb = Tabayyun(db)  # brings the lexical index up to date before any worker reads it
     output = Output(out, fmt, author=Publisher.load(tb.store).name or "tabayyun")

@@ -16,7 +16,7 @@ from typing import Any, Iterable, Iterator
 from tabayyun.errors import TabayyunError
 from tabayyun.scale.feed import Post
 
-__all__ = ["map_chunks", "parse_target", "worker_engine"]
+__all__ = ["map_chunks", "parse_target", "require_dask", "worker_engine"]
 
 _ENGINES: dict[str, tuple[int, Any]] = {}  # base path -> (its last sentence id, Tabayyun), one per worker process
 EXTRA_HINT = "pip install 'tabayyun[scale]'"
@@ -58,11 +58,19 @@ def _check(db: str, version: int, posts: list[Post], all_claims: bool, warm: boo
     return check_chunk(worker_engine(db, version), posts, all_claims, warm)
 
 
-def _client(spec: str):
+def require_dask(spec: str) -> None:
+    """Check ``spec`` and that Dask is installed, before anything is written (one-line errors)."""
+    parse_target(spec)
     try:
-        from dask.distributed import Client, LocalCluster
+        import dask.distributed  # noqa: F401
     except ImportError:
         raise TabayyunError(f"--dask needs the 'scale' extra (Dask is not installed): {EXTRA_HINT}") from None
+
+
+def _client(spec: str):
+    require_dask(spec)
+    from dask.distributed import Client, LocalCluster
+
     target, n = parse_target(spec)
     try:
         if n is None:
