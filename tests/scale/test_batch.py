@@ -169,7 +169,17 @@ def test_text_csv_and_gzip_feeds_folders_included(base, tmp_path, capsys):
         fh.write(json.dumps({"id": "g1", "text": texts[3], "published": "2019-04-02"}, ensure_ascii=False) + "\n")
     out = tmp_path / "out.jsonl"
     assert main(["batch", str(folder), "--db", str(base), "--out", str(out), "--date-field", "published"]) == 0
-    assert "checked 4 posts" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.startswith("tabayyun: checked 4 posts") and err.count("\n") == 1  # no bar: stderr is no terminal
     records = _records(out.read_bytes())
     assert [(r["input"], r["id"]) for r in records] == [(1, None), (2, None), (3, "c1"), (4, "g1")]
     assert all("claims" in r for r in records)
+
+
+def test_progress_bar_shows_rate_and_eta(base, feed, clean, tmp_path, capsys):
+    out = tmp_path / "out.jsonl"
+    out.write_bytes(b"".join(clean.splitlines(keepends=True)[:40]))
+    run_batch([feed], base, out, resume=True, progress=True)
+    bar = capsys.readouterr().err.split("\r")[-1]
+    assert bar.startswith("batch: 100%") and "42/42 [" in bar and "post/s" in bar and "<00:00" in bar, bar
+    assert "claims=" in bar and "errors=" in bar
