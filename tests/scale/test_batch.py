@@ -151,6 +151,9 @@ def test_one_line_errors_for_bad_input(base, feed, tmp_path, capsys):
     foreign.write_text('{"something": "else"}\n', encoding="utf-8")
     assert "cannot resume" in error(str(feed), "--db", str(base), "--out", str(foreign), "--resume")
     assert foreign.read_text(encoding="utf-8") == '{"something": "else"}\n'  # left as it was
+    assert main(["batch", str(feed), "--db", str(base), "--out", out]) == 0
+    capsys.readouterr()
+    assert "claimreview format" in error(str(feed), "--db", str(base), "--out", out, "--resume", "--format", "claimreview")
     assert "cannot write" in error(str(feed), "--db", str(base), "--out", str(tmp_path / "no" / "dir" / "o.jsonl"))
 
 

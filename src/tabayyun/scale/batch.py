@@ -167,12 +167,13 @@ class Output:
             lines = lines[1:]
         if not lines:
             return 0, 0
+        other = {"jsonl": "@graph", "claimreview": "claims"}.get(self.format)
         try:
-            last = (int(next(csv.reader([lines[-1].decode()]))[0]) if self.format == "csv"
-                    else json.loads(lines[-1])["input"])
+            record = None if self.format == "csv" else json.loads(lines[-1])
+            last = int(next(csv.reader([lines[-1].decode()]))[0]) if record is None else record["input"]
         except (ValueError, KeyError, TypeError, IndexError, StopIteration):
             last = None
-        if last != len(lines):
+        if last != len(lines) or (record is not None and other in record):
             raise TabayyunError(f"{self.path}: not a batch output in {self.format} format (its last record is "
                                 f"not record {len(lines)}), cannot resume it")
         return len(lines), keep
