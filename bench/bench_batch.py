@@ -1,6 +1,6 @@
 """Batch benchmark: claims/s of ``tabayyun batch`` cold and warm, in-process and on 2 local Dask workers.
 
-    python bench/bench_batch.py [--data ../shared/data] [--docs 3000] [--posts 40] [--embed]
+    python bench/bench_batch.py [--data ../shared/data] [--docs 3000] [--posts 40] [--calls] [--embed]
 
 Builds a base of the first ``--docs`` ANT articles and a feed of ``--posts`` posts (two consecutive
 sentences of an article: half from articles in the base, half from others), then runs each
@@ -115,9 +115,29 @@ def shared_encoding(work: Path, feed: Path, pairs: int) -> list[tuple[float, flo
             shutil.rmtree(copy)
         out.append((os.getloadavg()[0], times[False], times[True]))
         print(f"pair {n}: {times[False]:.1f} s without, {times[True]:.1f} s with shared encoding", file=sys.stderr)
-    same = len({(work / f"pair-{n}-{w}.jsonl").read_bytes() for n in range(pairs) for w in (False, True)}) == 1
-    if not same:
+    outputs = {(work / f"pair-{n}-{w}.jsonl").read_bytes() for n in range(pairs) for w in (False, True)}
+    if len(outputs) > 1:
         raise SystemExit("shared encoding changed the output")
+    return out
+
+
+def encoder_calls(docs: list[dict], n: int = 120, per_call: int = 6) -> list[tuple[str, float, float, float]]:
+    """Each encoder on ``n`` ANT sentences, in calls of ``per_call`` texts (a claim and its 5 evidence
+    sentences, as ``verify`` asks) and in one call: (encoder, seconds, seconds, load average)."""
+    from tabayyun.index import make_encoder
+
+    texts = [s.strip() for d in docs for s in d["text"].split(".") if len(s) > 60][:n]
+    out = []
+    for name in ("e5small", "usem3"):
+        encoder = make_encoder(name)
+        encoder.encode(["تجربة"])
+        t0 = time.perf_counter()
+        for i in range(0, len(texts), per_call):
+            encoder.encode([f"{t} 1" for t in texts[i:i + per_call]])
+        small = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        encoder.encode([f"{t} 2" for t in texts])
+        out.append((name, small, time.perf_counter() - t0, os.getloadavg()[0]))
     return out
 
 
@@ -128,6 +148,7 @@ def main() -> None:
     ap.add_argument("--posts", type=int, default=40)
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--pairs", type=int, default=2, help="paired runs with and without shared encoding")
+    ap.add_argument("--calls", action="store_true", help="also time each encoder in small calls and in one call")
     ap.add_argument("--embed", action="store_true",
                     help="also run on a copy of the base with the retrieval vectors stored (as ingest --embed)")
     args = ap.parse_args()
@@ -180,7 +201,7 @@ def main() -> None:
     same = all(r["bytes"] == results[0]["bytes"] for r in results) and (
         not paired or (work / "pair-0-True.jsonl").read_bytes() == results[0]["bytes"])
     print(f"## Batch (`tabayyun batch`)\n\nCommand: `python bench/bench_batch.py --docs {args.docs} "
-          f"--posts {args.posts}{' --embed' if args.embed else ''}` ({platform.python_version()}, {os.cpu_count()} cores)\n")
+          f"--posts {args.posts}{' --calls' if args.calls else ''}{' --embed' if args.embed else ''}` ({platform.python_version()}, {os.cpu_count()} cores)\n")
     print(f"Base: the first {args.docs} ANT articles ({summary.sentences_indexed} sentences, built in "
           f"{ingest_s:.0f} s, no vectors); feed: {args.posts} posts of two ANT sentences (half from articles in "
           f"the base), {results[0]['claims']} check-worthy claims. Each run is a fresh process (models loaded in "
@@ -197,6 +218,12 @@ def main() -> None:
     for n, (load, without, with_) in enumerate(paired, 1):
         print(f"| {n} | {without:.1f} s ({results[0]['claims'] / without:.2f} claims/s) | {with_:.1f} s "
               f"({results[0]['claims'] / with_:.2f} claims/s) | {without / with_:.2f}x | {load:.2f} |")
+    if args.calls:
+        print("\nEncoders alone, 120 ANT sentences, in 20 calls of 6 (as `verify` asks) and in one call:\n")
+        print("| encoder | 20 calls of 6 | one call of 120 | load average |")
+        print("|---|---|---|---|")
+        for name, small, one, load in encoder_calls(other_docs):
+            print(f"| {name} | {small:.1f} s | {one:.1f} s | {load:.2f} |")
     print("\nFresh processes (wall time includes start-up):\n")
     print("| run | wall | claims/s | posts/s | peak RSS (process tree) | load average before / after |")
     print("|---|---|---|---|---|---|")
