@@ -158,6 +158,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    from tabayyun.scale import run_batch
+
+    summary = run_batch(args.feed, args.db, args.out, args.format, resume=args.resume, dask=args.dask,
+                        date_field=args.date_field, all_claims=args.all)
+    print(f"tabayyun: {summary.line(args.out)}", file=sys.stderr)
+    return 0
+
+
 def _window(args: argparse.Namespace):
     """The documents ``search`` may return: ``--source`` (repeatable), ``--since``, ``--until`` (inclusive)."""
     from datetime import date, timedelta
@@ -560,6 +569,20 @@ def _parser() -> argparse.ArgumentParser:
                                     "when the post appeared; undated documents are left out")
 
     p.add_argument("--save", action="store_true", help="save the check in the base, to review and export it")
+
+    p = add("batch", cmd_batch, "check a feed of posts (JSONL with 'text', CSV with a 'text' column, or text with one "
+                                "post a line; files, folders, gzip): one output record per post, in order")
+    p.add_argument("feed", nargs="+", metavar="FEED")
+    p.add_argument("--db", required=True, help="evidence base folder")
+    p.add_argument("--out", required=True, help="output file, written in input order (replaced unless --resume)")
+    p.add_argument("--format", choices=("jsonl", "csv", "claimreview"), default="jsonl",
+                   help="jsonl: {input, id, claims} or {input, id, error} per post (default); csv: a row per post; "
+                        "claimreview: a ClaimReview graph per post")
+    p.add_argument("--resume", action="store_true", help="keep the records already in --out and go on after them")
+    p.add_argument("--dask", metavar="local[:N]|tcp://HOST:PORT",
+                   help="check on Dask workers: N local processes, or a running scheduler (the 'scale' extra)")
+    p.add_argument("--date-field", default="date", help="the field holding when a post was made (default: date)")
+    p.add_argument("--all", action="store_true", help="verify every claim, not only check-worthy ones")
 
     p = add("review", cmd_review, "sign a person's verdict on one claim of a saved check (the machine's stays beside it)")
     p.add_argument("check_id", type=int, metavar="CHECK_ID")

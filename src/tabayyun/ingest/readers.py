@@ -16,8 +16,9 @@ from tabayyun.errors import TabayyunError
 from tabayyun.records import Document
 from tabayyun.text import parse_iso_date
 
-__all__ = ["read_documents", "read_records", "validate_record", "parse_field_map", "FIELDS", "decode_text", "content_hash", "RecordError",
-           "SUFFIXES", "check_text", "parse_json", "MAX_DOCUMENT_CHARS", "MAX_ID_CHARS"]
+__all__ = ["read_documents", "read_records", "validate_record", "parse_field_map", "FIELDS", "decode_text",
+           "content_hash", "RecordError", "SUFFIXES", "check_text", "parse_json", "MAX_DOCUMENT_CHARS", "MAX_ID_CHARS",
+           "expand_paths", "open_text", "file_kind", "check_text_file"]
 
 SUFFIXES = (".jsonl", ".csv", ".txt", ".gz")  # .gz: a gzip-compressed file of one of the others
 _SNIFF_BYTES = 8192
@@ -54,14 +55,19 @@ def _expand(paths: Iterable[str | Path]) -> Iterator[tuple[Path, bool]]:
             raise TabayyunError(f"{path}: no such file or folder / الملف غير موجود")
 
 
-def _open_text(path: Path, newline: str | None = None):
+def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Every file to read (folders recursively, in name order)."""
+    return (path for path, _ in _expand(paths))
+
+
+def open_text(path: Path, newline: str | None = None):
     """Text of a file, a byte-order mark dropped (spreadsheets write one)."""
     if path.suffix.lower() == ".gz":
         return gzip.open(path, "rt", encoding="utf-8-sig", newline=newline)
     return open(path, encoding="utf-8-sig", newline=newline)
 
 
-def _kind(path: Path) -> str:
+def file_kind(path: Path) -> str:
     """The format suffix, looking through a .gz ending."""
     suffixes = [s.lower() for s in path.suffixes]
     return suffixes[-2] if suffixes[-1:] == [".gz"] and len(suffixes) > 1 else (suffixes[-1] if suffixes else "")
@@ -86,7 +92,7 @@ def decode_text(data: bytes, where: str | Path) -> str:
         raise not_utf8(where) from None
 
 
-def _check_text_file(path: Path) -> None:
+def check_text_file(path: Path) -> None:
     with (gzip.open if path.suffix.lower() == ".gz" else open)(path, "rb") as fh:
         refuse_binary(fh.read(_SNIFF_BYTES), path)
 
@@ -168,7 +174,7 @@ def _lines(fh) -> Iterator[str]:
 
 
 def _read_jsonl(path: Path) -> Iterator[tuple[str, dict | RecordError]]:
-    with _open_text(path) as fh:
+    with open_text(path) as fh:
         for number, line in enumerate(_lines(fh), 1):
             if not line.strip():
                 continue
@@ -184,7 +190,7 @@ def _read_jsonl(path: Path) -> Iterator[tuple[str, dict | RecordError]]:
 
 def _read_csv(path: Path, text_column: str = "text") -> Iterator[tuple[str, dict | RecordError]]:
     csv.field_size_limit(_MAX_LINE_CHARS)
-    with _open_text(path, newline="") as fh:
+    with open_text(path, newline="") as fh:
         reader = csv.DictReader(fh)
         try:
             if not reader.fieldnames or text_column not in reader.fieldnames:
@@ -198,7 +204,7 @@ def _read_csv(path: Path, text_column: str = "text") -> Iterator[tuple[str, dict
 
 
 def _read_txt(path: Path) -> Iterator[tuple[str, dict | RecordError]]:
-    with _open_text(path) as fh:
+    with open_text(path) as fh:
         text = fh.read(MAX_DOCUMENT_CHARS + 1)  # a longer file is refused, not read whole
     if not text.strip():
         return  # an empty file holds no document
@@ -254,12 +260,12 @@ def read_records(paths: Iterable[str | Path], source: str | None = None,
     fields = fields or {}
     read_any = skipped = False
     for path, in_folder in _expand(paths):
-        kind = _kind(path)
+        kind = file_kind(path)
         reader = _READERS.get(kind, _read_txt)
         default_source = source or (path.parent.name if kind == ".txt" and in_folder else path.stem)
         found = False
         try:
-            _check_text_file(path)
+            check_text_file(path)
             records = _read_csv(path, fields.get("text", "text")) if kind == ".csv" else reader(path)
             for where, record in records:
                 found = True

@@ -1,0 +1,263 @@
+"""``tabayyun batch``: check a feed of posts, one output record per input record, in input order.
+
+Posts go in chunks of ``CHUNK`` records, numbered from the start of the feed; each chunk is checked
+as a pure function of the evidence base and its posts, so the output does not depend on where it
+ran (this process or a Dask worker) nor on where a killed run stopped:
+
+- the retrieval encoder (USE) gives vectors that differ in the last bits with the batch a text is
+  encoded in, so a chunk starts from the USE vectors stored in the base (``ingest --embed``) and
+  keeps the ones it computes to itself (they are not saved: another chunk would read them);
+- the stance encoder (e5) gives the same vector in any batch, so its vectors are shared and saved.
+
+Before its posts are checked, a chunk encodes the texts they will need (the claims and their best
+retrieval candidates for USE, the claims and their evidence for e5) in a few large batches, so the
+checks that follow find them cached. The output file is written in order and flushed record by
+record; ``--resume`` counts its complete lines, drops a partial last one and goes on from there.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any, BinaryIO, Iterable, Iterator, Sequence
+
+from tqdm import tqdm
+
+from tabayyun.errors import TabayyunError
+from tabayyun.index import EmbeddingCache, Encoder
+from tabayyun.pipeline import Tabayyun, has_arabic
+from tabayyun.report import dumps
+from tabayyun.scale.feed import Post, count_posts, read_posts
+from tabayyun.store import SQLiteStore
+from tabayyun.verify import decisive_first
+
+__all__ = ["FORMATS", "CHUNK", "BatchSummary", "check_chunk", "run_batch", "ReadOnlyVectors", "Output"]
+
+FORMATS = ("jsonl", "csv", "claimreview")
+CHUNK = 16  # posts per chunk: the unit of shared encoding, of Dask tasks and of a resumed run's recomputation
+CSV_FIELDS = ("input", "id", "verdicts", "claims", "error")
+
+
+class ReadOnlyVectors(SQLiteStore):
+    """The store as a batch worker opens it: reads everything, saves no vectors (the writer process owns
+    the file; a Dask worker's vectors stay in its memory)."""
+
+    def save_vectors(self, model: str, vectors: dict) -> None:
+        return None
+
+
+def _warm(tb: Tabayyun, posts: Sequence[Post], all_claims: bool) -> None:
+    """Encode, in a few batches, what checking ``posts`` will ask the encoders for."""
+    claims: list[str] = []
+    for post in posts:
+        if post.error is None and has_arabic(post.text):
+            claims.extend(c.text for c in tb.claims(post.text)
+                          if (all_claims or c.checkworthiness >= tb.worthiness.threshold) and has_arabic(c.text))
+    if not claims:
+        return
+    retriever = tb.retriever
+    texts: list[str] = []
+    for claim in claims:
+        texts.append(claim)
+        hits = retriever.search(claim, retriever.candidates_n, rerank=False, distinct=False)
+        texts.extend(e.sentence.text for e in hits[:retriever.rerank_n])
+    tb.cache.encode(list(dict.fromkeys(texts)))
+    stance_encoder = getattr(tb.stance, "encoder", None)
+    if stance_encoder is not None:
+        texts = []
+        for claim in claims:
+            texts.append(claim)
+            texts.extend(e.sentence.text for e in decisive_first(claim, retriever.candidates(claim), tb.evidence_k))
+        stance_encoder.encode(list(dict.fromkeys(texts)))
+
+
+def _result(tb: Tabayyun, post: Post, all_claims: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {"input": post.n, "id": post.id}
+    if post.error is not None:
+        return {**out, "error": post.error}
+    out["date"] = post.date  # for ClaimReview's datePublished; not written in the other formats
+    try:
+        verdicts = tb.check(post.text, all_claims=all_claims, date=post.date)
+    except TabayyunError as exc:
+        return {**out, "error": f"{post.where}: {exc}"}
+    except Exception as exc:  # one post must not stop the feed; the error names it
+        return {**out, "error": f"{post.where}: internal error: {type(exc).__name__}: {exc}"}
+    return {**out, "claims": [v.to_dict() for v in verdicts]}
+
+
+def check_chunk(tb: Tabayyun, posts: Sequence[Post], all_claims: bool = False, warm: bool = True) -> list[dict]:
+    """The output records of one chunk of posts, in order (see the module docstring)."""
+    tb.cache = tb.retriever.cache = EmbeddingCache(tb.cache.encoder,
+                                                   load=partial(tb.store.load_vectors, Encoder.name))
+    if warm:
+        try:
+            _warm(tb, posts, all_claims)
+        except Exception:  # warming only saves time; the checks below report what failed
+            pass
+    return [_result(tb, post, all_claims) for post in posts]
+
+
+# -- output ----------------------------------------------------------------------------------------
+def _csv_line(record: dict[str, Any]) -> str:
+    claims = record.get("claims")
+    row = [record["input"], record.get("id") or "",
+           ";".join(c["verdict"] for c in claims) if claims else "",
+           dumps(claims) if claims is not None else "", record.get("error") or ""]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow([" ".join(str(v).splitlines()) for v in row])
+    return buffer.getvalue()
+
+
+class Output:
+    """The output file, one line per record (after a header for CSV), written in order and flushed.
+
+    ``open(resume=True)`` keeps the complete records already there (a partial last line is cut off)
+    and says how many there are."""
+
+    def __init__(self, path: str | Path, fmt: str = "jsonl", author: str = "tabayyun") -> None:
+        if fmt not in FORMATS:
+            raise TabayyunError(f"unknown output format '{fmt}' ({', '.join(FORMATS)})")
+        self.path = Path(path)
+        self.format = fmt
+        self.author = author
+        self._fh: BinaryIO | None = None
+
+    def _header(self) -> bytes:
+        return (",".join(CSV_FIELDS) + "\n").encode() if self.format == "csv" else b""
+
+    def line(self, record: dict[str, Any]) -> str:
+        if self.format == "csv":
+            return _csv_line(record)
+        if self.format == "claimreview" and "claims" in record:
+            from tabayyun.report.claimreview import claimreview
+
+            graph = claimreview({"claims": record["claims"], "created": record.get("date") or ""},
+                                author=self.author)
+            record = {"input": record["input"], "id": record["id"], **graph}
+        record = {k: v for k, v in record.items() if k != "date"}
+        return dumps(record) + "\n"
+
+    def open(self, resume: bool) -> int:
+        """Open for writing; returns how many records the file already holds (0 unless ``resume``)."""
+        try:
+            data = self.path.read_bytes() if resume and self.path.exists() else b""
+            done, keep = self._complete(data)
+            self._fh = open(self.path, "r+b" if data else "wb")
+            self._fh.truncate(keep)
+            self._fh.seek(keep)
+            if keep == 0:
+                self._fh.write(self._header())
+                self._fh.flush()
+        except OSError as exc:
+            raise TabayyunError(f"{self.path}: cannot write ({exc.strerror})") from None
+        return done
+
+    def _complete(self, data: bytes) -> tuple[int, int]:
+        """(records, bytes) of the complete records at the start of ``data``; checks they are ours."""
+        keep = data.rfind(b"\n") + 1
+        lines = data[:keep].splitlines()
+        header = self._header().rstrip(b"\n")
+        if header and lines:
+            if lines[0] != header:
+                raise TabayyunError(f"{self.path}: not a batch output in {self.format} format, cannot resume it")
+            lines = lines[1:]
+        if not lines:
+            return 0, 0
+        other = {"jsonl": "@graph", "claimreview": "claims"}.get(self.format)
+        try:
+            record = None if self.format == "csv" else json.loads(lines[-1])
+            last = int(next(csv.reader([lines[-1].decode()]))[0]) if record is None else record["input"]
+        except (ValueError, KeyError, TypeError, IndexError, StopIteration):
+            last = None
+        if last != len(lines) or (record is not None and other in record):
+            raise TabayyunError(f"{self.path}: not a batch output in {self.format} format (its last record is "
+                                f"not record {len(lines)}), cannot resume it")
+        return len(lines), keep
+
+    def write(self, record: dict[str, Any]) -> None:
+        assert self._fh is not None
+        self._fh.write(self.line(record).encode("utf-8"))
+        self._fh.flush()
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+
+# -- the run ---------------------------------------------------------------------------------------
+@dataclass
+class BatchSummary:
+    posts: int = 0  # records written by this run
+    errors: int = 0
+    claims: int = 0
+    resumed_from: int = 0  # records already in the output
+
+    def add(self, record: dict[str, Any]) -> None:
+        self.posts += 1
+        self.errors += "error" in record
+        self.claims += len(record.get("claims", ()))
+
+    def line(self, out: str | Path) -> str:
+        resumed = f" after {self.resumed_from} already there" if self.resumed_from else ""
+        return (f"checked {self.posts} posts{resumed} ({self.claims} claims verified, {self.errors} error records) "
+                f"into {out}")
+
+
+def chunks(posts: Iterable[Post], size: int = CHUNK) -> Iterator[list[Post]]:
+    """Posts in chunks of ``size`` aligned on the feed's numbering (records 1-16, 17-32 ...)."""
+    chunk: list[Post] = []
+    for post in posts:
+        if chunk and (post.n - 1) // size != (chunk[0].n - 1) // size:
+            yield chunk
+            chunk = []
+        chunk.append(post)
+    if chunk:
+        yield chunk
+
+
+def run_batch(feed: Sequence[str | Path], db: str | Path, out: str | Path, fmt: str = "jsonl",
+              resume: bool = False, dask: str | None = None, date_field: str = "date", all_claims: bool = False,
+              progress: bool | None = None, warm: bool = True) -> BatchSummary:
+    """Check every post of ``feed`` against the base ``db`` into ``out`` (see the module docstring).
+
+    ``dask``: ``local[:N]`` or ``tcp://HOST:PORT`` to check chunks on Dask workers (the ``scale`` extra)."""
+    from tabayyun.publish import Publisher
+
+    if dask is not None:
+        from tabayyun.scale.cluster import require_dask
+
+        require_dask(dask)
+    total = count_posts(feed, date_field)
+    tb = Tabayyun(db)  # brings the lexical index up to date before any worker reads it
+    output = Output(out, fmt, author=Publisher.load(tb.store).name or "tabayyun")
+    summary = BatchSummary()
+    try:
+        done = summary.resumed_from = output.open(resume)
+        start = done - done % CHUNK + 1  # a chunk is recomputed whole, so its shared encodings are the same
+        todo = chunks(read_posts(feed, date_field, start=start)) if done < total else iter(())
+        if dask is None:
+            results: Iterable[list[dict]] = (check_chunk(tb, chunk, all_claims, warm) for chunk in todo)
+        else:
+            version = tb.store.max_sentence_id()
+            tb.close()
+            from tabayyun.scale.cluster import map_chunks
+
+            results = map_chunks(dask, str(Path(db).resolve()), version, todo, all_claims, warm)
+        show = sys.stderr.isatty() if progress is None else progress
+        with tqdm(total=total, initial=done, unit="post", desc="batch", disable=not show) as bar:
+            for records in results:
+                for record in records:
+                    if record["input"] > done:
+                        output.write(record)
+                        summary.add(record)
+                        bar.update(1)
+                bar.set_postfix(claims=summary.claims, errors=summary.errors)
+    finally:
+        output.close()
+        tb.close()
+    return summary

@@ -1,0 +1,110 @@
+"""Dask for ``batch``: chunks of posts checked on workers, results handed back in input order.
+
+``local[:N]`` starts a LocalCluster of N worker processes on loopback (one thread each: the encoders
+have their own threads); ``tcp://HOST:PORT`` joins a running scheduler whose workers can import
+tabayyun and read the base at the same path. Each worker opens the base once, read-only for vectors,
+and keeps it (with its models) in a process-wide cache: the task graph carries posts and results only.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections import deque
+from typing import Any, Iterable, Iterator
+
+from tabayyun.errors import TabayyunError
+from tabayyun.scale.feed import Post
+
+__all__ = ["map_chunks", "parse_target", "require_dask", "worker_engine"]
+
+_ENGINES: dict[str, tuple[int, Any]] = {}  # base path -> (its last sentence id, Tabayyun), one per worker process
+EXTRA_HINT = "pip install 'tabayyun[scale]'"
+
+
+def parse_target(spec: str) -> tuple[str, int | None]:
+    """``("local", N)`` for ``local`` / ``local:N`` (N default: the CPU count), ``(address, None)`` for tcp://."""
+    match = re.fullmatch(r"local(?::(\d+))?", spec.strip())
+    if match:
+        n = int(match.group(1)) if match.group(1) else (os.cpu_count() or 1)
+        if not 1 <= n <= 256:
+            raise TabayyunError(f"--dask local:N needs 1 to 256 workers, not {n}")
+        return "local", n
+    if re.fullmatch(r"tcp://[^\s/:]+:\d+", spec.strip()):
+        return spec.strip(), None
+    raise TabayyunError(f"--dask must be local, local:N or tcp://HOST:PORT, not '{spec}'")
+
+
+def worker_engine(db: str, version: int):
+    """The worker's Tabayyun on ``db``, opened (and its models loaded) on first use, and again when the base
+    has grown (``version``: its last sentence id, as the client saw it with the lexical index caught up)."""
+    if db not in _ENGINES or _ENGINES[db][0] != version:
+        from tabayyun.pipeline import Tabayyun
+        from tabayyun.scale.batch import ReadOnlyVectors
+
+        if db in _ENGINES:
+            _ENGINES.pop(db)[1].close()
+        _ENGINES[db] = (version, Tabayyun(db, store=ReadOnlyVectors(db, create=False)))
+    return _ENGINES[db][1]
+
+
+def _open(db: str, version: int) -> None:
+    worker_engine(db, version)
+
+
+def _check(db: str, version: int, posts: list[Post], all_claims: bool, warm: bool) -> list[dict]:
+    from tabayyun.scale.batch import check_chunk
+
+    return check_chunk(worker_engine(db, version), posts, all_claims, warm)
+
+
+def require_dask(spec: str) -> None:
+    """Check ``spec`` and that Dask is installed, before anything is written (one-line errors)."""
+    parse_target(spec)
+    try:
+        import dask.distributed  # noqa: F401
+    except ImportError:
+        raise TabayyunError(f"--dask needs the 'scale' extra (Dask is not installed): {EXTRA_HINT}") from None
+
+
+def _client(spec: str):
+    require_dask(spec)
+    from dask.distributed import Client, LocalCluster
+
+    target, n = parse_target(spec)
+    try:
+        if n is None:
+            return Client(target, timeout="20s")
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
+                               dashboard_address=None, silence_logs=logging.ERROR)
+        return Client(cluster)
+    except OSError as exc:
+        raise TabayyunError(f"--dask {spec}: cannot reach the cluster ({exc})") from None
+
+
+def map_chunks(spec: str, db: str, version: int, chunks: Iterable[list[Post]], all_claims: bool = False,
+               warm: bool = True) -> Iterator[list[dict]]:
+    """The records of each chunk, in order, checked on the Dask workers of ``spec`` (``version``: see
+    ``worker_engine``); a few chunks per worker are in flight at a time, so a long feed is never held in memory."""
+    client = _client(spec)
+    try:
+        client.run(_open, db, version)  # open the base and load the models on every worker, before any task
+        ahead = 2 * max(1, len(client.scheduler_info()["workers"]))
+        pending: deque = deque()
+        it = iter(chunks)
+        while True:
+            while len(pending) < ahead and (chunk := next(it, None)) is not None:
+                pending.append(client.submit(_check, db, version, chunk, all_claims, warm, pure=False))
+            if not pending:
+                return
+            try:
+                yield pending.popleft().result()
+            except TabayyunError:
+                raise
+            except Exception as exc:
+                raise TabayyunError(f"--dask: a worker failed ({type(exc).__name__}: {exc})") from None
+    finally:
+        cluster = client.cluster
+        client.close()
+        if cluster is not None:
+            cluster.close()
