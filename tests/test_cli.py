@@ -449,3 +449,10 @@ def test_remove_and_correct_a_document(capsys, db):
     for argv in (("remove", "nope"), ("correct", "nope", "--title", "x"), ("correct", "n1")):
         code, _, err = run(capsys, *argv, "--db", str(db))
         _one_line_error(code, err)
+
+
+def test_search_filters_by_topic(capsys, db):
+    code, out, _ = run(capsys, "search", "أسعار النفط المنتخب الباغوز", "--db", str(db), "--json", "--topic", "sport")
+    assert code == 0 and {json.loads(line)["doc_id"] for line in out.splitlines()} == {"n3"}
+    code, _, err = run(capsys, "search", "النفط", "--db", str(db), "--topic", "gossip")
+    _one_line_error(code, err)

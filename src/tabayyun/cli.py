@@ -168,16 +168,20 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def _window(args: argparse.Namespace):
-    """The documents ``search`` may return: ``--source`` (repeatable), ``--since``, ``--until`` (inclusive)."""
+    """The documents ``search`` may return: ``--source``, ``--topic`` (repeatable), ``--since``, ``--until``
+    (inclusive)."""
     from datetime import date, timedelta
 
     from tabayyun.index import Window
 
+    from tabayyun.organise.topics import known_subject
+
     since, until = _date(args.since, "--since"), _date(args.until, "--until")
-    if not (args.source or since or until):
+    if not (args.source or since or until or args.topic):
         return None
     before = (date.fromisoformat(until[:10]) + timedelta(days=1)).isoformat() if until else None
-    return Window(sources=frozenset(args.source or ()), since=since, before=before)
+    return Window(sources=frozenset(args.source or ()), since=since, before=before,
+                  topics=frozenset(known_subject(t) for t in args.topic or ()))
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -619,6 +623,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--source", action="append", help="only documents of this source (repeatable)")
     p.add_argument("--since", help="only documents dated on or after this day (YYYY-MM-DD)")
     p.add_argument("--until", help="only documents dated on or before this day (YYYY-MM-DD)")
+    p.add_argument("--topic", action="append", help="only documents about this IPTC subject (e.g. conflict, sport; "
+                                                    "repeatable)")
 
     p = add("worthiness", cmd_worthiness, "check-worthiness of texts: JSONL with 'text' (or plain lines) in, "
                                           "one {score, checkworthy} per line out")

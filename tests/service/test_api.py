@@ -336,3 +336,14 @@ def test_claimreview_never_points_readers_at_a_loopback_address(base):
                     base_url="http://127.0.0.1:8000") as c:
         review = c.get(f"/api/checks/{check['id']}/claimreview").json()["@graph"][0]
         assert review["url"].startswith("https://desk.example.org/checks/")
+
+
+def test_search_filters_by_topic(client):
+    q = {"q": "أسعار النفط المنتخب الباغوز", "limit": 20}
+    sport = client.get("/api/search", params={**q, "topic": "sport"}).json()["results"]
+    assert sport and {r["doc_id"] for r in sport} <= {"n3"}
+    economy = {r["doc_id"] for r in client.get("/api/search", params={**q, "topic": "economy"}).json()["results"]}
+    assert "n2" in economy and "n3" not in economy
+    assert client.get("/api/search", params={**q, "topic": "gossip"}).status_code == 422
+    page = client.get("/search", params={**q, "topic": "sport"}).text
+    assert "/documents/n3" in page and "/documents/n2" not in page and 'value="sport" selected' in page

@@ -25,12 +25,13 @@ _WATERMARK = "lexical_indexed_upto"
 @dataclass(frozen=True)
 class Window:
     """Which documents may be evidence: those of ``sources`` (any source when empty), dated on or after
-    ``since`` and before ``before`` (ISO dates). A date bound leaves out undated documents: nothing
-    says when they were published."""
+    ``since`` and before ``before`` (ISO dates), about one of ``topics`` (IPTC subject ids, any when
+    empty). A date bound leaves out undated documents: nothing says when they were published."""
 
     sources: frozenset[str] = frozenset()
     since: str | None = None
     before: str | None = None
+    topics: frozenset[str] = frozenset()
 
     def admits(self, document: Document) -> bool:
         if self.sources and document.source not in self.sources:
@@ -149,7 +150,9 @@ class Retriever:
         hits = [(sid, bm25) for sid, bm25 in hits if sid in sentences]
         documents = self.store.get_documents([sentences[sid].doc_id for sid, _ in hits])
         if window is not None:
-            hits = [(sid, bm25) for sid, bm25 in hits if window.admits(documents[sentences[sid].doc_id])][:n]
+            subjects = self.store.document_topics(list(documents)) if window.topics else {}
+            hits = [(sid, bm25) for sid, bm25 in hits if window.admits(documents[sentences[sid].doc_id]) and (
+                not window.topics or any(t.id in window.topics for t in subjects.get(sentences[sid].doc_id, ())))][:n]
         if not hits:
             return []
         scores = np.array([bm25 for _, bm25 in hits], dtype=np.float32)

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from tabayyun.index import Window
+from tabayyun.organise.topics import subject_ids
 from tabayyun.report.claimreview import claimreview_json
 from tabayyun.service.desk import Desk
 from tabayyun.service.security import TOKEN_COOKIE, is_loopback, token_from, token_ok
@@ -125,17 +126,23 @@ def window(source: Annotated[list[str], Query(max_length=20, description="only t
            since: Annotated[str | None, Query(max_length=10, description="only documents dated on or after "
                                                                           "this day (YYYY-MM-DD)")] = None,
            until: Annotated[str | None, Query(max_length=10, description="only documents dated on or before "
-                                                                          "this day (YYYY-MM-DD)")] = None
+                                                                          "this day (YYYY-MM-DD)")] = None,
+           topic: Annotated[list[str], Query(max_length=17, description="only documents about these IPTC "
+                                                                         "subjects (ids)")] = []
            ) -> Window | None:
     """The documents a search may return (a date bound leaves out undated documents); empty fields are no bound."""
     sources = frozenset(s.strip() for s in source if s.strip())
     if any(len(s) > 200 for s in sources):
         raise HTTPException(422, "source: at most 200 characters")
+    topics = frozenset(t.strip() for t in topic if t.strip())
+    unknown = sorted(topics - set(subject_ids()))
+    if unknown:
+        raise HTTPException(422, f"topic: unknown subject '{unknown[0][:64]}' (one of {', '.join(subject_ids())})")
     first, last = _day(since, "since"), _day(until, "until")
-    if not (sources or first or last):
+    if not (sources or first or last or topics):
         return None
     return Window(sources=sources, since=first.isoformat() if first else None,
-                  before=(last + timedelta(days=1)).isoformat() if last else None)
+                  before=(last + timedelta(days=1)).isoformat() if last else None, topics=topics)
 
 
 @router.get("/search", summary="Search the evidence base: sentences with their documents")

@@ -17,6 +17,7 @@ from tabayyun.report.claimreview import ratings
 from tabayyun.report.i18n import reason_ar
 from tabayyun.report.html import REPORT_CSP, render_check_html, text_segments
 from tabayyun.index import Window
+from tabayyun.organise.topics import taxonomy
 from tabayyun.service.api import (MAX_QUERY_CHARS, MAX_TEXT_CHARS, CheckId, DocId, StoryId, check_token, desk,
                                   require_reader, window)
 from tabayyun.service.desk import Desk
@@ -130,7 +131,7 @@ def search_page(request: Request, q: Annotated[str, Query(max_length=MAX_QUERY_C
                 limit: Annotated[int, Query(ge=1, le=100)] = 20, where: Window | None = Depends(window),
                 d: Desk = Depends(desk)) -> HTMLResponse:
     results = d.search(q, limit, where) if q.strip() else None
-    return render(request, "search.html", q=q, results=results, where=where)
+    return render(request, "search.html", q=q, results=results, where=where, subjects=taxonomy())
 
 
 @router.get("/stats", response_class=HTMLResponse)
