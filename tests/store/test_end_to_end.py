@@ -46,3 +46,25 @@ def test_a_second_index_folder_catches_up_from_the_store(news_file, pg_database,
     second = Tabayyun(pg_database, index_dir=tmp_path / "two")
     assert [e.sentence.id for e in second.search("الباغوز")] == hits and hits
     second.close()
+
+
+def test_the_desk_api_on_postgres(pg_database, tmp_path, monkeypatch):
+    """The HTTP API over a PostgreSQL base: counts, a saved check, documents added then found, a review."""
+    from fastapi.testclient import TestClient
+
+    from tabayyun.service import create_app
+    from tests.service.conftest import build_base, seed_parts
+
+    monkeypatch.setenv("TABAYYUN_INDEX_DIR", str(tmp_path / "desk-index"))
+    tb = build_base(pg_database)
+    with TestClient(create_app(tb, "token-for-the-pg-test")) as client:
+        auth = {"Authorization": "Bearer token-for-the-pg-test"}
+        assert client.get("/healthz").json()["documents"] == 5
+        check = client.post("/api/check", json={"text": seed_parts()[1]}).json()
+        assert check["claims"] and client.get(f"/api/checks/{check['id']}").json() == check
+        assert client.get("/api/checks").json()["checks"][0]["id"] == check["id"]
+        records = [{"id": "uni-1", "text": "افتتحت الجامعة الوطنية كلية جديدة للهندسة الزراعية في الشمال.",
+                    "title": "كلية جديدة", "source": "نشرة الاختبار", "date": "2021-09-01"}]
+        assert client.post("/api/documents", json=records, headers=auth).json()["documents_added"] == 1
+        assert client.get("/api/search", params={"q": "الهندسة الزراعية"}).json()["results"][0]["doc_id"] == "uni-1"
+    tb.close()
