@@ -26,6 +26,11 @@ EXIT_USAGE = 2
 class _Parser(argparse.ArgumentParser):
     """Usage errors in one line, pointing at the right --help."""
 
+    def add_argument(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if args == ("--db",) and kwargs.get("required") and os.environ.get("TABAYYUN_DB"):
+            kwargs.update(required=False, default=os.environ["TABAYYUN_DB"])  # the base when --db is left out
+        return super().add_argument(*args, **kwargs)
+
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"tabayyun: error: {message} (see '{self.prog} --help')\n")
 

@@ -7,6 +7,8 @@
 """
 from __future__ import annotations
 
+import hashlib
+import os
 from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import islice
@@ -22,7 +24,7 @@ from tabayyun.ingest import RecordError, check_text, content_hash, read_records
 from tabayyun.organise import TopicClassifier
 from tabayyun.organise.stories import StoryClusterer
 from tabayyun.records import Claim, Document, Evidence, Verdict
-from tabayyun.store import BatchResult, PendingSentence, SQLiteStore, Store
+from tabayyun.store import BatchResult, PendingSentence, Store, is_postgres_url, open_store
 from tabayyun.text import content_words, split_sentences
 from tabayyun.verify import (CheckedStance, RuleStance, RuleVerdict, StanceModel, VerdictModel, WorthinessModel,
                              decisive_first, weigh)
@@ -51,6 +53,15 @@ class IngestSummary:
                 f"indexed {self.sentences_indexed} sentences")
         line += f", passed over {len(self.invalid)} invalid records" if self.invalid else ""
         return line + (f", passed over {len(self.empty)} empty files" if self.empty else "")
+
+
+def local_index_dir(url: str) -> Path:
+    """Where the lexical index of a server base lives on this machine: ``$TABAYYUN_INDEX_DIR``, else a
+    folder of the user's cache named by a hash of the URL."""
+    if os.environ.get("TABAYYUN_INDEX_DIR"):
+        return Path(os.environ["TABAYYUN_INDEX_DIR"])
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache / "tabayyun" / hashlib.sha256(url.encode()).hexdigest()[:16] / "index"
 
 
 def has_arabic(text: str) -> bool:
@@ -156,13 +167,18 @@ class Tabayyun:
     def __init__(self, db: str | Path, *, create: bool = False, store: Store | None = None,
                  worthiness: WorthinessModel | None = None, stance: StanceModel | None = None,
                  verdict: VerdictModel | None = None, evidence_k: int = 5,
-                 topics: TopicClassifier | None = None) -> None:
-        self.db = Path(db)
-        self.store = store or SQLiteStore(self.db, create=create)
+                 topics: TopicClassifier | None = None, index_dir: str | Path | None = None) -> None:
+        self.db: str | Path = str(db) if is_postgres_url(str(db)) else Path(db)
+        self.store = store or open_store(self.db, create=create)
         self._caches: dict[str, EmbeddingCache] = {}
         self.cache = self.embedder(Encoder.name)
         readonly = bool(getattr(self.store, "readonly", False))
-        self.retriever = Retriever(self.store, LexicalIndex(self.db / "index", readonly=readonly), self.cache)
+        if isinstance(self.db, Path):  # the index beside the SQLite file
+            self.retriever = Retriever(self.store, LexicalIndex(self.db / "index", readonly=readonly), self.cache)
+        else:  # a local copy of a server's index, with its own watermark in the store
+            lexical = LexicalIndex(index_dir or local_index_dir(self.db), readonly=readonly)
+            self.retriever = Retriever(self.store, lexical, self.cache,
+                                       watermark_key=f"lexical_indexed_upto:{lexical.identity()}")
         self.worthiness = worthiness or default_worthiness()
         self.stance = stance or default_stance(self.embedder)
         self.verdict = verdict or RuleVerdict()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
+import uuid
 from pathlib import Path
 from typing import Iterable
 
@@ -50,6 +51,22 @@ class LexicalIndex:
         self.index = tantivy.Index(self.schema, path=str(self.directory), reuse=True)
         self.heap_bytes = heap_bytes
         self._writer: tantivy.IndexWriter | None = None
+
+    def identity(self) -> str:
+        """A random id of this index folder, made on first use: a store followed by several indexes keeps
+        one watermark per index under it."""
+        path = self.directory / "tabayyun-index-id"
+        try:
+            with path.open("x", encoding="ascii") as out:
+                out.write(uuid.uuid4().hex)
+        except FileExistsError:
+            pass
+        for _ in range(50):  # another process may be writing it right now
+            found = path.read_text(encoding="ascii").strip()
+            if found:
+                return found
+            time.sleep(0.02)
+        raise OSError(f"{path} is empty")
 
     def _writer_or_open(self) -> tantivy.IndexWriter:
         if self._writer is None:

@@ -50,8 +50,9 @@ class Retriever:
 
     def __init__(self, store: Store, lexical: LexicalIndex, cache: EmbeddingCache | None,
                  candidates_n: int = 50, rerank_n: int = 12, rerank_weight: float = 0.7,
-                 keep_lexical: int = 5) -> None:
+                 keep_lexical: int = 5, watermark_key: str = _WATERMARK) -> None:
         self.store = store
+        self.watermark_key = watermark_key  # where the store keeps how far this index has read it
         self.lexical = lexical
         self.cache = cache
         self.candidates_n = candidates_n
@@ -67,7 +68,7 @@ class Retriever:
         The work is committed every ``commit_every`` sentences with its watermark, so a catch-up that is
         stopped resumes where it was. Another process indexing at the same time is waited for, or, without
         ``wait``, left to finish (0 is returned: reads go on with what is indexed)."""
-        mark = int(self.store.get_meta(_WATERMARK) or 0)
+        mark = int(self.store.get_meta(self.watermark_key) or 0)
         if mark != self._seen:  # another process indexed: see its commits
             self.lexical.index.reload()
             self._seen = mark
@@ -81,17 +82,17 @@ class Retriever:
             return 0
         added = pending = 0
         try:
-            done = int(self.store.get_meta(_WATERMARK) or 0)  # read again: another writer may have moved it
+            done = int(self.store.get_meta(self.watermark_key) or 0)  # read again: another writer may have moved it
             self.lexical.delete_after(done)  # anything above the watermark is from an unfinished run
             for sentences in self.store.iter_sentences(after_id=done, batch_size=batch_size):
                 count = self.lexical.add((s.id, s.text) for s in sentences)
                 added, pending, done = added + count, pending + count, sentences[-1].id
                 if pending >= commit_every:
                     self.lexical.commit(keep=True)
-                    self.store.set_meta(_WATERMARK, str(done))
+                    self.store.set_meta(self.watermark_key, str(done))
                     pending = 0
             self.lexical.commit()
-            self.store.set_meta(_WATERMARK, str(done))
+            self.store.set_meta(self.watermark_key, str(done))
             self._seen = done
         finally:
             self.lexical.release()

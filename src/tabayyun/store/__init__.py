@@ -1,5 +1,18 @@
-"""Where the evidence base lives: SQLite embedded by default, behind the ``Store`` interface."""
+"""Where the evidence base lives: SQLite embedded by default, or a PostgreSQL server, behind ``Store``."""
+from __future__ import annotations
+
+from pathlib import Path
+
 from tabayyun.store.base import BatchResult, PendingSentence, Store
+from tabayyun.store.postgres import PostgresStore, is_postgres_url
 from tabayyun.store.sqlite import SQLiteStore
 
-__all__ = ["Store", "SQLiteStore", "BatchResult", "PendingSentence"]
+__all__ = ["Store", "SQLiteStore", "PostgresStore", "BatchResult", "PendingSentence", "open_store",
+           "is_postgres_url"]
+
+
+def open_store(db: str | Path, create: bool = False) -> Store:
+    """The store at ``db``: a PostgreSQL database for a ``postgresql://`` URL, else a SQLite base folder."""
+    if is_postgres_url(str(db)):
+        return PostgresStore(str(db), create=create)
+    return SQLiteStore(db, create=create)
