@@ -215,10 +215,14 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _no_document(args: argparse.Namespace) -> TabayyunError:
+    return TabayyunError(f"no document '{args.doc_id}' in {args.db} / لا توجد وثيقة بهذا المعرف")
+
+
 def cmd_remove(args: argparse.Namespace) -> int:
     tb = _open(args.db)
     if not tb.remove_document(args.doc_id):
-        raise TabayyunError(f"no document '{args.doc_id}' in {args.db} / لا توجد وثيقة بهذا المعرف")
+        raise _no_document(args)
     _print(f"removed {args.doc_id} (its sentences, vectors and place in a story; checks that cited it say so)")
     return 0
 
@@ -231,7 +235,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
     tb = _open(args.db)
     old = tb.store.get_document(args.doc_id)
     if old is None:
-        raise TabayyunError(f"no document '{args.doc_id}' in {args.db} / لا توجد وثيقة بهذا المعرف")
+        raise _no_document(args)
     record = {"id": old.id, "text": _read_input(args.text) if args.text else old.text,
               "title": old.title if args.title is None else args.title,
               "source": old.source if args.source is None else args.source,
@@ -248,7 +252,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     tb = _open(args.db)
     doc = tb.store.get_document(args.doc_id)
     if doc is None:
-        raise TabayyunError(f"no document '{args.doc_id}' in {args.db} / لا توجد وثيقة بهذا المعرف")
+        raise _no_document(args)
     sentences = tb.store.document_sentences(doc.id)
     if args.json:
         _print(dumps({**doc.to_dict(), "sentences": [{"id": s.id, "position": s.position, "start": s.start,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import gzip
 import hashlib
+from contextlib import contextmanager
 import json
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
@@ -18,7 +19,7 @@ from tabayyun.text import parse_iso_date
 
 __all__ = ["read_documents", "read_records", "validate_record", "parse_field_map", "FIELDS", "decode_text",
            "content_hash", "RecordError", "SUFFIXES", "check_text", "parse_json", "MAX_DOCUMENT_CHARS", "MAX_ID_CHARS",
-           "expand_paths", "open_text", "file_kind", "check_text_file"]
+           "expand_paths", "open_text", "file_kind", "check_text_file", "reading"]
 
 SUFFIXES = (".jsonl", ".csv", ".txt", ".gz")  # .gz: a gzip-compressed file of one of the others
 _SNIFF_BYTES = 8192
@@ -58,6 +59,19 @@ def _expand(paths: Iterable[str | Path]) -> Iterator[tuple[Path, bool]]:
 def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
     """Every file to read (folders recursively, in name order)."""
     return (path for path, _ in _expand(paths))
+
+
+@contextmanager
+def reading(path: Path) -> Iterator[None]:
+    """Errors while reading ``path`` as one line naming it (damaged gzip, not UTF-8, unreadable)."""
+    try:
+        yield
+    except (gzip.BadGzipFile, EOFError):
+        raise TabayyunError(f"{path}: damaged gzip file") from None
+    except UnicodeDecodeError:
+        raise not_utf8(path) from None
+    except OSError as exc:
+        raise TabayyunError(f"{path}: cannot read ({exc.strerror})") from None
 
 
 def open_text(path: Path, newline: str | None = None):
@@ -264,7 +278,7 @@ def read_records(paths: Iterable[str | Path], source: str | None = None,
         reader = _READERS.get(kind, _read_txt)
         default_source = source or (path.parent.name if kind == ".txt" and in_folder else path.stem)
         found = False
-        try:
+        with reading(path):
             check_text_file(path)
             records = _read_csv(path, fields.get("text", "text")) if kind == ".csv" else reader(path)
             for where, record in records:
@@ -279,12 +293,6 @@ def read_records(paths: Iterable[str | Path], source: str | None = None,
                     on_invalid(exc)
                     continue
                 yield where, doc
-        except (gzip.BadGzipFile, EOFError):
-            raise TabayyunError(f"{path}: damaged gzip file") from None
-        except UnicodeDecodeError:
-            raise not_utf8(path) from None
-        except OSError as exc:
-            raise TabayyunError(f"{path}: cannot read ({exc.strerror})") from None
         if not found:
             if not in_folder or on_empty is None:
                 raise TabayyunError(f"{path}: no documents found (empty file?) / لا توجد مستندات")

@@ -8,7 +8,6 @@ binary or non-UTF-8 data, a CSV without a ``text`` column) raises ``TabayyunErro
 from __future__ import annotations
 
 import csv
-import gzip
 import json
 import sys
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from tabayyun.errors import TabayyunError
-from tabayyun.ingest.readers import check_text_file, expand_paths, file_kind, not_utf8, open_text
+from tabayyun.ingest.readers import check_text_file, expand_paths, file_kind, open_text, reading
 from tabayyun.text import parse_iso_date
 
 __all__ = ["Post", "read_posts", "count_posts", "MAX_POST_CHARS"]
@@ -85,19 +84,13 @@ def read_posts(paths: Sequence[str | Path], date_field: str = "date", start: int
     """The posts of every file (folders recursively, in name order), from record ``start`` on."""
     n = 0
     for path in expand_paths(paths):
-        try:
+        with reading(path):
             check_text_file(path)
             for where, record in _records(path):
                 n += 1
                 if n < start:
                     continue
                 yield (Post(n, where, error=record) if isinstance(record, str) else _post(n, where, record, date_field))
-        except (gzip.BadGzipFile, EOFError):
-            raise TabayyunError(f"{path}: damaged gzip file") from None
-        except UnicodeDecodeError:
-            raise not_utf8(path) from None
-        except OSError as exc:
-            raise TabayyunError(f"{path}: cannot read ({exc.strerror})") from None
 
 
 def count_posts(paths: Iterable[str | Path], date_field: str = "date") -> int:
