@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
@@ -46,15 +47,20 @@ def split_passages(text: str) -> list[str]:
     return out
 
 
-def _ngrams(text: str, char_range: tuple[int, int], words: bool, prefix: str) -> list[str]:
-    toks = tokens(text)
-    grams = [prefix + "w" + t for t in toks] if words else []
-    lo, hi = char_range
-    for t in toks:
-        padded = f" {t} "
-        for n in range(lo, hi + 1):
-            grams.extend(prefix + padded[i:i + n] for i in range(max(1, len(padded) - n + 1)))
+def _word_grams(token: str, char_range: tuple[int, int], words: bool, prefix: str) -> list[str]:
+    """The features of one word: the word itself (with ``words``) and its character n-grams, padded."""
+    grams = [prefix + "w" + token] if words else []
+    padded = f" {token} "
+    for n in range(char_range[0], char_range[1] + 1):
+        grams.extend(prefix + padded[i:i + n] for i in range(max(1, len(padded) - n + 1)))
     return grams
+
+
+@lru_cache(maxsize=200_000)
+def _word_hashes(token: str, char_range: tuple[int, int], words: bool, prefix: str, n_features: int) -> np.ndarray:
+    """Feature indices of one word's features (cached: words recur, and hashing them is most of the cost)."""
+    grams = _word_grams(token, char_range, words, prefix)
+    return np.fromiter((zlib.crc32(g.encode("utf-8")) for g in grams), dtype=np.int64, count=len(grams)) % n_features
 
 
 class HashedTfidf:
@@ -76,7 +82,8 @@ class HashedTfidf:
         """Per text: (sorted feature indices, TF-IDF values)."""
         out = []
         for text in texts:
-            idx, counts = np.unique(self.hash(_ngrams(text, self.char_range, self.words, prefix)),
+            hashed = [_word_hashes(t, self.char_range, self.words, prefix, self.n_features) for t in tokens(text)]
+            idx, counts = np.unique(np.concatenate(hashed) if hashed else np.zeros(0, dtype=np.int64),
                                     return_counts=True)
             vals = (1.0 + np.log(counts)) * self.idf[idx]
             norm = np.linalg.norm(vals)
