@@ -283,7 +283,7 @@ def cmd_stories(args: argparse.Namespace) -> int:
     if args.topic is not None:
         known_subject(args.topic)
     tb = _open(args.db)
-    stories = tb.store.list_stories(since=since, until=until, source=args.source, topic=args.topic, limit=args.limit)
+    stories = tb.list_stories(since=since, until=until, source=args.source, topic=args.topic, limit=args.limit)
     for story in stories:
         _print(dumps(story.to_dict()) if args.json else _story_line(story))
     if not stories and not args.json:
@@ -293,7 +293,7 @@ def cmd_stories(args: argparse.Namespace) -> int:
 
 def cmd_story(args: argparse.Namespace) -> int:
     tb = _open(args.db)
-    story = tb.store.get_story(args.id)
+    story = tb.find_story(args.id)
     if story is None:
         raise TabayyunError(f"no story '{args.id}' in this evidence base / لا توجد قصة بهذا المعرف")
     documents = tb.store.get_documents(story.documents)
@@ -302,6 +302,7 @@ def cmd_story(args: argparse.Namespace) -> int:
                                                        for d in story.documents if d in documents]}))
         return 0
     _print(_story_line(story))
+    _print(f"   topics: {', '.join(f'{t.en} ({t.score:.2f})' for t in story.topics) or '-'}")
     _print(f"   keywords: {'، '.join(story.keywords)}\n   entities: {', '.join(story.entities)}\n   sources: "
            + ", ".join(f"{k} ({v})" for k, v in story.sources.items()))
     for d in story.documents:

@@ -22,8 +22,9 @@ from tabayyun.errors import TabayyunError
 from tabayyun.index import EmbeddingCache, Encoder, LexicalIndex, Retriever, Window, cached_encoder, make_encoder
 from tabayyun.ingest import RecordError, check_text, content_hash, read_records
 from tabayyun.organise import TopicClassifier
+from tabayyun.organise.topics import combine_topics
 from tabayyun.organise.stories import StoryClusterer
-from tabayyun.records import Claim, Document, Evidence, Verdict
+from tabayyun.records import Claim, Document, Evidence, Story, Verdict
 from tabayyun.store import BatchResult, PendingSentence, Store, is_postgres_url, open_store
 from tabayyun.text import content_words, split_sentences
 from tabayyun.verify import (CheckedStance, RuleStance, RuleVerdict, StanceModel, VerdictModel, WorthinessModel,
@@ -380,6 +381,20 @@ class Tabayyun:
                 for check in checks:
                     self.attach_check(check["id"], check["claims"])
         return placed
+
+    def find_story(self, story_id: str) -> Story | None:
+        """A story (by its id or the id of a story merged into it) with the subjects of its documents."""
+        found = self.store.get_story(story_id)
+        return None if found is None else self._with_topics([found])[0]
+
+    def list_stories(self, since: str | None = None, until: str | None = None, source: str | None = None,
+                     topic: str | None = None, limit: int = 50, offset: int = 0) -> list[Story]:
+        """Stories newest first (``Store.list_stories``), each with the subjects of its documents."""
+        return self._with_topics(self.store.list_stories(since, until, source, topic, limit, offset))
+
+    def _with_topics(self, stories: Sequence[Story]) -> list[Story]:
+        per_doc = self.store.document_topics([d for s in stories for d in s.documents])
+        return [replace(s, topics=combine_topics([per_doc.get(d, []) for d in s.documents])) for s in stories]
 
     def attach_check(self, check_id: int, claims: list[dict]) -> None:
         """Place the claims of a saved check (``Verdict.to_dict`` shapes) in their stories."""

@@ -166,6 +166,7 @@ class Story:
     documents: list[str] = field(default_factory=list)  # in the order they joined
     claims: list[dict[str, Any]] = field(default_factory=list)  # {check_id, position, claim, verdict}
     aliases: list[str] = field(default_factory=list)  # ids of stories merged into this one
+    topics: list[Topic] = field(default_factory=list)  # the subjects of its documents, most probable first
 
     def to_dict(self) -> dict[str, Any]:
         verdicts: dict[str, int] = {}
@@ -174,4 +175,4 @@ class Story:
         return {"id": self.id, "title": self.title, "keywords": list(self.keywords), "entities": list(self.entities),
                 "first_date": self.first_date, "last_date": self.last_date, "sources": dict(self.sources),
                 "documents": list(self.documents), "claims": list(self.claims), "verdicts": verdicts,
-                "aliases": list(self.aliases)}
+                "aliases": list(self.aliases), "topics": [t.to_dict() for t in self.topics]}

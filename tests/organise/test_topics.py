@@ -100,3 +100,29 @@ def test_keywords_count_phrases_with_clitics_and_the_article():
     assert counts["conflict"] == 3  # وبالحرب (clitics), قصفت (prefix), المسلحين (article + prefix)
     assert counts["economy"] == 2  # أسعار, النفط
     assert sum(counts.values()) == 5
+
+
+def test_a_story_takes_the_mean_subjects_of_its_documents():
+    from tabayyun.organise.topics import combine_topics
+    from tabayyun.records import Topic
+
+    war, sport = Topic("conflict", "نزاع", "conflict", 0.9), Topic("sport", "رياضة", "sport", 0.45)
+    combined = combine_topics([[war], [war, sport], [Topic("conflict", "نزاع", "conflict", 0.3)]])
+    assert [t.id for t in combined] == ["conflict"]  # sport's mean, 0.45 / 3 = 0.15, is under 0.2
+    assert abs(combined[0].score - 0.7) < 1e-9
+    assert [t.id for t in combine_topics([[war], [sport]])] == ["conflict", "sport"]
+    assert combine_topics([]) == []
+
+
+def test_the_seed_story_is_about_conflict(tmp_path):
+    from tabayyun.pipeline import Tabayyun
+    from tabayyun.records import Document
+    from tests.conftest import seed_parts
+
+    report, _ = seed_parts()
+    tb = Tabayyun(tmp_path / "db", create=True)
+    tb.add_documents([Document(id="reuters", text=report, title="الباغوز", source="Reuters", date="2019-03-19")])
+    story = tb.list_stories()[0]
+    assert story.documents == ["reuters"] and story.topics[0].id == "conflict"
+    assert tb.find_story(story.id).topics == story.topics
+    tb.close()

@@ -9,7 +9,7 @@ Training: ``tabayyun.organise.train``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
@@ -23,7 +23,7 @@ from tabayyun.models.features import HashedTfidf
 from tabayyun.models.linear import LinearHead
 from tabayyun.records import Topic
 
-__all__ = ["Subject", "taxonomy", "subject_ids", "known_subject", "model_text", "TopicClassifier", "ARTEFACT", "ARTEFACT_VERSION", "MAX_TOPICS"]
+__all__ = ["Subject", "taxonomy", "subject_ids", "known_subject", "combine_topics", "model_text", "TopicClassifier", "ARTEFACT", "ARTEFACT_VERSION", "MAX_TOPICS"]
 
 ARTEFACT = "topics"
 ARTEFACT_VERSION = 1  # raised whenever the features or the meaning of the arrays change
@@ -50,6 +50,22 @@ def taxonomy() -> tuple[Subject, ...]:
 
 def subject_ids() -> tuple[str, ...]:
     return tuple(s.id for s in taxonomy())
+
+
+def combine_topics(per_document: Sequence[Sequence[Topic]], threshold: float = 0.2) -> list[Topic]:
+    """The subjects of a set of documents (a story): each subject's mean probability over the documents
+    (0 where a document does not have it), the first always, up to two more at ``threshold`` or above."""
+    if not per_document:
+        return []
+    total: dict[str, float] = {}
+    names: dict[str, Topic] = {}
+    for topics in per_document:
+        for t in topics:
+            total[t.id] = total.get(t.id, 0.0) + t.score
+            names.setdefault(t.id, t)
+    ranked = sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_TOPICS]
+    return [replace(names[i], score=score / len(per_document)) for n, (i, score) in enumerate(ranked)
+            if n == 0 or score / len(per_document) >= threshold]
 
 
 def known_subject(topic: str) -> str:

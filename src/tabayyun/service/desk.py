@@ -114,14 +114,14 @@ class Desk:
         if topic is not None:
             known_subject(topic)
         with self.lock:
-            stories = self.tb.store.list_stories(since, until, source, topic, limit, offset)
+            stories = self.tb.list_stories(since, until, source, topic, limit, offset)
         return [{**{k: v for k, v in s.to_dict().items() if k != "documents"}, "n_documents": len(s.documents)}
                 for s in stories]
 
     def story(self, story_id: str) -> dict[str, Any] | None:
         """A story with its documents (id, title, source, date, url; no text), in the order they joined."""
         with self.lock:
-            story = self.tb.store.get_story(story_id)
+            story = self.tb.find_story(story_id)
             if story is None:
                 return None
             docs = self.tb.store.get_documents(story.documents)
