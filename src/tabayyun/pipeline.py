@@ -24,7 +24,7 @@ from tabayyun.ingest import RecordError, check_text, content_hash, read_records
 from tabayyun.organise import TopicClassifier
 from tabayyun.organise.topics import combine_topics
 from tabayyun.organise.stories import StoryClusterer
-from tabayyun.records import Claim, Document, Evidence, Story, Verdict
+from tabayyun.records import Claim, Document, Evidence, Story, Topic, Verdict
 from tabayyun.store import BatchResult, PendingSentence, Store, is_postgres_url, open_store
 from tabayyun.text import content_words, split_sentences
 from tabayyun.verify import (CheckedStance, RuleStance, RuleVerdict, StanceModel, VerdictModel, WorthinessModel,
@@ -314,12 +314,15 @@ class Tabayyun:
     def retrieve(self, claim: str, k: int | None = None) -> list[Evidence]:
         return self.retriever.search(claim, k or self.evidence_k)
 
-    def verify(self, claim: str | Claim, date: str | None = None, before: str | None = None) -> Verdict:
+    def verify(self, claim: str | Claim, date: str | None = None, before: str | None = None,
+               topics: list[Topic] | None = None) -> Verdict:
         """Retrieve evidence for one claim, set each one's stance, and decide; the verdict carries the claim's topics.
 
         ``date`` (ISO-8601) is when the claim was made, for a text given as ``str`` (a ``Claim`` carries
         its own): figures that change with time are not contradicted by evidence of another week.
-        ``before`` (ISO-8601): only evidence published before that day (what was known then)."""
+        ``before`` (ISO-8601): only evidence published before that day (what was known then).
+        ``topics``: the subjects to give the verdict when they are known already (a claim of a post
+        takes the post's); by default the claim's own."""
         text = check_text(claim if isinstance(claim, str) else claim.text, "claim")
         if not text.strip():
             raise TabayyunError("empty claim / الادعاء فارغ")
@@ -337,7 +340,7 @@ class Tabayyun:
         label, confidence, reasons = self.verdict.decide(claim, evidence)
         story = self.stories.attach(claim.text, story_votes(evidence), claim.date)
         return Verdict(claim=claim, label=label, confidence=confidence, evidence=evidence, reasons=reasons,
-                       topics=self.topics.predict([claim.text])[0], story=story)
+                       topics=self.topics.predict([claim.text])[0] if topics is None else topics, story=story)
 
     def check(self, text: str, all_claims: bool = False, date: str | None = None,
               before: str | None = None, progress: bool = False) -> list[Verdict]:
@@ -351,7 +354,8 @@ class Tabayyun:
     def iter_check(self, text: str, all_claims: bool = False, date: str | None = None,
                    before: str | None = None, progress: bool = False) -> Iterator[Verdict]:
         """``check`` one verdict at a time (the service lets other requests in between two claims), each
-        in its own story until ``place_post`` places them all in the post's. The text is refused, before any claim is verified, if it is over the bounds."""
+        in its own story until ``place_post`` places them all in the post's. The text is refused, before
+        any claim is verified, if it is over the bounds."""
         if not check_text(text, "text").strip():
             raise TabayyunError("empty text / النص فارغ")
         if not has_arabic(text[:MAX_TEXT_CHARS]):
@@ -363,7 +367,7 @@ class Tabayyun:
                                 "check (check it in parts) / عدد الادعاءات أكبر من المسموح")
         topics = self.topics.predict([text])[0]  # a claim of a post is read in its context: the post's subjects
         for claim in tqdm(claims, unit="claim", disable=not progress or len(claims) < 2, desc="check"):
-            yield replace(self.verify(claim, before=before), topics=topics)
+            yield self.verify(claim, before=before, topics=topics)
 
     def place_post(self, text: str, verdicts: Sequence[Verdict], date: str | None = None) -> list[Verdict]:
         """The verdicts of one post, all placed in the post's story (found from its words and all their

@@ -182,9 +182,9 @@ def test_bidi_overrides_in_titles_are_neutralised_in_pages(client):
 def test_a_long_check_lets_other_requests_in_between_its_claims(client, base, monkeypatch):
     verify = base.verify
 
-    def slow_verify(claim, date=None, before=None):
+    def slow_verify(claim, date=None, before=None, topics=None):
         time.sleep(0.5)
-        return verify(claim, date, before)
+        return verify(claim, date, before, topics)
 
     monkeypatch.setattr(base, "verify", slow_verify)
     text = "".join(f"{i}- ارتفعت أسعار النفط إلى {60 + i} دولارا للبرميل اليوم\n" for i in range(1, 9))
