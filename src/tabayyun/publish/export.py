@@ -39,11 +39,11 @@ def reviewed_checks(store: Store, since: str | None = None, before: str | None =
         reviews = store.reviews([c["id"] for c in batch])
         for check in batch:
             out = reviewed_check(check, reviews.get(check["id"], []))
-            cited_then = store.get_documents([e["doc_id"] for c in out["claims"] for e in c.get("evidence", [])])
+            docs = store.get_documents([d for c in out["claims"] for d in [e["doc_id"] for e in c.get("evidence", [])]
+                                        + ((c["review"] or {}).get("cite") or [])])  # one read per check
             for claim in out["claims"]:  # evidence removed from the base since is kept, and marked so
-                claim["evidence"] = [{**e, "removed": e["doc_id"] not in cited_then} for e in claim.get("evidence", [])]
+                claim["evidence"] = [{**e, "removed": e["doc_id"] not in docs} for e in claim.get("evidence", [])]
                 cite = (claim["review"] or {}).get("cite") or []
-                docs = store.get_documents(cite)
                 claim["cited"] = [{"doc_id": d, "title": docs[d].title, "source": docs[d].source,
                                    "date": docs[d].date, "url": docs[d].url} if d in docs
                                   else {"doc_id": d, "removed": True} for d in cite]
