@@ -175,17 +175,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
 def _window(args: argparse.Namespace):
     """The documents ``search`` may return: ``--source``, ``--topic`` (repeatable), ``--since``, ``--until``
     (inclusive)."""
-    from datetime import date, timedelta
-
     from tabayyun.index import Window
-
     from tabayyun.organise.topics import known_subject
+    from tabayyun.text import day_after
 
     since, until = _date(args.since, "--since"), _date(args.until, "--until")
     if not (args.source or since or until or args.topic):
         return None
-    before = (date.fromisoformat(until[:10]) + timedelta(days=1)).isoformat() if until else None
-    return Window(sources=frozenset(args.source or ()), since=since, before=before,
+    return Window(sources=frozenset(args.source or ()), since=since, before=day_after(until),
                   topics=frozenset(known_subject(t) for t in args.topic or ()))
 
 
@@ -490,12 +487,10 @@ def cmd_publisher(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from datetime import date, timedelta
-
     from tabayyun.publish import write_export
+    from tabayyun.text import day_after
 
-    since, until = _date(args.since, "--since"), _date(args.until, "--until")
-    before = (date.fromisoformat(until[:10]) + timedelta(days=1)).isoformat() if until else None
+    since, before = _date(args.since, "--since"), day_after(_date(args.until, "--until"))
     tb = _open(args.db)
     if args.out is None:
         write_export(tb.store, sys.stdout, args.format, since, before, args.check)

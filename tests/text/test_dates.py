@@ -70,3 +70,10 @@ def test_parse_iso_date_valid(raw, iso):
 @pytest.mark.parametrize("raw", ["2019-02-30", "2019-13-01", "hello", "2019", "", "مارس 2019", "yesterday"])
 def test_parse_iso_date_invalid(raw):
     assert parse_iso_date(raw) is None
+
+
+def test_day_after_is_the_exclusive_bound_of_an_inclusive_until():
+    from tabayyun.text import day_after
+
+    assert day_after("2019-03-31") == "2019-04-01" and day_after("2020-02-28T10:00:00") == "2020-02-29"
+    assert day_after(None) is None

@@ -1,7 +1,7 @@
 """The JSON API under ``/api``: thin calls onto the ``Desk``."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Request
@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tabayyun.index import Window
 from tabayyun.organise.topics import subject_ids
+from tabayyun.text import day_after
 from tabayyun.report.claimreview import claimreview_json
 from tabayyun.service.desk import Desk
 from tabayyun.service.security import TOKEN_COOKIE, is_loopback, token_from, token_ok
@@ -142,7 +143,7 @@ def window(source: Annotated[list[str], Query(max_length=20, description="only t
     if not (sources or first or last or topics):
         return None
     return Window(sources=sources, since=first.isoformat() if first else None,
-                  before=(last + timedelta(days=1)).isoformat() if last else None, topics=topics)
+                  before=day_after(last.isoformat() if last else None), topics=topics)
 
 
 @router.get("/search", summary="Search the evidence base: sentences with their documents")
@@ -246,7 +247,7 @@ def export(format: Literal["json", "jsonl", "csv", "claimreview"] = "json",
            until: Annotated[str | None, Query(max_length=10, description="checks made on or before this day")] = None,
            check: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None, d: Desk = Depends(desk)) -> Response:
     first, last = _day(since, "since"), _day(until, "until")
-    before = (last + timedelta(days=1)).isoformat() if last else None
+    before = day_after(last.isoformat() if last else None)
     text, _ = d.export(format, first.isoformat() if first else None, before, check)
     name = f"tabayyun-checks.{'jsonld' if format == 'claimreview' else format}"
     return Response(text, media_type=_EXPORT_TYPES[format],

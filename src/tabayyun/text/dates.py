@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from tabayyun.text._lexicon import ALL_CLITICS, PhraseMatcher, data_rows, joined_flags, scan, word_set
 from tabayyun.text.normalize import normalize_digits
 from tabayyun.text.social import mask_social
 from tabayyun.text.tokens import Token, tokenize
 
-__all__ = ["DateMention", "extract_dates", "parse_iso_date"]
+__all__ = ["DateMention", "extract_dates", "parse_iso_date", "day_after"]
 
 _YEARS = range(1900, 2101)
 
@@ -122,6 +122,12 @@ def extract_dates(text: str) -> list[DateMention]:
 
     found += scan(len(tokens), read)
     return sorted(found, key=lambda d: d.start)
+
+
+def day_after(iso: str | None) -> str | None:
+    """The day after an ISO date or timestamp ("2019-03-31" -> "2019-04-01"): the exclusive bound that an
+    inclusive "until" day stands for; None for None."""
+    return None if iso is None else (date.fromisoformat(iso[:10]) + timedelta(days=1)).isoformat()
 
 
 def parse_iso_date(s: str) -> str | None:
