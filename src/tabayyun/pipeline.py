@@ -173,7 +173,7 @@ class Tabayyun:
         self.store = store or open_store(self.db, create=create)
         self._caches: dict[str, EmbeddingCache] = {}
         self.cache = self.embedder(Encoder.name)
-        readonly = bool(getattr(self.store, "readonly", False))
+        readonly = self.store.readonly
         if isinstance(self.db, Path):  # the index beside the SQLite file
             self.retriever = Retriever(self.store, LexicalIndex(self.db / "index", readonly=readonly), self.cache)
         else:  # a local copy of a server's index, with its own watermark in the store
