@@ -14,6 +14,7 @@ from typing import Callable, Iterable, Protocol, Sequence
 
 import numpy as np
 
+from tabayyun.errors import TabayyunError
 from tabayyun.store.base import text_key
 
 __all__ = ["Encoder", "E5Encoder", "EmbeddingCache", "ENCODERS", "make_encoder", "cached_encoder", "text_key",
@@ -153,12 +154,18 @@ class TextEncoder(Protocol):
 class UsesEncoder:
     """Mixin of a model that reads the vectors of sentence encoder ``encoder_name``: ``encoder`` is
     set by the caller (e.g. the store-backed cache of ``Tabayyun.embedder``) or, at first use, an
-    in-memory ``cached_encoder``."""
+    in-memory ``cached_encoder``. ``encoder_dim``, when the model recorded it, is the width of the vectors
+    it was trained on: vectors of another width are refused in one line."""
 
     encoder: TextEncoder | None
     encoder_name: str
+    encoder_dim: int | None = None
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
         if self.encoder is None:
             self.encoder = cached_encoder(self.encoder_name)
-        return self.encoder.encode(list(texts))
+        vectors = self.encoder.encode(list(texts))
+        if self.encoder_dim is not None and vectors.shape[1] != self.encoder_dim:
+            raise TabayyunError(f"the model was trained on {self.encoder_name} vectors of {self.encoder_dim} "
+                                f"dimensions, but its encoder gives {vectors.shape[1]}: retrain it or reinstall")
+        return vectors
