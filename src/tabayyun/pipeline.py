@@ -26,6 +26,7 @@ from tabayyun.organise.topics import combine_topics
 from tabayyun.organise.stories import StoryClusterer
 from tabayyun.records import Claim, Document, Evidence, Story, Topic, Verdict
 from tabayyun.store import BatchResult, PendingSentence, Store, is_postgres_url, open_store
+from tabayyun.store.base import VECTOR_SPEC_KEY
 from tabayyun.text import content_words, split_sentences
 from tabayyun.verify import (CheckedStance, RuleStance, RuleVerdict, StanceModel, VerdictModel, WorthinessModel,
                              decisive_first, weigh)
@@ -188,10 +189,20 @@ class Tabayyun:
         self.stories = StoryClusterer(self.store)
 
     def embedder(self, name: str) -> EmbeddingCache:
-        """The vector cache of sentence encoder ``name``, kept in the store (one per encoder)."""
+        """The vector cache of sentence encoder ``name``, kept in the store (one per encoder). Vectors that
+        another revision of the encoder made are dropped on a writable base, left unread on a read-only one."""
         if name not in self._caches:
-            self._caches[name] = EmbeddingCache(make_encoder(name), load=partial(self.store.load_vectors, name),
-                                                save=partial(self.store.save_vectors, name))
+            encoder = make_encoder(name)
+            spec, kept = encoder.spec(), self.store.vector_spec(name)
+            if kept != spec and not self.store.readonly:
+                if kept is None:  # a base from before specs were kept: its vectors are this install's
+                    self.store.set_meta(VECTOR_SPEC_KEY + name, spec)
+                else:
+                    self.store.reset_vectors(name, spec)
+                kept = spec
+            self._caches[name] = (EmbeddingCache(encoder, load=partial(self.store.load_vectors, name),
+                                                 save=partial(self.store.save_vectors, name)) if kept in (spec, None)
+                                  else EmbeddingCache(encoder))
         return self._caches[name]
 
     # -- evidence base ---------------------------------------------------------------------------

@@ -106,6 +106,10 @@ def test_vectors_and_meta(store):
     vec = np.random.default_rng(0).standard_normal(384).astype(np.float32)
     store.save_vectors("e5", {"k": vec})
     assert np.array_equal(store.load_vectors("e5", ["k"])["k"], vec)  # bit for bit
+    assert store.vector_spec("m") is None
+    store.reset_vectors("m", '{"revision": "2"}')  # only this encoder's vectors go
+    assert store.load_vectors("m", ["a", "b"]) == {} and store.vector_spec("m") == '{"revision": "2"}'
+    assert store.load_vectors("other", ["a"])["a"].shape == (3,) and store.vector_spec("other") is None
     assert store.get_meta("k") is None
     store.set_meta("k", "1")
     store.set_meta("k", "2")

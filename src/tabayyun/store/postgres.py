@@ -21,7 +21,8 @@ import numpy as np
 
 from tabayyun.errors import TabayyunError
 from tabayyun.records import Document, Review, Sentence, Story, Topic
-from tabayyun.store.base import BatchResult, PendingSentence, StoryBatch, StoryStateRows, text_key
+from tabayyun.store.base import (VECTOR_SPEC_KEY, BatchResult, PendingSentence, StoryBatch, StoryStateRows,
+                                 text_key)
 from tabayyun.store.sqlite import IdConflict
 
 __all__ = ["PostgresStore", "MIGRATIONS", "is_postgres_url"]
@@ -269,6 +270,14 @@ class PostgresStore:
             cur.executemany("INSERT INTO vectors VALUES (%s, %s, %s) ON CONFLICT (model, key) "
                             "DO UPDATE SET vec = excluded.vec",
                             [(model, k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in vectors.items()])
+
+    def vector_spec(self, model: str) -> str | None:
+        return self.get_meta(VECTOR_SPEC_KEY + model)
+
+    def reset_vectors(self, model: str, spec: str) -> None:
+        with self._transaction():
+            self.conn.execute("DELETE FROM vectors WHERE model = %s", (model,))
+            self.conn.execute("INSERT INTO meta VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = excluded.value", (VECTOR_SPEC_KEY + model, spec))
 
     def save_check(self, text: str, result: list[dict]) -> int:
         created = datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -20,7 +20,8 @@ import numpy as np
 
 from tabayyun.errors import TabayyunError
 from tabayyun.records import Document, Review, Sentence, Story, Topic
-from tabayyun.store.base import BatchResult, PendingSentence, StoryBatch, StoryStateRows, text_key
+from tabayyun.store.base import (VECTOR_SPEC_KEY, BatchResult, PendingSentence, StoryBatch, StoryStateRows,
+                                 text_key)
 
 __all__ = ["SQLiteStore", "APPLICATION_ID", "SCHEMA_VERSION", "IdConflict"]
 
@@ -290,6 +291,14 @@ class SQLiteStore:
         with self._transaction():
             self.conn.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
                                   [(model, k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in vectors.items()])
+
+    def vector_spec(self, model: str) -> str | None:
+        return self.get_meta(VECTOR_SPEC_KEY + model)
+
+    def reset_vectors(self, model: str, spec: str) -> None:
+        with self._transaction():
+            self.conn.execute("DELETE FROM vectors WHERE model = ?", (model,))
+            self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (VECTOR_SPEC_KEY + model, spec))
 
     def save_check(self, text: str, result: list[dict]) -> int:
         created = datetime.now(timezone.utc).isoformat(timespec="seconds")
