@@ -114,6 +114,19 @@ def test_vectors_of_another_encoder_revision_are_dropped_not_read(tmp_path, news
     assert again.store.conn.execute("SELECT COUNT(*) FROM vectors WHERE model = 'usem3'").fetchone() == (0,)
 
 
+def test_a_read_only_open_verifies_without_writing(tmp_path, news_file):
+    tb = Tabayyun(tmp_path / "db", create=True)
+    tb.ingest([news_file])
+    state = lambda s: (s.counts(), s.conn.execute("SELECT COUNT(*) FROM vectors").fetchone(),  # noqa: E731
+                       s.conn.execute("SELECT * FROM meta ORDER BY key").fetchall())
+    before = state(tb.store)
+    reader = Tabayyun(tmp_path / "db", readonly=True)
+    result = reader.verify("ارتفعت أسعار النفط إلى 70 دولارا للبرميل")
+    assert reader.store.readonly and result.evidence and result.evidence[0].document.id == "n2"
+    reader.close()
+    assert state(tb.store) == before
+
+
 class _AlwaysDisagree:
     """A stance model that reads every sentence as contradicting the claim."""
 

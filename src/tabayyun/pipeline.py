@@ -169,9 +169,10 @@ class Tabayyun:
     def __init__(self, db: str | Path, *, create: bool = False, store: Store | None = None,
                  worthiness: WorthinessModel | None = None, stance: StanceModel | None = None,
                  verdict: VerdictModel | None = None, evidence_k: int = 5,
-                 topics: TopicClassifier | None = None, index_dir: str | Path | None = None) -> None:
+                 topics: TopicClassifier | None = None, index_dir: str | Path | None = None,
+                 readonly: bool = False) -> None:
         self.db: str | Path = str(db) if is_postgres_url(str(db)) else Path(db)
-        self.store = store or open_store(self.db, create=create)
+        self.store = store or open_store(self.db, create=create, readonly=readonly)
         self._caches: dict[str, EmbeddingCache] = {}
         self.cache = self.embedder(Encoder.name)
         readonly = self.store.readonly

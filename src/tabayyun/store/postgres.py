@@ -106,7 +106,8 @@ def _redacted(url: str) -> str:
 class PostgresStore:
     """Store in the PostgreSQL database at ``url`` (``postgresql://user@host:port/name``)."""
 
-    def __init__(self, url: str, create: bool = True) -> None:
+    def __init__(self, url: str, create: bool = True, readonly: bool = False) -> None:
+        """``readonly``: every transaction of the connection is read-only (a reader or a worker)."""
         try:
             import psycopg
         except ImportError:
@@ -114,11 +115,12 @@ class PostgresStore:
         self.path = _redacted(url)  # what messages name
         self._url = url
         try:
-            self.conn = psycopg.connect(url, autocommit=True)
+            self.conn = psycopg.connect(url, autocommit=True,
+                                        **({"options": "-c default_transaction_read_only=on"} if readonly else {}))
         except psycopg.Error as exc:
             raise TabayyunError(f"cannot connect to {self.path}: {str(exc).strip().splitlines()[0]}") from None
         try:
-            self._open(create)
+            self._open(create and not readonly)
             self.readonly = self.conn.execute("SELECT current_setting('transaction_read_only')").fetchone() == ("on",)
         except BaseException:
             self.conn.close()

@@ -101,19 +101,21 @@ class SQLiteStore:
 
     FILENAME = "tabayyun.sqlite"
 
-    def __init__(self, directory: str | Path, create: bool = True) -> None:
+    def __init__(self, directory: str | Path, create: bool = True, readonly: bool = False) -> None:
+        """``readonly``: read, never write (no vectors kept, no index catch-up by those who follow the store);
+        a base whose file or folder cannot be written is opened so anyway."""
         folder = Path(directory)
         path = folder / self.FILENAME
         self.path = path
         fresh = not path.exists() or path.stat().st_size == 0
-        if fresh and not create:
+        if fresh and (readonly or not create):
             raise TabayyunError(f"no evidence base at {directory} (run 'tabayyun ingest' first) / "
                                 "لا توجد قاعدة أدلة هنا")
         ours = {self.FILENAME + suffix for suffix in ("", "-journal", "-wal", "-shm")} | {"index"}
         if fresh and folder.is_dir() and any(p.name not in ours for p in folder.iterdir()):
             raise TabayyunError(f"{directory} is a folder with other files and no evidence base: give a new or "
                                 "empty folder / المجلد ليس فارغا")
-        self.readonly = not fresh and not (os.access(path, os.W_OK) and os.access(folder, os.W_OK))
+        self.readonly = readonly or (not fresh and not (os.access(path, os.W_OK) and os.access(folder, os.W_OK)))
         try:
             if fresh:
                 folder.mkdir(parents=True, exist_ok=True)
