@@ -115,8 +115,10 @@ class PostgresStore:
         self.path = _redacted(url)  # what messages name
         self._url = url
         try:
-            self.conn = psycopg.connect(url, autocommit=True,
-                                        **({"options": "-c default_transaction_read_only=on"} if readonly else {}))
+            if readonly:
+                self.conn = psycopg.connect(url, autocommit=True, options="-c default_transaction_read_only=on")
+            else:
+                self.conn = psycopg.connect(url, autocommit=True)
         except psycopg.Error as exc:
             raise TabayyunError(f"cannot connect to {self.path}: {str(exc).strip().splitlines()[0]}") from None
         try:
