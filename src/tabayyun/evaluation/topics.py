@@ -18,21 +18,51 @@ import numpy as np
 from tabayyun.organise.topics import TopicClassifier, model_text, subject_ids
 from tabayyun.organise.train import MAPPED, AntArticle, load_ant
 
-__all__ = ["eval_topics", "render_topics", "default_sample", "load_sample", "prf", "calibration_error"]
+_FIXTURES = Path(__file__).resolve().parents[3] / "tests" / "organise"
+TEST_SEED = 20261128
+
+__all__ = ["eval_topics", "default_test_sample", "draw_order", "TEST_SEED", "render_topics", "default_sample", "load_sample", "prf", "calibration_error"]
 
 
 def default_sample() -> Path:
-    """The labelled sample shipped with the tests (repository checkout only)."""
-    return Path(__file__).resolve().parents[3] / "tests" / "organise" / "topics_sample.tsv"
+    """The dev sample: hand-labelled, shipped with the tests (repository checkout only); scored while the
+    labels and the model changed, so its figures are optimistic."""
+    return _FIXTURES / "topics_dev_sample.tsv"
 
 
-def load_sample(path: Path) -> list[tuple[str, str, str, str]]:
-    """(text_md5, docno, drawn, subject) rows of the sample file."""
+def default_test_sample() -> Path:
+    """The test sample: drawn by ``draw_order``, labelled blind, scored only to report."""
+    return _FIXTURES / "topics_test_sample.tsv"
+
+
+def draw_order(data_dir: Path, dev: Sequence[tuple[str, str, str, str]]) -> dict[str, list[AntArticle]]:
+    """The order in which test-sample articles are drawn, per stratum: ANT test texts (one per ``text_md5``)
+    that are not in the dev sample ``dev`` (by hash or title), in stratum ``world`` (filed only
+    under ``middleEast``/``internationalNews``) or in the one mapped category they are filed under (texts filed
+    under two mapped categories left out), each stratum shuffled with ``TEST_SEED``."""
+    dev_md5 = {md5 for md5, *_ in dev}
+    ant = load_ant(data_dir, ("train", "dev", "test"))
+    seen_titles = {a.title.strip() for a in ant if a.md5 in dev_md5}
+    strata: dict[str, list[AntArticle]] = {"world": [], **{c: [] for c in sorted(MAPPED)}}
+    for a in ant:
+        if a.split != "test" or a.md5 in dev_md5 or a.title.strip() in seen_titles:
+            continue
+        mapped = [c for c in a.categories if c in MAPPED]
+        if len(mapped) <= 1:
+            strata[mapped[0] if mapped else "world"].append(a)
+    rng = np.random.default_rng(TEST_SEED)
+    return {name: [arts[i] for i in rng.permutation(len(arts))] for name, arts in strata.items()}
+
+
+def load_sample(path: Path, passed_over: bool = False) -> list[tuple[str, str, str, str]]:
+    """(text_md5, docno, drawn, subject) rows of a sample file; rows passed over by the reader (subject ``-``)
+    only when ``passed_over``."""
     rows = []
     for line in Path(path).read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             md5, docno, drawn, subject = line.split("\t")
-            rows.append((md5, docno, drawn, subject))
+            if subject != "-" or passed_over:
+                rows.append((md5, docno, drawn, subject))
     return rows
 
 
