@@ -1,18 +1,55 @@
-"""The hand-labelled topic sample (ids and labels only) and the scoring of the topic evaluation."""
+"""The hand-labelled topic samples (ids and labels only: the blind TEST sample and the DEV sample) and the
+scoring of the topic evaluation."""
 from __future__ import annotations
 
 from collections import Counter
 
 import pytest
 
-from tabayyun.evaluation.topics import calibration_error, default_sample, load_sample, prf
+from tabayyun.evaluation.topics import (TEST_SEED, calibration_error, default_sample, default_test_sample, draw_order,
+                                        load_sample, prf, render_topics)
 from tabayyun.organise.topics import subject_ids
 from tabayyun.organise.train import calibration_set, load_ant
 
 from tests.conftest import SHARED
 
 
-def test_sample_covers_the_17_subjects_with_unique_articles():
+@pytest.fixture(scope="module")
+def ant():
+    return {a.md5: a for a in load_ant(SHARED / "data", ("train", "dev", "test"))}
+
+
+def test_test_sample_has_300_labels_over_the_17_subjects_from_ant_test(ant):
+    rows = load_sample(default_test_sample())
+    everything = load_sample(default_test_sample(), passed_over=True)
+    assert len(rows) >= 300 and len({md5 for md5, *_ in everything}) == len(everything)
+    assert set(Counter(s for *_, s in rows)) == set(subject_ids())
+    assert {s for *_, s in everything} - set(subject_ids()) <= {"-"}
+    for md5, docno, _, _ in everything:
+        assert ant[md5].split == "test" and ant[md5].docno == docno
+
+
+def test_test_sample_shares_no_article_nor_title_with_the_dev_sample_or_calibration(ant):
+    test = load_sample(default_test_sample(), passed_over=True)
+    dev = load_sample(default_sample())
+    assert not {md5 for md5, *_ in test} & {md5 for md5, *_ in dev}
+    assert not {ant[md5].title.strip() for md5, *_ in test} & {ant[md5].title.strip() for md5, *_ in dev}
+    assert not {md5 for md5, *_ in test} & {a.md5 for a, _ in calibration_set(SHARED / "data")}
+
+
+def test_test_sample_is_a_prefix_of_each_strata_seeded_draw():
+    assert TEST_SEED == 20261128
+    order = draw_order(SHARED / "data", load_sample(default_sample()))
+    rows = load_sample(default_test_sample(), passed_over=True)
+    strata = Counter(drawn for _, _, drawn, _ in rows)
+    assert strata == {"world": 400, "economy": 85, "technology": 85, "culture": 79, "sport": 55}
+    for name, n in strata.items():
+        assert [md5 for md5, _, drawn, _ in rows if drawn == name] == [a.md5 for a in order[name][:n]]
+    assert all(set(a.categories) <= {"middleEast", "internationalNews"} for a in order["world"])
+    assert all(name in a.categories for name in ("economy", "technology", "culture", "sport") for a in order[name])
+
+
+def test_dev_sample_covers_the_17_subjects_with_unique_articles():
     rows = load_sample(default_sample())
     assert len(rows) >= 300 and len({md5 for md5, *_ in rows}) == len(rows)
     counts = Counter(s for *_, s in rows)
@@ -20,9 +57,8 @@ def test_sample_covers_the_17_subjects_with_unique_articles():
     assert {drawn for _, _, drawn, _ in rows} == {"random", "targeted"}
 
 
-def test_sample_articles_are_ant_dev_or_test_never_train():
+def test_dev_sample_articles_are_ant_dev_or_test_never_train(ant):
     rows = load_sample(default_sample())
-    ant = {a.md5: a for a in load_ant(SHARED / "data", ("train", "dev", "test"))}
     for md5, docno, _, _ in rows:
         assert ant[md5].split in ("dev", "test") and ant[md5].docno == docno
 
@@ -45,3 +81,22 @@ def test_calibration_articles_are_dev_and_outside_the_sample():
     assert len(calib) >= 100 and {a.split for a, _ in calib} == {"dev"}
     assert not {a.md5 for a, _ in calib} & {md5 for md5, *_ in load_sample(default_sample())}
     assert {s for _, s in calib} <= set(subject_ids())
+
+
+def test_render_labels_the_test_and_dev_samples_and_their_macro_f1():
+    ids = subject_ids()
+
+    def sample(gold, pred, part):
+        r = {"all": prf(gold, pred, ids), "in_top3": 1.0, "mean_confidence": 0.9, "ece": 0.1}
+        r[part] = prf(gold[:2], pred[:2], ids)
+        return r
+
+    four = prf(["sport", "arts"], ["sport", "sport"], ["arts", "economy", "science", "sport"])
+    out = render_topics({"test": sample(["sport", "politics", "crime"], ["sport", "politics", "politics"], "world"),
+                         "test_passed_over": 4, "dev": sample(["sport", "arts"], ["sport", "arts"], "random"),
+                         "ant_test_first_of_17": four, "ant_test_best_of_4": four, "ant_test_baseline": four})
+    test_part, dev_part = out.split("DEV sample")
+    assert test_part.startswith("TEST sample (3 ANT test articles") and "4 more passed over" in test_part
+    assert f"**{prf(['sport', 'politics', 'crime'], ['sport', 'politics', 'politics'], ids)['macro_f1']:.3f}**" in test_part
+    assert "| crime | 0.000 | 0.000 | 0.000 | 1 |" in test_part and "World stratum (2 articles)" in test_part
+    assert dev_part.startswith(" (2 ANT dev/test articles") and "Random part (2 articles)" in dev_part
