@@ -56,7 +56,7 @@ def _word_grams(token: str, char_range: tuple[int, int], words: bool, prefix: st
     return grams
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)
 def _word_hashes(token: str, char_range: tuple[int, int], words: bool, prefix: str, n_features: int) -> np.ndarray:
     """Feature indices of one word's features (cached: words recur, and hashing them is most of the cost)."""
     grams = _word_grams(token, char_range, words, prefix)

@@ -37,7 +37,7 @@ def data_rows(name: str) -> list[list[str]]:
     return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=100_000)
 def clitic_variants(word: str, clitics: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
     """The word itself, then the word with each applicable proclitic removed (cached: words recur)."""
     return (word, *(replacement + word[len(prefix):] for prefix, replacement in clitics

@@ -23,7 +23,7 @@ _ARTICLES = ("وبال", "فبال", "وكال", "فكال", "ولل", "فلل",
 _MIN_STEM = 3
 _STEMMER = Stemmer.Stemmer("arabic")
 _STOPWORDS = word_set("stopwords.txt")
-_normalize_word = lru_cache(maxsize=500_000)(normalize_ar)  # words repeat: normalise each spelling once
+_normalize_word = lru_cache(maxsize=100_000)(normalize_ar)  # words repeat: normalise each spelling once
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,14 +47,14 @@ def tokenize(text: str, cache: bool = True) -> list[Token]:
     return list(_tokens(text) if cache else _tokens.__wrapped__(text))
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=5_000)
 def _tokens(text: str) -> tuple[Token, ...]:
     """``tokenize``, cached: the number, date, entity and cue readers all tokenize the same sentence."""
     masked = mask_social(text)
     return tuple(Token(m.group(), m.start(), m.end(), _normalize_word(m.group())) for m in _TOKEN.finditer(masked))
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=100_000)
 def stem_ar(word: str) -> str:
     """Light stem of a normalised word: conjunction+article prefixes, then snowball Arabic."""
     if not word or not "\u0600" <= word[0] <= "\u06ff":

@@ -21,7 +21,7 @@ _MIN_SHARED = 2
 __all__ = ["decisive_first"]
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=5_000)
 def _terms(text: str) -> frozenset[str]:
     """The index terms of a candidate sentence (cached: the same candidates come back for a claim checked again)."""
     return frozenset(analyze(text))

@@ -110,7 +110,7 @@ def _negation_scope(norms: list[str]) -> set[int]:
     return out
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=100_000)
 def _terms(word: str) -> tuple[str, ...]:
     """Index terms of one word, proclitics the stemmer left on removed (cached: words recur)."""
     return tuple(_key(term) for term in analyze(word))
@@ -124,10 +124,10 @@ def _clause(tokens: list[Token], text: str) -> list[Token]:
     return tokens
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=5_000)
 def facts(text: str) -> TextFacts:
     """Extract the comparable facts of ``text`` (cached: evidence sentences recur across claims; about 6 KB
-    each, so the cache holds the candidates of the last 400 claims in about 120 MB)."""
+    each, so the cache holds the candidates of the last 100 claims in about 30 MB)."""
     years = {d.year for d in extract_dates(text) if d.year is not None}
     tokens = tokenize(text)
     mentions = extract_numbers(text)
@@ -353,7 +353,7 @@ def _compare_antonyms(claim: TextFacts, evidence: TextFacts, out: Signals) -> No
             return
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=5_000)
 def compare(claim_text: str, evidence_text: str) -> Signals:
     """All signals between a claim and one evidence text (cached: selection, stance and reasons read
     the same pair; the result is shared, read it, do not change it)."""
