@@ -35,22 +35,13 @@ from tabayyun.index.vectors import OneByOne
 from tabayyun.pipeline import Tabayyun, has_arabic
 from tabayyun.report import dumps
 from tabayyun.scale.feed import Post, count_posts, read_posts
-from tabayyun.store import SQLiteStore
 from tabayyun.verify import decisive_first
 
-__all__ = ["FORMATS", "CHUNK", "BatchSummary", "check_chunk", "run_batch", "ReadOnlyVectors", "Output"]
+__all__ = ["FORMATS", "CHUNK", "BatchSummary", "check_chunk", "run_batch", "Output"]
 
 FORMATS = ("jsonl", "csv", "claimreview")
 CHUNK = 16  # posts per chunk: the unit of shared encoding, of Dask tasks and of a resumed run's recomputation
 CSV_FIELDS = ("input", "id", "verdicts", "claims", "error")
-
-
-class ReadOnlyVectors(SQLiteStore):
-    """The store as a batch worker opens it: reads everything, saves no vectors (the writer process owns
-    the file; a Dask worker's vectors stay in its memory)."""
-
-    def save_vectors(self, model: str, vectors: dict) -> None:
-        return None
 
 
 def _warm(tb: Tabayyun, posts: Sequence[Post], all_claims: bool) -> None:

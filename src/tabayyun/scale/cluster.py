@@ -40,11 +40,10 @@ def worker_engine(db: str, version: int):
     has grown (``version``: its last sentence id, as the client saw it with the lexical index caught up)."""
     if db not in _ENGINES or _ENGINES[db][0] != version:
         from tabayyun.pipeline import Tabayyun
-        from tabayyun.scale.batch import ReadOnlyVectors
 
         if db in _ENGINES:
             _ENGINES.pop(db)[1].close()
-        _ENGINES[db] = (version, Tabayyun(db, store=ReadOnlyVectors(db, create=False)))
+        _ENGINES[db] = (version, Tabayyun(db, readonly=True))  # the client owns the base; vectors stay in memory
     return _ENGINES[db][1]
 
 
