@@ -1,6 +1,7 @@
 """Batch benchmark: claims/s of ``tabayyun batch`` cold and warm, in-process and on 2 local Dask workers.
 
     python bench/bench_batch.py [--data ../shared/data] [--docs 3000] [--posts 40] [--calls] [--embed]
+    python bench/bench_batch.py --before ../main/src --base DIR [--posts 40]
 
 Builds a base of the first ``--docs`` ANT articles and a feed of ``--posts`` posts (two consecutive
 sentences of an article: half from articles in the base, half from others), then runs each
@@ -18,6 +19,7 @@ import os
 import platform
 import random
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -71,9 +73,10 @@ def tree_rss(proc: psutil.Process) -> int:
     return total
 
 
-def run(label: str, code: str, out: Path) -> dict:
-    """Run ``code`` (Python) in a fresh process; wall time, peak tree RSS and load average around it."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+def run(label: str, code: str, out: Path, src: Path = ROOT / "src") -> dict:
+    """Run ``code`` (Python) in a fresh process with ``src`` first on the path; wall time, peak tree RSS
+    and load average around it."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(src), os.environ.get("PYTHONPATH", "")])}
     load_before = os.getloadavg()[0]
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-c", code], env=env)
@@ -141,6 +144,27 @@ def encoder_calls(docs: list[dict], n: int = 120, per_call: int = 6) -> list[tup
     return out
 
 
+def against(before: Path, base: Path, feed: Path, work: Path) -> None:
+    """Paired runs of this checkout and ``before`` (its ``src``), each a fresh process on a fresh copy of
+    ``base``: a cold run (no vectors of the claims or their evidence) then a warm one (the same feed again)."""
+    rows = []
+    checkouts = (("this branch", ROOT / "src"), ("before", before.resolve()))
+    for label, _ in checkouts:
+        shutil.copytree(base, work / label)
+    for state in ("cold", "warm"):  # interleaved: both checkouts see the same load
+        for label, src in checkouts:
+            out = work / f"against-{len(rows)}.jsonl"
+            rows.append(run(f"{label}, {state}", batch_code(feed, work / label, out), out, src))
+            print(f"{rows[-1]['label']}: {rows[-1]['claims']} claims in {rows[-1]['wall']:.1f} s", file=sys.stderr)
+    print(f"Paired with `--before {before}`, base `{base}`, feed of {rows[0]['posts']} posts "
+          f"({rows[0]['claims']} claims); each run a fresh process (start-up in the time):\n")
+    print("| run | wall | claims/s | peak RSS | load average before / after |")
+    print("|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['label']} | {r['wall']:.1f} s | {r['claims'] / r['wall']:.2f} | {r['peak_mb']:.0f} MB | "
+              f"{r['load'][0]:.2f} / {r['load'][1]:.2f} |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
@@ -151,8 +175,22 @@ def main() -> None:
     ap.add_argument("--calls", action="store_true", help="also time each encoder in small calls and in one call")
     ap.add_argument("--embed", action="store_true",
                     help="also run on a copy of the base with the retrieval vectors stored (as ingest --embed)")
+    ap.add_argument("--before", type=Path, default=None,
+                    help="only paired cold and warm runs of this checkout and the one whose src folder this is")
+    ap.add_argument("--base", type=Path, default=None, help="with --before: the base to copy (default: built)")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="tabayyun-bench-batch-"))
+    if args.before is not None and args.base is not None:
+        docs = read_ant(args.data, 10**9)
+        feed = work / "feed.jsonl"
+        with sqlite3.connect(args.base / "tabayyun.sqlite") as conn:
+            ids = {row[0] for row in conn.execute("SELECT id FROM documents")}
+        feed.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in make_feed(
+            [d for d in docs if d["docno"] in ids], [d for d in docs if d["docno"] not in ids] or docs,
+            args.posts, args.seed)), encoding="utf-8")
+        against(args.before, args.base, feed, work)
+        shutil.rmtree(work)
+        return
     docs = read_ant(args.data, args.docs + 500)
     base_docs, other_docs = docs[:args.docs], docs[args.docs:]
     t0 = time.perf_counter()

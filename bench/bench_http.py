@@ -1,13 +1,14 @@
 """Load on the HTTP API: N concurrent clients calling POST /api/verify for D seconds, on loopback.
 
     python bench/bench_http.py --db DIR [--clients 20] [--seconds 30] [--claims claims.txt]
-                               [--writer] [--ingest FILE.jsonl]
+                               [--writer] [--ingest FILE.jsonl] [--workers N]
 
 Starts ``python -m tabayyun.service`` on a free 127.0.0.1 port against the evidence base DIR, then
 prints requests/s, p50/p95 latency and the count of non-2xx answers. Bounded: loopback only, one
 server, the clients stop at the deadline. ``--writer`` adds a client that posts a few new documents
 (``POST /api/documents``) every second; ``--ingest`` runs ``tabayyun ingest FILE --db DIR`` in another
 process at the same time: both writers must queue, so every answer stays 2xx and the ingest exits 0.
+``--workers N`` serves with N processes (``serve --workers``); DIR may be a ``postgresql://`` URL.
 """
 from __future__ import annotations
 
@@ -42,11 +43,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _start(db: str, port: int) -> subprocess.Popen:
+def _start(db: str, port: int, workers: int = 1) -> subprocess.Popen:
     src = Path(__file__).resolve().parents[1] / "src"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(src), os.environ.get("PYTHONPATH", "")]),
            "TABAYYUN_TOKEN": "bench-token-not-for-production"}
-    proc = subprocess.Popen([sys.executable, "-m", "tabayyun.service", "--db", db, "--port", str(port)], env=env)
+    proc = subprocess.Popen([sys.executable, "-m", "tabayyun.service", "--db", db, "--port", str(port),
+                             "--workers", str(workers)], env=env)
     deadline = time.monotonic() + 120
     while True:
         try:
@@ -93,11 +95,12 @@ def main() -> int:
     parser.add_argument("--claims", help="a file of claims, one per line (default: a few built-in ones)")
     parser.add_argument("--writer", action="store_true", help="also post new documents every second")
     parser.add_argument("--ingest", help="also run 'tabayyun ingest FILE' into the same base meanwhile")
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes (default 1)")
     args = parser.parse_args()
     claims = (Path(args.claims).read_text(encoding="utf-8").split("\n") if args.claims else DEFAULT_CLAIMS)
     claims = [c.strip() for c in claims if c.strip()]
     port = _free_port()
-    proc = _start(args.db, port)
+    proc = _start(args.db, port, args.workers)
     url = f"http://127.0.0.1:{port}"
     try:
         docs = httpx.get(url + "/healthz").json()
@@ -129,6 +132,7 @@ def main() -> int:
         proc.wait(timeout=30)
     q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [latencies[0]] * 99
     result = {"documents": docs["documents"], "sentences": docs["sentences"], "clients": args.clients,
+              "workers": args.workers,
               "seconds": round(elapsed, 1), "requests": len(latencies),
               "requests_per_s": round(len(latencies) / elapsed, 1), "p50_ms": round(q[49] * 1000, 1),
               "p95_ms": round(q[94] * 1000, 1), "non_2xx": sum(1 for s in statuses if not 200 <= s < 300)}

@@ -8,6 +8,7 @@ from tabayyun.records import Document
 
 from tabayyun.evaluation.endtoend import seed_claims
 from tests.conftest import seed_parts
+from tests.store.test_guard import _read_only
 
 SUPPORTED = [
     "أسرت قوات سوريا الديمقراطية 157 مقاتلا أغلبهم من الأجانب",
@@ -88,6 +89,43 @@ def test_embed_at_ingest_then_no_sentence_is_embedded_twice(tmp_path, news_file)
     again = Tabayyun(tmp_path / "db")  # new process-level caches read the stored vectors
     again.verify("ارتفعت أسعار النفط إلى 70 دولارا")
     assert again.cache.misses == again.embedder("e5small").misses == 0
+
+def test_vectors_of_another_encoder_revision_are_dropped_not_read(tmp_path, news_file, monkeypatch):
+    from tabayyun.index.vectors import Encoder
+
+    tb = Tabayyun(tmp_path / "db", create=True)
+    tb.ingest([news_file], embed=True)
+    assert tb.store.vector_spec("usem3") == Encoder.spec()
+    tb.close()
+    monkeypatch.setattr(Encoder, "spec", classmethod(lambda cls: '{"name": "usem3", "revision": "9.9"}'))
+    folder = tmp_path / "db"
+    files = sorted(folder.rglob("*"), key=lambda p: -len(p.parts)) + [folder]
+    _read_only(files, True)  # a read-only base: the old vectors stay, unread
+    try:
+        ro = Tabayyun(folder)
+        assert ro.store.readonly and ro.store.vector_spec("usem3") != Encoder.spec()
+        ro.search("أسعار النفط")
+        assert ro.cache.misses > 1  # the sentences computed again, not read (the query alone is new)
+        ro.close()
+    finally:
+        _read_only(files, False)
+    again = Tabayyun(tmp_path / "db")
+    assert again.store.vector_spec("usem3") == '{"name": "usem3", "revision": "9.9"}'
+    assert again.store.conn.execute("SELECT COUNT(*) FROM vectors WHERE model = 'usem3'").fetchone() == (0,)
+
+
+def test_a_read_only_open_verifies_without_writing(tmp_path, news_file):
+    tb = Tabayyun(tmp_path / "db", create=True)
+    tb.ingest([news_file])
+    state = lambda s: (s.counts(), s.conn.execute("SELECT COUNT(*) FROM vectors").fetchone(),  # noqa: E731
+                       s.conn.execute("SELECT * FROM meta ORDER BY key").fetchall())
+    before = state(tb.store)
+    reader = Tabayyun(tmp_path / "db", readonly=True)
+    result = reader.verify("ارتفعت أسعار النفط إلى 70 دولارا للبرميل")
+    assert reader.store.readonly and result.evidence and result.evidence[0].document.id == "n2"
+    reader.close()
+    assert state(tb.store) == before
+
 
 class _AlwaysDisagree:
     """A stance model that reads every sentence as contradicting the claim."""

@@ -443,13 +443,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     try:
         serve(args.db, args.host, args.port, args.token, args.public_url, allow_hosts=args.allow_host,
-              trusted_proxy=args.trusted_proxy)
+              trusted_proxy=args.trusted_proxy, workers=args.workers)
     except ModuleNotFoundError as exc:
         if exc.name not in _SERVE_MODULES:
             raise
         raise TabayyunError(f"the desk needs the 'serve' extra ({exc.name} is missing): "
                             "pip install 'tabayyun[serve]'") from None
     return 0
+
+
+def _positive_int(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value!r}")
+    return int(value)
 
 
 _SERVE_MODULES = ("fastapi", "uvicorn", "jinja2", "multipart", "starlette")
@@ -670,6 +676,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--trusted-proxy", metavar="IPS",
                    help="addresses whose X-Forwarded-Proto is believed (default 127.0.0.1): behind an HTTPS "
                         "proxy the login cookie is then Secure")
+    p.add_argument("--workers", type=_positive_int, default=1, metavar="N",
+                   help="worker processes answering on the port, each with its own opening of the base (default 1)")
 
     p = add("organise", cmd_organise, "place every document not yet in a story in the story of its event")
     p.add_argument("--db", required=True, help="evidence base folder")

@@ -26,7 +26,7 @@ from tabayyun.organise import TopicClassifier
 from tabayyun.organise.topics import combine_topics
 from tabayyun.records import Claim, Document, Evidence, Story, Topic, Verdict
 from tabayyun.store import BatchResult, Store, is_postgres_url, open_store
-from tabayyun.store.base import text_key
+from tabayyun.store.base import VECTOR_SPEC_KEY, text_key
 from tabayyun.verify import (CheckedStance, RuleStance, RuleVerdict, StanceModel, VerdictModel, WorthinessModel,
                              decisive_first, weigh)
 
@@ -143,12 +143,13 @@ class Tabayyun:
     def __init__(self, db: str | Path, *, create: bool = False, store: Store | None = None,
                  worthiness: WorthinessModel | None = None, stance: StanceModel | None = None,
                  verdict: VerdictModel | None = None, evidence_k: int = 5,
-                 topics: TopicClassifier | None = None, index_dir: str | Path | None = None) -> None:
+                 topics: TopicClassifier | None = None, index_dir: str | Path | None = None,
+                 readonly: bool = False) -> None:
         self.db: str | Path = str(db) if is_postgres_url(str(db)) else Path(db)
-        self.store = store or open_store(self.db, create=create)
+        self.store = store or open_store(self.db, create=create, readonly=readonly)
         self._caches: dict[str, EmbeddingCache] = {}
         self.cache = self.embedder(Encoder.name)
-        readonly = bool(getattr(self.store, "readonly", False))
+        readonly = self.store.readonly
         if isinstance(self.db, Path):  # the index beside the SQLite file
             self.retriever = Retriever(self.store, LexicalIndex(self.db / "index", readonly=readonly), self.cache)
         else:  # a local copy of a server's index, with its own watermark in the store
@@ -163,10 +164,20 @@ class Tabayyun:
         self.stories = PreparedStories(self.store)
 
     def embedder(self, name: str) -> EmbeddingCache:
-        """The vector cache of sentence encoder ``name``, kept in the store (one per encoder)."""
+        """The vector cache of sentence encoder ``name``, kept in the store (one per encoder). Vectors that
+        another revision of the encoder made are dropped on a writable base, left unread on a read-only one."""
         if name not in self._caches:
-            self._caches[name] = EmbeddingCache(make_encoder(name), load=partial(self.store.load_vectors, name),
-                                                save=partial(self.store.save_vectors, name))
+            encoder = make_encoder(name)
+            spec, kept = encoder.spec(), self.store.vector_spec(name)
+            if kept != spec and not self.store.readonly:
+                if kept is None:  # a base from before specs were kept: its vectors are this install's
+                    self.store.set_meta(VECTOR_SPEC_KEY + name, spec)
+                else:
+                    self.store.reset_vectors(name, spec)
+                kept = spec
+            self._caches[name] = (EmbeddingCache(encoder, load=partial(self.store.load_vectors, name),
+                                                 save=partial(self.store.save_vectors, name)) if kept in (spec, None)
+                                  else EmbeddingCache(encoder))
         return self._caches[name]
 
     # -- evidence base ---------------------------------------------------------------------------

@@ -60,6 +60,27 @@ def test_warming_changes_no_byte(base, feed, clean, tmp_path):
     assert out.read_bytes() == clean
 
 
+def test_a_second_run_embeds_nothing_and_writes_the_same_bytes(base, feed, clean, tmp_path, monkeypatch):
+    """The vectors a run computes are saved (USE's encoded one by one, so the same in any batch): a run
+    on a base with no vectors of the feed writes what the clean run wrote, and the run after it encodes no text."""
+    import shutil
+    import sqlite3
+
+    from tabayyun.index.vectors import Encoder
+
+    fresh = tmp_path / "base"
+    shutil.copytree(base, fresh)
+    with sqlite3.connect(fresh / "tabayyun.sqlite") as conn:  # what earlier tests saved in the shared base
+        conn.execute("DELETE FROM vectors")
+    run_batch([feed], fresh, tmp_path / "first.jsonl", progress=False)
+    embedded: list[str] = []
+    original = Encoder.encode
+    monkeypatch.setattr(Encoder, "encode", lambda self, texts: embedded.extend(texts) or original(self, texts))
+    run_batch([feed], fresh, tmp_path / "second.jsonl", progress=False)
+    assert embedded == []
+    assert (tmp_path / "first.jsonl").read_bytes() == (tmp_path / "second.jsonl").read_bytes() == clean
+
+
 def test_csv_and_claimreview_keep_one_line_per_post(base, feed, clean, tmp_path):
     run_batch([feed], base, tmp_path / "out.csv", fmt="csv", progress=False)
     rows = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8")))

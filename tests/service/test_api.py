@@ -236,6 +236,7 @@ def test_a_person_signs_a_verdict_and_exports_carry_it(base):
             bad_r = c.post(f"/api/checks/{check['id']}/reviews", json=bad, headers=AUTH)
             assert bad_r.status_code in (404, 422) and "error" in bad_r.json()
         assert c.post("/api/checks/999999/reviews", json=body, headers=AUTH).status_code == 404
+        assert c.get("/api/checks/999999/reviewed").status_code == 404
         claim = c.get(f"/api/checks/{check['id']}/reviewed").json()["claims"][0]
         assert (claim["verdict"], claim["machine_verdict"], len(claim["history"])) == (
             "supported", check["claims"][0]["verdict"], 1)

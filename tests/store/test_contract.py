@@ -95,6 +95,30 @@ def test_topics_are_written_with_their_documents(store):
     assert store.document_topics(["d1", "d2"]) == {"d1": topics["d1"]}
 
 
+def test_a_read_only_open_reads_and_never_writes(db):
+    with pytest.raises(TabayyunError, match="no evidence base"):
+        open_store(db, readonly=True)  # nothing is created for a reader
+    writer = open_store(db, create=True)
+    writer.add_documents([_doc(1)])
+    writer.save_vectors("m", {"a": np.ones(2, dtype=np.float32)})
+    reader = open_store(db, readonly=True)
+    try:
+        assert reader.readonly and not writer.readonly
+        assert reader.counts() == {"documents": 1, "sentences": 2} and reader.get_document("d1") is not None
+        reader.save_vectors("m", {"b": np.ones(2, dtype=np.float32)})  # a cache: kept in memory only
+        for write in (lambda: reader.add_documents([_doc(2)]), lambda: reader.set_meta("k", "v"),
+                      lambda: reader.save_check("نص", []), lambda: reader.reset_vectors("m", "{}")):
+            with pytest.raises(TabayyunError, match="read-only"):
+                write()
+        writer.add_documents([_doc(3)])  # a reader sees what a writer commits after it opened
+        assert reader.counts()["documents"] == 2
+    finally:
+        reader.close()
+    assert writer.counts() == {"documents": 2, "sentences": 4} and writer.get_meta("k") is None
+    assert set(writer.load_vectors("m", ["a", "b"])) == {"a"}
+    writer.close()
+
+
 def test_vectors_and_meta(store):
     assert store.load_vectors("m", ["a"]) == {}
     store.save_vectors("m", {"a": np.array([1.5, -2], dtype=np.float32), "b": np.zeros(2)})
@@ -106,6 +130,10 @@ def test_vectors_and_meta(store):
     vec = np.random.default_rng(0).standard_normal(384).astype(np.float32)
     store.save_vectors("e5", {"k": vec})
     assert np.array_equal(store.load_vectors("e5", ["k"])["k"], vec)  # bit for bit
+    assert store.vector_spec("m") is None
+    store.reset_vectors("m", '{"revision": "2"}')  # only this encoder's vectors go
+    assert store.load_vectors("m", ["a", "b"]) == {} and store.vector_spec("m") == '{"revision": "2"}'
+    assert store.load_vectors("other", ["a"])["a"].shape == (3,) and store.vector_spec("other") is None
     assert store.get_meta("k") is None
     store.set_meta("k", "1")
     store.set_meta("k", "2")

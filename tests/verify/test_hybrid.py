@@ -86,3 +86,26 @@ def test_link_digits_are_no_number_mismatch():
     label, _ = _stance(AGREES, "أسرت قوات سوريا الديمقراطية 157 مقاتلا في الباغوز https://t.co/a5000b",
                        EVIDENCE + " https://t.co/x31Zq")
     assert label == "agree"
+
+
+class Counting(Fixed):
+    def __init__(self, **probs):
+        super().__init__(**probs)
+        self.calls = 0
+
+    def predict(self, claim, texts):
+        self.calls += 1
+        return super().predict(claim, texts)
+
+
+def test_a_claim_read_again_against_the_same_evidence_is_not_read_twice():
+    model = Counting(agree=0.9, disagree=0.02, discuss=0.04, unrelated=0.04)
+    stance = CheckedStance(model, remember=1)
+    claim = "أسرت قوات سوريا الديمقراطية 157 مقاتلا في الباغوز"
+    first = stance.predict(claim, [EVIDENCE])
+    first[0]["agree"] = -1.0  # a caller changing what it got changes nothing kept
+    assert stance.predict(claim, [EVIDENCE]) == CheckedStance(model).predict(claim, [EVIDENCE])
+    assert model.calls == 2  # the second call came from memory; the third is another CheckedStance
+    stance.predict(claim, [EVIDENCE, "هطول أمطار غزيرة على عمان"])
+    stance.predict(claim, [EVIDENCE])  # pushed out by the call before (remember=1): read again
+    assert model.calls == 4

@@ -1,8 +1,11 @@
 """Evaluation of the topic classifier (``tabayyun eval --part topics``; needs ``../shared/data``).
 
-1. The hand-labelled sample (``tests/organise/topics_sample.tsv``, guide in ``docs/topics-labelling.md``):
-   per-subject precision/recall/F1 of the first topic, macro-F1 over the 17, on the whole sample and on
-   its randomly drawn part.
+1. Two hand-labelled samples (guide and drawing in ``docs/topics-labelling.md``): the TEST sample
+   (``tests/organise/topics_test_sample.tsv``: ANT test articles drawn by ``draw_order``, labelled blind;
+   scored only to report) and the DEV sample (``tests/organise/topics_dev_sample.tsv``: scored while labels
+   and model changed, so its figures are optimistic). For each, per-subject precision/recall/F1 of the first
+   topic and macro-F1 over the 17, on the whole sample and on one part (the test sample's world stratum, the
+   dev sample's randomly drawn part).
 2. ANT test, the four categories that map onto subjects (one distinct text each, texts filed under two
    categories left out): accuracy and macro-F1 of the first topic out of the 17, of the best of the four
    subjects, and of a baseline trained on ANT train for these four classes only (scikit-learn TF-IDF of
@@ -18,21 +21,51 @@ import numpy as np
 from tabayyun.organise.topics import TopicClassifier, model_text, subject_ids
 from tabayyun.organise.train import MAPPED, AntArticle, load_ant
 
-__all__ = ["eval_topics", "render_topics", "default_sample", "load_sample", "prf", "calibration_error"]
+_FIXTURES = Path(__file__).resolve().parents[3] / "tests" / "organise"
+TEST_SEED = 20261128
+
+__all__ = ["eval_topics", "default_test_sample", "draw_order", "TEST_SEED", "render_topics", "default_sample", "load_sample", "prf", "calibration_error"]
 
 
 def default_sample() -> Path:
-    """The labelled sample shipped with the tests (repository checkout only)."""
-    return Path(__file__).resolve().parents[3] / "tests" / "organise" / "topics_sample.tsv"
+    """The dev sample: hand-labelled, shipped with the tests (repository checkout only); scored while the
+    labels and the model changed, so its figures are optimistic."""
+    return _FIXTURES / "topics_dev_sample.tsv"
 
 
-def load_sample(path: Path) -> list[tuple[str, str, str, str]]:
-    """(text_md5, docno, drawn, subject) rows of the sample file."""
+def default_test_sample() -> Path:
+    """The test sample: drawn by ``draw_order``, labelled blind, scored only to report."""
+    return _FIXTURES / "topics_test_sample.tsv"
+
+
+def draw_order(data_dir: Path, dev: Sequence[tuple[str, str, str, str]]) -> dict[str, list[AntArticle]]:
+    """The order in which test-sample articles are drawn, per stratum: ANT test texts (one per ``text_md5``)
+    that are not in the dev sample ``dev`` (by hash or title), in stratum ``world`` (filed only
+    under ``middleEast``/``internationalNews``) or in the one mapped category they are filed under (texts filed
+    under two mapped categories left out), each stratum shuffled with ``TEST_SEED``."""
+    dev_md5 = {md5 for md5, *_ in dev}
+    ant = load_ant(data_dir, ("train", "dev", "test"))
+    seen_titles = {a.title.strip() for a in ant if a.md5 in dev_md5}
+    strata: dict[str, list[AntArticle]] = {"world": [], **{c: [] for c in sorted(MAPPED)}}
+    for a in ant:
+        if a.split != "test" or a.md5 in dev_md5 or a.title.strip() in seen_titles:
+            continue
+        mapped = [c for c in a.categories if c in MAPPED]
+        if len(mapped) <= 1:
+            strata[mapped[0] if mapped else "world"].append(a)
+    rng = np.random.default_rng(TEST_SEED)
+    return {name: [arts[i] for i in rng.permutation(len(arts))] for name, arts in strata.items()}
+
+
+def load_sample(path: Path, passed_over: bool = False) -> list[tuple[str, str, str, str]]:
+    """(text_md5, docno, drawn, subject) rows of a sample file; rows passed over by the reader (subject ``-``)
+    only when ``passed_over``."""
     rows = []
     for line in Path(path).read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             md5, docno, drawn, subject = line.split("\t")
-            rows.append((md5, docno, drawn, subject))
+            if subject != "-" or passed_over:
+                rows.append((md5, docno, drawn, subject))
     return rows
 
 
@@ -76,12 +109,11 @@ def _single_mapped(articles: Sequence[AntArticle]) -> list[AntArticle]:
     return [a for a in articles if len(a.categories) == 1 and a.categories[0] in MAPPED]
 
 
-def eval_topics(data_dir: Path, sample: Path | None = None, model: TopicClassifier | None = None) -> dict[str, Any]:
-    """Every figure of the Topics section of EVALUATION.md."""
-    model = model or TopicClassifier.pretrained()
+def _score(model: TopicClassifier, rows: Sequence[tuple[str, str, str, str]], by_md5: dict[str, AntArticle],
+           parts: Sequence[str] = ()) -> dict[str, Any]:
+    """The first topic against the labels of ``rows``: every figure of one sample, and of each ``drawn`` value
+    in ``parts`` alone."""
     ids = subject_ids()
-    rows = load_sample(sample or default_sample())
-    by_md5 = {a.md5: a for a in load_ant(data_dir, ("dev", "test"))}
     missing = [md5 for md5, *_ in rows if md5 not in by_md5]
     if missing:
         raise ValueError(f"{len(missing)} sample articles not in ANT dev/test (first: {missing[0]})")
@@ -89,43 +121,65 @@ def eval_topics(data_dir: Path, sample: Path | None = None, model: TopicClassifi
     gold = [s for *_, s in rows]
     pred = [ids[i] for i in probs.argmax(1)]
     top3 = np.argsort(-probs, axis=1)[:, :3]
-    random_part = [i for i, (_, _, drawn, _) in enumerate(rows) if drawn == "random"]
     out: dict[str, Any] = {
-        "sample": prf(gold, pred, ids),
-        "sample_random": prf([gold[i] for i in random_part], [pred[i] for i in random_part], ids),
-        "sample_in_top3": float(np.mean([ids.index(g) in t for g, t in zip(gold, top3)])),
-        "sample_mean_confidence": float(probs.max(1).mean()),
-        "sample_ece": calibration_error(probs.max(1), np.array(gold) == np.array(pred)),
-    }
+        "all": prf(gold, pred, ids),
+        "in_top3": float(np.mean([ids.index(g) in t for g, t in zip(gold, top3)])),
+        "mean_confidence": float(probs.max(1).mean()),
+        "ece": calibration_error(probs.max(1), np.array(gold) == np.array(pred))}
+    for part in parts:
+        keep = [i for i, row in enumerate(rows) if row[2] == part]
+        out[part] = prf([gold[i] for i in keep], [pred[i] for i in keep], ids)
+    return out
+
+
+def eval_topics(data_dir: Path, dev: Path | None = None, test: Path | None = None,
+                model: TopicClassifier | None = None) -> dict[str, Any]:
+    """Every figure of the Topics section of EVALUATION.md."""
+    model = model or TopicClassifier.pretrained()
+    ids = subject_ids()
+    by_md5 = {a.md5: a for a in load_ant(data_dir, ("dev", "test"))}
+    test_rows = load_sample(test or default_test_sample())
+    out: dict[str, Any] = {
+        "dev": _score(model, load_sample(dev or default_sample()), by_md5, ("random",)),
+        "test": _score(model, test_rows, by_md5, ("world",)),
+        "test_passed_over": len(load_sample(test or default_test_sample(), passed_over=True)) - len(test_rows)}
     four = sorted(set(MAPPED.values()))
-    test = _single_mapped(load_ant(data_dir, ("test",)))
-    tgold = [MAPPED[a.categories[0]] for a in test]
-    tp = _first_topics(model, test)
+    ant_test = _single_mapped(load_ant(data_dir, ("test",)))
+    tgold = [MAPPED[a.categories[0]] for a in ant_test]
+    tp = _first_topics(model, ant_test)
     cols = [ids.index(s) for s in four]
     out["ant_test_first_of_17"] = prf(tgold, [ids[i] for i in tp.argmax(1)], four)
     out["ant_test_best_of_4"] = prf(tgold, [four[i] for i in tp[:, cols].argmax(1)], four)
-    out["ant_test_baseline"] = prf(tgold, _baseline(_single_mapped(load_ant(data_dir, ("train",))), test,
+    out["ant_test_baseline"] = prf(tgold, _baseline(_single_mapped(load_ant(data_dir, ("train",))), ant_test,
                                                     model.max_chars), four)
     return out
 
 
-def render_topics(r: dict[str, Any]) -> str:
-    """Markdown tables of ``eval_topics``."""
-    s, rnd = r["sample"], r["sample_random"]
-    lines = [f"Hand-labelled sample ({s['n']} ANT dev/test articles; first topic against the label):\n",
-             "| subject | precision | recall | F1 | support | F1 (random part) | support (random part) |",
+def _sample_table(title: str, r: dict[str, Any], part: str, part_name: str) -> list[str]:
+    s, sub = r["all"], r[part]
+    lines = [title + "\n", f"| subject | precision | recall | F1 | support | F1 ({part_name}) | support ({part_name}) |",
              "|---|---|---|---|---|---|---|"]
     for lab, v in s["per_label"].items():
-        w = rnd["per_label"][lab]
+        w = sub["per_label"][lab]
         lines.append(f"| {lab} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} | {v['support']} | "
                      f"{w['f1']:.3f} | {w['support']} |")
-    present = [lab for lab, v in rnd["per_label"].items() if v["support"]]
-    rnd_macro = float(np.mean([rnd["per_label"][lab]["f1"] for lab in present]))
-    lines += ["", f"Macro-F1 over the 17: **{s['macro_f1']:.3f}**, accuracy {s['accuracy']:.3f}, label among the "
-                  f"first three topics {r['sample_in_top3']:.3f}; mean probability of the first topic "
-                  f"{r['sample_mean_confidence']:.3f}, expected calibration error {r['sample_ece']:.3f}. Random part ({rnd['n']} articles): accuracy "
-                  f"{rnd['accuracy']:.3f}, macro-F1 over the {len(present)} subjects it holds {rnd_macro:.3f}.", "",
-              f"ANT test, four mapped categories ({r['ant_test_baseline']['n']} articles):\n",
+    present = [lab for lab, v in sub["per_label"].items() if v["support"]]
+    sub_macro = float(np.mean([sub["per_label"][lab]["f1"] for lab in present]))
+    return lines + ["", f"Macro-F1 over the 17: **{s['macro_f1']:.3f}**, accuracy {s['accuracy']:.3f}, label among the "
+                        f"first three topics {r['in_top3']:.3f}; mean probability of the first topic "
+                        f"{r['mean_confidence']:.3f}, expected calibration error {r['ece']:.3f}. {part_name.capitalize()} "
+                        f"({sub['n']} articles): accuracy {sub['accuracy']:.3f}, macro-F1 over the {len(present)} "
+                        f"subjects it holds {sub_macro:.3f}.", ""]
+
+
+def render_topics(r: dict[str, Any]) -> str:
+    """Markdown tables of ``eval_topics``."""
+    lines = _sample_table(f"TEST sample ({r['test']['all']['n']} ANT test articles drawn at random per stratum and "
+                          f"labelled blind, {r['test_passed_over']} more passed over; the honest figure):",
+                          r["test"], "world", "world stratum")
+    lines += _sample_table(f"DEV sample ({r['dev']['all']['n']} ANT dev/test articles; scored while the labels and the "
+                           "model changed, so optimistic):", r["dev"], "random", "random part")
+    lines += [f"ANT test, four mapped categories ({r['ant_test_baseline']['n']} articles):\n",
               "| model | accuracy | macro-F1 | " + " | ".join(f"F1 {k}" for k in r["ant_test_baseline"]["per_label"]) + " |",
               "|---|---|---|" + "---|" * len(r["ant_test_baseline"]["per_label"])]
     for name, key in (("topics, first of the 17", "ant_test_first_of_17"), ("topics, best of the 4", "ant_test_best_of_4"),

@@ -40,15 +40,20 @@ class LexicalIndex:
 
     def __init__(self, directory: str | Path, heap_bytes: int = 128_000_000, readonly: bool = False) -> None:
         self.directory = Path(directory)
-        if readonly:  # tantivy takes a lock file even to read: a read-only folder is read from a copy
-            self._copy = tempfile.TemporaryDirectory(prefix="tabayyun-index-")
-            if self.directory.is_dir():
-                shutil.copytree(self.directory, self._copy.name, dirs_exist_ok=True)
-            self.directory = Path(self._copy.name)
-        elif not self.directory.is_dir():
-            self.directory.mkdir(parents=True)
         self.schema = _schema()
-        self.index = tantivy.Index(self.schema, path=str(self.directory), reuse=True)
+        if readonly:  # read in place; tantivy takes a lock file even to read: a folder it cannot write is copied
+            try:
+                self.index = tantivy.Index(self.schema, path=str(self.directory), reuse=True)
+                self.index.searcher()
+            except (ValueError, OSError):
+                self._copy = tempfile.TemporaryDirectory(prefix="tabayyun-index-")
+                if self.directory.is_dir():
+                    shutil.copytree(self.directory, self._copy.name, dirs_exist_ok=True)
+                self.directory = Path(self._copy.name)
+                self.index = tantivy.Index(self.schema, path=str(self.directory), reuse=True)
+        else:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self.index = tantivy.Index(self.schema, path=str(self.directory), reuse=True)
         self.heap_bytes = heap_bytes
         self._writer: tantivy.IndexWriter | None = None
         self.analysed: dict[str, str] = {}  # sentence text -> its terms joined by spaces, computed ahead (ingest)

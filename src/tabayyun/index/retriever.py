@@ -112,7 +112,7 @@ class Retriever:
 
     @property
     def readonly(self) -> bool:
-        return bool(getattr(self.store, "readonly", False))
+        return self.store.readonly
 
     def _choose(self, doc_ids: list[str], scores: np.ndarray, k: int) -> list[int]:
         """Indexes of the best-scored hit of each of the ``k`` best documents, best first; the documents

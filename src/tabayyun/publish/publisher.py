@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, replace
 from urllib.parse import urlsplit
 
 from tabayyun.errors import TabayyunError
-from tabayyun.store.base import Store
+from tabayyun.store.base import MetaStore
 
 __all__ = ["Publisher"]
 
@@ -51,9 +51,9 @@ class Publisher:
         return [what for what, value in (("--name", self.name), ("--public-url", self.public_url)) if not value]
 
     @classmethod
-    def load(cls, store: Store) -> "Publisher":
+    def load(cls, store: MetaStore) -> "Publisher":
         raw = store.get_meta(_META_KEY)
         return cls(**json.loads(raw)) if raw else cls()
 
-    def save(self, store: Store) -> None:
+    def save(self, store: MetaStore) -> None:
         store.set_meta(_META_KEY, json.dumps(asdict(self), ensure_ascii=False))

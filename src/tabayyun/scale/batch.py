@@ -5,13 +5,15 @@ as a pure function of the evidence base and its posts, so the output does not de
 ran (this process or a Dask worker) nor on where a killed run stopped:
 
 - the retrieval encoder (USE) gives vectors that differ in the last bits with the batch a text is
-  encoded in, so a chunk starts from the USE vectors stored in the base (``ingest --embed``) and
-  keeps the ones it computes to itself (they are not saved: another chunk would read them);
+  encoded in, so ``batch`` encodes each text alone (``OneByOne``): a text's vector is then the one
+  stored in the base (by ``ingest --embed``, ``verify``, an earlier batch) or the same function of its
+  text on any worker, and the vectors a run computes are saved for the next run (by the writer
+  process; a Dask worker keeps its own in memory);
 - the stance encoder (e5) gives the same vector in any batch, so its vectors are shared and saved.
 
-Before its posts are checked, a chunk encodes the texts they will need (the claims and their best
-retrieval candidates for USE, the claims and their evidence for e5) in a few large batches, so the
-checks that follow find them cached. The output file is written in order and flushed record by
+Before its posts are checked, a chunk encodes the e5 vectors they will need (the claims and their
+evidence) in one call, so the checks that follow find them cached (USE's, encoded one by one, gain
+nothing from a shared call). The output file is written in order and flushed record by
 record; ``--resume`` counts its complete lines, drops a partial last one and goes on from there.
 """
 from __future__ import annotations
@@ -28,7 +30,8 @@ from typing import Any, BinaryIO, Iterable, Iterator, Sequence
 from tqdm import tqdm
 
 from tabayyun.errors import TabayyunError
-from tabayyun.index import EmbeddingCache, Encoder
+from tabayyun.index import EmbeddingCache
+from tabayyun.index.vectors import OneByOne
 from tabayyun.pipeline import Tabayyun, has_arabic
 from tabayyun.report import dumps
 from tabayyun.scale.feed import Post, count_posts, read_posts
@@ -51,28 +54,20 @@ class ReadOnlyVectors(SQLiteStore):
 
 
 def _warm(tb: Tabayyun, posts: Sequence[Post], all_claims: bool) -> None:
-    """Encode, in a few batches, what checking ``posts`` will ask the encoders for."""
+    """Encode in one call the e5 vectors that checking ``posts`` will ask for."""
     claims: list[str] = []
     for post in posts:
         if post.error is None and has_arabic(post.text):
             claims.extend(c.text for c in tb.claims(post.text)
                           if (all_claims or c.checkworthiness >= tb.worthiness.threshold) and has_arabic(c.text))
-    if not claims:
+    stance_encoder = getattr(tb.stance, "encoder", None)
+    if not claims or stance_encoder is None:
         return
-    retriever = tb.retriever
     texts: list[str] = []
     for claim in claims:
         texts.append(claim)
-        hits = retriever.search(claim, retriever.candidates_n, rerank=False, distinct=False)
-        texts.extend(e.sentence.text for e in hits[:retriever.rerank_n])
-    tb.cache.encode(list(dict.fromkeys(texts)))
-    stance_encoder = getattr(tb.stance, "encoder", None)
-    if stance_encoder is not None:
-        texts = []
-        for claim in claims:
-            texts.append(claim)
-            texts.extend(e.sentence.text for e in decisive_first(claim, retriever.candidates(claim), tb.evidence_k))
-        stance_encoder.encode(list(dict.fromkeys(texts)))
+        texts.extend(e.sentence.text for e in decisive_first(claim, tb.retriever.candidates(claim), tb.evidence_k))
+    stance_encoder.encode(list(dict.fromkeys(texts)))
 
 
 def _result(tb: Tabayyun, post: Post, all_claims: bool) -> dict[str, Any]:
@@ -91,8 +86,11 @@ def _result(tb: Tabayyun, post: Post, all_claims: bool) -> dict[str, Any]:
 
 def check_chunk(tb: Tabayyun, posts: Sequence[Post], all_claims: bool = False, warm: bool = True) -> list[dict]:
     """The output records of one chunk of posts, in order (see the module docstring)."""
-    tb.cache = tb.retriever.cache = EmbeddingCache(tb.cache.encoder,
-                                                   load=partial(tb.store.load_vectors, Encoder.name))
+    if not isinstance(tb.cache.encoder, OneByOne):
+        name = tb.cache.encoder.name
+        tb.cache = tb.retriever.cache = EmbeddingCache(OneByOne(tb.cache.encoder),
+                                                       load=partial(tb.store.load_vectors, name),
+                                                       save=partial(tb.store.save_vectors, name))
     if warm:
         try:
             _warm(tb, posts, all_claims)

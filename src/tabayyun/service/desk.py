@@ -135,8 +135,10 @@ class Desk:
     def reviewed_check(self, check_id: int) -> dict[str, Any] | None:
         """A saved check as reviewed (machine and signed verdicts, history), or None."""
         with self.lock:
-            return next(reviewed_checks(self.tb.store, check_id=check_id), None) \
-                if self.tb.store.get_check(check_id) else None
+            try:
+                return next(reviewed_checks(self.tb.store, check_id=check_id))
+            except TabayyunError:  # no such check
+                return None
 
     def review(self, check_id: int, claim: int, verdict: str, reviewer: str, rating: str | None = None,
                note: str = "", cite: Sequence[str] = ()) -> dict[str, Any] | None:

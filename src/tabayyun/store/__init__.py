@@ -11,8 +11,9 @@ __all__ = ["Store", "SQLiteStore", "PostgresStore", "BatchResult", "PendingSente
            "is_postgres_url"]
 
 
-def open_store(db: str | Path, create: bool = False) -> Store:
-    """The store at ``db``: a PostgreSQL database for a ``postgresql://`` URL, else a SQLite base folder."""
+def open_store(db: str | Path, create: bool = False, readonly: bool = False) -> Store:
+    """The store at ``db``: a PostgreSQL database for a ``postgresql://`` URL, else a SQLite base folder;
+    ``readonly`` for a reader or a worker that must never write."""
     if is_postgres_url(str(db)):
-        return PostgresStore(str(db), create=create)
-    return SQLiteStore(db, create=create)
+        return PostgresStore(str(db), create=create, readonly=readonly)
+    return SQLiteStore(db, create=create, readonly=readonly)

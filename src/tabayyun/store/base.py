@@ -1,7 +1,9 @@
-"""The store interface: documents, their sentences, cached vectors and a little metadata.
+"""The store interface: documents, their sentences, cached vectors, checks, stories and a little metadata.
 
 The store is the source of truth; indexes are rebuilt or caught up from it. A batch of documents is
-written in one transaction: it lands whole or not at all.
+written in one transaction: it lands whole or not at all. ``Store`` is the sum of one protocol per
+concern (``DocumentStore``, ``MetaStore``, ``VectorStore``, ``CheckStore``, ``StoryStore``): a stage
+asks only for the part it uses.
 """
 from __future__ import annotations
 
@@ -13,7 +15,10 @@ import numpy as np
 
 from tabayyun.records import Document, Review, Sentence, Story, Topic
 
-__all__ = ["Store", "BatchResult", "PendingSentence", "text_key", "StoryBatch", "StoryStateRows"]
+__all__ = ["Store", "DocumentStore", "MetaStore", "VectorStore", "CheckStore", "StoryStore", "BatchResult", "PendingSentence", "text_key", "StoryBatch", "StoryStateRows"]
+
+
+VECTOR_SPEC_KEY = "vector_spec:"  # + encoder name: the meta key of the spec its stored vectors were made with
 
 
 def text_key(text: str) -> str:
@@ -65,7 +70,9 @@ class StoryStateRows:
     aliases: dict[str, str]
 
 
-class Store(Protocol):
+class DocumentStore(Protocol):
+    """Documents, their sentences, their other ids and their topics."""
+
     def add_documents(self, batch: Sequence[tuple[Document, str, Sequence[PendingSentence]]],
                       topics: Mapping[str, Sequence[Topic]] | None = None) -> BatchResult:
         """Add (document, content hash, sentences) triples in one transaction; known ids are skipped, and a
@@ -114,13 +121,38 @@ class Store(Protocol):
         and last date, ordered by key."""
         ...
 
+    def documents_after(self, seq: int, limit: int) -> list[tuple[int, Document]]:
+        """Up to ``limit`` documents stored after position ``seq``, as (position, document), in storage order."""
+
+
+class MetaStore(Protocol):
+    """A little metadata (settings, watermarks of the stages that follow the store), and whether the
+    base was opened read-only (readers then keep what they compute in memory)."""
+
+    readonly: bool
+
     def get_meta(self, key: str) -> str | None: ...
 
     def set_meta(self, key: str, value: str) -> None: ...
 
+
+class VectorStore(Protocol):
+    """Sentence vectors by encoder name and ``text_key``: a cache that can always be computed again. Each
+    encoder's spec (package revision, width, prompt) is kept beside its vectors."""
+
     def load_vectors(self, model: str, keys: Sequence[str]) -> dict[str, np.ndarray]: ...
 
     def save_vectors(self, model: str, vectors: dict[str, np.ndarray]) -> None: ...
+
+    def vector_spec(self, model: str) -> str | None:
+        """The spec recorded for encoder ``model``'s vectors, or None if none was."""
+
+    def reset_vectors(self, model: str, spec: str) -> None:
+        """Drop every vector of encoder ``model`` and record ``spec`` for the ones to come, in one transaction."""
+
+
+class CheckStore(Protocol):
+    """Saved checks, the stories their claims were placed in, and people's reviews of them."""
 
     def save_check(self, text: str, result: list[dict]) -> int:
         """Keep a check (its text and per-claim results); returns its id."""
@@ -145,9 +177,12 @@ class Store(Protocol):
         """Saved checks created on or after ``since`` and before ``before`` (ISO), oldest first, in batches."""
         ...
 
-    # -- stories (written by ``organise``; read by the CLI, the API and the desk) --------------------
-    def documents_after(self, seq: int, limit: int) -> list[tuple[int, Document]]:
-        """Up to ``limit`` documents stored after position ``seq``, as (position, document), in storage order."""
+    def attach_claims(self, check_id: int, claims: Sequence[tuple[int, str, str, str]]) -> None:
+        """Place the claims of a saved check: (position in the check, story id, claim, verdict)."""
+
+
+class StoryStore(Protocol):
+    """Stories: written by ``organise``, read by the CLI, the API and the desk."""
 
     def story_state(self) -> StoryStateRows:
         """Everything the story clusterer needs to go on where it stopped."""
@@ -177,7 +212,8 @@ class Store(Protocol):
                      topic: str | None = None, limit: int = 50, offset: int = 0) -> list[Story]:
         """Newest first (by last date); ``topic`` needs the ``document_topics`` table of the topics stage."""
 
-    def attach_claims(self, check_id: int, claims: Sequence[tuple[int, str, str, str]]) -> None:
-        """Place the claims of a saved check: (position in the check, story id, claim, verdict)."""
+
+class Store(DocumentStore, MetaStore, VectorStore, CheckStore, StoryStore, Protocol):
+    """Everything a base holds: what ``open_store`` returns."""
 
     def close(self) -> None: ...

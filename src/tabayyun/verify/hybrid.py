@@ -19,6 +19,7 @@ weaker than a denial of its point); for a contradiction, with its closeness to a
 """
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Sequence
 
 import numpy as np
@@ -35,10 +36,14 @@ class CheckedStance:
     """Wraps a ``StanceModel``; a decided stance gets a probability between ``floor`` and ``ceiling``.
 
     ``encoder`` (normalised sentence vectors, multilingual-e5 in the pipeline) tells a paraphrase of
-    the claim from a line on its topic; without one, agreement rests on the wording alone."""
+    the claim from a line on its topic; without one, agreement rests on the wording alone. The stances
+    of the last ``remember`` calls are kept: a claim checked again against the same evidence (a warm
+    verify, a post checked twice) is not read again."""
 
     def __init__(self, model: StanceModel, encoder: TextEncoder | None = None, floor: float = 0.6,
-                 ceiling: float = 0.95, swap_disagree: float = 0.9) -> None:
+                 ceiling: float = 0.95, swap_disagree: float = 0.9, remember: int = 2_048) -> None:
+        self.remember = remember
+        self._seen: OrderedDict[tuple[str, tuple[str, ...]], list[dict[str, float]]] = OrderedDict()
         self.model = model
         self.encoder = encoder
         self.swap_disagree = swap_disagree  # model p(disagree) from which a replaced word contradicts
@@ -61,6 +66,15 @@ class CheckedStance:
         return {s: (p if s == label else (1 - p) * probs[s] / total) for s in STANCES}
 
     def predict(self, claim: str, texts: Sequence[str]) -> list[dict[str, float]]:
+        key = (claim, tuple(texts))
+        if key not in self._seen:
+            self._seen[key] = self._predict(claim, texts)
+            while len(self._seen) > self.remember:
+                self._seen.popitem(last=False)
+        self._seen.move_to_end(key)
+        return [dict(probs) for probs in self._seen[key]]
+
+    def _predict(self, claim: str, texts: Sequence[str]) -> list[dict[str, float]]:
         out = []
         for text, probs, cosine in zip(texts, self.model.predict(claim, texts), self._cosines(claim, texts)):
             s = compare(claim, text)

@@ -9,6 +9,7 @@ it, then the rest, each group in retrieval order.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Sequence
 
 from tabayyun.records import Evidence
@@ -20,8 +21,14 @@ _MIN_SHARED = 2
 __all__ = ["decisive_first"]
 
 
+@lru_cache(maxsize=20_000)
+def _terms(text: str) -> frozenset[str]:
+    """The index terms of a candidate sentence (cached: the same candidates come back for a claim checked again)."""
+    return frozenset(analyze(text))
+
+
 def _rank(claim: str, terms: frozenset[str], evidence: Evidence) -> int:
-    if len(terms.intersection(analyze(evidence.sentence.text))) < _MIN_SHARED:
+    if len(terms & _terms(evidence.sentence.text)) < _MIN_SHARED:
         return 2  # shares too little even with the query's expansions to be about the claim: not read
     s = compare(claim, evidence.sentence.text)
     return 0 if s.contradicts() or s.states() else 1 if s.about() else 2
