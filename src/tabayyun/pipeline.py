@@ -221,8 +221,9 @@ class Tabayyun:
         return summary
 
     def prepare(self, documents: Sequence[Document], embed: bool = False) -> list[Prepared]:
-        """The order-free work of ingest on a batch of documents, in this process (``ingest.prepare``)."""
-        return prepare(documents, self.topics, self.stories.config, self.cache.encoder if embed else None)
+        """The order-free work of ingest on a batch of documents, in this process (``ingest.prepare``); the
+        vectors through the store's cache (a sentence embedded before is read, not embedded again)."""
+        return prepare(documents, self.topics, self.stories.config, self.cache if embed else None)
 
     def add_prepared(self, batch: Sequence[Prepared], embed: bool = False) -> BatchResult:
         """Commit one prepared batch: store it (one transaction), then bring the index, the stories and (with

@@ -82,14 +82,14 @@ def _embed(encoder, texts: list[list[str]]) -> list[np.ndarray]:
     """Per document, the vectors of its sentences; each distinct text of the batch is encoded once."""
     unique = list(dict.fromkeys(t for doc in texts for t in doc))
     row = {t: i for i, t in enumerate(unique)}
-    matrix = encoder.encode(unique) if unique else np.zeros((0, encoder.dim), dtype=np.float32)
+    matrix = encoder.encode(unique)
     return [matrix[[row[t] for t in doc]] for doc in texts]
 
 
 def prepare(documents: Sequence[Document], topics: TopicClassifier, config: StoryConfig,
             encoder=None) -> list[Prepared]:
-    """The order-free work of ingest for a batch of documents (``encoder``: an ``Encoder`` to embed the
-    sentences with, or None)."""
+    """The order-free work of ingest for a batch of documents (``encoder``: an ``Encoder``, or the store's
+    ``EmbeddingCache`` of one, to embed the sentences with; None: no vectors)."""
     if not documents:
         return []
     predicted = topics.predict([d.text for d in documents], [d.title for d in documents])
