@@ -81,7 +81,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     try:
         summary = tb.ingest(args.paths, source=args.source, progress=sys.stderr.isatty(),
                             batch_size=args.batch_size, skip_invalid=args.skip_invalid, embed=args.embed,
-                            fields=fields)
+                            fields=fields, dask=args.dask)
     except BaseException:
         if new_base and not _stored_documents(tb):
             tb.close()  # a failed first ingest leaves no empty base behind (a folder given empty stays, empty)
@@ -554,6 +554,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="read other column names: e.g. --map text=body,date=published (JSONL and CSV)")
     p.add_argument("--skip-invalid", action="store_true",
                    help="pass over bad records (empty text, malformed line ...) instead of refusing the input")
+    p.add_argument("--dask", metavar="local[:N]|tcp://HOST:PORT",
+                   help="prepare the batches on Dask workers (the 'scale' extra); the base is the same as without")
 
     p = add("claims", cmd_claims, "split a post or article into claims with spans and check-worthiness")
     p.add_argument("file", metavar="FILE|-")

@@ -21,20 +21,18 @@ from tabayyun.claims import RuleWorthiness, split_claims
 from tabayyun.errors import TabayyunError
 from tabayyun.index import EmbeddingCache, Encoder, LexicalIndex, Retriever, Window, cached_encoder, make_encoder
 from tabayyun.ingest import RecordError, check_text, content_hash, read_records
+from tabayyun.ingest.prepare import Prepared, PreparedStories, prepare, sentence_spans
 from tabayyun.organise import TopicClassifier
 from tabayyun.organise.topics import combine_topics
-from tabayyun.organise.stories import StoryClusterer
 from tabayyun.records import Claim, Document, Evidence, Story, Topic, Verdict
-from tabayyun.store import BatchResult, PendingSentence, Store, is_postgres_url, open_store
-from tabayyun.store.base import VECTOR_SPEC_KEY
-from tabayyun.text import content_words, split_sentences
+from tabayyun.store import BatchResult, Store, is_postgres_url, open_store
+from tabayyun.store.base import VECTOR_SPEC_KEY, text_key
 from tabayyun.verify import (CheckedStance, RuleStance, RuleVerdict, StanceModel, VerdictModel, WorthinessModel,
                              decisive_first, weigh)
 
 __all__ = ["Tabayyun", "IngestSummary", "extract_claims", "has_arabic", "MAX_TEXT_CHARS", "MAX_CLAIM_CHARS",
            "MAX_CLAIMS"]
 
-MIN_SENTENCE_WORDS = 3  # shorter fragments ("حرب" glued to a last sentence, a tweet of links and hashtags) are not evidence
 # Bounds on the work of one call (documented in the README), the same for the CLI, the API and Python.
 MAX_TEXT_CHARS = 100_000  # a post or article given to check
 MAX_CLAIM_CHARS = 2_000  # one claim given to verify; a longer claim found in a text is verified on its start
@@ -74,30 +72,6 @@ def _batched(items: Iterable, size: int) -> Iterator[list]:
     it = iter(items)
     while batch := list(islice(it, size)):
         yield batch
-
-
-def _pieces(text: str, start: int, end: int, size: int = MAX_CLAIM_CHARS) -> Iterator[tuple[int, int]]:
-    """``text[start:end]`` in pieces of at most ``size`` characters, cut at a space where there is one: a
-    sentence that runs on for pages (no punctuation) must not make every claim it is retrieved for slow."""
-    while end - start > size:
-        cut = text.rfind(" ", start + size // 2, start + size)
-        cut = cut if cut > start else start + size
-        yield start, cut
-        start = cut
-        while start < end and text[start].isspace():
-            start += 1
-    if start < end:
-        yield start, end
-
-
-def sentence_spans(text: str) -> list[PendingSentence]:
-    """The evidence sentences of a document text (a sentence over ``MAX_CLAIM_CHARS`` is cut in pieces)."""
-    spans: list[PendingSentence] = []
-    for sentence in split_sentences(text):
-        for start, end in _pieces(text, *sentence):
-            if content_words(text[start:end]) >= MIN_SENTENCE_WORDS:
-                spans.append(PendingSentence(position=len(spans), start=start, end=end))
-    return spans
 
 
 Embedder = Callable[[str], EmbeddingCache]
@@ -187,7 +161,7 @@ class Tabayyun:
         self.verdict = verdict or RuleVerdict()
         self.evidence_k = evidence_k
         self.topics = topics or TopicClassifier.pretrained()
-        self.stories = StoryClusterer(self.store)
+        self.stories = PreparedStories(self.store)
 
     def embedder(self, name: str) -> EmbeddingCache:
         """The vector cache of sentence encoder ``name``, kept in the store (one per encoder). Vectors that
@@ -208,30 +182,34 @@ class Tabayyun:
 
     # -- evidence base ---------------------------------------------------------------------------
     def add_documents(self, documents: Iterable[Document], batch_size: int = 1000,
-                      on_batch: Callable[[int], None] | None = None, embed: bool = False) -> IngestSummary:
+                      on_batch: Callable[[int], None] | None = None, embed: bool = False,
+                      dask: str | None = None) -> IngestSummary:
         """Store and index documents; each batch lands whole or not at all (one batch: one transaction).
 
         With ``embed``, the retrieval vectors of every sentence that has none yet (this call's, and those
         an earlier killed ``embed`` left) are computed now instead of at first retrieval. (The stance
         model's vectors are computed for the few sentences that become evidence, when they first do, and
-        kept in the store too.) A failure after some batches were stored says how many were.
+        kept in the store too.) ``dask`` (``local[:N]`` or ``tcp://HOST:PORT``): the batches are prepared
+        (``tabayyun.ingest.prepare``) on Dask workers, and committed here in input order: the same base as
+        without. A failure after some batches were stored says how many were.
         """
         if batch_size < 1:
             raise TabayyunError(f"batch size must be at least 1, not {batch_size}")
         summary = IngestSummary()
+        batches = _batched(documents, batch_size)
+        if dask is None:
+            prepared: Iterable[list[Prepared]] = (self.prepare(batch, embed) for batch in batches)
+        else:
+            from tabayyun.scale.ingest import map_prepare
+
+            prepared = map_prepare(dask, batches, self.topics, self.stories.config,
+                                   self.cache.encoder.name if embed else None)
         try:
-            for batch in _batched(documents, batch_size):
-                topics = self.topics.predict([d.text for d in batch], [d.title for d in batch])
-                result: BatchResult = self.store.add_documents(
-                    [(doc, content_hash(doc.text), sentence_spans(doc.text)) for doc in batch],
-                    topics={doc.id: t for doc, t in zip(batch, topics)})
+            for batch in prepared:
+                result = self.add_prepared(batch, embed)
                 summary.documents_added += result.added
                 summary.documents_skipped += result.skipped
                 summary.sentences_indexed += result.sentences
-                self.retriever.sync()
-                self.stories.sync()
-                if embed:
-                    self.embed_pending()
                 if on_batch is not None:
                     on_batch(len(batch))
         except (TabayyunError, OSError, ValueError) as exc:  # a full disk, a failed index write ...
@@ -241,6 +219,32 @@ class Tabayyun:
                       "again adds the rest)") if summary.documents_added else ""
             raise TabayyunError(f"cannot add the documents: {exc}{stored}") from None
         return summary
+
+    def prepare(self, documents: Sequence[Document], embed: bool = False) -> list[Prepared]:
+        """The order-free work of ingest on a batch of documents, in this process (``ingest.prepare``); the
+        vectors through the store's cache (a sentence embedded before is read, not embedded again)."""
+        return prepare(documents, self.topics, self.stories.config, self.cache if embed else None)
+
+    def add_prepared(self, batch: Sequence[Prepared], embed: bool = False) -> BatchResult:
+        """Commit one prepared batch: store it (one transaction), then bring the index, the stories and (with
+        ``embed``) the vectors up to date, reading what was prepared instead of computing it again."""
+        result = self.store.add_documents([(p.document, p.digest, p.sentences) for p in batch],
+                                          topics={p.document.id: list(p.topics) for p in batch})
+        lexical = self.retriever.lexical
+        lexical.analysed = {p.document.text[s.start:s.end]: terms for p in batch
+                            for s, terms in zip(p.sentences, p.terms)}
+        self.stories.offer({p.document.id: p.lead for p in batch})
+        try:
+            self.retriever.sync()
+            self.stories.sync()
+        finally:
+            lexical.analysed, self.stories.ready = {}, {}
+        if embed:
+            self.store.save_vectors(self.cache.encoder.name, {
+                text_key(p.document.text[s.start:s.end]): vector for p in batch if p.vectors is not None
+                for s, vector in zip(p.sentences, p.vectors)})
+            self.embed_pending()
+        return result
 
     def remove_document(self, doc_id: str) -> bool:
         """Remove a document from the evidence base (store, lexical index, vectors, its story); False if
@@ -278,17 +282,21 @@ class Tabayyun:
 
     def ingest(self, paths: Sequence[str | Path], source: str | None = None, progress: bool = False,
                batch_size: int = 1000, skip_invalid: bool = False, embed: bool = False,
-               fields: dict[str, str] | None = None) -> IngestSummary:
+               fields: dict[str, str] | None = None, dask: str | None = None) -> IngestSummary:
         """Ingest files and folders.
 
         Every record is checked before anything is written (a first pass over the input): a bad one, or
         an id that already stands for another text, fails the whole call naming its file and line, or,
         with ``skip_invalid``, is passed over and listed in ``IngestSummary.invalid``. An empty file
         found in a folder is passed over and listed too. ``fields`` maps our fields to the input's
-        column names ({"text": "body", "date": "published"}).
+        column names ({"text": "body", "date": "published"}). ``dask``: see ``add_documents``.
         """
         if batch_size < 1:
             raise TabayyunError(f"batch size must be at least 1, not {batch_size}")
+        if dask is not None:
+            from tabayyun.scale.cluster import require_dask
+
+            require_dask(dask)
         invalid: list[str] = []
         empty: list[str] = []
         conflicts: set[str] = set()  # where the records with a clashing id were read
@@ -314,7 +322,7 @@ class Tabayyun:
             docs = (doc for where, doc in read_records(paths, source, (lambda e: None) if skip_invalid else None,
                                                        fields, lambda path: None)
                     if where not in conflicts)
-            summary = self.add_documents(docs, batch_size, on_batch=bar.update, embed=embed)
+            summary = self.add_documents(docs, batch_size, on_batch=bar.update, embed=embed, dask=dask)
         summary.invalid, summary.empty = invalid, empty
         return summary
 

@@ -56,6 +56,7 @@ class LexicalIndex:
             self.index = tantivy.Index(self.schema, path=str(self.directory), reuse=True)
         self.heap_bytes = heap_bytes
         self._writer: tantivy.IndexWriter | None = None
+        self.analysed: dict[str, str] = {}  # sentence text -> its terms joined by spaces, computed ahead (ingest)
 
     def identity(self) -> str:
         """A random id of this index folder, made on first use: a store followed by several indexes keeps
@@ -106,7 +107,9 @@ class LexicalIndex:
         writer = self._writer_or_open()
         count = 0
         for sid, text in sentences:
-            writer.add_document(tantivy.Document(**{_ID: [sid], _FIELD: [" ".join(analyze(text))]}))
+            terms = self.analysed.get(text)
+            writer.add_document(tantivy.Document(**{_ID: [sid], _FIELD: [" ".join(analyze(text)) if terms is None
+                                                                          else terms]}))
             count += 1
         return count
 

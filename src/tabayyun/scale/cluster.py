@@ -11,12 +11,15 @@ import logging
 import os
 import re
 from collections import deque
-from typing import Any, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from tabayyun.errors import TabayyunError
 from tabayyun.scale.feed import Post
 
-__all__ = ["map_chunks", "parse_target", "require_dask", "worker_engine"]
+__all__ = ["map_chunks", "parse_target", "require_dask", "worker_engine", "connect", "in_order"]
+
+T = TypeVar("T")
 
 _ENGINES: dict[str, tuple[int, Any]] = {}  # base path -> (its last sentence id, Tabayyun), one per worker process
 EXTRA_HINT = "pip install 'tabayyun[scale]'"
@@ -51,7 +54,7 @@ def _open(db: str, version: int) -> None:
     worker_engine(db, version)
 
 
-def _check(db: str, version: int, posts: list[Post], all_claims: bool, warm: bool) -> list[dict]:
+def _check(posts: list[Post], db: str, version: int, all_claims: bool, warm: bool) -> list[dict]:
     from tabayyun.scale.batch import check_chunk
 
     return check_chunk(worker_engine(db, version), posts, all_claims, warm)
@@ -81,29 +84,42 @@ def _client(spec: str):
         raise TabayyunError(f"--dask {spec}: cannot reach the cluster ({exc})") from None
 
 
-def map_chunks(spec: str, db: str, version: int, chunks: Iterable[list[Post]], all_claims: bool = False,
-               warm: bool = True) -> Iterator[list[dict]]:
-    """The records of each chunk, in order, checked on the Dask workers of ``spec`` (``version``: see
-    ``worker_engine``); a few chunks per worker are in flight at a time, so a long feed is never held in memory."""
+@contextmanager
+def connect(spec: str) -> Iterator[Any]:
+    """A Dask client of ``spec`` (a LocalCluster started for it is shut down at the end)."""
     client = _client(spec)
     try:
-        client.run(_open, db, version)  # open the base and load the models on every worker, before any task
-        ahead = 2 * max(1, len(client.scheduler_info()["workers"]))
-        pending: deque = deque()
-        it = iter(chunks)
-        while True:
-            while len(pending) < ahead and (chunk := next(it, None)) is not None:
-                pending.append(client.submit(_check, db, version, chunk, all_claims, warm, pure=False))
-            if not pending:
-                return
-            try:
-                yield pending.popleft().result()
-            except TabayyunError:
-                raise
-            except Exception as exc:
-                raise TabayyunError(f"--dask: a worker failed ({type(exc).__name__}: {exc})") from None
+        yield client
     finally:
         cluster = client.cluster
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def in_order(client, fn: Callable[..., T], items: Iterable, *args: Any) -> Iterator[T]:
+    """``fn(item, *args)`` of each item on the workers, given back in input order; a few items per worker are
+    in flight at a time, so a long input is never held in memory. A failed task is a ``TabayyunError``."""
+    ahead = 2 * max(1, len(client.scheduler_info()["workers"]))
+    pending: deque = deque()
+    it = iter(items)
+    while True:
+        while len(pending) < ahead and (item := next(it, None)) is not None:
+            pending.append(client.submit(fn, item, *args, pure=False))
+        if not pending:
+            return
+        try:
+            yield pending.popleft().result()
+        except TabayyunError:
+            raise
+        except Exception as exc:
+            raise TabayyunError(f"--dask: a worker failed ({type(exc).__name__}: {exc})") from None
+
+
+def map_chunks(spec: str, db: str, version: int, chunks: Iterable[list[Post]], all_claims: bool = False,
+               warm: bool = True) -> Iterator[list[dict]]:
+    """The records of each chunk, in order, checked on the Dask workers of ``spec`` (``version``: see
+    ``worker_engine``)."""
+    with connect(spec) as client:
+        client.run(_open, db, version)  # open the base and load the models on every worker, before any task
+        yield from in_order(client, _check, chunks, db, version, all_claims, warm)
