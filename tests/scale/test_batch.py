@@ -130,14 +130,15 @@ def test_resume_after_sigkill_equals_a_clean_run(base, feed, clean, tmp_path):
     out = tmp_path / "out.jsonl"
     rng = random.Random(12)
     seen: list[int] = []
-    for round_ in range(4):  # round 0: killed while starting; then after 1-16 more records, plus 0-50 ms
+    for round_ in range(4):  # round 0: killed while starting; then after 1-16 more records, plus 0-5 ms
+        # (a warm chunk can take under 50 ms: a longer wait could let the run finish before the kill)
         proc = subprocess.Popen(_batch_command(base, feed, out), env=env, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
         target = _lines(out) + rng.randint(1, CHUNK) if round_ else 0
         deadline = time.monotonic() + (rng.uniform(0.2, 1.5) if round_ == 0 else 120)
         while proc.poll() is None and time.monotonic() < deadline and _lines(out) < target:
             time.sleep(0.005)
-        time.sleep(rng.uniform(0, 0.05) if round_ else 0)
+        time.sleep(rng.uniform(0, 0.005) if round_ else 0)
         if proc.poll() is not None:
             break
         proc.send_signal(signal.SIGKILL)
