@@ -96,3 +96,16 @@ def test_a_story_stops_keeping_members_past_split_max():
     assert story.size == 6 and story.members is None  # no more split checks: their cost stays bounded
     restored = type(story).from_json(story.id, story.to_json())
     assert restored.members is None and restored.size == 6
+
+
+def test_a_checked_claim_leans_to_the_story_of_its_best_ranked_evidence():
+    from tests.organise.test_stories import corpus
+
+    clusterer = StoryClusterer()
+    placed = clusterer.cluster(corpus())
+    f = clusterer.features(Document(id="", text="خبر لا يشارك التقارير أي كلمة"))
+    for evidence in ([("f1", 0.0), ("q1", 0.0)], [("q1", 0.0), ("f1", 0.0)]):  # stance said nothing: rank decides
+        got = clusterer.place(f, clusterer.stories, placed, evidence)
+        assert got is not None and got[0] == placed[evidence[0][0]]
+    assert StoryClusterer(config=StoryConfig(rank_weight=0.0)).place(f, clusterer.stories, placed,
+                                                                     [("f1", 0.0), ("q1", 0.0)]) is None

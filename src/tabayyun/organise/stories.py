@@ -167,6 +167,13 @@ def _norm(vec: dict[str, float]) -> float:
     return math.sqrt(sum(w * w for w in vec.values())) or 1.0
 
 
+def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    """The dot product of two (about) unit vectors: a cosine without the norms, for many comparisons."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b.get(t, 0.0) for t, w in a.items())
+
+
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
@@ -295,8 +302,8 @@ class StoryClusterer:
                 or (c.shared_entity and f.entities and story.entities and not f.entities & story.entities.keys())):
             return 0.0
         sim = _cosine(f.terms, story.centroid)
-        if len(f.terms) < self.config.short_terms and story.members:  # a short text: also its nearest member
-            sim = max(sim, self.config.member_link * max(_cosine(f.terms, m.terms) for m in story.members))
+        if len(f.terms) < c.short_terms and story.members and story.size > 1:  # a short text: its nearest member too
+            sim = max(sim, c.member_link * max(_dot(f.terms, m.terms) for m in story.members))
         if f.entities:
             sim += self.config.entity_weight * len(f.entities & story.entities.keys()) / len(f.entities)
         return sim
