@@ -220,10 +220,10 @@ def render_stories(ufc: dict[str, dict[str, Any]], aured: dict[str, Any], seed: 
               "precision | the story holds some gold evidence |", "|---|---|---|---|---|---|"]
     for way, name in (("verify", "story named by `verify`"), ("features_only", "nearest story by its words only")):
         for key, label in ((way, name), (f"{way}, fold 1", f"{name}: fold 1"), (f"{way}, fold 2", f"{name}: fold 2")):
-            r = aured.get(key)
-            if r is not None:
-                lines.append(f"| {label} | {r['rumours']} | {int(r['attached'])} | {_f(r['recall'])} | "
-                             f"{_f(r['precision'])} | {_f(r['holds_any'])} |")
+            row = aured.get(key)
+            if row is not None:
+                lines.append(f"| {label} | {row['rumours']} | {int(row['attached'])} | {_f(row['recall'])} | "
+                             f"{_f(row['precision'])} | {_f(row['holds_any'])} |")
     lines += ["",
               f"Seed (the report among {seed['background']} ANT articles; the post checked): the report and the "
               f"post's {len(seed['claim_stories'])} checked claims are one story: "

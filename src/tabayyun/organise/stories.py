@@ -8,7 +8,9 @@ Each document, in the order it was stored, either joins the story of the same ev
    index over story terms (at most ``postings`` stories per term, the most recently updated): the cost
    of a document does not grow with the base;
 3. ``score``: cosine with the story's centroid plus a bonus for shared entities, within a time window
-   around the story's dates (a document without a date is judged on its content alone);
+   around the story's dates (a document without a date is judged on its content alone); a document with a
+   headline is scored only against stories whose headlines share some of its terms and, when both name
+   entities, one of them;
 4. ``assign``: the best story above ``join`` takes it (a short text, a post, has fewer words to share: it
    joins above ``join_short``); other candidates that it also joins strongly and whose centroids are close
    enough are merged into that story (the merged id stays an alias);
