@@ -33,6 +33,7 @@ def main() -> None:
     ap.add_argument("--db", help="folder for the evidence base (default: a temporary one)")
     ap.add_argument("--limit", type=int)
     args = ap.parse_args()
+    load_before = os.getloadavg()
     docs = ant_documents(Path(args.data), args.limit)
     with tempfile.TemporaryDirectory() as tmp:
         store = SQLiteStore(args.db or tmp)
@@ -62,7 +63,7 @@ def main() -> None:
     sizes = sorted((len(s.documents) for s in stories), reverse=True)
     multi = [s for s in stories if len(s.sources) >= 3]
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
-          f"load average before: {os.getloadavg()}")
+          f"load average before: {load_before}")
     print("command: python bench/bench_organise.py" + (f" --limit {args.limit}" if args.limit else ""))
     print("\n| documents organised | seconds | CPU seconds of this process | documents/s |\n|---|---|---|---|")
     for n, t, c in marks:
