@@ -84,7 +84,7 @@ def test_a_report_linking_two_stories_merges_them_and_both_ids_stay_resolvable(t
 
 
 def test_candidates_are_bounded_however_many_stories_share_the_words():
-    config = StoryConfig(postings=4, rescored=3, join=2.0)  # join above any score: every report starts a story
+    config = StoryConfig(postings=4, rescored=3, join=2.0, join_short=2.0)  # above any score: every report starts a story
     clusterer = StoryClusterer(config=config)
     base = doc(QUAKE[0])
     for n in range(60):

@@ -114,7 +114,7 @@ def eval_aured_stories(data_dir: Path, config: StoryConfig | None = None) -> dic
     from tabayyun.pipeline import Tabayyun
 
     rumours = [r for r in load_aured(Path(data_dir) / "aured_dev" / "aured_folds1-2.jsonl") if r.evidence_ids]
-    sums: dict[str, Counter[str]] = {"verify": Counter(), "features_only": Counter()}
+    sums: dict[str, Counter[str]] = {}
     for rumour in rumours:
         with tempfile.TemporaryDirectory() as tmp:
             tb = Tabayyun(tmp, create=True)
@@ -126,16 +126,17 @@ def eval_aured_stories(data_dir: Path, config: StoryConfig | None = None) -> dic
                 near = tb.stories.nearest(rumour.text)
                 for way, sid in (("verify", story[0] if story else None), ("features_only", near[0] if near else None)):
                     found = tb.store.get_story(sid) if sid else None
-                    if found is None:
-                        continue
-                    hits = len(set(found.documents) & rumour.evidence_ids)
-                    sums[way].update({"attached": 1, "recall": hits / len(rumour.evidence_ids),
-                                      "precision": hits / len(found.documents), "holds_any": hits > 0})
+                    for key in (way, f"{way}, fold {rumour.fold}"):
+                        sums.setdefault(key, Counter())["rumours"] += 1
+                        if found is not None:
+                            hits = len(set(found.documents) & rumour.evidence_ids)
+                            sums[key].update({"attached": 1, "recall": hits / len(rumour.evidence_ids),
+                                              "precision": hits / len(found.documents), "holds_any": hits > 0})
             finally:
                 tb.close()
-    n = len(rumours)
-    return {"rumours": n, **{way: {k: sums[way][k] / (1 if k == "attached" else n)
-                                   for k in ("attached", "recall", "precision", "holds_any")} for way in sums}}
+    return {"rumours": len(rumours), **{key: {"rumours": c["rumours"], **{
+        k: c[k] / (1 if k == "attached" else c["rumours"]) for k in ("attached", "recall", "precision", "holds_any")}}
+        for key, c in sorted(sums.items())}}
 
 
 def ant_documents(data_dir: Path, limit: int | None = None) -> list[Document]:
@@ -158,7 +159,7 @@ def members_hash(doc_ids: Iterable[str]) -> str:
     return hashlib.sha1("\n".join(sorted(doc_ids)).encode("utf-8")).hexdigest()[:12]
 
 
-def ant_story_sample(data_dir: Path, n: int = 50, seed: int = 2,
+def ant_story_sample(data_dir: Path, n: int = 50, seed: int = 11,
                      config: StoryConfig | None = None) -> list[tuple[str, list[str]]]:
     """All of ANT organised in memory; ``n`` stories with 3+ sources drawn at random: (id, document ids)."""
     docs = ant_documents(data_dir)
@@ -218,9 +219,11 @@ def render_stories(ufc: dict[str, dict[str, Any]], aured: dict[str, Any], seed: 
     lines += ["", "| AuRED dev, folds 1-2 (rumours with gold evidence) | rumours | placed in a story | recall | "
               "precision | the story holds some gold evidence |", "|---|---|---|---|---|---|"]
     for way, name in (("verify", "story named by `verify`"), ("features_only", "nearest story by its words only")):
-        r = aured[way]
-        lines.append(f"| {name} | {aured['rumours']} | {int(r['attached'])} | {_f(r['recall'])} | "
-                     f"{_f(r['precision'])} | {_f(r['holds_any'])} |")
+        for key, label in ((way, name), (f"{way}, fold 1", f"{name}: fold 1"), (f"{way}, fold 2", f"{name}: fold 2")):
+            row = aured.get(key)
+            if row is not None:
+                lines.append(f"| {label} | {row['rumours']} | {int(row['attached'])} | {_f(row['recall'])} | "
+                             f"{_f(row['precision'])} | {_f(row['holds_any'])} |")
     lines += ["",
               f"Seed (the report among {seed['background']} ANT articles; the post checked): the report and the "
               f"post's {len(seed['claim_stories'])} checked claims are one story: "
@@ -231,8 +234,11 @@ def render_stories(ufc: dict[str, dict[str, Any]], aured: dict[str, Any], seed: 
               f"documents); {ant['judged']} of them as judged (a story whose documents changed since is not counted); "
               "pure "
               f"**{ant['pure']}/{ant['judged']}** ({100 * ant['pure'] / max(1, ant['judged']):.0f}%).", "",
-              f"Settings: join {config.join}, merge {config.merge}, entity weight {config.entity_weight}, "
-              f"window {config.window_days} days, span at most {config.max_span_days} days, attach {config.attach}."]
+              f"Settings: join {config.join} (a short text: {config.join_short}, or "
+              f"{config.join_short / config.member_link:.2f} with one member), merge {config.merge}, split "
+              f"{config.split}, entity weight {config.entity_weight}, headline overlap {config.head_min}, shared "
+              f"entity {'required' if config.shared_entity else 'not required'}, window {config.window_days} days, "
+              f"span at most {config.max_span_days} days, attach {config.attach} (rank weight {config.rank_weight})."]
     return "\n".join(lines)
 
 

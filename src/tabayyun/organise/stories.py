@@ -8,9 +8,16 @@ Each document, in the order it was stored, either joins the story of the same ev
    index over story terms (at most ``postings`` stories per term, the most recently updated): the cost
    of a document does not grow with the base;
 3. ``score``: cosine with the story's centroid plus a bonus for shared entities, within a time window
-   around the story's dates (a document without a date is judged on its content alone);
-4. ``assign``: the best story above ``join`` takes it; other candidates that it also joins strongly and
-   whose centroids are close enough are merged into that story (the merged id stays an alias).
+   around the story's dates (a document without a date is judged on its content alone); a document with a
+   headline is scored only against stories whose headlines share some of its terms and, when both name
+   entities, one of them;
+4. ``assign``: the best story above ``join`` takes it (a short text, a post, has fewer words to share: it
+   joins above ``join_short``); other candidates that it also joins strongly and whose centroids are close
+   enough are merged into that story (the merged id stays an alias);
+5. ``split``: a story that grew is checked for two separated groups of documents (a document, or a few,
+   far from the rest: another event with the same people or words); the larger group keeps the id (so it
+   stays resolvable), the other becomes a story of its own. A story keeps its members' vectors only while
+   it has at most ``split_max`` documents, so the check costs a bounded amount per document.
 
 ``StoryClusterer.sync`` catches the stories up with the store (resumable: a watermark records the last
 document organised; each batch lands in one transaction). The same documents in the same order give
@@ -29,7 +36,7 @@ from tabayyun.records import Document
 from tabayyun.store.base import StoryBatch, Store
 from tabayyun.text import extract_entities, is_stopword, stem_ar, tokenize
 
-__all__ = ["StoryConfig", "StoryClusterer", "DocFeatures", "StoryState", "story_id_for"]
+__all__ = ["StoryConfig", "StoryClusterer", "DocFeatures", "StoryState", "Member", "story_id_for"]
 
 
 @dataclass(frozen=True)
@@ -51,8 +58,17 @@ class StoryConfig:
     entity_weight: float = 0.10
     window_days: int = 2
     max_span_days: int = 4  # a story is one event: a document that would stretch it further starts another
+    short_terms: int = 25  # a document with fewer terms than this (a post, a tweet) is short ...
+    join_short: float = 0.20  # ... and joins a story above this, or above this / ``member_link`` with one of
+    member_link: float = 0.8  # its members (while the story keeps them)
+    head_min: float = 0.10  # a document with a headline joins a story only if it shares headline terms with it,
+    shared_entity: bool = True  # and, when both name people, places or bodies, one of them
+    split: float = 0.10  # two groups of a story whose centroids are less similar than this are two stories
+    split_max: int = 48  # a story is checked for a split while it has at most this many documents
+    member_terms: int = 20  # top terms kept per member for that check
     attach: float = 0.10  # a checked claim (short) is placed in the nearest story above this ...
-    about_weight: float = 0.5  # ... counting the share of its evidence about it that the story holds
+    about_weight: float = 0.5  # ... counting the share of its evidence about it that the story holds ...
+    rank_weight: float = 0.4  # ... and the share of its evidence ranks (1/(1+rank)) the story holds
 
 
 def story_id_for(doc_id: str) -> str:
@@ -68,11 +84,30 @@ class DocFeatures:
     entities: frozenset[str]
     day: int | None
     surface: dict[str, str] = field(default_factory=dict)  # term -> a word it came from
+    head: dict[str, float] = field(default_factory=dict)  # the terms of its headline alone (none without one)
+
+
+@dataclass
+class Member:
+    """What a story keeps of one of its documents while it may still split."""
+
+    id: str
+    terms: dict[str, float]
+    entities: list[str]
+    source: str
+    day: int | None
+    title: str
+    score: float
+    head: dict[str, float]
+
+    def to_json(self) -> list[Any]:
+        return [self.id, self.terms, self.entities, self.source, self.day, self.title, self.score, self.head]
 
 
 @dataclass
 class StoryState:
-    """What the clusterer keeps of a story: the sum of its documents' vectors, entity and source counts."""
+    """What the clusterer keeps of a story: the sum of its documents' vectors, entity and source counts, and
+    its members while it is small enough to split (``None`` after)."""
 
     id: str
     seq: int  # order of last update: postings are read most recent first
@@ -85,17 +120,22 @@ class StoryState:
     size: int = 0
     title: str = ""
     title_score: float = -1.0
+    members: list[Member] | None = field(default_factory=list)
+    heads: dict[str, float] = field(default_factory=dict)  # the sum of its documents' headline terms
 
     def to_json(self) -> dict[str, Any]:
         return {"seq": self.seq, "centroid": self.centroid, "entities": dict(self.entities),
                 "sources": dict(self.sources), "surface": self.surface, "first_day": self.first_day,
-                "last_day": self.last_day, "size": self.size, "title": self.title, "title_score": self.title_score}
+                "last_day": self.last_day, "size": self.size, "title": self.title, "title_score": self.title_score,
+                "members": None if self.members is None else [m.to_json() for m in self.members], "heads": self.heads}
 
     @classmethod
     def from_json(cls, story_id: str, d: dict[str, Any]) -> StoryState:
+        members = d.get("members")  # a story saved before splits existed is not split
         return cls(id=story_id, seq=d["seq"], centroid=d["centroid"], entities=Counter(d["entities"]),
                    sources=Counter(d["sources"]), surface=d["surface"], first_day=d["first_day"],
-                   last_day=d["last_day"], size=d["size"], title=d["title"], title_score=d["title_score"])
+                   last_day=d["last_day"], size=d["size"], title=d["title"], title_score=d["title_score"],
+                   members=None if members is None else [Member(*m) for m in members], heads=d.get("heads", {}))
 
     def row(self) -> dict[str, Any]:
         """What the store keeps of the story: the fields of ``records.Story`` and the state to go on from."""
@@ -129,10 +169,29 @@ def _norm(vec: dict[str, float]) -> float:
     return math.sqrt(sum(w * w for w in vec.values())) or 1.0
 
 
+def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    """The dot product of two (about) unit vectors: a cosine without the norms, for many comparisons."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b.get(t, 0.0) for t, w in a.items())
+
+
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
     return sum(w * b.get(t, 0.0) for t, w in a.items()) / (_norm(a) * _norm(b))
+
+
+def _sum(vecs: Iterable[Mapping[str, float]]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for vec in vecs:
+        for t, w in vec.items():
+            out[t] = out.get(t, 0.0) + w
+    return out
+
+
+def _minus(a: Mapping[str, float], b: Mapping[str, float]) -> dict[str, float]:
+    return {t: w - b.get(t, 0.0) for t, w in a.items() if w - b.get(t, 0.0) > 1e-9}
 
 
 def _top(vec: dict[str, float], n: int) -> dict[str, float]:
@@ -181,6 +240,9 @@ class StoryClusterer:
         self.indexed: dict[str, frozenset[str]] = {}  # story -> the terms it is posted under
         self._dirty_terms: set[str] = set()  # changed since the last batch was saved
         self._new_aliases: dict[str, str] = {}
+        self.moved: dict[str, str] = {}  # document -> the story a split moved it to, since the last batch
+        self._moved: dict[str, tuple[str, str, float]] = {}  # the same: (story it was in, story now, its score)
+        self.splits = 0
 
     # -- stage 1: features -----------------------------------------------------------------------
     def features(self, doc: Document, count: bool = False) -> DocFeatures:
@@ -201,7 +263,15 @@ class StoryClusterer:
         lead = f"{doc.title}\n{doc.text[:c.lead_chars]}"
         entities = frozenset(e.canonical for e in extract_entities(lead, cache=False))
         return DocFeatures({t: w / norm for t, w in vec.items()}, entities, _day(doc.date),
-                           {t: surface[t] for t in vec})
+                           {t: surface[t] for t in vec}, self.head(doc.title, df, n_docs))
+
+    def head(self, title: str, df: Mapping[str, int], n_docs: int) -> dict[str, float]:
+        """A headline's terms weighted by IDF (not normalised: a story sums them)."""
+        counts, _ = lead_terms(title, "", 0, 1.0)
+        idf = {t: math.log((n_docs + self.config.prior_docs) / (df.get(t, 0) + 0.5)) for t in counts}
+        vec = {t: w for t, w in idf.items() if w > 0}
+        norm = _norm(vec)
+        return {t: round(w / norm, 4) for t, w in vec.items()}
 
     # -- stage 2: candidates ---------------------------------------------------------------------
     def candidates(self, f: DocFeatures) -> list[str]:
@@ -229,22 +299,29 @@ class StoryClusterer:
 
     def score(self, f: DocFeatures, story: StoryState) -> float:
         """Cosine with the story's centroid, plus the share of the document's entities the story holds."""
-        if not self.in_window(f, story):
+        c = self.config
+        if (not self.in_window(f, story) or (f.head and story.heads and _cosine(f.head, story.heads) < c.head_min)
+                or (c.shared_entity and f.entities and story.entities and not f.entities & story.entities.keys())):
             return 0.0
         sim = _cosine(f.terms, story.centroid)
+        if len(f.terms) < c.short_terms and story.members and story.size > 1:  # a short text: its nearest member too
+            sim = max(sim, c.member_link * max(_dot(f.terms, m.terms) for m in story.members))
         if f.entities:
             sim += self.config.entity_weight * len(f.entities & story.entities.keys()) / len(f.entities)
         return sim
 
     # -- stage 4: assign -------------------------------------------------------------------------
     def assign(self, doc: Document) -> tuple[str, float, list[str]]:
-        """Place one document: (its story id, its score, ids of stories merged into that story)."""
+        """Place one document: (its story id, its score, ids of stories merged into that story). A split that
+        follows moves documents: ``moved`` maps each to its new story."""
         self._ensure_loaded()
+        c = self.config
         f = self.features(doc, count=True)
+        join = c.join_short if len(f.terms) < c.short_terms else c.join
         scored = sorted(((self.score(f, self.stories[sid]), sid) for sid in self.candidates(f)),
                         key=lambda x: (-x[0], self.stories[x[1]].seq))
         merged: list[str] = []
-        if scored and scored[0][0] >= self.config.join:
+        if scored and scored[0][0] >= join:
             score, sid = scored[0]
             story = self.stories[sid]
         else:
@@ -252,27 +329,86 @@ class StoryClusterer:
             story = self.stories[sid] = StoryState(sid, 0, {}, Counter(), Counter(), {})
         self._add(story, doc, f, score)
         for other_score, other in scored[1:]:
-            if other_score < self.config.join:
+            if other_score < join:
                 break
-            if other in self.stories and _cosine(self.stories[other].centroid, story.centroid) >= self.config.merge:
+            if other in self.stories and _cosine(self.stories[other].centroid, story.centroid) >= c.merge:
                 story = self._merge(story, self.stories[other])
                 merged.append(other)
-        return story.id, score, merged
+        self._split(story)
+        self._moved.pop(doc.id, None)  # its own placement names the story it ends in
+        return self.moved.get(doc.id, story.id), score, merged
 
     def _add(self, story: StoryState, doc: Document, f: DocFeatures, score: float) -> None:
         for t, w in f.terms.items():
             story.centroid[t] = story.centroid.get(t, 0.0) + w
         story.centroid = _top(story.centroid, self.config.story_terms)
         story.surface = {t: story.surface.get(t) or f.surface.get(t, t) for t in story.centroid}
+        story.heads = _top(_sum((story.heads, f.head)), self.config.story_terms)
         story.entities.update(f.entities)
         story.sources[doc.source] += 1
         if f.day is not None:
             story.first_day = f.day if story.first_day is None else min(story.first_day, f.day)
             story.last_day = f.day if story.last_day is None else max(story.last_day, f.day)
         story.size += 1
+        title = (doc.title or doc.text[:120]).strip()
         central = _cosine(f.terms, story.centroid)
         if central > story.title_score or not story.title:
-            story.title, story.title_score = (doc.title or doc.text[:120]).strip(), central
+            story.title, story.title_score = title, central
+        if story.members is not None:
+            terms = {t: round(w, 4) for t, w in _top(f.terms, self.config.member_terms).items()}
+            story.members.append(Member(doc.id, terms, sorted(f.entities), doc.source, f.day, title, round(score, 4),
+                                        f.head))
+            if len(story.members) > self.config.split_max:
+                story.members = None
+        self._touch(story)
+
+    # -- stage 5: split --------------------------------------------------------------------------
+    def _split(self, story: StoryState) -> StoryState | None:
+        """Split off the documents of ``story`` that form a group apart (two-means from its least central
+        member); the larger group keeps the id. Returns the new story, if any."""
+        members = story.members
+        if members is None or len(members) < 3:
+            return None
+        vecs = [m.terms for m in members]
+        total = _sum(vecs)
+        alone = [_cosine(v, _minus(total, v)) for v in vecs]  # each member against the others
+        worst = min(range(len(vecs)), key=lambda i: (alone[i], i))
+        if alone[worst] >= self.config.split:
+            return None
+        apart = [i == worst for i in range(len(vecs))]
+        for _ in range(5):
+            sums = _sum(v for v, a in zip(vecs, apart) if a), _sum(v for v, a in zip(vecs, apart) if not a)
+            moved = [_cosine(v, sums[0]) > _cosine(v, sums[1]) for v in vecs]
+            if moved == apart or all(moved) or not any(moved):
+                break
+            apart = moved
+        part = [m for m, a in zip(members, apart) if a]
+        rest = [m for m, a in zip(members, apart) if not a]
+        if _cosine(_sum(m.terms for m in part), _sum(m.terms for m in rest)) >= self.config.split:
+            return None
+        if (len(part), apart[0]) > (len(rest), not apart[0]):
+            part, rest = rest, part
+        sid = "s-" + hashlib.sha1(f"{story.id}/{part[0].id}/{self.seq}".encode("utf-8")).hexdigest()[:12]
+        new = self.stories[sid] = StoryState(sid, 0, {}, Counter(), Counter(), {})
+        for target, group in ((story, rest), (new, part)):
+            self._rebuild(target, group, story.surface)
+        for m in part:
+            self.moved[m.id] = sid
+            self._moved[m.id] = (self._moved[m.id][0] if m.id in self._moved else story.id, sid, m.score)
+        self.splits += 1
+        return new
+
+    def _rebuild(self, story: StoryState, members: list[Member], surface: Mapping[str, str]) -> None:
+        """A story's state recomputed from its members (after a split)."""
+        story.centroid = _top(_sum(m.terms for m in members), self.config.story_terms)
+        story.surface = {t: surface.get(t, t) for t in story.centroid}
+        story.heads = _top(_sum(m.head for m in members), self.config.story_terms)
+        story.entities = Counter(e for m in members for e in m.entities)
+        story.sources = Counter(m.source for m in members)
+        days = [m.day for m in members if m.day is not None]
+        story.first_day, story.last_day = (min(days), max(days)) if days else (None, None)
+        story.size, story.members = len(members), list(members)
+        story.title_score, story.title = max((_cosine(m.terms, story.centroid), m.title) for m in members)
         self._touch(story)
 
     def _touch(self, story: StoryState) -> None:
@@ -295,11 +431,14 @@ class StoryClusterer:
             keep.centroid[t] = keep.centroid.get(t, 0.0) + w
         keep.centroid = _top(keep.centroid, self.config.story_terms)
         keep.surface = {t: keep.surface.get(t) or gone.surface.get(t, t) for t in keep.centroid}
+        keep.heads = _top(_sum((keep.heads, gone.heads)), self.config.story_terms)
         keep.entities.update(gone.entities)
         keep.sources.update(gone.sources)
         days = [d for d in (keep.first_day, keep.last_day, gone.first_day, gone.last_day) if d is not None]
         keep.first_day, keep.last_day = (min(days), max(days)) if days else (None, None)
         keep.size += gone.size
+        keep.members = (None if keep.members is None or gone.members is None
+                        or keep.size > self.config.split_max else keep.members + gone.members)
         for t in self.indexed.pop(gone.id, frozenset()):
             self.postings[t].pop(gone.id, None)
         del self.stories[gone.id]
@@ -337,16 +476,26 @@ class StoryClusterer:
         counts, surface = lead_terms("", text, len(text), 1.0)
         df, n_docs = self.store.story_terms(list(counts))
         f = self._features(Document(id="", text=text, date=date_), counts, surface, df, n_docs)
-        stories = {sid: StoryState.from_json(sid, data) for sid, data in states.items()}
+        return self.place(f, {sid: StoryState.from_json(sid, data) for sid, data in states.items()}, of, evidence)
+
+    def place(self, f: DocFeatures, stories: Mapping[str, StoryState], of: Mapping[str, str],
+              evidence: Sequence[tuple[str, float]]) -> tuple[str, str] | None:
+        """``attach`` once the stories of the evidence (``of``: document -> story) are read: each story in the
+        time window scores its similarity to the text, ``about_weight`` x its share of the evidence weight and
+        ``rank_weight`` x its share of the evidence ranks (evidence comes best first)."""
+        c = self.config
         stories = {sid: s for sid, s in stories.items() if self.in_window(f, s)}
         votes: dict[str, float] = {}
-        for doc_id, weight in evidence:
+        ranks: dict[str, float] = {}
+        for rank, (doc_id, weight) in enumerate(evidence):
             if of.get(doc_id) in stories:
                 votes[of[doc_id]] = votes.get(of[doc_id], 0.0) + weight
-        total = sum(votes.values()) or 1.0
-        score, sid = max(((self.score(f, s) + self.config.about_weight * votes.get(sid, 0.0) / total, sid)
-                          for sid, s in stories.items()), default=(0.0, ""))
-        return (sid, stories[sid].title) if score >= self.config.attach else None
+                ranks[of[doc_id]] = ranks.get(of[doc_id], 0.0) + 1.0 / (1 + rank)
+        total, rank_total = sum(votes.values()) or 1.0, sum(ranks.values()) or 1.0
+        score, sid = max(((self.score(f, s) + c.about_weight * votes.get(sid, 0.0) / total
+                           + c.rank_weight * ranks.get(sid, 0.0) / rank_total, sid)
+                          for sid, s in sorted(stories.items())), default=(0.0, ""))
+        return (sid, stories[sid].title) if score >= c.attach else None
 
     # -- persistence -----------------------------------------------------------------------------
     def _ensure_loaded(self) -> None:
@@ -368,10 +517,13 @@ class StoryClusterer:
         self._loaded = True
 
     def cluster(self, documents: Iterable[Document]) -> dict[str, str]:
-        """In memory: the story id of each document (after merges), in order."""
+        """In memory: the story id of each document (after merges and splits), in order."""
         placed: dict[str, str] = {}
         for doc in documents:
             placed[doc.id] = self.assign(doc)[0]
+            placed.update(self.moved)
+            self.moved.clear()
+            self._moved.clear()
         return {d: self.resolve(s) for d, s in placed.items()}
 
     def sync(self, batch_size: int = 2000) -> int:
@@ -398,10 +550,13 @@ class StoryClusterer:
         self._dirty_terms, self._new_aliases = set(), {}
         members: list[tuple[str, str, float]] = []
         removed: list[str] = []
+        self.moved.clear()
+        self._moved.clear()
         for _, doc in rows:
             sid, score, gone = self.assign(doc)
             members.append((doc.id, sid, score))
             removed.extend(gone)
+        members += self._moves(members)
         self.store.save_story_batch(StoryBatch(
             stories={sid: s.row() for sid, s in self.stories.items() if before.get(sid) != s.seq},
             removed=[sid for sid in removed if sid in before], members=members,
@@ -410,6 +565,20 @@ class StoryClusterer:
             watermark_key=_WATERMARK))
         self._watermark = rows[-1][0]
         return len(rows)
+
+    def _moves(self, placed: list[tuple[str, str, float]]) -> list[tuple[str, str, float]]:
+        """The documents splits moved in this batch, as placements to save after the batch's own; a member of
+        a story that has since left it (its document removed, or replaced and placed again) is not moved."""
+        assert self.store is not None
+        now = {doc_id: sid for doc_id, sid, _ in placed}
+        stored = self.store.story_of_documents(sorted(set(self._moved) - set(now)))
+        out = []
+        for doc_id, (was, sid, score) in sorted(self._moved.items()):
+            current = now.get(doc_id) or stored.get(doc_id)
+            if current is not None and self.resolve(current) == self.resolve(was):
+                out.append((doc_id, sid, score))
+        self._moved.clear()
+        return out
 
     def rebuild(self) -> int:
         """Forget every story and organise the whole base again, in storage order."""
