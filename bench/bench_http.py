@@ -15,16 +15,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import httpx
+
+from _server import TOKEN, free_port, start_server
 
 # Claims in our own words about the kind of news in the evidence bases; a file can replace them.
 DEFAULT_CLAIMS = [
@@ -37,28 +37,6 @@ DEFAULT_CLAIMS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start(db: str, port: int, workers: int = 1) -> subprocess.Popen:
-    src = Path(__file__).resolve().parents[1] / "src"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(src), os.environ.get("PYTHONPATH", "")]),
-           "TABAYYUN_TOKEN": "bench-token-not-for-production"}
-    proc = subprocess.Popen([sys.executable, "-m", "tabayyun.service", "--db", db, "--port", str(port),
-                             "--workers", str(workers)], env=env)
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
-            return proc
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                sys.exit("bench_http: the server did not start")
-            time.sleep(0.3)
 
 
 def _client(url: str, claims: list[str], offset: int, step: int, stop: float, latencies: list[float],
@@ -76,7 +54,7 @@ def _client(url: str, claims: list[str], offset: int, step: int, stop: float, la
 
 def _writer(url: str, stop: float, statuses: list[int]) -> None:
     """New documents every second, each call a few records with fresh ids and texts."""
-    with httpx.Client(base_url=url, timeout=600, headers={"Authorization": "Bearer bench-token-not-for-production"}) as http:
+    with httpx.Client(base_url=url, timeout=600, headers={"Authorization": f"Bearer {TOKEN}"}) as http:
         n = 0
         while time.monotonic() < stop:
             records = [{"id": f"bench-writer-{os.getpid()}-{n}-{i}",
@@ -99,8 +77,8 @@ def main() -> int:
     args = parser.parse_args()
     claims = (Path(args.claims).read_text(encoding="utf-8").split("\n") if args.claims else DEFAULT_CLAIMS)
     claims = [c.strip() for c in claims if c.strip()]
-    port = _free_port()
-    proc = _start(args.db, port, args.workers)
+    port = free_port()
+    proc = start_server(args.db, port, args.workers, wait_s=120)
     url = f"http://127.0.0.1:{port}"
     try:
         docs = httpx.get(url + "/healthz").json()

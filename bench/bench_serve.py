@@ -19,9 +19,7 @@ import json
 import os
 import random
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,29 +30,11 @@ from pathlib import Path
 import httpx
 import psutil
 
+from _server import free_port, start_server
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start(db: Path, port: int) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
-           "TABAYYUN_TOKEN": "bench-token-not-for-production"}
-    proc = subprocess.Popen([sys.executable, "-m", "tabayyun.service", "--db", str(db), "--port", str(port)], env=env)
-    deadline = time.monotonic() + 300
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
-            return proc
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                sys.exit("bench_serve: the server did not start")
-            time.sleep(0.5)
 
 
 def memory(proc: psutil.Process) -> tuple[float, float]:
@@ -101,8 +81,8 @@ def main() -> None:
     pool, doc_ids = texts(args.data, args.requests, args.seed)
     work = Path(tempfile.mkdtemp(prefix="tabayyun-bench-serve-"))
     shutil.copytree(args.db, work / "db")
-    port = _free_port()
-    proc = start(work / "db", port)
+    port = free_port()
+    proc = start_server(str(work / "db"), port)
     server = psutil.Process(proc.pid)
     base = f"http://127.0.0.1:{port}"
     samples = [(0, 0.0, *memory(server), os.getloadavg()[0])]
