@@ -118,7 +118,8 @@ def timed(obj, name: str, totals: dict[str, float], label: str) -> None:
 def stage_profile(records: list[dict], n: int) -> tuple[int, dict[str, float]]:
     """(sentences, seconds per stage) of an in-process ingest of the first ``n`` ANT articles, each stage of
     ``ingest.prepare`` timed on its own, then the commit (store, index, stories)."""
-    from tabayyun.ingest.prepare import lead_features, sentence_spans
+    from tabayyun.ingest.prepare import sentence_spans
+    from tabayyun.organise.stories import lead_features
     from tabayyun.text import analyze
 
     tb = Tabayyun(Path(tempfile.mkdtemp(prefix="tabayyun-stages-")) / "db", create=True)
@@ -129,7 +130,7 @@ def stage_profile(records: list[dict], n: int) -> tuple[int, dict[str, float]]:
                         ("index terms, analyze (prepare)", lambda: [analyze(d.text[s.start:s.end]) for d in docs
                                                                     for s in sentence_spans(d.text)]),
                         ("story lead terms and entities (prepare)",
-                         lambda: [lead_features(d, tb.stories.config) for d in docs])):
+                         lambda: [lead_features(d.title, d.text, tb.stories.config) for d in docs])):
         t = time.perf_counter()
         work()
         totals[label] = time.perf_counter() - t

@@ -21,8 +21,8 @@ from tabayyun.claims import RuleWorthiness, split_claims
 from tabayyun.errors import TabayyunError
 from tabayyun.index import EmbeddingCache, Encoder, LexicalIndex, Retriever, Window, cached_encoder, make_encoder
 from tabayyun.ingest import RecordError, check_text, content_hash, read_records
-from tabayyun.ingest.prepare import Prepared, PreparedStories, prepare, sentence_spans
-from tabayyun.organise import TopicClassifier
+from tabayyun.ingest.prepare import Prepared, prepare, sentence_spans
+from tabayyun.organise import StoryClusterer, TopicClassifier
 from tabayyun.organise.topics import combine_topics
 from tabayyun.records import Claim, Document, Evidence, Story, Topic, Verdict
 from tabayyun.store import BatchResult, Store, is_postgres_url, open_store
@@ -161,7 +161,7 @@ class Tabayyun:
         self.verdict = verdict or RuleVerdict()
         self.evidence_k = evidence_k
         self.topics = topics or TopicClassifier.pretrained()
-        self.stories = PreparedStories(self.store)
+        self.stories = StoryClusterer(self.store)
 
     def embedder(self, name: str) -> EmbeddingCache:
         """The vector cache of sentence encoder ``name``, kept in the store (one per encoder). Vectors that
@@ -230,15 +230,9 @@ class Tabayyun:
         ``embed``) the vectors up to date, reading what was prepared instead of computing it again."""
         result = self.store.add_documents([(p.document, p.digest, p.sentences) for p in batch],
                                           topics={p.document.id: list(p.topics) for p in batch})
-        lexical = self.retriever.lexical
-        lexical.analysed = {p.document.text[s.start:s.end]: terms for p in batch
-                            for s, terms in zip(p.sentences, p.terms)}
-        self.stories.offer({p.document.id: p.lead for p in batch})
-        try:
-            self.retriever.sync()
-            self.stories.sync()
-        finally:
-            lexical.analysed, self.stories.ready = {}, {}
+        self.retriever.sync(analysed={p.document.text[s.start:s.end]: terms for p in batch
+                                      for s, terms in zip(p.sentences, p.terms)})
+        self.stories.sync(leads={p.document.id: p.lead for p in batch})
         if embed:
             self.store.save_vectors(self.cache.encoder.name, {
                 text_key(p.document.text[s.start:s.end]): vector for p in batch if p.vectors is not None

@@ -31,11 +31,11 @@ def test_an_interrupted_catch_up_resumes_where_it_was(store, tmp_path, monkeypat
     retriever = Retriever(store, lexical, cache=None)
     real_add, calls = lexical.add, []
 
-    def add_then_fail(pairs):
+    def add_then_fail(pairs, analysed=None):
         calls.append(1)
         if len(calls) > 5:
             raise Interrupted
-        return real_add(pairs)
+        return real_add(pairs, analysed)
 
     monkeypatch.setattr(lexical, "add", add_then_fail)
     with pytest.raises(Interrupted):

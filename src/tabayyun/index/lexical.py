@@ -10,7 +10,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 import tantivy
 
@@ -56,7 +56,6 @@ class LexicalIndex:
             self.index = tantivy.Index(self.schema, path=str(self.directory), reuse=True)
         self.heap_bytes = heap_bytes
         self._writer: tantivy.IndexWriter | None = None
-        self.analysed: dict[str, str] = {}  # sentence text -> its terms joined by spaces, computed ahead (ingest)
 
     def identity(self) -> str:
         """A random id of this index folder, made on first use: a store followed by several indexes keeps
@@ -102,12 +101,13 @@ class LexicalIndex:
             self._writer.rollback()
             self._writer = None
 
-    def add(self, sentences: Iterable[tuple[int, str]]) -> int:
-        """Queue (id, text) pairs; nothing is visible until ``commit``."""
+    def add(self, sentences: Iterable[tuple[int, str]], analysed: Mapping[str, str] | None = None) -> int:
+        """Queue (id, text) pairs; nothing is visible until ``commit``. ``analysed``: sentence text -> its
+        terms joined by spaces, computed ahead (ingest), read instead of analysing the text again."""
         writer = self._writer_or_open()
         count = 0
         for sid, text in sentences:
-            terms = self.analysed.get(text)
+            terms = analysed.get(text) if analysed else None
             writer.add_document(tantivy.Document(**{_ID: [sid], _FIELD: [" ".join(analyze(text)) if terms is None
                                                                           else terms]}))
             count += 1

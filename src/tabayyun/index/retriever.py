@@ -6,7 +6,7 @@ so an ingest killed between the two leaves nothing that the next open does not r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -62,12 +62,14 @@ class Retriever:
         self.window_reach = 8  # how much deeper the index is read when a window leaves documents out
         self._seen = -1  # the watermark this process last saw
 
-    def sync(self, batch_size: int = 20_000, commit_every: int = 200_000, wait: bool = True) -> int:
+    def sync(self, batch_size: int = 20_000, commit_every: int = 200_000, wait: bool = True,
+             analysed: Mapping[str, str] | None = None) -> int:
         """Index every stored sentence the lexical index has not seen; returns how many.
 
         The work is committed every ``commit_every`` sentences with its watermark, so a catch-up that is
         stopped resumes where it was. Another process indexing at the same time is waited for, or, without
-        ``wait``, left to finish (0 is returned: reads go on with what is indexed)."""
+        ``wait``, left to finish (0 is returned: reads go on with what is indexed). ``analysed``: the index
+        terms of sentence texts computed ahead (ingest), used instead of analysing them again."""
         mark = int(self.store.get_meta(self.watermark_key) or 0)
         if mark != self._seen:  # another process indexed: see its commits
             self.lexical.index.reload()
@@ -85,7 +87,7 @@ class Retriever:
             done = int(self.store.get_meta(self.watermark_key) or 0)  # read again: another writer may have moved it
             self.lexical.delete_after(done)  # anything above the watermark is from an unfinished run
             for sentences in self.store.iter_sentences(after_id=done, batch_size=batch_size):
-                count = self.lexical.add((s.id, s.text) for s in sentences)
+                count = self.lexical.add(((s.id, s.text) for s in sentences), analysed)
                 added, pending, done = added + count, pending + count, sentences[-1].id
                 if pending >= commit_every:
                     self.lexical.commit(keep=True)

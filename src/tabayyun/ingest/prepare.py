@@ -5,33 +5,22 @@ document frequencies, stories) is left to the one process that commits (``Tabayy
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Iterator, Sequence
 
 import numpy as np
 
 from tabayyun.ingest.readers import content_hash
-from tabayyun.organise.stories import DocFeatures, StoryClusterer, StoryConfig, lead_terms
+from tabayyun.organise.stories import LeadFeatures, StoryConfig, lead_features
 from tabayyun.organise.topics import TopicClassifier
 from tabayyun.records import Document, Topic
 from tabayyun.store.base import PendingSentence
-from tabayyun.text import analyze, content_words, extract_entities, split_sentences
+from tabayyun.text import analyze, content_words, split_sentences
 
-__all__ = ["Prepared", "LeadFeatures", "prepare", "sentence_spans", "PreparedStories", "MIN_SENTENCE_WORDS",
-           "MAX_PIECE_CHARS"]
+__all__ = ["Prepared", "prepare", "sentence_spans", "MIN_SENTENCE_WORDS", "MAX_PIECE_CHARS"]
 
 MIN_SENTENCE_WORDS = 3  # shorter fragments ("حرب" glued to a last sentence, a tweet of links and hashtags) are not evidence
 MAX_PIECE_CHARS = 2_000  # a longer sentence is cut in pieces (``pipeline.MAX_CLAIM_CHARS``: one claim's bound)
-
-
-@dataclass(frozen=True)
-class LeadFeatures:
-    """What the story clusterer reads of a document before document frequencies come in: the term counts
-    of its headline and lead, a surface word per term, and the entities of the lead."""
-
-    counts: dict[str, float]
-    surface: dict[str, str]
-    entities: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -71,13 +60,6 @@ def sentence_spans(text: str) -> list[PendingSentence]:
     return spans
 
 
-def lead_features(doc: Document, config: StoryConfig) -> LeadFeatures:
-    """``StoryClusterer.features`` up to the document frequencies (the same calls on the same text)."""
-    counts, surface = lead_terms(doc.title, doc.text, config.lead_chars, config.title_weight)
-    lead = f"{doc.title}\n{doc.text[:config.lead_chars]}"
-    return LeadFeatures(counts, surface, frozenset(e.canonical for e in extract_entities(lead, cache=False)))
-
-
 def _embed(encoder, texts: list[list[str]]) -> list[np.ndarray]:
     """Per document, the vectors of its sentences; each distinct text of the batch is encoded once."""
     unique = list(dict.fromkeys(t for doc in texts for t in doc))
@@ -97,28 +79,6 @@ def prepare(documents: Sequence[Document], topics: TopicClassifier, config: Stor
     texts = [[d.text[s.start:s.end] for s in doc_spans] for d, doc_spans in zip(documents, spans)]
     vectors: list[np.ndarray | None] = list(_embed(encoder, texts)) if encoder is not None else [None] * len(texts)
     return [Prepared(doc, content_hash(doc.text), tuple(doc_spans), tuple(" ".join(analyze(t)) for t in doc_texts),
-                     tuple(subjects), lead_features(doc, config), doc_vectors)
+                     tuple(subjects), lead_features(doc.title, doc.text, config), doc_vectors)
             for doc, subjects, doc_spans, doc_texts, doc_vectors in zip(documents, predicted, spans, texts, vectors)]
 
-
-class PreparedStories(StoryClusterer):
-    """The story clusterer, reading the lead features of documents prepared ahead (``ready``, by document id)
-    instead of computing them again; a document not there is read as usual. The stories are the same."""
-
-    def __init__(self, store=None, config: StoryConfig | None = None) -> None:
-        super().__init__(store, config)
-        self.ready: dict[str, LeadFeatures] = {}
-
-    def offer(self, prepared: Mapping[str, LeadFeatures]) -> None:
-        self.ready = dict(prepared)
-
-    def features(self, doc: Document, count: bool = False) -> DocFeatures:
-        lead = self.ready.get(doc.id) if count else None
-        if lead is None:
-            return super().features(doc, count)
-        self.n_docs += 1
-        self.df.update(lead.counts.keys())
-        self._dirty_terms.update(lead.counts.keys())
-        # the document's text is not read again: its entities are known
-        found = self._features(replace(doc, title="", text=""), lead.counts, lead.surface, self.df, self.n_docs)
-        return replace(found, entities=lead.entities)

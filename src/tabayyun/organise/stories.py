@@ -36,7 +36,8 @@ from tabayyun.records import Document
 from tabayyun.store.base import StoryBatch, Store
 from tabayyun.text import extract_entities, is_stopword, stem_ar, tokenize
 
-__all__ = ["StoryConfig", "StoryClusterer", "DocFeatures", "StoryState", "Member", "story_id_for"]
+__all__ = ["StoryConfig", "StoryClusterer", "DocFeatures", "StoryState", "Member", "story_id_for", "LeadFeatures",
+           "lead_features"]
 
 
 @dataclass(frozen=True)
@@ -219,6 +220,23 @@ def lead_terms(title: str, text: str, lead_chars: int, title_weight: float) -> t
     return counts, surface
 
 
+@dataclass(frozen=True)
+class LeadFeatures:
+    """What the clusterer reads of a document before document frequencies come in (order-free: ingest
+    computes it ahead, on any worker): the term counts of its headline and lead, a surface word per term,
+    the entities of the lead."""
+
+    counts: dict[str, float]
+    surface: dict[str, str]
+    entities: frozenset[str]
+
+
+def lead_features(title: str, text: str, config: StoryConfig) -> LeadFeatures:
+    counts, surface = lead_terms(title, text, config.lead_chars, config.title_weight)
+    lead = f"{title}\n{text[:config.lead_chars]}"
+    return LeadFeatures(counts, surface, frozenset(e.canonical for e in extract_entities(lead, cache=False)))
+
+
 class StoryClusterer:
     """Online story clustering over a store (see the module docstring); one method per stage."""
 
@@ -245,25 +263,23 @@ class StoryClusterer:
         self.splits = 0
 
     # -- stage 1: features -----------------------------------------------------------------------
-    def features(self, doc: Document, count: bool = False) -> DocFeatures:
-        """The document's features; with ``count``, its terms are counted into the document frequencies first."""
-        counts, surface = lead_terms(doc.title, doc.text, self.config.lead_chars, self.config.title_weight)
+    def features(self, doc: Document, count: bool = False, lead: LeadFeatures | None = None) -> DocFeatures:
+        """The document's features (``lead``: its ``lead_features``, when computed ahead); with ``count``,
+        its terms are counted into the document frequencies first."""
+        lead = lead or lead_features(doc.title, doc.text, self.config)
         if count:
             self.n_docs += 1
-            self.df.update(counts.keys())
-            self._dirty_terms.update(counts.keys())
-        return self._features(doc, counts, surface, self.df, self.n_docs)
+            self.df.update(lead.counts.keys())
+            self._dirty_terms.update(lead.counts.keys())
+        return self._features(doc, lead, self.df, self.n_docs)
 
-    def _features(self, doc: Document, counts: dict[str, float], surface: dict[str, str], df: Mapping[str, int],
-                  n_docs: int) -> DocFeatures:
+    def _features(self, doc: Document, lead: LeadFeatures, df: Mapping[str, int], n_docs: int) -> DocFeatures:
         c = self.config
-        idf = {t: math.log((n_docs + c.prior_docs) / (df.get(t, 0) + 0.5)) for t in counts}
-        vec = _top({t: (1.0 + math.log(tf)) * idf[t] for t, tf in counts.items() if idf[t] > 0}, c.doc_terms)
+        idf = {t: math.log((n_docs + c.prior_docs) / (df.get(t, 0) + 0.5)) for t in lead.counts}
+        vec = _top({t: (1.0 + math.log(tf)) * idf[t] for t, tf in lead.counts.items() if idf[t] > 0}, c.doc_terms)
         norm = _norm(vec)
-        lead = f"{doc.title}\n{doc.text[:c.lead_chars]}"
-        entities = frozenset(e.canonical for e in extract_entities(lead, cache=False))
-        return DocFeatures({t: w / norm for t, w in vec.items()}, entities, _day(doc.date),
-                           {t: surface[t] for t in vec}, self.head(doc.title, df, n_docs))
+        return DocFeatures({t: w / norm for t, w in vec.items()}, lead.entities, _day(doc.date),
+                           {t: lead.surface[t] for t in vec}, self.head(doc.title, df, n_docs))
 
     def head(self, title: str, df: Mapping[str, int], n_docs: int) -> dict[str, float]:
         """A headline's terms weighted by IDF (not normalised: a story sums them)."""
@@ -311,12 +327,12 @@ class StoryClusterer:
         return sim
 
     # -- stage 4: assign -------------------------------------------------------------------------
-    def assign(self, doc: Document) -> tuple[str, float, list[str]]:
+    def assign(self, doc: Document, lead: LeadFeatures | None = None) -> tuple[str, float, list[str]]:
         """Place one document: (its story id, its score, ids of stories merged into that story). A split that
         follows moves documents: ``moved`` maps each to its new story."""
         self._ensure_loaded()
         c = self.config
-        f = self.features(doc, count=True)
+        f = self.features(doc, count=True, lead=lead)
         join = c.join_short if len(f.terms) < c.short_terms else c.join
         scored = sorted(((self.score(f, self.stories[sid]), sid) for sid in self.candidates(f)),
                         key=lambda x: (-x[0], self.stories[x[1]].seq))
@@ -475,7 +491,9 @@ class StoryClusterer:
             return None
         counts, surface = lead_terms("", text, len(text), 1.0)
         df, n_docs = self.store.story_terms(list(counts))
-        f = self._features(Document(id="", text=text, date=date_), counts, surface, df, n_docs)
+        entities = extract_entities(f"\n{text[:self.config.lead_chars]}", cache=False)  # as ``lead_features`` reads
+        f = self._features(Document(id="", text=text, date=date_),
+                           LeadFeatures(counts, surface, frozenset(e.canonical for e in entities)), df, n_docs)
         return self.place(f, {sid: StoryState.from_json(sid, data) for sid, data in states.items()}, of, evidence)
 
     def place(self, f: DocFeatures, stories: Mapping[str, StoryState], of: Mapping[str, str],
@@ -526,14 +544,15 @@ class StoryClusterer:
             self._moved.clear()
         return {d: self.resolve(s) for d, s in placed.items()}
 
-    def sync(self, batch_size: int = 2000) -> int:
-        """Organise every stored document not yet in a story; returns how many were placed."""
+    def sync(self, batch_size: int = 2000, leads: Mapping[str, LeadFeatures] | None = None) -> int:
+        """Organise every stored document not yet in a story; returns how many were placed. ``leads``: the
+        ``lead_features`` of some documents by id, computed ahead (ingest)."""
         done = 0
-        while placed := self.sync_some(batch_size):
+        while placed := self.sync_some(batch_size, leads):
             done += placed
         return done
 
-    def sync_some(self, batch_size: int = 2000) -> int:
+    def sync_some(self, batch_size: int = 2000, leads: Mapping[str, LeadFeatures] | None = None) -> int:
         """Organise the next ``batch_size`` stored documents not yet in a story, in one transaction."""
         if self.store is None:
             raise ValueError("sync needs a store")
@@ -553,7 +572,7 @@ class StoryClusterer:
         self.moved.clear()
         self._moved.clear()
         for _, doc in rows:
-            sid, score, gone = self.assign(doc)
+            sid, score, gone = self.assign(doc, (leads or {}).get(doc.id))
             members.append((doc.id, sid, score))
             removed.extend(gone)
         members += self._moves(members)
