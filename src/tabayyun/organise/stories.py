@@ -178,9 +178,7 @@ def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
 
 
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(w * b.get(t, 0.0) for t, w in a.items()) / (_norm(a) * _norm(b))
+    return _dot(a, b) / (_norm(a) * _norm(b))
 
 
 def _sum(vecs: Iterable[Mapping[str, float]]) -> dict[str, float]:
