@@ -3,6 +3,7 @@ scoring of the topic evaluation."""
 from __future__ import annotations
 
 from collections import Counter
+from importlib.resources import files
 
 import pytest
 
@@ -100,3 +101,23 @@ def test_render_labels_the_test_and_dev_samples_and_their_macro_f1():
     assert f"**{prf(['sport', 'politics', 'crime'], ['sport', 'politics', 'politics'], ids)['macro_f1']:.3f}**" in test_part
     assert "| crime | 0.000 | 0.000 | 0.000 | 1 |" in test_part and "World stratum (2 articles)" in test_part
     assert dev_part.startswith(" (2 ANT dev/test articles") and "Random part (2 articles)" in dev_part
+
+
+def test_training_hand_labels_are_ant_train_articles_apart_from_every_evaluation_article(ant):
+    from tabayyun.organise.train import hand_labels
+
+    labels = hand_labels()
+    counts = Counter(labels.values())
+    assert len(labels) >= 600 and set(counts) <= set(subject_ids())
+    assert counts["human_interest"] >= 60 and min(counts[s] for s in ("education", "environment", "religion", "weather",
+                                                                        "labour", "society")) >= 15
+    text = files("tabayyun.organise").joinpath("data", "topic_training_labels.tsv").read_text(encoding="utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+    assert len(rows) == len(labels)  # one row per article
+    assert all(ant[md5].split == "train" and ant[md5].docno == docno for md5, docno, _ in rows)
+    held_out = {a.md5 for a in ant.values() if a.split != "train"}
+    held_out |= {md5 for md5, *_ in load_sample(default_test_sample(), passed_over=True)}
+    held_out |= {md5 for md5, *_ in load_sample(default_sample())} | {a.md5 for a, _ in calibration_set(SHARED / "data")}
+    assert not set(labels) & held_out
+    held_out_titles = {ant[md5].title.strip() for md5 in held_out}
+    assert not {ant[md5].title.strip() for md5 in labels} & held_out_titles

@@ -93,3 +93,26 @@ def test_a_tiny_training_run_gives_a_loadable_calibrated_model(tmp_path):
     assert all(summary["per_subject"][s] >= 1 for s in subject_ids())
     model = TopicClassifier.pretrained(tmp_path / "out")
     assert model.predict([rows[0]["text"]])[0][0].id == subject_ids()[0]
+
+
+def test_hand_labels_replace_the_weak_label_and_count_hand_weight_times(tmp_path, monkeypatch):
+    import tabayyun.organise.train as train
+
+    words = _keywords()
+    rows = []
+    for subject in subject_ids():
+        category = CATEGORY.get(subject, "middleEast")
+        for i in range(4):
+            picked = words[subject][i::4][:4]
+            rows.append(_row(f"X-{category}-{subject}{i}", category, " ".join(picked[:3]),
+                             " ".join(picked) + f" وقال مصدر إن الخبر رقم {i} عن {picked[0]}"))
+    data = _write(tmp_path, rows)
+    plain = train_topics(data, tmp_path / "plain")
+    crime = next(r for r in rows if r["docno"] == "X-middleEast-crime0")
+    monkeypatch.setattr(train, "hand_labels", lambda: {crime["text_md5"]: "weather"})
+    assert train_topics(data, tmp_path / "off")["hand"] == 0  # hand_weight 0: the labels are not read
+    monkeypatch.setitem(train.CONFIG, "hand_weight", 3)
+    hand = train_topics(data, tmp_path / "hand")
+    assert plain["hand"] == 0 and hand["hand"] == 1
+    assert hand["per_subject"]["weather"] - plain["per_subject"]["weather"] == 3
+    assert hand["per_subject"]["crime"] < plain["per_subject"]["crime"]

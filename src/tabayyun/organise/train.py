@@ -11,7 +11,11 @@ Data: ANT train articles, one per distinct ``text_md5``. Labels:
    subject ``MAPPED`` gives (a text filed under two of these is dropped), unless its keywords point, with
    a score of at least ``override_score``, to one of the subjects ANT has no section for and that its
    sections hold too (``OVERRIDABLE``: a health study filed under technology, a strike under economy);
-3. self-training: a first model labels the unlabelled ones, and those it puts in one subject with
+3. hand (when ``hand_weight`` > 0; 0, off, in the shipped model: see EVALUATION.md): an article of
+   ``data/topic_training_labels.tsv`` (ANT train articles labelled by hand, most found by searches aimed at the rare
+   subjects) takes its hand label instead of 1 or 2, and counts ``hand_weight`` times (its row is repeated; the
+   copies share a cross-validation fold);
+4. self-training: a first model labels the unlabelled ones, and those it puts in one subject with
    probability at least ``self_training`` join the training set.
 
 Then a logistic regression (one-vs-rest, by SGD) on hashed TF-IDF, with class weights that make every
@@ -40,7 +44,8 @@ from tabayyun.models.train import SEED, _calibration, _folds, fit_calibrated, ro
 from tabayyun.organise.keywords import keyword_counts
 from tabayyun.organise.topics import ARTEFACT, ARTEFACT_VERSION, model_text, subject_ids
 
-__all__ = ["AntArticle", "load_ant", "mapped_label", "weak_label", "training_label", "calibration_set", "train_topics",
+__all__ = ["AntArticle", "load_ant", "mapped_label", "weak_label", "training_label", "calibration_set", "hand_labels",
+           "train_topics",
            "CONFIG", "MAPPED", "OVERRIDABLE", "ANT_FILE"]
 
 ANT_FILE = Path("ant_multisource") / "ant_multisource_v2.1.jsonl.gz"
@@ -51,7 +56,7 @@ OVERRIDABLE = frozenset({"crime", "disaster", "education", "environment", "healt
                          "lifestyle", "religion", "society", "weather"})
 CONFIG: dict[str, Any] = {"n_features": 2 ** 17, "char_range": [3, 5], "max_chars": 1000, "C": 10.0, "epochs": 15, "cv": 3,
                           "threshold": 0.2, "title_weight": 2, "min_score": 3, "min_ratio": 1.5, "override_score": 4,
-                          "self_training": 0.8}
+                          "self_training": 0.8, "hand_weight": 0}
 
 
 @dataclass(frozen=True)
@@ -113,12 +118,22 @@ def training_label(article: AntArticle) -> tuple[str | None, str]:
     return (weak, "keywords_over_mapped") if weak in OVERRIDABLE else (mapped, "mapped")
 
 
+def _label_file(name: str) -> list[tuple[str, str, str]]:
+    """(text_md5, docno, subject) rows of a hand-label file in ``data/``."""
+    text = files("tabayyun.organise").joinpath("data", name).read_text(encoding="utf-8")
+    return [(md5, docno, subject) for md5, docno, subject in
+            (line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#"))]
+
+
 def calibration_set(data_dir: Path) -> list[tuple[AntArticle, str]]:
     """The hand-labelled dev articles of ``data/topic_calibration.tsv`` found in ``data_dir``, with their subjects."""
     by_md5 = {a.md5: a for a in load_ant(data_dir, ("dev",))}
-    text = files("tabayyun.organise").joinpath("data", "topic_calibration.tsv").read_text(encoding="utf-8")
-    rows = [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    return [(by_md5[md5], subject) for md5, _, subject in rows if md5 in by_md5]
+    return [(by_md5[md5], subject) for md5, _, subject in _label_file("topic_calibration.tsv") if md5 in by_md5]
+
+
+def hand_labels() -> dict[str, str]:
+    """text_md5 -> subject of the hand-labelled ANT train articles (``data/topic_training_labels.tsv``)."""
+    return {md5: subject for md5, _, subject in _label_file("topic_training_labels.tsv")}
 
 
 def _sgd(X, y, C: float, class_weight):
@@ -145,8 +160,9 @@ def train_topics(data_dir: Path | None = None, out_dir: Path | None = None) -> d
     labelled: list[tuple[AntArticle, str, str]] = []  # article, subject, how
     pool: list[AntArticle] = []
     dropped = 0
+    hand = hand_labels() if cfg["hand_weight"] else {}
     for a in articles:
-        subject, how = training_label(a)
+        subject, how = (hand[a.md5], "hand") if a.md5 in hand else training_label(a)
         if subject is not None:
             labelled.append((a, subject, how))
         elif how == "unlabelled":
@@ -157,8 +173,12 @@ def train_topics(data_dir: Path | None = None, out_dir: Path | None = None) -> d
     text = [model_text(a.text, a.title, cfg["max_chars"]) for a, _, _ in labelled]
     pool_text = [model_text(a.text, a.title, cfg["max_chars"]) for a in pool]
     tfidf.fit_idf(text + pool_text)
-    y = np.array([ids.index(s) for _, s, _ in labelled])
-    rows = tfidf.rows(text)
+    # a hand-labelled article counts hand_weight times: its row repeated, the copies in the fold of the original
+    copies = [cfg["hand_weight"] if how == "hand" else 1 for _, _, how in labelled]
+    source = np.repeat(np.arange(len(labelled)), copies)
+    y = np.array([ids.index(s) for _, s, _ in labelled])[source]
+    first_rows = tfidf.rows(text)
+    rows = [first_rows[i] for i in source]
     keep = np.zeros(0, int)
     if pool:  # self-training: a first model (no calibration needed) labels the confident part of the pool
         first = _sgd(rows_to_csr(rows, cfg["n_features"]), y, cfg["C"], _weights(y, len(ids)))
@@ -170,7 +190,9 @@ def train_topics(data_dir: Path | None = None, out_dir: Path | None = None) -> d
     absent = [ids[i] for i, n in enumerate(np.bincount(y, minlength=len(ids))) if n == 0]
     if absent:
         raise ValueError(f"no training article for {', '.join(absent)}")
-    head, oof = fit_calibrated(None, rows, y, ids, cfg["C"], _folds(len(y), cfg["cv"]), cfg["n_features"],
+    folds = _folds(len(labelled) + len(keep), cfg["cv"])
+    folds = np.concatenate([folds[:len(labelled)][source], folds[len(labelled):]])
+    head, oof = fit_calibrated(None, rows, y, ids, cfg["C"], folds, cfg["n_features"],
                                class_weight=_weights(y, len(ids)), fit=_sgd)
     # the temperature: fitted on hand-labelled dev articles (training labels agree with the keywords too well)
     calib = calibration_set(data_dir)
@@ -181,7 +203,7 @@ def train_topics(data_dir: Path | None = None, out_dir: Path | None = None) -> d
     summary: dict[str, Any] = {
         "version": ARTEFACT_VERSION, "config": cfg, "seed": SEED, "articles": len(articles),
         "dropped_two_mapped_labels": dropped, "mapped": counts["mapped"], "weak": counts["weak"],
-        "keywords_over_mapped": counts["keywords_over_mapped"],
+        "keywords_over_mapped": counts["keywords_over_mapped"], "hand": counts["hand"],
         "self_trained": int(len(keep)), "unlabelled": len(pool) - int(len(keep)),
         "per_subject": {ids[i]: int(n) for i, n in enumerate(np.bincount(y, minlength=len(ids)))},
         "cv_accuracy": float(np.mean(oof.argmax(1) == y)), "calibration_articles": len(calib),
