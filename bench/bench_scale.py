@@ -152,7 +152,7 @@ def p50_p95(values: list[float]) -> str:
 def big_ingest(args, records: list[dict], memory: PeakMemory) -> list[str]:
     """The base of ``args.sentences`` in one ingest, then BM25 and verify on it: the table rows."""
     pool = sentence_pool(records)
-    tb = Tabayyun(Path(tempfile.mkdtemp(prefix="tabayyun-scale-")) / "db", create=True)
+    tb = Tabayyun(args.db or Path(tempfile.mkdtemp(prefix="tabayyun-scale-")) / "db", create=True)
     marks: dict[int, tuple[float, float, int]] = {}  # sentences -> (seconds, peak MB, sentences stored then)
     t0 = time.perf_counter()
 
@@ -204,6 +204,8 @@ def main() -> None:
     ap.add_argument("--claims", type=int, default=100)
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--dask", help="prepare the batches on Dask workers: local[:N] or tcp://HOST:PORT")
+    ap.add_argument("--db", help="where the base goes: a new folder, or an empty PostgreSQL database "
+                                 "(postgresql://...); default a temporary folder")
     ap.add_argument("--embed-docs", type=int, default=0, help="also measure --embed over this many ANT articles")
     ap.add_argument("--stages", type=int, default=0, help="also time each stage of ingest over this many ANT articles")
     args = ap.parse_args()
@@ -220,7 +222,8 @@ def main() -> None:
     print(f"### Scale benchmark ({time.strftime('%Y-%m-%d')}, ingest {mode})\n")
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores; load average (1/5/15 min) at start "
           f"{'/'.join(f'{x:.2f}' for x in load_start)}, at end {'/'.join(f'{x:.2f}' for x in os.getloadavg())}")
-    options = ((f" --dask {args.dask}" if args.dask else "") + (f" --embed-docs {args.embed_docs}" if args.embed_docs else "")
+    options = ((f" --dask {args.dask}" if args.dask else "") + (" --db postgresql://..." if args.db and
+                                                                 args.db.startswith("postgres") else "") + (f" --embed-docs {args.embed_docs}" if args.embed_docs else "")
                + (f" --stages {args.stages}" if stages else ""))
     print(f"Command: `python bench/bench_scale.py --sentences {args.sentences} --claims {args.claims}{options}`\n")
     if rows:
