@@ -78,15 +78,21 @@ def test_training_label(categories, title, subject, how):
     assert training_label(AntArticle("m", "d", title, "", "train", categories)) == (subject, how)
 
 
-def test_a_tiny_training_run_gives_a_loadable_calibrated_model(tmp_path):
+def _tiny_corpus() -> list[dict]:
+    """Four articles per subject built from its keywords, each filed under its mapped ANT category (or middleEast)."""
     words = _keywords()
     rows = []
     for subject in subject_ids():
         category = CATEGORY.get(subject, "middleEast")
         for i in range(4):
             picked = words[subject][i::4][:4]
-            text = " ".join(picked) + f" وقال مصدر إن الخبر رقم {i} عن {picked[0]}"
-            rows.append(_row(f"X-{category}-{subject}{i}", category, " ".join(picked[:3]), text))
+            rows.append(_row(f"X-{category}-{subject}{i}", category, " ".join(picked[:3]),
+                             " ".join(picked) + f" وقال مصدر إن الخبر رقم {i} عن {picked[0]}"))
+    return rows
+
+
+def test_a_tiny_training_run_gives_a_loadable_calibrated_model(tmp_path):
+    rows = _tiny_corpus()
     data = _write(tmp_path, rows)
     summary = train_topics(data, tmp_path / "out")
     assert summary["version"] == ARTEFACT_VERSION and summary["mapped"] == 16 and summary["weak"] >= 40
@@ -98,14 +104,7 @@ def test_a_tiny_training_run_gives_a_loadable_calibrated_model(tmp_path):
 def test_hand_labels_replace_the_weak_label_and_count_hand_weight_times(tmp_path, monkeypatch):
     import tabayyun.organise.train as train
 
-    words = _keywords()
-    rows = []
-    for subject in subject_ids():
-        category = CATEGORY.get(subject, "middleEast")
-        for i in range(4):
-            picked = words[subject][i::4][:4]
-            rows.append(_row(f"X-{category}-{subject}{i}", category, " ".join(picked[:3]),
-                             " ".join(picked) + f" وقال مصدر إن الخبر رقم {i} عن {picked[0]}"))
+    rows = _tiny_corpus()
     data = _write(tmp_path, rows)
     plain = train_topics(data, tmp_path / "plain")
     crime = next(r for r in rows if r["docno"] == "X-middleEast-crime0")
