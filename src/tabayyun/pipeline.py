@@ -26,7 +26,7 @@ from tabayyun.organise import StoryClusterer, TopicClassifier
 from tabayyun.organise.topics import combine_topics
 from tabayyun.records import Claim, Document, Evidence, Story, Topic, Verdict
 from tabayyun.store import BatchResult, Store, is_postgres_url, open_store
-from tabayyun.store.base import VECTOR_SPEC_KEY, text_key
+from tabayyun.store.base import text_key
 from tabayyun.verify import (CheckedStance, RuleStance, RuleVerdict, StanceModel, VerdictModel, WorthinessModel,
                              decisive_first, weigh)
 
@@ -168,16 +168,9 @@ class Tabayyun:
         another revision of the encoder made are dropped on a writable base, left unread on a read-only one."""
         if name not in self._caches:
             encoder = make_encoder(name)
-            spec, kept = encoder.spec(), self.store.vector_spec(name)
-            if kept != spec and not self.store.readonly:
-                if kept is None:  # a base from before specs were kept: its vectors are this install's
-                    self.store.set_meta(VECTOR_SPEC_KEY + name, spec)
-                else:
-                    self.store.reset_vectors(name, spec)
-                kept = spec
             self._caches[name] = (EmbeddingCache(encoder, load=partial(self.store.load_vectors, name),
-                                                 save=partial(self.store.save_vectors, name)) if kept in (spec, None)
-                                  else EmbeddingCache(encoder))
+                                                 save=partial(self.store.save_vectors, name))
+                                  if self.store.use_vector_spec(name, encoder.spec()) else EmbeddingCache(encoder))
         return self._caches[name]
 
     # -- evidence base ---------------------------------------------------------------------------

@@ -107,9 +107,11 @@ def test_a_read_only_open_reads_and_never_writes(db):
         assert reader.counts() == {"documents": 1, "sentences": 2} and reader.get_document("d1") is not None
         reader.save_vectors("m", {"b": np.ones(2, dtype=np.float32)})  # a cache: kept in memory only
         for write in (lambda: reader.add_documents([_doc(2)]), lambda: reader.set_meta("k", "v"),
-                      lambda: reader.save_check("نص", []), lambda: reader.reset_vectors("m", "{}")):
+                      lambda: reader.save_check("نص", [])):
             with pytest.raises(TabayyunError, match="read-only"):
                 write()
+        writer.use_vector_spec("m", '{"revision": "1"}')
+        assert reader.use_vector_spec("m", '{"revision": "1"}') and not reader.use_vector_spec("m", '{"revision": "2"}')
         writer.add_documents([_doc(3)])  # a reader sees what a writer commits after it opened
         assert reader.counts()["documents"] == 2
     finally:
@@ -131,7 +133,9 @@ def test_vectors_and_meta(store):
     store.save_vectors("e5", {"k": vec})
     assert np.array_equal(store.load_vectors("e5", ["k"])["k"], vec)  # bit for bit
     assert store.vector_spec("m") is None
-    store.reset_vectors("m", '{"revision": "2"}')  # only this encoder's vectors go
+    assert store.use_vector_spec("m", '{"revision": "1"}')  # a base from before specs: its vectors stay
+    assert set(store.load_vectors("m", ["a", "b"])) == {"a", "b"} and store.vector_spec("m") == '{"revision": "1"}'
+    assert store.use_vector_spec("m", '{"revision": "2"}')  # another revision: only this encoder's vectors go
     assert store.load_vectors("m", ["a", "b"]) == {} and store.vector_spec("m") == '{"revision": "2"}'
     assert store.load_vectors("other", ["a"])["a"].shape == (3,) and store.vector_spec("other") is None
     assert store.get_meta("k") is None

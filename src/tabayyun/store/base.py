@@ -147,8 +147,10 @@ class VectorStore(Protocol):
     def vector_spec(self, model: str) -> str | None:
         """The spec recorded for encoder ``model``'s vectors, or None if none was."""
 
-    def reset_vectors(self, model: str, spec: str) -> None:
-        """Drop every vector of encoder ``model`` and record ``spec`` for the ones to come, in one transaction."""
+    def use_vector_spec(self, model: str, spec: str) -> bool:
+        """Whether encoder ``model``'s stored vectors are ``spec``'s (or of a base from before specs were kept).
+        A writable store then records ``spec`` for the vectors to come, and drops the vectors of another spec
+        first (one transaction), so that it returns True; a read-only one changes nothing."""
 
 
 class CheckStore(Protocol):

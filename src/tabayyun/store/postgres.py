@@ -9,6 +9,7 @@ Vectors are kept as ``bytea`` (pgvector is not used).
 """
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -54,6 +55,8 @@ CREATE TABLE story_claims (check_id BIGINT NOT NULL, position INTEGER NOT NULL, 
 CREATE INDEX story_claims_story ON story_claims(story_id);
 """]
 SCHEMA_VERSION = len(MIGRATIONS)
+#: tables with a storage-order column (``SEQ``): a row an upsert replaces takes a new one, as SQLite's REPLACE does
+_ORDERED = frozenset(re.findall(r"CREATE TABLE (\w+) \(seq BIGSERIAL", "".join(MIGRATIONS)))
 _MARK = "tabayyun_schema"  # the table that marks a tabayyun base and holds its schema version
 _LOCK_SCHEMA = 0x54425901  # advisory lock keys: schema migration, and the writers of documents
 _LOCK_DOCUMENTS = 0x54425902
@@ -150,9 +153,7 @@ class PostgresStore(SQLStore):
 
     def _upsert(self, table: str, columns: Sequence[str], key: str) -> str:
         keys = {k.strip() for k in key.split(",")}
-        renew = [f"{c} = excluded.{c}" for c in columns if c not in keys]
-        if table == "story_documents":  # a document placed again moves to the end of its story, as in SQLite
-            renew.append("seq = excluded.seq")
+        renew = [f"{c} = excluded.{c}" for c in columns if c not in keys] + (["seq = excluded.seq"] * (table in _ORDERED))
         return (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({','.join('?' * len(columns))}) "
                 f"ON CONFLICT ({key}) DO UPDATE SET {', '.join(renew)}")
 

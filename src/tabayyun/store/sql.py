@@ -293,10 +293,15 @@ class SQLStore:
     def vector_spec(self, model: str) -> str | None:
         return self.get_meta(VECTOR_SPEC_KEY + model)
 
-    def reset_vectors(self, model: str, spec: str) -> None:
+    def use_vector_spec(self, model: str, spec: str) -> bool:
+        kept = self.vector_spec(model)
+        if kept == spec or self.readonly:
+            return kept in (spec, None)
         with self._transaction():
-            self._run("DELETE FROM vectors WHERE model = ?", (model,))
+            if kept is not None:
+                self._run("DELETE FROM vectors WHERE model = ?", (model,))
             self.set_meta(VECTOR_SPEC_KEY + model, spec)
+        return True
 
     # -- checks and reviews ------------------------------------------------------------------------
     def save_check(self, text: str, result: list[dict]) -> int:
