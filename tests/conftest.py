@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,24 @@ NEWS = [
      "text": "فاز المنتخب الوطني على ضيفه بثلاثة أهداف مقابل هدف في المباراة الودية. "
              "وسجل المهاجم هدفين في الشوط الثاني من اللقاء."},
 ]
+
+
+def wait_for_documents(db: Path, low: int, high: int, seconds: float = 120) -> None:
+    """Poll the SQLite base a running ``ingest`` writes until it holds ``low <= n < high`` documents (or time runs out).
+
+    Opened read-only: for a moment after the ingest creates the file it is empty, not yet a base; a reader that
+    created the schema itself there would race the writer."""
+    from tabayyun.errors import TabayyunError
+    from tabayyun.store import SQLiteStore
+
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            if low <= SQLiteStore(db, readonly=True).counts()["documents"] < high:
+                return
+        except TabayyunError:
+            pass
+        time.sleep(0.05)
 
 
 def write_jsonl(path: Path, records: list[dict]) -> Path:

@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ import pytest
 from tabayyun.cli import main
 from tabayyun.store import SQLiteStore
 
-from tests.conftest import ROOT, write_jsonl
+from tests.conftest import ROOT, wait_for_documents, write_jsonl
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -192,11 +191,7 @@ def test_killed_ingest_rerun_matches_clean_run(tmp_path):
     cmd = [sys.executable, "-m", "tabayyun.cli", "ingest", str(corpus), "--batch-size", "100", "--db"]
     killed = tmp_path / "killed"
     proc = subprocess.Popen(cmd + [str(killed)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        if (killed / "tabayyun.sqlite").exists() and 0 < SQLiteStore(killed).counts()["documents"] < 3000:
-            break
-        time.sleep(0.05)
+    wait_for_documents(killed, 1, 3000, seconds=60)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     partial = SQLiteStore(killed).counts()["documents"]

@@ -15,7 +15,7 @@ import pytest
 from tabayyun.cli import main
 from tabayyun.store import SQLiteStore
 
-from tests.conftest import ROOT, write_jsonl
+from tests.conftest import ROOT, wait_for_documents, write_jsonl
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -196,11 +196,7 @@ def test_embed_after_a_kill_resumes_the_sentences_without_vectors(tmp_path):
     db = tmp_path / "db"
     cmd = _cli("ingest", str(corpus), "--db", str(db), "--batch-size", "100", "--embed")
     proc = subprocess.Popen(cmd, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        if (db / "tabayyun.sqlite").exists() and 300 <= SQLiteStore(db, create=False).counts()["documents"] < 1500:
-            break
-        time.sleep(0.05)
+    wait_for_documents(db, 300, 1500)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     store = SQLiteStore(db, create=False)
