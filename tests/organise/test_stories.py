@@ -200,3 +200,19 @@ def test_a_clusterer_goes_on_from_the_store_when_another_process_organised_meanw
     second.sync()  # loaded before the first wrote: it must read the store again, not its stale state
     first.sync()
     assert store.story_of_documents([d.id for d in corpus()]) == StoryClusterer().cluster(corpus())
+
+
+def test_lead_features_weigh_the_headline_and_read_entities_from_one_tokenisation():
+    from tabayyun.organise.stories import lead_features, lead_terms
+
+    config = StoryConfig(lead_chars=40, title_weight=2.0)
+    title = "قصف مدينة حلب"
+    text = "قال الرئيس بشار الأسد إن قصف حلب توقف اليوم بعد أسبوع من المعارك العنيفة في الشمال"
+    lead = lead_features(title, text, config)
+    counts, surface = lead_terms(title, text, config.lead_chars, config.title_weight)
+    assert (lead.counts, lead.surface) == (counts, surface)
+    by_word = {surface[t]: c for t, c in counts.items()}
+    assert by_word["قصف"] == 3.0  # twice in the headline's weight, once in the lead
+    assert by_word["مدينة"] == 2.0 and by_word["توقف"] == 1.0
+    assert "المعارك" not in by_word  # past lead_chars
+    assert lead.entities  # the title rule finds the president's name in the lead

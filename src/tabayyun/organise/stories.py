@@ -34,7 +34,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from tabayyun.records import Document
 from tabayyun.store.base import StoryBatch, Store
-from tabayyun.text import extract_entities, is_stopword, stem_ar, tokenize
+from tabayyun.text import Token, extract_entities, is_stopword, stem_ar, tokenize
 
 __all__ = ["StoryConfig", "StoryClusterer", "DocFeatures", "StoryState", "Member", "story_id_for", "LeadFeatures",
            "lead_features"]
@@ -199,22 +199,25 @@ def _top(vec: dict[str, float], n: int) -> dict[str, float]:
     return dict(sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:n])
 
 
-def lead_terms(title: str, text: str, lead_chars: int, title_weight: float) -> tuple[dict[str, float], dict[str, str]]:
-    """Term counts of a headline (weighted) and lead, and a surface word for each term."""
+def lead_terms(title: str, text: str, lead_chars: int, title_weight: float,
+               tokens: Sequence[Token] | None = None) -> tuple[dict[str, float], dict[str, str]]:
+    """Term counts of a headline (weighted) and lead, and a surface word for each term; ``tokens``: those of
+    the headline, a line break and the lead (as ``lead_features`` reads them) when the caller has them."""
     counts: dict[str, float] = {}
     surface: dict[str, str] = {}
-    for part, weight in ((title, title_weight), (text[:lead_chars], 1.0)):
-        for tok in tokenize(part, cache=False):
-            if tok.is_number:
-                term = tok.norm.replace(",", "")
-                if len(term) < 2:
-                    continue
-            elif is_stopword(tok.norm) or len(tok.norm) < 2:
+    if tokens is None:
+        tokens = tokenize(f"{title}\n{text[:lead_chars]}", cache=False)
+    for tok in tokens:
+        if tok.is_number:
+            term = tok.norm.replace(",", "")
+            if len(term) < 2:
                 continue
-            else:
-                term = stem_ar(tok.norm)
-            counts[term] = counts.get(term, 0.0) + weight
-            surface.setdefault(term, tok.text)
+        elif is_stopword(tok.norm) or len(tok.norm) < 2:
+            continue
+        else:
+            term = stem_ar(tok.norm)
+        counts[term] = counts.get(term, 0.0) + (title_weight if tok.end <= len(title) else 1.0)
+        surface.setdefault(term, tok.text)
     return counts, surface
 
 
@@ -230,9 +233,10 @@ class LeadFeatures:
 
 
 def lead_features(title: str, text: str, config: StoryConfig) -> LeadFeatures:
-    counts, surface = lead_terms(title, text, config.lead_chars, config.title_weight)
     lead = f"{title}\n{text[:config.lead_chars]}"
-    return LeadFeatures(counts, surface, frozenset(e.canonical for e in extract_entities(lead, cache=False)))
+    tokens = tokenize(lead, cache=False)  # one tokenisation for the terms and the entities
+    counts, surface = lead_terms(title, text, config.lead_chars, config.title_weight, tokens)
+    return LeadFeatures(counts, surface, frozenset(e.canonical for e in extract_entities(lead, tokens=tokens)))
 
 
 class StoryClusterer:

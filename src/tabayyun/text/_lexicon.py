@@ -29,6 +29,7 @@ ALL_CLITICS: tuple[tuple[str, str], ...] = (
     ("و", ""), ("ف", ""), ("ب", ""), ("ل", ""),
 )
 _MIN_STEM = 2
+_STARTS_CACHE = 10_000  # words remembered per matcher (forgotten all at once beyond)
 
 
 def data_rows(name: str) -> list[list[str]]:
@@ -63,9 +64,23 @@ class PhraseMatcher(Generic[T]):
         self._firsts = frozenset(k[0] for k in self._table if not (len(k) == 1 and k[0].endswith("*")))
         self._star_firsts = frozenset(k[0] for k in self._table if len(k) == 1 and k[0].endswith("*"))
 
+        self._starts: dict[str, tuple[str, ...]] = {}  # word -> its variants, or () when none may start a phrase
+
     def _may_start(self, word: str) -> bool:
         return word in self._firsts or (bool(self._star_firsts) and any(
             word[:k] + "*" in self._star_firsts for k in range(len(word), _MIN_STEM, -1)))
+
+    def _start_variants(self, word: str) -> tuple[str, ...]:
+        """The clitic variants of ``word`` if one of them may start a phrase, else (); remembered per word
+        (bounded: most words of a text start none, and words recur)."""
+        found = self._starts.get(word)
+        if found is None:
+            variants = clitic_variants(word, self.clitics)
+            found = variants if any(self._may_start(v) for v in variants) else ()
+            if len(self._starts) >= _STARTS_CACHE:
+                self._starts.clear()
+            self._starts[word] = found
+        return found
 
     def _lookup(self, key: tuple[str, ...]) -> tuple[bool, T | None]:
         if key in self._table:
@@ -83,8 +98,8 @@ class PhraseMatcher(Generic[T]):
 
         ``joined[k]`` tells whether tokens k and k+1 are separated by whitespace only.
         """
-        variants = clitic_variants(norms[i], self.clitics)
-        if not any(self._may_start(v) for v in variants):
+        variants = self._start_variants(norms[i])
+        if not variants:
             return None
         n_max = 1
         while n_max < self._max and i + n_max < len(norms) and joined[i + n_max - 1]:

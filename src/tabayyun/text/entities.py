@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 from tabayyun.text._lexicon import ALL_CLITICS, PhraseMatcher, data_rows, joined_flags, word_set
 from tabayyun.text.tokens import Token, is_stopword, tokenize
@@ -41,10 +42,11 @@ def _mention(text: str, tokens: list[Token], i: int, j: int, canonical: str, kin
     return EntityMention(start, end, text[start:end], canonical, kind)
 
 
-def extract_entities(text: str, cache: bool = True) -> list[EntityMention]:
+def extract_entities(text: str, cache: bool = True, tokens: Sequence[Token] | None = None) -> list[EntityMention]:
     """Gazetteer entities (longest alias wins) and PER names following a title ("الرئيس ..."); ``cache`` as for
-    ``tokenize``."""
-    tokens = tokenize(text, cache)
+    ``tokenize``; ``tokens``: ``tokenize(text)`` when the caller has them already."""
+    if tokens is None:
+        tokens = tokenize(text, cache)
     norms = [t.norm for t in tokens]
     joined = joined_flags(text, tokens)
     known = {i: (j, payload) for i, j, payload in _GAZETTEER.find(norms, joined) if payload is not None}
