@@ -37,7 +37,7 @@ def entity_aliases(canonical: str) -> tuple[str, ...]:
     return _ALIASES.get(canonical, ())
 
 
-def _mention(text: str, tokens: list[Token], i: int, j: int, canonical: str, kind: str) -> EntityMention:
+def _mention(text: str, tokens: Sequence[Token], i: int, j: int, canonical: str, kind: str) -> EntityMention:
     start, end = tokens[i].start, tokens[j - 1].end
     return EntityMention(start, end, text[start:end], canonical, kind)
 
