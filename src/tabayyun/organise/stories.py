@@ -62,7 +62,7 @@ class StoryConfig:
     short_terms: int = 25  # a document with fewer terms than this, or one without a headline of at most
     short_chars: int = 400  # this many characters (a post, a tweet), is short ...
     join_short: float = 0.20  # ... and joins a story above this, or above this / ``member_link`` with one of
-    member_link: float = 0.8  # its members (while the story keeps them)
+    member_link: float = 0.9  # its members (while the story keeps them)
     head_min: float = 0.10  # a document with a headline joins a story only if it shares headline terms with it,
     shared_entity: bool = True  # and, when both name people, places or bodies (in headlines: when both
     # headlines name some; else in the leads), one of them
