@@ -7,12 +7,13 @@ Each document, in the order it was stored, either joins the story of the same ev
 2. ``candidates``: the stories holding its rarest terms among their own top terms, from an inverted
    index over story terms (at most ``postings`` stories per term, the most recently updated): the cost
    of a document does not grow with the base;
-3. ``score``: cosine with the story's centroid plus a bonus for shared entities, within a time window
-   around the story's dates (a document without a date is judged on its content alone); a document with a
-   headline is scored only against stories whose headlines share some of its terms and, when both name
-   entities, one of them;
-4. ``assign``: the best story above ``join`` takes it (a short text, a post, has fewer words to share: it
-   joins above ``join_short``); other candidates that it also joins strongly and whose centroids are close
+3. ``score``: cosine with the story's centroid plus a bonus for shared entities, less a penalty per day
+   beyond ``gap_free`` from the story's nearest date, within a time window around the story's dates (a
+   document without a date is judged on its content alone); a document with a headline is scored only
+   against stories whose headlines share some of its terms; a document and a story that both name
+   entities must share one (in their headlines when both headlines name some, else in their leads);
+4. ``assign``: the best story above ``join`` takes it (a short text, a post with few terms or no headline
+   and a short text, has fewer words to share: it joins above ``join_short``); other candidates that it also joins strongly and whose centroids are close
    enough are merged into that story (the merged id stays an alias);
 5. ``split``: a story that grew is checked for two separated groups of documents (a document, or a few,
    far from the rest: another event with the same people or words); the larger group keeps the id (so it
