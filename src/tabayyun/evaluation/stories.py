@@ -159,7 +159,7 @@ def members_hash(doc_ids: Iterable[str]) -> str:
     return hashlib.sha1("\n".join(sorted(doc_ids)).encode("utf-8")).hexdigest()[:12]
 
 
-def ant_story_sample(data_dir: Path, n: int = 50, seed: int = 11,
+def ant_story_sample(data_dir: Path, n: int = 50, seed: int = 12,
                      config: StoryConfig | None = None) -> list[tuple[str, list[str]]]:
     """All of ANT organised in memory; ``n`` stories with 3+ sources drawn at random: (id, document ids)."""
     docs = ant_documents(data_dir)
@@ -234,11 +234,13 @@ def render_stories(ufc: dict[str, dict[str, Any]], aured: dict[str, Any], seed: 
               f"documents); {ant['judged']} of them as judged (a story whose documents changed since is not counted); "
               "pure "
               f"**{ant['pure']}/{ant['judged']}** ({100 * ant['pure'] / max(1, ant['judged']):.0f}%).", "",
-              f"Settings: join {config.join} (a short text: {config.join_short}, or "
+              f"Settings: join {config.join} (a short text, under {config.short_terms} terms or without a headline and "
+              f"at most {config.short_chars} characters: {config.join_short}, or "
               f"{config.join_short / config.member_link:.2f} with one member), merge {config.merge}, split "
               f"{config.split}, entity weight {config.entity_weight}, headline overlap {config.head_min}, shared "
               f"entity {'required' if config.shared_entity else 'not required'}, window {config.window_days} days, "
-              f"span at most {config.max_span_days} days, attach {config.attach} (rank weight {config.rank_weight})."]
+              f"span at most {config.max_span_days} days, {config.gap_weight} less per day beyond {config.gap_free} from the "
+              f"story's nearest date, attach {config.attach} (rank weight {config.rank_weight})."]
     return "\n".join(lines)
 
 

@@ -7,12 +7,13 @@ Each document, in the order it was stored, either joins the story of the same ev
 2. ``candidates``: the stories holding its rarest terms among their own top terms, from an inverted
    index over story terms (at most ``postings`` stories per term, the most recently updated): the cost
    of a document does not grow with the base;
-3. ``score``: cosine with the story's centroid plus a bonus for shared entities, within a time window
-   around the story's dates (a document without a date is judged on its content alone); a document with a
-   headline is scored only against stories whose headlines share some of its terms and, when both name
-   entities, one of them;
-4. ``assign``: the best story above ``join`` takes it (a short text, a post, has fewer words to share: it
-   joins above ``join_short``); other candidates that it also joins strongly and whose centroids are close
+3. ``score``: cosine with the story's centroid plus a bonus for shared entities, less a penalty per day
+   beyond ``gap_free`` from the story's nearest date, within a time window around the story's dates (a
+   document without a date is judged on its content alone); a document with a headline is scored only
+   against stories whose headlines share some of its terms; a document and a story that both name
+   entities must share one (in their headlines when both headlines name some, else in their leads);
+4. ``assign``: the best story above ``join`` takes it (a short text, a post with few terms or no headline
+   and a short text, has fewer words to share: it joins above ``join_short``); other candidates that it also joins strongly and whose centroids are close
    enough are merged into that story (the merged id stays an alias);
 5. ``split``: a story that grew is checked for two separated groups of documents (a document, or a few,
    far from the rest: another event with the same people or words); the larger group keeps the id (so it
@@ -59,11 +60,15 @@ class StoryConfig:
     entity_weight: float = 0.10
     window_days: int = 2
     max_span_days: int = 4  # a story is one event: a document that would stretch it further starts another
-    short_terms: int = 25  # a document with fewer terms than this (a post, a tweet) is short ...
+    short_terms: int = 25  # a document with fewer terms than this, or one without a headline of at most
+    short_chars: int = 400  # this many characters (a post, a tweet), is short ...
     join_short: float = 0.20  # ... and joins a story above this, or above this / ``member_link`` with one of
-    member_link: float = 0.8  # its members (while the story keeps them)
+    member_link: float = 0.9  # its members (while the story keeps them)
     head_min: float = 0.10  # a document with a headline joins a story only if it shares headline terms with it,
-    shared_entity: bool = True  # and, when both name people, places or bodies, one of them
+    shared_entity: bool = True  # and, when both name people, places or bodies (in headlines: when both
+    # headlines name some; else in the leads), one of them
+    gap_free: int = 1  # a document more than this many days from the story's nearest date ...
+    gap_weight: float = 0.10  # ... scores this much less per further day
     split: float = 0.10  # two groups of a story whose centroids are less similar than this are two stories
     split_max: int = 48  # a story is checked for a split while it has at most this many documents
     member_terms: int = 20  # top terms kept per member for that check
@@ -86,6 +91,8 @@ class DocFeatures:
     day: int | None
     surface: dict[str, str] = field(default_factory=dict)  # term -> a word it came from
     head: dict[str, float] = field(default_factory=dict)  # the terms of its headline alone (none without one)
+    head_entities: frozenset[str] = frozenset()  # the entities its headline names
+    short: bool = False  # a post or a tweet: few terms, or no headline and a short text
 
 
 @dataclass
@@ -100,9 +107,11 @@ class Member:
     title: str
     score: float
     head: dict[str, float]
+    head_entities: list[str] = field(default_factory=list)
 
     def to_json(self) -> list[Any]:
-        return [self.id, self.terms, self.entities, self.source, self.day, self.title, self.score, self.head]
+        return [self.id, self.terms, self.entities, self.source, self.day, self.title, self.score, self.head,
+                self.head_entities]
 
 
 @dataclass
@@ -123,12 +132,14 @@ class StoryState:
     title_score: float = -1.0
     members: list[Member] | None = field(default_factory=list)
     heads: dict[str, float] = field(default_factory=dict)  # the sum of its documents' headline terms
+    head_entities: Counter[str] = field(default_factory=Counter)  # the entities its headlines name
 
     def to_json(self) -> dict[str, Any]:
         return {"seq": self.seq, "centroid": self.centroid, "entities": dict(self.entities),
                 "sources": dict(self.sources), "surface": self.surface, "first_day": self.first_day,
                 "last_day": self.last_day, "size": self.size, "title": self.title, "title_score": self.title_score,
-                "members": None if self.members is None else [m.to_json() for m in self.members], "heads": self.heads}
+                "members": None if self.members is None else [m.to_json() for m in self.members], "heads": self.heads,
+                "head_entities": dict(self.head_entities)}
 
     @classmethod
     def from_json(cls, story_id: str, d: dict[str, Any]) -> StoryState:
@@ -136,7 +147,8 @@ class StoryState:
         return cls(id=story_id, seq=d["seq"], centroid=d["centroid"], entities=Counter(d["entities"]),
                    sources=Counter(d["sources"]), surface=d["surface"], first_day=d["first_day"],
                    last_day=d["last_day"], size=d["size"], title=d["title"], title_score=d["title_score"],
-                   members=None if members is None else [Member(*m) for m in members], heads=d.get("heads", {}))
+                   members=None if members is None else [Member(*m) for m in members], heads=d.get("heads", {}),
+                   head_entities=Counter(d.get("head_entities", {})))
 
     def row(self) -> dict[str, Any]:
         """What the store keeps of the story: the fields of ``records.Story`` and the state to go on from."""
@@ -225,18 +237,21 @@ def lead_terms(title: str, text: str, lead_chars: int, title_weight: float,
 class LeadFeatures:
     """What the clusterer reads of a document before document frequencies come in (order-free: ingest
     computes it ahead, on any worker): the term counts of its headline and lead, a surface word per term,
-    the entities of the lead."""
+    the entities of the lead and those of its headline."""
 
     counts: dict[str, float]
     surface: dict[str, str]
     entities: frozenset[str]
+    head_entities: frozenset[str] = frozenset()
 
 
 def lead_features(title: str, text: str, config: StoryConfig) -> LeadFeatures:
     lead = f"{title}\n{text[:config.lead_chars]}"
     tokens = tokenize(lead, cache=False)  # one tokenisation for the terms and the entities
     counts, surface = lead_terms(title, text, config.lead_chars, config.title_weight, tokens)
-    return LeadFeatures(counts, surface, frozenset(e.canonical for e in extract_entities(lead, tokens=tokens)))
+    mentions = extract_entities(lead, tokens=tokens)
+    return LeadFeatures(counts, surface, frozenset(e.canonical for e in mentions),
+                        frozenset(e.canonical for e in mentions if e.end <= len(title)))
 
 
 class StoryClusterer:
@@ -280,8 +295,10 @@ class StoryClusterer:
         idf = {t: math.log((n_docs + c.prior_docs) / (df.get(t, 0) + 0.5)) for t in lead.counts}
         vec = _top({t: (1.0 + math.log(tf)) * idf[t] for t, tf in lead.counts.items() if idf[t] > 0}, c.doc_terms)
         norm = _norm(vec)
+        short = len(vec) < c.short_terms or (not doc.title.strip() and len(doc.text.strip()) <= c.short_chars)
         return DocFeatures({t: w / norm for t, w in vec.items()}, lead.entities, _day(doc.date),
-                           {t: lead.surface[t] for t in vec}, self.head(doc.title, df, n_docs))
+                           {t: lead.surface[t] for t in vec}, self.head(doc.title, df, n_docs), lead.head_entities,
+                           short)
 
     def head(self, title: str, df: Mapping[str, int], n_docs: int) -> dict[str, float]:
         """A headline's terms weighted by IDF (not normalised: a story sums them)."""
@@ -315,18 +332,32 @@ class StoryClusterer:
         return (story.first_day - w <= f.day <= story.last_day + w
                 and max(story.last_day, f.day) - min(story.first_day, f.day) <= span)
 
+    def gap(self, f: DocFeatures, story: StoryState) -> int:
+        """Days between the document's date and the story's nearest date (0 within its days or undated)."""
+        if f.day is None or story.first_day is None or story.last_day is None:
+            return 0
+        return max(story.first_day - f.day, f.day - story.last_day, 0)
+
+    def disjoint(self, f: DocFeatures, story: StoryState) -> bool:
+        """Whether the document and the story name people, places or bodies and none in common: in their
+        headlines when both headlines name some, else in their leads."""
+        if f.head_entities and story.head_entities:
+            return not f.head_entities & story.head_entities.keys()
+        return bool(f.entities and story.entities and not f.entities & story.entities.keys())
+
     def score(self, f: DocFeatures, story: StoryState) -> float:
-        """Cosine with the story's centroid, plus the share of the document's entities the story holds."""
+        """Cosine with the story's centroid, plus the share of the document's entities the story holds, less
+        ``gap_weight`` per day beyond ``gap_free`` between the document and the story's nearest date."""
         c = self.config
         if (not self.in_window(f, story) or (f.head and story.heads and _cosine(f.head, story.heads) < c.head_min)
-                or (c.shared_entity and f.entities and story.entities and not f.entities & story.entities.keys())):
+                or (c.shared_entity and self.disjoint(f, story))):
             return 0.0
         sim = _cosine(f.terms, story.centroid)
-        if len(f.terms) < c.short_terms and story.members and story.size > 1:  # a short text: its nearest member too
+        if f.short and story.members and story.size > 1:  # a short text: its nearest member too
             sim = max(sim, c.member_link * max(_dot(f.terms, m.terms) for m in story.members))
         if f.entities:
             sim += self.config.entity_weight * len(f.entities & story.entities.keys()) / len(f.entities)
-        return sim
+        return sim - c.gap_weight * max(0, self.gap(f, story) - c.gap_free)
 
     # -- stage 4: assign -------------------------------------------------------------------------
     def assign(self, doc: Document, lead: LeadFeatures | None = None) -> tuple[str, float, list[str]]:
@@ -335,7 +366,7 @@ class StoryClusterer:
         self._ensure_loaded()
         c = self.config
         f = self.features(doc, count=True, lead=lead)
-        join = c.join_short if len(f.terms) < c.short_terms else c.join
+        join = c.join_short if f.short else c.join
         scored = sorted(((self.score(f, self.stories[sid]), sid) for sid in self.candidates(f)),
                         key=lambda x: (-x[0], self.stories[x[1]].seq))
         merged: list[str] = []
@@ -363,6 +394,7 @@ class StoryClusterer:
         story.surface = {t: story.surface.get(t) or f.surface.get(t, t) for t in story.centroid}
         story.heads = _top(_sum((story.heads, f.head)), self.config.story_terms)
         story.entities.update(f.entities)
+        story.head_entities.update(f.head_entities)
         story.sources[doc.source] += 1
         if f.day is not None:
             story.first_day = f.day if story.first_day is None else min(story.first_day, f.day)
@@ -375,7 +407,7 @@ class StoryClusterer:
         if story.members is not None:
             terms = {t: round(w, 4) for t, w in _top(f.terms, self.config.member_terms).items()}
             story.members.append(Member(doc.id, terms, sorted(f.entities), doc.source, f.day, title, round(score, 4),
-                                        f.head))
+                                        f.head, sorted(f.head_entities)))
             if len(story.members) > self.config.split_max:
                 story.members = None
         self._touch(story)
@@ -422,6 +454,7 @@ class StoryClusterer:
         story.surface = {t: surface.get(t, t) for t in story.centroid}
         story.heads = _top(_sum(m.head for m in members), self.config.story_terms)
         story.entities = Counter(e for m in members for e in m.entities)
+        story.head_entities = Counter(e for m in members for e in m.head_entities)
         story.sources = Counter(m.source for m in members)
         days = [m.day for m in members if m.day is not None]
         story.first_day, story.last_day = (min(days), max(days)) if days else (None, None)
@@ -451,6 +484,7 @@ class StoryClusterer:
         keep.surface = {t: keep.surface.get(t) or gone.surface.get(t, t) for t in keep.centroid}
         keep.heads = _top(_sum((keep.heads, gone.heads)), self.config.story_terms)
         keep.entities.update(gone.entities)
+        keep.head_entities.update(gone.head_entities)
         keep.sources.update(gone.sources)
         days = [d for d in (keep.first_day, keep.last_day, gone.first_day, gone.last_day) if d is not None]
         keep.first_day, keep.last_day = (min(days), max(days)) if days else (None, None)
