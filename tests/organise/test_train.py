@@ -7,12 +7,13 @@ import json
 from importlib.resources import files
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tabayyun.organise import TopicClassifier
 from tabayyun.organise.topics import ARTEFACT_VERSION, subject_ids
-from tabayyun.organise.train import (ANT_FILE, MAPPED, AntArticle, load_ant, mapped_label, train_topics, training_label,
-                                     weak_label)
+from tabayyun.organise.train import (ANT_FILE, MAPPED, PRIOR_GRID, AntArticle, fit_mapped_prior, load_ant, mapped_label,
+                                     train_topics, training_label, weak_label)
 
 CATEGORY = {v: k for k, v in MAPPED.items()}
 
@@ -106,6 +107,7 @@ def test_hand_labels_replace_the_weak_label_and_count_hand_weight_times(tmp_path
 
     rows = _tiny_corpus()
     data = _write(tmp_path, rows)
+    monkeypatch.setitem(train.CONFIG, "hand_weight", 0)
     plain = train_topics(data, tmp_path / "plain")
     crime = next(r for r in rows if r["docno"] == "X-middleEast-crime0")
     monkeypatch.setattr(train, "hand_labels", lambda: {crime["text_md5"]: "weather"})
@@ -115,3 +117,37 @@ def test_hand_labels_replace_the_weak_label_and_count_hand_weight_times(tmp_path
     assert plain["hand"] == 0 and hand["hand"] == 1
     assert hand["per_subject"]["weather"] - plain["per_subject"]["weather"] == 3
     assert hand["per_subject"]["crime"] < plain["per_subject"]["crime"]
+
+
+def test_fit_mapped_prior_is_the_lowest_offset_that_keeps_the_mapped_floor():
+    ids = subject_ids()
+    gold = ["arts", "economy", "science", "sport"]
+    z = np.zeros((4, 17))
+    for i, subject in enumerate(gold):
+        z[i, ids.index(subject)] = 1.0
+    z[[1, 2], ids.index("health")] = 1.55  # two mapped articles read as health until the offset passes 0.55
+    assert fit_mapped_prior(z, gold, 1.0) == pytest.approx(0.6)
+    assert fit_mapped_prior(z, gold, 0.5) < 0.6  # a lower floor lets health keep some
+    assert fit_mapped_prior(z, gold, 0.0) == PRIOR_GRID[0]
+    assert fit_mapped_prior(z, gold, 1.1) == pytest.approx(0.6)  # unreachable: the best, lowest first
+    z[:, ids.index("health")] = -5.0
+    assert fit_mapped_prior(z, gold, 1.0) < 0  # nothing else competes: the four can be pushed down
+
+
+def test_the_mapped_prior_is_fitted_on_ant_dev_and_added_to_the_four_mapped_subjects(tmp_path, monkeypatch):
+    import tabayyun.organise.train as train
+
+    rows = _tiny_corpus()
+    dev = [_row(r["docno"].replace("X-", "D-"), r["category"], r["title"], r["text"] + " في الملحق", "dev")
+           for r in rows if r["category"] in MAPPED]
+    data = _write(tmp_path, rows + dev)
+    monkeypatch.setitem(train.CONFIG, "mapped_floor", 0.0)
+    plain = train_topics(data, tmp_path / "plain")
+    monkeypatch.setitem(train.CONFIG, "mapped_floor", 0.9)
+    fitted = train_topics(data, tmp_path / "prior")
+    assert plain["mapped_prior"] == 0.0 and fitted["mapped_prior"] in PRIOR_GRID and fitted["mapped_prior"] != 0.0
+    ids = subject_ids()
+    shift = TopicClassifier.pretrained(tmp_path / "prior").head.bias - TopicClassifier.pretrained(tmp_path / "plain").head.bias
+    mapped = [ids.index(s) for s in MAPPED.values()]
+    assert np.allclose(shift[mapped], fitted["mapped_prior"])
+    assert np.allclose(np.delete(shift, mapped), 0.0)

@@ -19,7 +19,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from tabayyun.organise.topics import TopicClassifier, model_text, subject_ids
-from tabayyun.organise.train import MAPPED, AntArticle, load_ant
+from tabayyun.organise.train import MAPPED, AntArticle, load_ant, single_mapped
 
 _FIXTURES = Path(__file__).resolve().parents[3] / "tests" / "organise"
 TEST_SEED = 20261128
@@ -105,10 +105,6 @@ def _baseline(train: Sequence[AntArticle], test: Sequence[AntArticle], max_chars
     return list(clf.predict(vec.transform([model_text(a.text, a.title, max_chars) for a in test])))
 
 
-def _single_mapped(articles: Sequence[AntArticle]) -> list[AntArticle]:
-    return [a for a in articles if len(a.categories) == 1 and a.categories[0] in MAPPED]
-
-
 def _score(model: TopicClassifier, rows: Sequence[tuple[str, str, str, str]], by_md5: dict[str, AntArticle],
            parts: Sequence[str] = ()) -> dict[str, Any]:
     """The first topic against the labels of ``rows``: every figure of one sample, and of each ``drawn`` value
@@ -144,13 +140,13 @@ def eval_topics(data_dir: Path, dev: Path | None = None, test: Path | None = Non
         "test": _score(model, test_rows, by_md5, ("world",)),
         "test_passed_over": len(load_sample(test or default_test_sample(), passed_over=True)) - len(test_rows)}
     four = sorted(set(MAPPED.values()))
-    ant_test = _single_mapped(load_ant(data_dir, ("test",)))
+    ant_test = single_mapped(load_ant(data_dir, ("test",)))
     tgold = [MAPPED[a.categories[0]] for a in ant_test]
     tp = _first_topics(model, ant_test)
     cols = [ids.index(s) for s in four]
     out["ant_test_first_of_17"] = prf(tgold, [ids[i] for i in tp.argmax(1)], four)
     out["ant_test_best_of_4"] = prf(tgold, [four[i] for i in tp[:, cols].argmax(1)], four)
-    out["ant_test_baseline"] = prf(tgold, _baseline(_single_mapped(load_ant(data_dir, ("train",))), ant_test,
+    out["ant_test_baseline"] = prf(tgold, _baseline(single_mapped(load_ant(data_dir, ("train",))), ant_test,
                                                     model.max_chars), four)
     return out
 
