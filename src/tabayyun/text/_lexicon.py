@@ -29,6 +29,10 @@ ALL_CLITICS: tuple[tuple[str, str], ...] = (
     ("و", ""), ("ف", ""), ("ب", ""), ("ل", ""),
 )
 _MIN_STEM = 2
+#: The one bound of every per-word cache (normalised spellings, stems, clitic variants, index terms, hashed
+#: features): a word costs a few hundred bytes in each, so they hold the frequent vocabulary in a few tens of MB
+#: together, and a server's memory stops growing once they are full (BENCHMARKS.md, serve memory).
+WORD_CACHE = 30_000
 
 
 def data_rows(name: str) -> list[list[str]]:
@@ -37,7 +41,7 @@ def data_rows(name: str) -> list[list[str]]:
     return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=WORD_CACHE)
 def clitic_variants(word: str, clitics: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
     """The word itself, then the word with each applicable proclitic removed (cached: words recur)."""
     return (word, *(replacement + word[len(prefix):] for prefix, replacement in clitics

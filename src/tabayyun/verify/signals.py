@@ -21,6 +21,7 @@ from functools import lru_cache
 from tabayyun.records import Evidence
 from tabayyun.text import (OPPOSITES, Token, analyze, antonym_sides, entity_aliases, extract_dates, extract_entities,
                            extract_numbers, find_denials, predicate_polarity, tokenize)
+from tabayyun.text._lexicon import WORD_CACHE
 
 __all__ = ["Signals", "compare", "weigh", "TextFacts", "facts", "RELATED_AT", "STATES_COSINE"]
 
@@ -110,7 +111,7 @@ def _negation_scope(norms: list[str]) -> set[int]:
     return out
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=WORD_CACHE)
 def _terms(word: str) -> tuple[str, ...]:
     """Index terms of one word, proclitics the stemmer left on removed (cached: words recur)."""
     return tuple(_key(term) for term in analyze(word))
