@@ -11,7 +11,7 @@ from tabayyun.text.normalize import normalize_digits
 from tabayyun.text.social import mask_social
 from tabayyun.text.tokens import Token, tokenize
 
-__all__ = ["DateMention", "extract_dates", "parse_iso_date", "day_after"]
+__all__ = ["DateMention", "extract_dates", "stated_years", "parse_iso_date", "day_after"]
 
 _YEARS = range(1900, 2101)
 
@@ -122,6 +122,13 @@ def extract_dates(text: str) -> list[DateMention]:
 
     found += scan(len(tokens), read)
     return sorted(found, key=lambda d: d.start)
+
+
+def stated_years(text: str) -> set[int]:
+    """The years of the dates of ``text``; a year is written in digits, so a text without any is not read."""
+    if not any(ch.isdigit() for ch in text):
+        return set()
+    return {d.year for d in extract_dates(text) if d.year is not None}
 
 
 def day_after(iso: str | None) -> str | None:
