@@ -35,6 +35,7 @@ _TRIGGERS = PhraseMatcher(((w, True) for w in word_set("year_triggers.txt")), AL
 _ISO = re.compile(r"(?<![\d/.-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d/-])")
 _DMY = re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?![\d/.-])")
 _MONTH_SLASH = re.compile(r"\s*/\s*")  # "آذار/مارس": two names of the same month
+_DIGIT = re.compile(r"\d")
 
 
 def _valid(year: int, month: int | None = None, day: int | None = None) -> bool:
@@ -126,7 +127,7 @@ def extract_dates(text: str) -> list[DateMention]:
 
 def stated_years(text: str) -> set[int]:
     """The years of the dates of ``text``; a year is written in digits, so a text without any is not read."""
-    if not any(ch.isdigit() for ch in text):
+    if not _DIGIT.search(text):
         return set()
     return {d.year for d in extract_dates(text) if d.year is not None}
 
