@@ -67,9 +67,10 @@ class PhraseMatcher(Generic[T]):
         self._firsts = frozenset(k[0] for k in self._table if not (len(k) == 1 and k[0].endswith("*")))
         self._star_firsts = frozenset(k[0] for k in self._table if len(k) == 1 and k[0].endswith("*"))
 
-    def _may_start(self, word: str) -> bool:
-        return word in self._firsts or (bool(self._star_firsts) and any(
-            word[:k] + "*" in self._star_firsts for k in range(len(word), _MIN_STEM, -1)))
+    def _may_start(self, variants: tuple[str, ...]) -> bool:
+        """Can one of a word's variants start a phrase? (Read for every token of every text: kept cheap.)"""
+        return not self._firsts.isdisjoint(variants) or (bool(self._star_firsts) and any(
+            word[:k] + "*" in self._star_firsts for word in variants for k in range(len(word), _MIN_STEM, -1)))
 
     def _lookup(self, key: tuple[str, ...]) -> tuple[bool, T | None]:
         if key in self._table:
@@ -88,7 +89,7 @@ class PhraseMatcher(Generic[T]):
         ``joined[k]`` tells whether tokens k and k+1 are separated by whitespace only.
         """
         variants = clitic_variants(norms[i], self.clitics)
-        if not any(self._may_start(v) for v in variants):
+        if not self._may_start(variants):
             return None
         n_max = 1
         while n_max < self._max and i + n_max < len(norms) and joined[i + n_max - 1]:
