@@ -6,7 +6,8 @@ Builds a base of the first ``--docs`` ANT articles (no vectors stored) and takes
 claims (rows 200 on, as ``bench_scale.py``). Each run is a fresh process on a fresh copy of the base: the
 models are loaded first (a verify of another claim, not measured), then every claim is verified cold (no
 vector of it or of its evidence anywhere), then all again warm (the same process: vectors, stances and
-text facts cached). CPU is the process's (all its threads: e5's two included), so it reads the work done
+text facts cached); then, in a new process, cold again but with the vectors of the evidence stored (the
+claims' own deleted): what a base holding both encoders' vectors of every sentence would give. CPU is the process's (all its threads: e5's two included), so it reads the work done
 even when other processes share the cores; wall time is shown too. With ``--before``, each round runs
 both trees, alternating which goes first. ``--profile``: where a cold verify of this checkout spends its
 CPU (cProfile, cumulative time of the stages). Prints markdown for BENCHMARKS.md. Not a test.
@@ -19,6 +20,7 @@ import json
 import os
 import platform
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -33,11 +35,11 @@ ROOT = Path(__file__).resolve().parents[1]
 CHILD = r"""
 import json, sys, time
 from tabayyun.pipeline import Tabayyun
-db, claims = sys.argv[1], json.loads(sys.argv[2])
+db, claims, states = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3].split(",")
 tb = Tabayyun(db)
 tb.verify("أعلنت الحكومة عن خطة جديدة لدعم المزارعين في الجنوب")  # models loaded, not measured
 out = {}
-for state in ("cold", "warm"):
+for state in states:
     cpu, wall, labels = [], [], []
     for claim in claims:
         c0, w0 = time.process_time(), time.perf_counter()
@@ -72,14 +74,24 @@ def claims_of(data: Path, n: int) -> list[str]:
 
 
 def run(src: Path, base: Path, work: Path, claims: list[str]) -> dict:
+    """Cold then warm in one process; then, in another, cold claims whose evidence has its vectors stored
+    (the first process stored them; the claims' own vectors are deleted first), as on a base where both
+    encoders' vectors of every sentence were computed beforehand."""
+    from tabayyun.store.base import text_key
+
     copy = work / "copy"
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(base, copy)
     env = {**os.environ, "PYTHONPATH": str(src)}
-    done = subprocess.run([sys.executable, "-c", CHILD, str(copy), json.dumps(claims, ensure_ascii=False)],
-                          env=env, check=True, capture_output=True, text=True)
+    out = {}
+    for states in ("cold,warm", "stored"):
+        done = subprocess.run([sys.executable, "-c", CHILD, str(copy), json.dumps(claims, ensure_ascii=False),
+                               states], env=env, check=True, capture_output=True, text=True)
+        out.update(json.loads(done.stdout.splitlines()[-1]))
+        with sqlite3.connect(copy / "tabayyun.sqlite") as conn:
+            conn.executemany("DELETE FROM vectors WHERE key = ?", [(text_key(c.strip()),) for c in claims])
     shutil.rmtree(copy)
-    return json.loads(done.stdout.splitlines()[-1])
+    return out
 
 
 def ms(values: list[float]) -> str:
@@ -143,7 +155,8 @@ def main() -> None:
             results[label].append(run(src, work / "base", work, claims))
             print(f"round {n}, {label}: cold CPU p50 "
                   f"{1000 * statistics.median(results[label][-1]['cold']['cpu']):.0f} ms", file=sys.stderr)
-    labels = {json.dumps([r["cold"]["labels"], r["warm"]["labels"]]) for rs in results.values() for r in rs}
+    labels = {json.dumps([r[state]["labels"] for state in ("cold", "warm", "stored")])
+              for rs in results.values() for r in rs}
     print(f"### verify, cold and warm ({time.strftime('%Y-%m-%d')})\n")
     print(f"Command: `python bench/bench_verify.py --docs {args.docs} --claims {args.claims} --rounds {args.rounds}"
           f"{' --before SRC' if args.before else ''}{' --profile' if args.profile else ''}` ({platform.machine()}, "
@@ -152,12 +165,13 @@ def main() -> None:
           f"{'/'.join(f'{x:.2f}' for x in load_start)}, before each run {', '.join(f'{x:.2f}' for x in loads)}, "
           f"at end {'/'.join(f'{x:.2f}' for x in os.getloadavg())}. Verdict labels of every run identical: "
           f"{'yes' if len(labels) == 1 else 'NO'}.\n")
-    print("| tree | round | cold CPU p50 / mean (ms) | cold wall p50 / mean | warm CPU p50 / mean | warm wall p50 / mean |")
-    print("|---|---|---|---|---|---|")
+    print("| tree | round | cold CPU p50 / mean (ms) | cold wall p50 / mean | warm CPU p50 / mean | warm wall p50 / mean "
+          "| cold claim, evidence vectors stored: CPU p50 / mean | its wall p50 / mean |")
+    print("|---|---|---|---|---|---|---|---|")
     for label, runs in results.items():
         for n, r in enumerate(runs):
             print(f"| {label} | {n + 1} | {ms(r['cold']['cpu'])} | {ms(r['cold']['wall'])} | {ms(r['warm']['cpu'])} | "
-                  f"{ms(r['warm']['wall'])} |")
+                  f"{ms(r['warm']['wall'])} | {ms(r['stored']['cpu'])} | {ms(r['stored']['wall'])} |")
     if args.profile:
         print(f"\nWhere the CPU of a cold verify goes (this checkout, cProfile over the {len(claims)} claims, "
               "cumulative; stages can nest, e.g. vector reads inside the encoders' callers):\n")
