@@ -168,8 +168,8 @@ class Run:
         lines.append("|---|---|---|---|---|")
         lines += [f"| {n} | {seconds:.0f} | {rss:.0f} MB | {shared:.0f} MB | {load:.2f} |"
                   for n, seconds, rss, shared, load in self.samples]
-        if len(self.samples) > 2:
-            (n0, _, rss0, _, _), (n1, _, rss1, _, _) = self.samples[-1 - min(8, len(self.samples) - 2)], self.samples[-1]
+        if len(self.samples) > 2:  # over the second half of the run, once the caches have had time to fill
+            (n0, _, rss0, _, _), (n1, _, rss1, _, _) = self.samples[len(self.samples) // 2], self.samples[-1]
             lines.append(f"\nGrowth over the last {n1 - n0} requests: {1000 * (rss1 - rss0) / (n1 - n0):.1f} MB per 1000.\n")
         return "\n".join(lines)
 
