@@ -255,16 +255,23 @@ class Tabayyun:
         self.stories.sync()
         return True
 
-    def embed_pending(self, batch_size: int = 512) -> int:
-        """Compute the retrieval vectors of the sentences that have none yet; resumable (a watermark in
-        the store's meta moves after each batch). Returns how many sentences were looked at."""
-        key = _VECTORS_UPTO + self.cache.encoder.name
-        done = int(self.store.get_meta(key) or 0)
+    def embed_pending(self, batch_size: int = 512, stance: bool = False) -> int:
+        """Compute the retrieval vectors of the sentences that have none yet, and with ``stance`` the stance
+        encoder's too (e5: several times slower, but a cold check then embeds only its claim); resumable (a
+        watermark per encoder in the store's meta moves after each batch). Returns how many sentences were
+        embedded, over the encoders."""
+        caches = [self.cache]
+        stance_cache = getattr(self.stance, "encoder", None)
+        if stance and isinstance(stance_cache, EmbeddingCache) and stance_cache.encoder.name != self.cache.encoder.name:
+            caches.append(stance_cache)
         count = 0
-        for sentences in self.store.iter_sentences(after_id=done, batch_size=batch_size):
-            self.cache.encode([s.text for s in sentences])
-            self.store.set_meta(key, str(sentences[-1].id))
-            count += len(sentences)
+        for cache in caches:
+            key = _VECTORS_UPTO + cache.encoder.name
+            done = int(self.store.get_meta(key) or 0)
+            for sentences in self.store.iter_sentences(after_id=done, batch_size=batch_size):
+                cache.encode([s.text for s in sentences])
+                self.store.set_meta(key, str(sentences[-1].id))
+                count += len(sentences)
         return count
 
     def ingest(self, paths: Sequence[str | Path], source: str | None = None, progress: bool = False,
