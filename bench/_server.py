@@ -19,12 +19,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db: str, port: int, workers: int = 1, wait_s: float = 300) -> subprocess.Popen:
-    """Serve ``db`` (this checkout's code, the bench token) and wait until it answers ``/healthz``."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]),
+def start_server(db: str, port: int, workers: int = 1, wait_s: float = 300, src: Path = SRC,
+                 stand_in: bool = False) -> subprocess.Popen:
+    """Serve ``db`` (the code of ``src``, default this checkout's; the bench token) and wait until it answers
+    ``/healthz``; ``stand_in``: with stand-in encoders (``_standin.py``; one worker)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(src), os.environ.get("PYTHONPATH", "")]),
            "TABAYYUN_TOKEN": TOKEN}
-    proc = subprocess.Popen([sys.executable, "-m", "tabayyun.service", "--db", db, "--port", str(port),
-                             "--workers", str(workers)], env=env)
+    entry = [str(Path(__file__).with_name("_standin.py"))] if stand_in else ["-m", "tabayyun.service"]
+    proc = subprocess.Popen([sys.executable, *entry, "--db", db, "--port", str(port), "--workers", str(workers)],
+                            env=env)
     deadline = time.monotonic() + wait_s
     while True:
         try:

@@ -1,7 +1,7 @@
 """Batch benchmark: claims/s of ``tabayyun batch`` cold and warm, in-process and on 2 local Dask workers.
 
     python bench/bench_batch.py [--data ../shared/data] [--docs 3000] [--posts 40] [--calls] [--embed]
-    python bench/bench_batch.py --before ../main/src --base DIR [--posts 40]
+    python bench/bench_batch.py --before ../main/src --base DIR [--posts 40] [--rounds 2]
 
 Builds a base of the first ``--docs`` ANT articles and a feed of ``--posts`` posts (two consecutive
 sentences of an article: half from articles in the base, half from others), then runs each
@@ -18,6 +18,7 @@ import json
 import os
 import platform
 import random
+import resource
 import shutil
 import sqlite3
 import subprocess
@@ -79,17 +80,20 @@ def run(label: str, code: str, out: Path, src: Path = ROOT / "src") -> dict:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(src), os.environ.get("PYTHONPATH", "")])}
     load_before = os.getloadavg()[0]
     start = time.perf_counter()
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.Popen([sys.executable, "-c", code], env=env)
     ps, peak = psutil.Process(proc.pid), 0
     while proc.poll() is None:
         peak = max(peak, tree_rss(ps))
         time.sleep(0.2)
     wall = time.perf_counter() - start
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
     if proc.returncode != 0:
         raise SystemExit(f"{label}: exit {proc.returncode}")
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     claims = sum(len(r.get("claims", ())) for r in records)
-    return {"label": label, "wall": wall, "claims": claims, "posts": len(records), "peak_mb": peak / 2**20,
+    return {"label": label, "wall": wall, "cpu": cpu, "claims": claims, "posts": len(records), "peak_mb": peak / 2**20,
             "load": (load_before, os.getloadavg()[0]), "bytes": out.read_bytes()}
 
 
@@ -144,25 +148,33 @@ def encoder_calls(docs: list[dict], n: int = 120, per_call: int = 6) -> list[tup
     return out
 
 
-def against(before: Path, base: Path, feed: Path, work: Path) -> None:
+def against(before: Path, base: Path, feed: Path, work: Path, rounds: int = 1) -> None:
     """Paired runs of this checkout and ``before`` (its ``src``), each a fresh process on a fresh copy of
-    ``base``: a cold run (no vectors of the claims or their evidence) then a warm one (the same feed again)."""
+    ``base``: a cold run (no vectors of the claims or their evidence) then a warm one (the same feed again);
+    ``rounds`` times, which checkout goes first alternating."""
     rows = []
-    checkouts = (("this branch", ROOT / "src"), ("before", before.resolve()))
-    for label, _ in checkouts:
-        shutil.copytree(base, work / label)
-    for state in ("cold", "warm"):  # interleaved: both checkouts see the same load
-        for label, src in checkouts:
-            out = work / f"against-{len(rows)}.jsonl"
-            rows.append(run(f"{label}, {state}", batch_code(feed, work / label, out), out, src))
-            print(f"{rows[-1]['label']}: {rows[-1]['claims']} claims in {rows[-1]['wall']:.1f} s", file=sys.stderr)
+    checkouts = [("this branch", ROOT / "src"), ("before", before.resolve())]
+    for n in range(rounds):
+        order = checkouts if n % 2 == 0 else checkouts[::-1]
+        for label, _ in order:
+            shutil.rmtree(work / label, ignore_errors=True)
+            shutil.copytree(base, work / label)
+        for state in ("cold", "warm"):  # interleaved: both checkouts see the same load
+            for label, src in order:
+                out = work / f"against-{len(rows)}.jsonl"
+                rows.append(run(f"{label}, {state}", batch_code(feed, work / label, out), out, src))
+                rows[-1]["round"] = n + 1
+                print(f"{rows[-1]['label']}: {rows[-1]['claims']} claims in {rows[-1]['wall']:.1f} s", file=sys.stderr)
+    same = len({r["bytes"] for r in rows}) == 1
     print(f"Paired with `--before {before}`, base `{base}`, feed of {rows[0]['posts']} posts "
-          f"({rows[0]['claims']} claims); each run a fresh process (start-up in the time):\n")
-    print("| run | wall | claims/s | peak RSS | load average before / after |")
-    print("|---|---|---|---|---|")
+          f"({rows[0]['claims']} claims); each run a fresh process (start-up in the time); output of every run "
+          f"identical: {'yes' if same else 'NO'}:\n")
+    print("| round | run | wall | CPU (process and children) | claims/s (wall) | claims per CPU second | peak RSS "
+          "| load average before / after |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['label']} | {r['wall']:.1f} s | {r['claims'] / r['wall']:.2f} | {r['peak_mb']:.0f} MB | "
-              f"{r['load'][0]:.2f} / {r['load'][1]:.2f} |")
+        print(f"| {r['round']} | {r['label']} | {r['wall']:.1f} s | {r['cpu']:.1f} s | {r['claims'] / r['wall']:.2f} | "
+              f"{r['claims'] / r['cpu']:.2f} | {r['peak_mb']:.0f} MB | {r['load'][0]:.2f} / {r['load'][1]:.2f} |")
 
 
 def main() -> None:
@@ -178,6 +190,7 @@ def main() -> None:
     ap.add_argument("--before", type=Path, default=None,
                     help="only paired cold and warm runs of this checkout and the one whose src folder this is")
     ap.add_argument("--base", type=Path, default=None, help="with --before: the base to copy (default: built)")
+    ap.add_argument("--rounds", type=int, default=1, help="with --before: paired rounds, alternating which goes first")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="tabayyun-bench-batch-"))
     if args.before is not None and args.base is not None:
@@ -188,7 +201,7 @@ def main() -> None:
         feed.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in make_feed(
             [d for d in docs if d["docno"] in ids], [d for d in docs if d["docno"] not in ids] or docs,
             args.posts, args.seed)), encoding="utf-8")
-        against(args.before, args.base, feed, work)
+        against(args.before, args.base, feed, work, args.rounds)
         shutil.rmtree(work)
         return
     docs = read_ant(args.data, args.docs + 500)

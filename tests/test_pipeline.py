@@ -90,6 +90,25 @@ def test_embed_at_ingest_then_no_sentence_is_embedded_twice(tmp_path, news_file)
     again.verify("ارتفعت أسعار النفط إلى 70 دولارا")
     assert again.cache.misses == again.embedder("e5small").misses == 0
 
+def test_embed_stance_stores_both_encoders_vectors_and_changes_no_verdict(tmp_path, news_file):
+    """``ingest --embed-stance`` stores the stance encoder's (e5) vectors of every sentence too: a cold verify
+    then embeds only its claim, and gives the verdict of a base without them (``--embed`` alone), to the byte."""
+    from tabayyun.cli import main
+
+    assert main(["ingest", str(news_file), "--db", str(tmp_path / "both"), "--embed-stance"]) == 0
+    plain = Tabayyun(tmp_path / "plain", create=True)
+    plain.ingest([news_file], embed=True)
+    both = Tabayyun(tmp_path / "both")
+    sentences = both.store.counts()["sentences"]
+    stored = dict(both.store.conn.execute("SELECT model, COUNT(*) FROM vectors GROUP BY model").fetchall())
+    assert stored == {"usem3": sentences, "e5small": sentences}
+    assert both.embed_pending(stance=True) == 0  # resumable: nothing left to embed
+    for claim in ("ارتفعت أسعار النفط إلى 70 دولارا", "أفرجت قوات سوريا الديمقراطية عن 157 مقاتلا"):
+        assert both.verify(claim).to_dict() == plain.verify(claim).to_dict()
+    assert both.embedder("e5small").misses == 2  # the two claims, no evidence sentence
+    assert plain.embedder("e5small").misses > 2
+
+
 def test_vectors_of_another_encoder_revision_are_dropped_not_read(tmp_path, news_file, monkeypatch):
     from tabayyun.index.vectors import Encoder
 

@@ -255,16 +255,23 @@ class Tabayyun:
         self.stories.sync()
         return True
 
-    def embed_pending(self, batch_size: int = 512) -> int:
-        """Compute the retrieval vectors of the sentences that have none yet; resumable (a watermark in
-        the store's meta moves after each batch). Returns how many sentences were looked at."""
-        key = _VECTORS_UPTO + self.cache.encoder.name
-        done = int(self.store.get_meta(key) or 0)
+    def embed_pending(self, batch_size: int = 512, stance: bool = False) -> int:
+        """Compute the retrieval vectors of the sentences that have none yet, and with ``stance`` the stance
+        encoder's too (e5: several times slower, but a cold check then embeds only its claim); resumable (a
+        watermark per encoder in the store's meta moves after each batch). Returns how many sentences were
+        embedded, over the encoders."""
+        caches = [self.cache]
+        stance_cache = getattr(self.stance, "encoder", None)
+        if stance and isinstance(stance_cache, EmbeddingCache) and stance_cache.encoder.name != self.cache.encoder.name:
+            caches.append(stance_cache)
         count = 0
-        for sentences in self.store.iter_sentences(after_id=done, batch_size=batch_size):
-            self.cache.encode([s.text for s in sentences])
-            self.store.set_meta(key, str(sentences[-1].id))
-            count += len(sentences)
+        for cache in caches:
+            key = _VECTORS_UPTO + cache.encoder.name
+            done = int(self.store.get_meta(key) or 0)
+            for sentences in self.store.iter_sentences(after_id=done, batch_size=batch_size):
+                cache.encode([s.text for s in sentences])
+                self.store.set_meta(key, str(sentences[-1].id))
+                count += len(sentences)
         return count
 
     def ingest(self, paths: Sequence[str | Path], source: str | None = None, progress: bool = False,
@@ -329,7 +336,14 @@ class Tabayyun:
         its own): figures that change with time are not contradicted by evidence of another week.
         ``before`` (ISO-8601): only evidence published before that day (what was known then).
         ``topics``: the subjects to give the verdict when they are known already (a claim of a post
-        takes the post's); by default the claim's own."""
+        takes the post's); by default the claim's own. The stages, for a caller that plans several
+        claims at once (``batch``): ``checked_claim``, ``select``, ``judge``."""
+        checked = self.checked_claim(claim, date)
+        return self.judge(checked, self.select(checked, before), topics)
+
+    def checked_claim(self, claim: str | Claim, date: str | None = None) -> Claim:
+        """The claim as ``verify`` reads it: refused if empty, over ``MAX_CLAIM_CHARS`` or not Arabic; a ``str``
+        becomes a ``Claim`` made on ``date``, with its check-worthiness."""
         text = check_text(claim if isinstance(claim, str) else claim.text, "claim")
         if not text.strip():
             raise TabayyunError("empty claim / الادعاء فارغ")
@@ -339,9 +353,18 @@ class Tabayyun:
         if not has_arabic(text):
             raise TabayyunError("the claim has no Arabic text; tabayyun checks Arabic claims / الادعاء ليس بالعربية")
         if isinstance(claim, str):
-            claim = Claim(text=text.strip(), checkworthiness=self.worthiness.score([text.strip()])[0], date=date)
+            return Claim(text=text.strip(), checkworthiness=self.worthiness.score([text.strip()])[0], date=date)
+        return claim
+
+    def select(self, claim: Claim, before: str | None = None) -> list[Evidence]:
+        """The evidence the stance stage reads: the ``evidence_k`` most decisive candidates, one per document
+        (``decisive_first``), among those published before ``before`` (ISO-8601) if given."""
         window = Window(before=before) if before else None
-        found = decisive_first(claim.text, self.retriever.candidates(claim.text, window=window), self.evidence_k)
+        return decisive_first(claim.text, self.retriever.candidates(claim.text, window=window), self.evidence_k)
+
+    def judge(self, claim: Claim, found: Sequence[Evidence], topics: list[Topic] | None = None) -> Verdict:
+        """The verdict on ``claim`` from its selected evidence: each one's stance, the decision, the story and
+        the topics (``topics`` if given, else the claim's own)."""
         probs = self.stance.predict(claim.text, [e.sentence.text for e in found])
         evidence = [weigh(claim.text, e, p) for e, p in zip(found, probs)]
         label, confidence, reasons = self.verdict.decide(claim, evidence)
@@ -363,6 +386,16 @@ class Tabayyun:
         """``check`` one verdict at a time (the service lets other requests in between two claims), each
         in its own story until ``place_post`` places them all in the post's. The text is refused, before
         any claim is verified, if it is over the bounds."""
+        claims, topics = self.post_claims(text, all_claims, date)
+        for claim in tqdm(claims, unit="claim", disable=not progress or len(claims) < 2, desc="check"):
+            yield self.verify(claim, before=before, topics=topics)
+
+    def post_claims(self, text: str, all_claims: bool = False,
+                    date: str | None = None) -> tuple[list[Claim], list[Topic]]:
+        """The claims of a post (made on ``date``) that ``check`` verifies: the check-worthy ones (all with
+        ``all_claims``) in Arabic, each cut to ``MAX_CLAIM_CHARS``; and the post's subjects, which its claims
+        take (a claim of a post is read in its context). The text is refused if empty, not Arabic, or holding
+        over ``MAX_CLAIMS`` claims to verify."""
         if not check_text(text, "text").strip():
             raise TabayyunError("empty text / النص فارغ")
         if not has_arabic(text[:MAX_TEXT_CHARS]):
@@ -372,9 +405,7 @@ class Tabayyun:
         if len(claims) > MAX_CLAIMS:
             raise TabayyunError(f"the text holds {len(claims)} claims to verify, over the limit of {MAX_CLAIMS} per "
                                 "check (check it in parts) / عدد الادعاءات أكبر من المسموح")
-        topics = self.topics.predict([text])[0]  # a claim of a post is read in its context: the post's subjects
-        for claim in tqdm(claims, unit="claim", disable=not progress or len(claims) < 2, desc="check"):
-            yield self.verify(claim, before=before, topics=topics)
+        return claims, self.topics.predict([text])[0]
 
     def place_post(self, text: str, verdicts: Sequence[Verdict], date: str | None = None) -> list[Verdict]:
         """The verdicts of one post, all placed in the post's story (found from its words and all their

@@ -208,3 +208,45 @@ def test_progress_bar_shows_rate_and_eta(base, feed, clean, tmp_path, capsys):
     bar = capsys.readouterr().err.split("\r")[-1]
     assert bar.startswith("batch: 100%") and "42/42 [" in bar and "post/s" in bar and "<00:00" in bar, bar
     assert "claims=" in bar and "errors=" in bar
+
+
+def test_a_planned_chunk_gives_what_checking_each_post_alone_gives(base, feed, tmp_path):
+    """``check_chunk`` finds the claims of all its posts and selects their evidence first, encodes the e5
+    vectors of all of them in one call, then judges: every record holds what ``check`` of its post alone
+    gives (evidence, scores, stances and stories included), with one call of the stance encoder."""
+    import shutil
+    import sqlite3
+
+    from tabayyun.index import EmbeddingCache
+    from tabayyun.index.vectors import OneByOne
+    from tabayyun.scale.batch import check_chunk
+    from tabayyun.scale.feed import read_posts
+
+    posts = list(read_posts([feed], "date"))[:CHUNK]
+    engines = {}
+    for name in ("alone", "planned"):
+        shutil.copytree(base, tmp_path / name)
+        with sqlite3.connect(tmp_path / name / "tabayyun.sqlite") as conn:  # no vector of the feed's texts yet
+            conn.execute("DELETE FROM vectors")
+        engines[name] = Tabayyun(tmp_path / name)
+    alone, planned = engines["alone"], engines["planned"]
+    try:
+        alone.cache = alone.retriever.cache = EmbeddingCache(OneByOne(alone.cache.encoder))  # as batch encodes
+        e5 = planned.stance.encoder.encoder
+        calls: list[int] = []
+        original = e5.encode
+        e5.encode = lambda texts: calls.append(len(texts)) or original(texts)
+        records = check_chunk(planned, posts)
+        checked = 0
+        for post, record in zip(posts, records, strict=True):
+            assert (record["input"], record["id"]) == (post.n, post.id)
+            if "error" in record:
+                assert post.error is not None or post.id in ("empty", "english")
+                continue
+            assert record["claims"] == [v.to_dict() for v in alone.check(post.text, date=post.date)]
+            checked += bool(record["claims"])
+        assert checked >= 8
+        assert len(calls) == 1 and calls[0] > sum(len(r.get("claims", ())) for r in records)
+    finally:
+        alone.close()
+        planned.close()

@@ -1,6 +1,6 @@
 import pytest
 
-from tabayyun.text import extract_dates, parse_iso_date
+from tabayyun.text import extract_dates, parse_iso_date, stated_years
 
 
 def _fields(text):
@@ -77,3 +77,15 @@ def test_day_after_is_the_exclusive_bound_of_an_inclusive_until():
 
     assert day_after("2019-03-31") == "2019-04-01" and day_after("2020-02-28T10:00:00") == "2020-02-29"
     assert day_after(None) is None
+
+
+@pytest.mark.parametrize("text", ["أعلنت الوزارة في مارس 2020 عن الخطة", "وقع الحادث في ٥ آذار ٢٠١٩",
+                                  "اجتمع الوزراء في مارس الماضي", "صدر القرار في 3/4/2021", "قال إن 15 شخصا أصيبوا",
+                                  "في عام ٢٠٢٢"])
+def test_stated_years_are_the_years_of_the_dates(text: str) -> None:
+    assert stated_years(text) == {d.year for d in extract_dates(text) if d.year is not None}
+
+
+def test_stated_years_of_a_text_without_digits_is_empty_though_it_names_a_month() -> None:
+    text = "اجتمع الوزراء في السابع من مارس"
+    assert extract_dates(text) and stated_years(text) == set()

@@ -14,6 +14,7 @@ from typing import Sequence
 import numpy as np
 
 from tabayyun.text import OPPOSITES, find_negations, normalize_ar, predicate_classes
+from tabayyun.text._lexicon import WORD_CACHE
 from tabayyun.text.numbers import parse_number
 
 __all__ = ["normalize", "tokens", "split_passages", "HashedTfidf", "sparse_dot", "pair_dense",
@@ -56,7 +57,7 @@ def _word_grams(token: str, char_range: tuple[int, int], words: bool, prefix: st
     return grams
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=WORD_CACHE)
 def _word_hashes(token: str, char_range: tuple[int, int], words: bool, prefix: str, n_features: int) -> np.ndarray:
     """Feature indices of one word's features (cached: words recur, and hashing them is most of the cost)."""
     grams = _word_grams(token, char_range, words, prefix)

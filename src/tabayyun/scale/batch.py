@@ -11,9 +11,11 @@ ran (this process or a Dask worker) nor on where a killed run stopped:
   process; a Dask worker keeps its own in memory);
 - the stance encoder (e5) gives the same vector in any batch, so its vectors are shared and saved.
 
-Before its posts are checked, a chunk encodes the e5 vectors they will need (the claims and their
-evidence) in one call, so the checks that follow find them cached (USE's, encoded one by one, gain
-nothing from a shared call). The output file is written in order and flushed record by
+A chunk is planned before it is judged: the claims of all its posts are found and their evidence
+selected (``Tabayyun.post_claims``, ``select``), the e5 vectors they need (the claims and their
+evidence) are encoded in one call, then each claim is judged (``Tabayyun.judge``) and each post's
+verdicts placed in its story: no claim is extracted or retrieved twice (USE's vectors, encoded one by
+one, gain nothing from a shared call). The output file is written in order and flushed record by
 record; ``--resume`` counts its complete lines, drops a partial last one and goes on from there.
 """
 from __future__ import annotations
@@ -22,7 +24,7 @@ import csv
 import io
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator, Sequence
@@ -32,10 +34,10 @@ from tqdm import tqdm
 from tabayyun.errors import TabayyunError
 from tabayyun.index import EmbeddingCache
 from tabayyun.index.vectors import OneByOne
-from tabayyun.pipeline import Tabayyun, has_arabic
+from tabayyun.pipeline import Tabayyun
+from tabayyun.records import Claim, Evidence, Topic
 from tabayyun.report import dumps
 from tabayyun.scale.feed import Post, count_posts, read_posts
-from tabayyun.verify import decisive_first
 
 __all__ = ["FORMATS", "CHUNK", "BatchSummary", "check_chunk", "run_batch", "Output"]
 
@@ -44,50 +46,75 @@ CHUNK = 16  # posts per chunk: the unit of shared encoding, of Dask tasks and of
 CSV_FIELDS = ("input", "id", "verdicts", "claims", "error")
 
 
-def _warm(tb: Tabayyun, posts: Sequence[Post], all_claims: bool) -> None:
-    """Encode in one call the e5 vectors that checking ``posts`` will ask for."""
-    claims: list[str] = []
-    for post in posts:
-        if post.error is None and has_arabic(post.text):
-            claims.extend(c.text for c in tb.claims(post.text)
-                          if (all_claims or c.checkworthiness >= tb.worthiness.threshold) and has_arabic(c.text))
-    stance_encoder = getattr(tb.stance, "encoder", None)
-    if not claims or stance_encoder is None:
-        return
-    texts: list[str] = []
-    for claim in claims:
-        texts.append(claim)
-        texts.extend(e.sentence.text for e in decisive_first(claim, tb.retriever.candidates(claim), tb.evidence_k))
-    stance_encoder.encode(list(dict.fromkeys(texts)))
+@dataclass
+class _Planned:
+    """One post of a chunk, its claims and their evidence selected (``Tabayyun.post_claims``, ``select``);
+    ``error`` (the post's error record's text) instead when it cannot be checked."""
+
+    post: Post
+    claims: list[Claim] = field(default_factory=list)
+    topics: list[Topic] = field(default_factory=list)
+    found: list[list[Evidence]] = field(default_factory=list)
+    error: str | None = None
 
 
-def _result(tb: Tabayyun, post: Post, all_claims: bool) -> dict[str, Any]:
-    out: dict[str, Any] = {"input": post.n, "id": post.id}
+def _failed(post: Post, exc: Exception) -> str:
+    """The error record's text of a post whose check raised ``exc`` (one post must not stop the feed)."""
+    if isinstance(exc, TabayyunError):
+        return f"{post.where}: {exc}"
+    return f"{post.where}: internal error: {type(exc).__name__}: {exc}"
+
+
+def _plan(tb: Tabayyun, post: Post, all_claims: bool) -> _Planned:
     if post.error is not None:
-        return {**out, "error": post.error}
+        return _Planned(post, error=post.error)
+    try:
+        claims, topics = tb.post_claims(post.text, all_claims, post.date)
+        claims = [tb.checked_claim(c) for c in claims]
+        return _Planned(post, claims, topics, [tb.select(c) for c in claims])
+    except Exception as exc:
+        return _Planned(post, error=_failed(post, exc))
+
+
+def _share_encoding(tb: Tabayyun, plans: Sequence[_Planned]) -> None:
+    """Encode in one call the e5 vectors that judging ``plans`` will ask for (the claims and their evidence)."""
+    stance_encoder = getattr(tb.stance, "encoder", None)
+    texts = [text for plan in plans for claim, found in zip(plan.claims, plan.found)
+             for text in (claim.text, *(e.sentence.text for e in found))]
+    if texts and stance_encoder is not None:
+        stance_encoder.encode(list(dict.fromkeys(texts)))
+
+
+def _record(tb: Tabayyun, plan: _Planned) -> dict[str, Any]:
+    post = plan.post
+    out: dict[str, Any] = {"input": post.n, "id": post.id}
+    if plan.error is not None:
+        return {**out, "error": plan.error}
     out["date"] = post.date  # for ClaimReview's datePublished; not written in the other formats
     try:
-        verdicts = tb.check(post.text, all_claims=all_claims, date=post.date)
-    except TabayyunError as exc:
-        return {**out, "error": f"{post.where}: {exc}"}
-    except Exception as exc:  # one post must not stop the feed; the error names it
-        return {**out, "error": f"{post.where}: internal error: {type(exc).__name__}: {exc}"}
+        verdicts = tb.place_post(post.text, [tb.judge(claim, found, plan.topics)
+                                             for claim, found in zip(plan.claims, plan.found)], post.date)
+    except Exception as exc:
+        return {**out, "error": _failed(post, exc)}
     return {**out, "claims": [v.to_dict() for v in verdicts]}
 
 
 def check_chunk(tb: Tabayyun, posts: Sequence[Post], all_claims: bool = False, warm: bool = True) -> list[dict]:
-    """The output records of one chunk of posts, in order (see the module docstring)."""
+    """The output records of one chunk of posts, in order (see the module docstring): the claims of every
+    post are found and their evidence selected first, then (with ``warm``) the e5 vectors of all of them are
+    encoded in one call, then each claim is judged; the same records as checking each post alone."""
     if not isinstance(tb.cache.encoder, OneByOne):
         name = tb.cache.encoder.name
         tb.cache = tb.retriever.cache = EmbeddingCache(OneByOne(tb.cache.encoder),
                                                        load=partial(tb.store.load_vectors, name),
                                                        save=partial(tb.store.save_vectors, name))
+    plans = [_plan(tb, post, all_claims) for post in posts]
     if warm:
         try:
-            _warm(tb, posts, all_claims)
-        except Exception:  # warming only saves time; the checks below report what failed
+            _share_encoding(tb, plans)
+        except Exception:  # sharing only saves time; judging below reports what failed
             pass
-    return [_result(tb, post, all_claims) for post in posts]
+    return [_record(tb, plan) for plan in plans]
 
 
 # -- output ----------------------------------------------------------------------------------------

@@ -29,7 +29,10 @@ ALL_CLITICS: tuple[tuple[str, str], ...] = (
     ("و", ""), ("ف", ""), ("ب", ""), ("ل", ""),
 )
 _MIN_STEM = 2
-_STARTS_CACHE = 10_000  # words remembered per matcher (forgotten all at once beyond)
+#: The one bound of every per-word cache (normalised spellings, stems, clitic variants, index terms, hashed
+#: features): a word costs a few hundred bytes in each, so they hold the frequent vocabulary in a few tens of MB
+#: together, and a server's memory stops growing once they are full (BENCHMARKS.md, serve memory).
+WORD_CACHE = 30_000
 
 
 def data_rows(name: str) -> list[list[str]]:
@@ -38,7 +41,7 @@ def data_rows(name: str) -> list[list[str]]:
     return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=WORD_CACHE)
 def clitic_variants(word: str, clitics: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
     """The word itself, then the word with each applicable proclitic removed (cached: words recur)."""
     return (word, *(replacement + word[len(prefix):] for prefix, replacement in clitics
@@ -64,23 +67,10 @@ class PhraseMatcher(Generic[T]):
         self._firsts = frozenset(k[0] for k in self._table if not (len(k) == 1 and k[0].endswith("*")))
         self._star_firsts = frozenset(k[0] for k in self._table if len(k) == 1 and k[0].endswith("*"))
 
-        self._starts: dict[str, tuple[str, ...]] = {}  # word -> its variants, or () when none may start a phrase
-
-    def _may_start(self, word: str) -> bool:
-        return word in self._firsts or (bool(self._star_firsts) and any(
-            word[:k] + "*" in self._star_firsts for k in range(len(word), _MIN_STEM, -1)))
-
-    def _start_variants(self, word: str) -> tuple[str, ...]:
-        """The clitic variants of ``word`` if one of them may start a phrase, else (); remembered per word
-        (bounded: most words of a text start none, and words recur)."""
-        found = self._starts.get(word)
-        if found is None:
-            variants = clitic_variants(word, self.clitics)
-            found = variants if any(self._may_start(v) for v in variants) else ()
-            if len(self._starts) >= _STARTS_CACHE:
-                self._starts.clear()
-            self._starts[word] = found
-        return found
+    def _may_start(self, variants: tuple[str, ...]) -> bool:
+        """Can one of a word's variants start a phrase? (Read for every token of every text: kept cheap.)"""
+        return not self._firsts.isdisjoint(variants) or (bool(self._star_firsts) and any(
+            word[:k] + "*" in self._star_firsts for word in variants for k in range(len(word), _MIN_STEM, -1)))
 
     def _lookup(self, key: tuple[str, ...]) -> tuple[bool, T | None]:
         if key in self._table:
@@ -98,8 +88,8 @@ class PhraseMatcher(Generic[T]):
 
         ``joined[k]`` tells whether tokens k and k+1 are separated by whitespace only.
         """
-        variants = self._start_variants(norms[i])
-        if not variants:
+        variants = clitic_variants(norms[i], self.clitics)
+        if not self._may_start(variants):
             return None
         n_max = 1
         while n_max < self._max and i + n_max < len(norms) and joined[i + n_max - 1]:

@@ -11,7 +11,7 @@ from tabayyun.text.normalize import normalize_digits
 from tabayyun.text.social import mask_social
 from tabayyun.text.tokens import Token, tokenize
 
-__all__ = ["DateMention", "extract_dates", "parse_iso_date", "day_after"]
+__all__ = ["DateMention", "extract_dates", "stated_years", "parse_iso_date", "day_after"]
 
 _YEARS = range(1900, 2101)
 
@@ -35,6 +35,7 @@ _TRIGGERS = PhraseMatcher(((w, True) for w in word_set("year_triggers.txt")), AL
 _ISO = re.compile(r"(?<![\d/.-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d/-])")
 _DMY = re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?![\d/.-])")
 _MONTH_SLASH = re.compile(r"\s*/\s*")  # "آذار/مارس": two names of the same month
+_DIGIT = re.compile(r"\d")
 
 
 def _valid(year: int, month: int | None = None, day: int | None = None) -> bool:
@@ -122,6 +123,13 @@ def extract_dates(text: str) -> list[DateMention]:
 
     found += scan(len(tokens), read)
     return sorted(found, key=lambda d: d.start)
+
+
+def stated_years(text: str) -> set[int]:
+    """The years of the dates of ``text``; a year is written in digits, so a text without any is not read."""
+    if not _DIGIT.search(text):
+        return set()
+    return {d.year for d in extract_dates(text) if d.year is not None}
 
 
 def day_after(iso: str | None) -> str | None:

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import Stemmer
 
-from tabayyun.text._lexicon import word_set
+from tabayyun.text._lexicon import WORD_CACHE, word_set
 from tabayyun.text.normalize import WORD_MARKS, normalize_ar
 from tabayyun.text.social import mask_social
 
@@ -23,7 +23,7 @@ _ARTICLES = ("وبال", "فبال", "وكال", "فكال", "ولل", "فلل",
 _MIN_STEM = 3
 _STEMMER = Stemmer.Stemmer("arabic")
 _STOPWORDS = word_set("stopwords.txt")
-_normalize_word = lru_cache(maxsize=100_000)(normalize_ar)  # words repeat: normalise each spelling once
+_normalize_word = lru_cache(maxsize=WORD_CACHE)(normalize_ar)  # words repeat: normalise each spelling once
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +54,7 @@ def _tokens(text: str) -> tuple[Token, ...]:
     return tuple(Token(m.group(), m.start(), m.end(), _normalize_word(m.group())) for m in _TOKEN.finditer(masked))
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=WORD_CACHE)
 def stem_ar(word: str) -> str:
     """Light stem of a normalised word: conjunction+article prefixes, then snowball Arabic."""
     if not word or not "\u0600" <= word[0] <= "\u06ff":

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from tabayyun.records import Evidence
-from tabayyun.text import (OPPOSITES, Token, analyze, antonym_sides, entity_aliases, extract_dates, extract_entities,
-                           extract_numbers, find_denials, predicate_polarity, tokenize)
+from tabayyun.text import (OPPOSITES, Token, analyze, antonym_sides, entity_aliases, extract_entities,
+                           extract_numbers, find_denials, predicate_polarity, stated_years, tokenize)
+from tabayyun.text._lexicon import WORD_CACHE
 
 __all__ = ["Signals", "compare", "weigh", "TextFacts", "facts", "RELATED_AT", "STATES_COSINE"]
 
@@ -110,7 +111,7 @@ def _negation_scope(norms: list[str]) -> set[int]:
     return out
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=WORD_CACHE)
 def _terms(word: str) -> tuple[str, ...]:
     """Index terms of one word, proclitics the stemmer left on removed (cached: words recur)."""
     return tuple(_key(term) for term in analyze(word))
@@ -128,7 +129,7 @@ def _clause(tokens: list[Token], text: str) -> list[Token]:
 def facts(text: str) -> TextFacts:
     """Extract the comparable facts of ``text`` (cached: evidence sentences recur across claims; about 6 KB
     each, so the cache holds the candidates of the last 100 claims in about 30 MB)."""
-    years = {d.year for d in extract_dates(text) if d.year is not None}
+    years = stated_years(text)
     tokens = tokenize(text)
     mentions = extract_numbers(text)
     entities = extract_entities(text)
