@@ -162,9 +162,10 @@ def calibration_set(data_dir: Path) -> list[tuple[AntArticle, str]]:
     return [(by_md5[md5], subject) for md5, _, subject in _label_file("topic_calibration.tsv") if md5 in by_md5]
 
 
-def hand_labels() -> dict[str, str]:
-    """text_md5 -> subject of the hand-labelled ANT train articles (``data/topic_training_labels.tsv``)."""
-    return {md5: subject for md5, _, subject in _label_file("topic_training_labels.tsv")}
+def hand_labels(name: str = "topic_training_labels.tsv") -> dict[str, str]:
+    """text_md5 -> subject of the hand-labelled ANT train articles of ``data/<name>`` (training reads the default;
+    ``topic_training_labels_s8.tsv`` holds more, tried and not adopted: EVALUATION.md)."""
+    return {md5: subject for md5, _, subject in _label_file(name)}
 
 
 def _sgd(X, y, C: float, class_weight):
