@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import replace
+from datetime import date
 
 import pytest
 
@@ -81,6 +82,32 @@ def test_a_report_linking_two_stories_merges_them_and_both_ids_stay_resolvable(t
         assert story is not None and story.id == kept and set(story.documents) == {"q1", "q2", "q3"}
     assert store.get_story(kept).aliases == merged
     assert store.count_stories() == 1
+
+
+def test_a_report_joining_the_smaller_of_two_stories_it_merges_leaves_the_larger_stored(tmp_path, monkeypatch):
+    # The report scores highest with the one-document story, but the other story it also joins is larger and
+    # is the one kept: the store must drop the smaller story's row, not the larger one's.
+    docs = [doc(QUAKE[0], date="2021-05-01"), doc(QUAKE[1], date="2021-05-05"),
+            doc(QUAKE[1], id="q2b", date="2021-05-05", source="قناة د", text=QUAKE[1][4] + " وأعلنت الحداد."),
+            doc(QUAKE[1], id="q2c", date="2021-05-05", source="قناة هـ", text=QUAKE[1][4] + " وفتحت المدارس."),
+            doc(QUAKE[2], date="2021-05-03")]
+    small, large = story_id_for("q1"), story_id_for("q2")
+    score = StoryClusterer.score
+
+    def closer_to_the_small_story(self, f, story):
+        real = score(self, f, story)
+        return real if f.day != date(2021, 5, 3).toordinal() else (0.9 if story.id == small else 0.5)
+
+    monkeypatch.setattr(StoryClusterer, "score", closer_to_the_small_story)
+    clusterer = StoryClusterer()
+    assert [clusterer.assign(d)[0] for d in docs[:4]] == [small, large, large, large]
+    assert clusterer.assign(docs[4])[::2] == (large, [small])
+
+    store = store_with(tmp_path, docs)
+    StoryClusterer(store).sync(batch_size=5)
+    assert [(s.id, sorted(s.documents)) for s in store.list_stories(limit=10)] == [
+        (large, ["q1", "q2", "q2b", "q2c", "q3"])]
+    assert store.resolve_story(small) == large
 
 
 def test_candidates_are_bounded_however_many_stories_share_the_words():

@@ -381,8 +381,9 @@ class StoryClusterer:
             if other_score < join:
                 break
             if other in self.stories and _cosine(self.stories[other].centroid, story.centroid) >= c.merge:
-                story = self._merge(story, self.stories[other])
-                merged.append(other)
+                kept = self._merge(story, self.stories[other])
+                merged.append(story.id if kept is not story else other)  # the larger of the two is kept
+                story = kept
         self._split(story)
         self._moved.pop(doc.id, None)  # its own placement names the story it ends in
         return self.moved.get(doc.id, story.id), score, merged
