@@ -451,3 +451,14 @@ def test_search_filters_by_topic(capsys, db):
     assert code == 0 and {json.loads(line)["doc_id"] for line in out.splitlines()} == {"n3"}
     code, _, err = run(capsys, "search", "النفط", "--db", str(db), "--topic", "gossip")
     _one_line_error(code, err)
+
+
+def test_a_check_saved_by_the_cli_is_kept_in_its_story_as_the_desk_keeps_it(capsys, db, tmp_path):
+    post = tmp_path / "post.txt"
+    post.write_text("ارتفعت أسعار النفط إلى 90 دولارا للبرميل", encoding="utf-8")
+    code, out, _ = run(capsys, "check", str(post), "--db", str(db), "--json", "--save")
+    checked = json.loads(out.splitlines()[0])
+    assert code == 0 and checked["story"] is not None
+    code, out, _ = run(capsys, "story", checked["story"]["id"], "--db", str(db), "--json")
+    claims = json.loads(out)["claims"]
+    assert code == 0 and [(c["claim"], c["verdict"]) for c in claims] == [(checked["claim"], checked["verdict"])]

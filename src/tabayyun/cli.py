@@ -154,7 +154,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         tb.worthiness = default_worthiness(args.worthiness, tb.embedder)
     verdicts = tb.check(text, all_claims=args.all, date=date, before=before, progress=sys.stderr.isatty())
     if args.save:
-        check_id = tb.store.save_check(text, [v.to_dict() for v in verdicts])
+        check_id = tb.save_check(text, verdicts)
         print(f"tabayyun: saved as check {check_id} (review it with 'tabayyun review {check_id} --db {args.db}')",
               file=sys.stderr)
     if args.json:
