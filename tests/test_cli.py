@@ -280,6 +280,22 @@ def test_serve_without_the_serve_extra_names_the_extra(capsys, db, monkeypatch):
     assert "pip install 'tabayyun[serve]'" in err
 
 
+def test_serve_on_a_port_it_cannot_have_is_a_one_line_error(capsys, db):
+    import socket
+
+    pytest.importorskip("uvicorn")
+    with pytest.raises(SystemExit) as exit_:
+        main(["serve", "--db", str(db), "--port", "99999"])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and "--port" in err and err.strip().count("\n") == 0
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        code, _, err = run(capsys, "serve", "--db", str(db), "--port", str(busy.getsockname()[1]))
+    _one_line_error(code, err)
+    assert "in use" in err
+
+
 def test_verify_file_shows_a_progress_bar_on_a_terminal_only(db, tmp_path):
     import fcntl
     import pty
