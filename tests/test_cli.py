@@ -280,6 +280,22 @@ def test_serve_without_the_serve_extra_names_the_extra(capsys, db, monkeypatch):
     assert "pip install 'tabayyun[serve]'" in err
 
 
+def test_serve_on_a_port_it_cannot_have_is_a_one_line_error(capsys, db):
+    import socket
+
+    pytest.importorskip("uvicorn")
+    with pytest.raises(SystemExit) as exit_:
+        main(["serve", "--db", str(db), "--port", "99999"])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and "--port" in err and err.strip().count("\n") == 0
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        code, _, err = run(capsys, "serve", "--db", str(db), "--port", str(busy.getsockname()[1]))
+    _one_line_error(code, err)
+    assert "in use" in err
+
+
 def test_verify_file_shows_a_progress_bar_on_a_terminal_only(db, tmp_path):
     import fcntl
     import pty
@@ -451,3 +467,14 @@ def test_search_filters_by_topic(capsys, db):
     assert code == 0 and {json.loads(line)["doc_id"] for line in out.splitlines()} == {"n3"}
     code, _, err = run(capsys, "search", "النفط", "--db", str(db), "--topic", "gossip")
     _one_line_error(code, err)
+
+
+def test_a_check_saved_by_the_cli_is_kept_in_its_story_as_the_desk_keeps_it(capsys, db, tmp_path):
+    post = tmp_path / "post.txt"
+    post.write_text("ارتفعت أسعار النفط إلى 90 دولارا للبرميل", encoding="utf-8")
+    code, out, _ = run(capsys, "check", str(post), "--db", str(db), "--json", "--save")
+    checked = json.loads(out.splitlines()[0])
+    assert code == 0 and checked["story"] is not None
+    code, out, _ = run(capsys, "story", checked["story"]["id"], "--db", str(db), "--json")
+    claims = json.loads(out)["claims"]
+    assert code == 0 and [(c["claim"], c["verdict"]) for c in claims] == [(checked["claim"], checked["verdict"])]

@@ -154,7 +154,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         tb.worthiness = default_worthiness(args.worthiness, tb.embedder)
     verdicts = tb.check(text, all_claims=args.all, date=date, before=before, progress=sys.stderr.isatty())
     if args.save:
-        check_id = tb.store.save_check(text, [v.to_dict() for v in verdicts])
+        check_id = tb.save_check(text, verdicts)
         print(f"tabayyun: saved as check {check_id} (review it with 'tabayyun review {check_id} --db {args.db}')",
               file=sys.stderr)
     if args.json:
@@ -672,7 +672,7 @@ def _parser() -> argparse.ArgumentParser:
     p = add("serve", cmd_serve, "serve the HTTP API and the Arabic web page on an evidence base")
     p.add_argument("--db", required=True, help="evidence base folder")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, loopback only)")
-    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--port", type=_bounded_int(1, 65535), default=8000, help="port (default 8000)")
     p.add_argument("--token", help="write token (default: $TABAYYUN_TOKEN, else a random one, printed)")
     p.add_argument("--public-url", help="the address readers reach the desk at, for ClaimReview links "
                                         "(default: the publisher's, see 'tabayyun publisher')")

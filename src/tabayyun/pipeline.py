@@ -438,6 +438,14 @@ class Tabayyun:
         per_doc = self.store.document_topics([d for s in stories for d in s.documents])
         return [replace(s, topics=combine_topics([per_doc.get(d, []) for d in s.documents])) for s in stories]
 
+    def save_check(self, text: str, verdicts: Sequence[Verdict]) -> int:
+        """Keep a check of ``text`` (its verdicts from ``check``) and its claims in their stories; its id."""
+        claims = [v.to_dict() for v in verdicts]
+        check_id = self.store.save_check(text, claims)
+        self.store.attach_claims(check_id, [(n, c["story"]["id"], c["claim"], c["verdict"])
+                                            for n, c in enumerate(claims) if c["story"] is not None])
+        return check_id
+
     def attach_check(self, check_id: int, claims: list[dict]) -> None:
         """Place the claims of a saved check (``Verdict.to_dict`` shapes) in their stories."""
         rows = []

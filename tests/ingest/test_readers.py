@@ -78,3 +78,18 @@ def test_gzip_jsonl(tmp_path):
     (tmp_path / "broken.jsonl.gz").write_bytes(b"not gzip at all")
     with pytest.raises(TabayyunError, match="gzip"):
         list(read_documents([tmp_path / "broken.jsonl.gz"]))
+
+
+@pytest.mark.parametrize("name", ["reports.json", "reports.json.gz"])
+def test_a_json_file_is_refused_not_stored_as_one_text(tmp_path, name):
+    """A JSON array (a common export) named on its own was read as a .txt: one document of JSON syntax."""
+    import gzip
+
+    from tabayyun.scale.feed import read_posts
+
+    data = json.dumps([{"text": "نص الخبر"}], ensure_ascii=False).encode()
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    for read in (read_documents, read_posts):
+        with pytest.raises(TabayyunError, match=r"reports\.json.*\.jsonl"):
+            list(read([path]))

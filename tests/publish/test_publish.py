@@ -105,6 +105,10 @@ def test_claimreview_export_holds_reviewed_claims_with_the_fields_google_require
     assert review["datePublished"][:2] == "20" and review["itemReviewed"]["@type"] == "Claim"
 
 
-def test_a_check_that_is_not_there_is_a_clear_error(store):
+@pytest.mark.parametrize("fmt", ["json", "csv", "claimreview"])
+def test_a_check_that_is_not_there_is_a_clear_error_before_anything_is_written(store, fmt):
+    Publisher(name="غرفة التحقق", public_url="https://desk.example.org").save(store)
+    out = io.StringIO()  # the CLI writes to stdout as it goes: a failed call must leave it empty
     with pytest.raises(TabayyunError, match="no check 7"):
-        write_export(store, io.StringIO(), "json", check_id=7)
+        write_export(store, out, fmt, check_id=7)
+    assert out.getvalue() == ""

@@ -110,6 +110,9 @@ def test_resume_of_a_complete_or_partial_output(base, feed, clean, tmp_path):
     summary = run_batch([feed], base, out, resume=True, progress=False)
     assert (summary.resumed_from, summary.posts) == (CHUNK + 3, 42 - CHUNK - 3)
     assert out.read_bytes() == clean
+    out.write_bytes(lines[0][:30])  # killed while writing the first record
+    assert run_batch([feed], base, out, resume=True, progress=False).resumed_from == 0
+    assert out.read_bytes() == clean
 
 
 def _batch_command(base: Path, feed: Path, out: Path) -> list[str]:
@@ -173,6 +176,10 @@ def test_one_line_errors_for_bad_input(base, feed, tmp_path, capsys):
     foreign.write_text('{"something": "else"}\n', encoding="utf-8")
     assert "cannot resume" in error(str(feed), "--db", str(base), "--out", str(foreign), "--resume")
     assert foreign.read_text(encoding="utf-8") == '{"something": "else"}\n'  # left as it was
+    notes = tmp_path / "notes.txt"  # no newline at all: not a half-written record either
+    notes.write_text("ملاحظات", encoding="utf-8")
+    assert "cannot resume" in error(str(feed), "--db", str(base), "--out", str(notes), "--resume")
+    assert notes.read_text(encoding="utf-8") == "ملاحظات"
     assert main(["batch", str(feed), "--db", str(base), "--out", out]) == 0
     capsys.readouterr()
     assert "claimreview format" in error(str(feed), "--db", str(base), "--out", out, "--resume", "--format", "claimreview")

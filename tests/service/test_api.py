@@ -289,7 +289,8 @@ def test_a_saved_check_places_its_claims_in_their_story(client, post):
 
 @pytest.mark.parametrize("path, status", [
     ("/api/stories/s-000000000000", 404), ("/api/stories/bad%20id", 422), ("/api/stories?since=yesterday", 422),
-    ("/api/stories?limit=0", 422), ("/api/stories?topic=nonsense", 422)])
+    ("/api/stories?limit=0", 422), ("/api/stories?topic=nonsense", 422),
+    ("/api/stories?since=2019-02-30", 422), ("/api/stories?until=2019-13-01", 422)])
 def test_bad_story_requests_are_refused_with_a_message(client, path, status):
     r = client.get(path)
     assert r.status_code == status and r.json()["error"]

@@ -82,9 +82,14 @@ def open_text(path: Path, newline: str | None = None):
 
 
 def file_kind(path: Path) -> str:
-    """The format suffix, looking through a .gz ending."""
+    """The format suffix, looking through a .gz ending. A ``.json`` file is refused: read as text it
+    would be one document (or post) of JSON syntax."""
     suffixes = [s.lower() for s in path.suffixes]
-    return suffixes[-2] if suffixes[-1:] == [".gz"] and len(suffixes) > 1 else (suffixes[-1] if suffixes else "")
+    kind = suffixes[-2] if suffixes[-1:] == [".gz"] and len(suffixes) > 1 else (suffixes[-1] if suffixes else "")
+    if kind == ".json":
+        raise TabayyunError(f"{path}: a .json file is not read: give JSON Lines, one object per line, in a .jsonl "
+                            "file / ملف JSON غير مدعوم، استخدم JSONL")
+    return kind
 
 
 def refuse_binary(head: bytes, where: str | Path) -> None:

@@ -27,14 +27,17 @@ def reviewed_checks(store: Store, since: str | None = None, before: str | None =
                     check_id: int | None = None) -> Iterator[dict[str, Any]]:
     """Saved checks (one, or those created on or after ``since`` and before ``before``), oldest first,
     each as ``reviewed_check`` with the reviewers' cited documents resolved (``cited``) and each piece
-    of evidence marked ``removed`` when its document has left the base since."""
+    of evidence marked ``removed`` when its document has left the base since. A missing ``check_id`` is
+    refused here, before the caller writes anything, not when the checks are read."""
     if check_id is not None:
         found = store.get_check(check_id)
         if found is None:
             raise TabayyunError(f"no check {check_id} in this evidence base / لا يوجد تحقق بهذا الرقم")
-        batches: Iterator[list[dict]] = iter([[found]])
-    else:
-        batches = store.iter_checks(since, before)
+        return _resolved(store, iter([[found]]))
+    return _resolved(store, store.iter_checks(since, before))
+
+
+def _resolved(store: Store, batches: Iterator[list[dict]]) -> Iterator[dict[str, Any]]:
     for batch in batches:
         reviews = store.reviews([c["id"] for c in batch])
         for check in batch:

@@ -177,6 +177,10 @@ class Output:
         keep = data.rfind(b"\n") + 1
         lines = data[:keep].splitlines()
         header = self._header().rstrip(b"\n")
+        if keep == 0 and data:  # only a partial line: the start of our first line, or another file
+            first = header or b'{"input": 1, '
+            if not (data.startswith(first) or first.startswith(data)):
+                raise TabayyunError(f"{self.path}: not a batch output in {self.format} format, cannot resume it")
         if header and lines:
             if lines[0] != header:
                 raise TabayyunError(f"{self.path}: not a batch output in {self.format} format, cannot resume it")

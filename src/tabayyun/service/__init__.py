@@ -4,9 +4,11 @@
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
 import secrets
+import socket
 import sys
 from typing import Any, Sequence
 
@@ -33,6 +35,21 @@ def app_from_env() -> Any:
     app = create_app(tb, **settings)
     app.router.on_shutdown.append(tb.close)
     return app
+
+
+def _check_address(host: str, port: int, where: str) -> None:
+    """Refuse, in one line, an address the server could not listen on (in use, not this machine's),
+    before anything is printed or a worker starts; binds and lets go as uvicorn will bind."""
+    from tabayyun.errors import TabayyunError
+
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        why = "address already in use" if exc.errno == errno.EADDRINUSE else (exc.strerror or str(exc))
+        raise TabayyunError(f"cannot listen on {where}:{port}: {why} / تعذّر الاستماع على هذا العنوان") from None
 
 
 def serve(db: str, host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
@@ -65,6 +82,7 @@ def serve(db: str, host: str = "127.0.0.1", port: int = 8000, token: str | None 
     settings = {"token": token, "open_reads": loopback, "public_url": public_url,
                 "hosts": [*LOOPBACK_HOSTS, host, *allow_hosts] if loopback else None}
     where = f"[{host}]" if ":" in host else host
+    _check_address(host, port, where)
     print(f"tabayyun: serving {db} on http://{where}:{port}/ (Ctrl+C to stop)", file=sys.stderr)
     if not given:
         print(f"tabayyun: write token: {token}", file=sys.stderr)

@@ -195,6 +195,7 @@ def stories(since: IsoDate = None, until: IsoDate = None,
             topic: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
             limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
             d: Desk = Depends(desk)) -> dict[str, Any]:
+    _day(since, "since"), _day(until, "until")  # a day that exists, not only its shape
     return {"stories": d.stories(since, until, source, topic, limit, offset)}
 
 

@@ -64,10 +64,7 @@ class Desk:
             verdicts_done.append(verdict)
         with self.lock:
             verdicts = self.tb.place_post(text, verdicts_done)
-            claims = [v.to_dict() for v in verdicts]
-            check_id = self.tb.store.save_check(text, claims)
-            self.tb.store.attach_claims(check_id, [(n, c["story"]["id"], c["claim"], c["verdict"])
-                                                   for n, c in enumerate(claims) if c["story"] is not None])
+            check_id = self.tb.save_check(text, verdicts)
             saved = self.tb.store.get_check(check_id)
         assert saved is not None  # just saved
         return saved
