@@ -57,6 +57,12 @@ def test_bad_records(tmp_path, record, message):
         list(read_documents([path]))
 
 
+def test_an_rss_timestamp_is_read_as_an_iso_date(tmp_path):
+    path = write_jsonl(tmp_path / "feed.jsonl", [{"text": "نص الخبر", "time": "Sun, 18 Feb 2018 21:35:43 +0400"}])
+    (doc,) = read_documents([path], fields={"date": "time"})
+    assert doc.date == "2018-02-18T21:35:43+04:00"
+
+
 def test_missing_path(tmp_path):
     with pytest.raises(TabayyunError, match="no such file"):
         list(read_documents([tmp_path / "nope.jsonl"]))

@@ -62,12 +62,15 @@ def test_several_dates_in_order():
     ("19/3/2019", "2019-03-19"),
     ("٢٠١٩-٠٣-١٩", "2019-03-19"),
     ("19 مارس 2019", "2019-03-19"),
+    ("Sun, 18 Feb 2018 21:35:43 +0400", "2018-02-18T21:35:43+04:00"),  # RSS pubDate
+    ("18 feb 2018 21:35 GMT", "2018-02-18T21:35:00+00:00"),
 ])
 def test_parse_iso_date_valid(raw, iso):
     assert parse_iso_date(raw) == iso
 
 
-@pytest.mark.parametrize("raw", ["2019-02-30", "2019-13-01", "hello", "2019", "", "مارس 2019", "yesterday"])
+@pytest.mark.parametrize("raw", ["2019-02-30", "2019-13-01", "hello", "2019", "", "مارس 2019", "yesterday",
+                                 "Sun, 31 Feb 2018 21:35:43 +0400", "18 Foo 2018 21:35:43 +0400"])
 def test_parse_iso_date_invalid(raw):
     assert parse_iso_date(raw) is None
 

@@ -174,7 +174,7 @@ def validate_record(record: dict[str, Any], where: str, default_source: str = ""
     if date is not None:
         iso = parse_iso_date(date)
         if iso is None:
-            raise RecordError(f"{where}: invalid date '{date}', expected ISO-8601 like 2019-03-19")
+            raise RecordError(f"{where}: invalid date '{date}', expected ISO-8601 like 2019-03-19 / تاريخ غير صالح")
         date = iso
     doc_id = fields["id"] or "doc-" + content_hash(text)[:16]
     return Document(id=doc_id, text=text, title=fields["title"] or "", source=fields["source"] or default_source,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 from tabayyun.text._lexicon import ALL_CLITICS, PhraseMatcher, data_rows, joined_flags, scan, word_set
 from tabayyun.text.normalize import normalize_digits
@@ -14,6 +15,9 @@ from tabayyun.text.tokens import Token, tokenize
 __all__ = ["DateMention", "extract_dates", "stated_years", "parse_iso_date", "day_after"]
 
 _YEARS = range(1900, 2101)
+# RFC 2822 timestamps (RSS pubDate, e-mail): "Sun, 18 Feb 2018 21:35:43 +0400"; weekday and zone optional.
+_RFC2822 = re.compile(r"(?:[A-Za-z]{3}, *)?\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} "
+                      r"\d{2}:\d{2}(?::\d{2})?(?: (?:[+-]\d{4}|[A-Z]{1,5}))?", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +144,8 @@ def day_after(iso: str | None) -> str | None:
 
 def parse_iso_date(s: str) -> str | None:
     """A user date as ISO: "2019-03-19", "19/3/2019", "19 مارس 2019" -> "2019-03-19"; timestamps keep their time
-    ("2019-03-19T10:00:00Z" -> "2019-03-19T10:00:00+00:00"). None when not a valid full date."""
+    ("2019-03-19T10:00:00Z" -> "2019-03-19T10:00:00+00:00"), RSS and e-mail ones too ("Sun, 18 Feb 2018
+    21:35:43 +0400" -> "2018-02-18T21:35:43+04:00"). None when not a valid full date."""
     s = normalize_digits(s.strip())
     try:
         if len(s) > 10:
@@ -148,6 +153,11 @@ def parse_iso_date(s: str) -> str | None:
         return date.fromisoformat(s).isoformat()
     except ValueError:
         pass
+    if _RFC2822.fullmatch(s):
+        try:
+            return parsedate_to_datetime(s).isoformat()
+        except (TypeError, ValueError):
+            return None
     dates = extract_dates(s)
     d = dates[0] if len(dates) == 1 else None
     if d is not None and d.text == s and d.year is not None and d.month is not None and d.day is not None:
