@@ -330,11 +330,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _jsonl_records(path: str, fields: Sequence[str]) -> list[dict]:
+def _jsonl_records(path: str, fields: Sequence[str], limit: int | None = None) -> list[dict]:
     """Records of a JSONL file (or plain lines, read as ``{fields[0]: line}`` when one field is asked); each
-    field is bounded as a claim to verify is."""
+    field is bounded to ``limit`` characters (default: as a claim to verify is)."""
     from tabayyun.pipeline import MAX_CLAIM_CHARS
 
+    limit = limit or MAX_CLAIM_CHARS
     rows = []
     for number, line in enumerate(_read_input(path).splitlines(), 1):
         if not line.strip():
@@ -348,9 +349,9 @@ def _jsonl_records(path: str, fields: Sequence[str]) -> list[dict]:
             if not isinstance(record.get(field), str) or not record[field].strip():
                 raise TabayyunError(f"{path}:{number}: missing or empty '{field}'")
             check_text(record[field], f"{path}:{number}: field '{field}'")
-            if len(record[field]) > MAX_CLAIM_CHARS:
+            if len(record[field]) > limit:
                 raise TabayyunError(f"{path}:{number}: '{field}' of {len(record[field])} characters, over the limit "
-                                    f"of {MAX_CLAIM_CHARS}")
+                                    f"of {limit} / النص أطول من المسموح")
         rows.append(record)
     return rows
 
@@ -378,9 +379,10 @@ def cmd_stance(args: argparse.Namespace) -> int:
 
 
 def cmd_topics(args: argparse.Namespace) -> int:
+    from tabayyun.ingest.readers import MAX_DOCUMENT_CHARS
     from tabayyun.organise import TopicClassifier
 
-    rows = _jsonl_records(args.file, ["text"])
+    rows = _jsonl_records(args.file, ["text"], limit=MAX_DOCUMENT_CHARS)  # whole articles, as ingest takes them
     if any(not isinstance(r.get("title", ""), str) for r in rows):
         raise TabayyunError(f"{args.file}: 'title', when given, must be a string")
     model = TopicClassifier.pretrained()

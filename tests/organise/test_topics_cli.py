@@ -67,3 +67,12 @@ def test_missing_and_empty_files(capsys, tmp_path):
     (tmp_path / "empty.txt").write_text("  \n", encoding="utf-8")
     code, _, err = run(capsys, "topics", str(tmp_path / "empty.txt"))
     _one_line_error(code, err)
+
+
+def test_a_whole_article_gets_its_topics(capsys, tmp_path):
+    report, _ = seed_parts()
+    article = (report.replace("\n", " ") + " ") * (5_000 // len(report) + 1)  # longer than a claim may be
+    path = write_jsonl(tmp_path / "article.jsonl", [{"text": article}])
+    code, out, err = run(capsys, "topics", str(path))
+    assert code == 0 and err == "" and len(article) > 5_000
+    assert _rows(out)[0]["topics"][0]["id"] == "conflict"
