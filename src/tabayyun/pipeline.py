@@ -461,7 +461,8 @@ class Tabayyun:
         if not check_text(query, "query").strip():
             raise TabayyunError("empty query / الاستعلام فارغ")
         if len(query) > MAX_CLAIM_CHARS:
-            raise TabayyunError(f"query of {len(query)} characters, over the limit of {MAX_CLAIM_CHARS}")
+            raise TabayyunError(f"query of {len(query)} characters, over the limit of {MAX_CLAIM_CHARS} "
+                                "/ نص البحث أطول من المسموح")
         return self.retriever.search(query, limit, window=window)
 
     def close(self) -> None:

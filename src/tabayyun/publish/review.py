@@ -33,7 +33,8 @@ def make_review(check: dict[str, Any], claim: int, verdict: str, reviewer: str, 
     one proposed for ``verdict``. Raises TabayyunError naming what is wrong."""
     claims = check.get("claims", [])
     if not 0 <= claim < len(claims):
-        raise TabayyunError(f"check {check.get('id')} has {len(claims)} claims: no claim {claim + 1}")
+        raise TabayyunError(f"check {check.get('id')} has {len(claims)} claims: no claim {claim + 1} "
+                            "/ لا يوجد ادعاء بهذا الرقم في الفحص")
     if verdict not in VERDICTS:
         raise TabayyunError(f"verdict must be one of {', '.join(VERDICTS)}, not '{verdict}'")
     rating = rating or default_rating(verdict)
