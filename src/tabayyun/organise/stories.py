@@ -12,9 +12,10 @@ Each document, in the order it was stored, either joins the story of the same ev
    document without a date is judged on its content alone); a document with a headline is scored only
    against stories whose headlines share some of its terms; a document and a story that both name
    entities must share one (in their headlines when both headlines name some, else in their leads);
-4. ``assign``: the best story above ``join`` takes it (a short text, a post with few terms or no headline
-   and a short text, has fewer words to share: it joins above ``join_short``); other candidates that it also joins strongly and whose centroids are close
-   enough are merged into that story (the merged id stays an alias);
+4. ``assign``: the best story above ``join`` takes it (a short text, a post: few terms, or no headline and
+   few characters, has fewer words to share: it joins above ``join_short``); other candidates that it also
+   joins strongly and whose centroids are close enough are merged into that story (the smaller folded into
+   the larger; the merged id stays an alias);
 5. ``split``: a story that grew is checked for two separated groups of documents (a document, or a few,
    far from the rest: another event with the same people or words); the larger group keeps the id (so it
    stays resolvable), the other becomes a story of its own. A story keeps its members' vectors only while
