@@ -23,8 +23,13 @@ from tabayyun.organise.train import MAPPED, AntArticle, load_ant, single_mapped
 
 _FIXTURES = Path(__file__).resolve().parents[3] / "tests" / "organise"
 TEST_SEED = 20261128
+#: how many articles of each ``draw_order`` stratum the test sample took (its prefix)
+TEST_PREFIX = {"world": 400, "economy": 85, "technology": 85, "sport": 55}
+#: how many articles of each ``sample_c_order`` stratum sample C takes (fixed before drawing)
+SAMPLE_C_SIZES = {"world": 200, "economy": 40, "technology": 40, "sport": 25, "culture_dev": 40}
 
-__all__ = ["eval_topics", "default_test_sample", "draw_order", "TEST_SEED", "render_topics", "default_sample", "load_sample", "prf", "calibration_error"]
+__all__ = ["eval_topics", "default_test_sample", "default_sample_c", "draw_order", "sample_c_order", "TEST_SEED",
+           "SAMPLE_C_SIZES", "TEST_PREFIX", "render_topics", "default_sample", "load_sample", "prf", "calibration_error"]
 
 
 def default_sample() -> Path:
@@ -36,6 +41,12 @@ def default_sample() -> Path:
 def default_test_sample() -> Path:
     """The test sample: drawn by ``draw_order``, labelled blind, scored only to report."""
     return _FIXTURES / "topics_test_sample.tsv"
+
+
+def default_sample_c() -> Path:
+    """Sample C: the continuation of ``draw_order`` (``sample_c_order``), labelled blind; the honest figure since
+    the ninth session."""
+    return _FIXTURES / "topics_sample_c.tsv"
 
 
 def draw_order(data_dir: Path, dev: Sequence[tuple[str, str, str, str]]) -> dict[str, list[AntArticle]]:
@@ -55,6 +66,30 @@ def draw_order(data_dir: Path, dev: Sequence[tuple[str, str, str, str]]) -> dict
             strata[mapped[0] if mapped else "world"].append(a)
     rng = np.random.default_rng(TEST_SEED)
     return {name: [arts[i] for i in rng.permutation(len(arts))] for name, arts in strata.items()}
+
+
+def sample_c_order(data_dir: Path) -> dict[str, list[AntArticle]]:
+    """The order in which sample C is drawn (``docs/topics-labelling.md``, "Sample C"): each test stratum of
+    ``draw_order`` after the test sample's prefix (``TEST_PREFIX``), and ``culture_dev`` (ANT dev texts filed under
+    culture alone of the mapped categories, not in the dev sample or calibration set, shuffled with ``TEST_SEED``);
+    an article whose hash or title is that of a dev, test, calibration or training-label article is skipped."""
+    from tabayyun.organise.train import calibration_set, hand_labels
+
+    dev = load_sample(default_sample(), passed_over=True)
+    seen = {md5 for md5, *_ in dev} | {md5 for md5, *_ in load_sample(default_test_sample(), passed_over=True)}
+    seen |= {a.md5 for a, _ in calibration_set(data_dir)}
+    seen |= set(hand_labels()) | set(hand_labels("topic_training_labels_s8.tsv"))
+    ant = load_ant(data_dir, ("train", "dev", "test"))
+    seen_titles = {a.title.strip() for a in ant if a.md5 in seen}
+
+    def fresh(arts: Sequence[AntArticle]) -> list[AntArticle]:
+        return [a for a in arts if a.md5 not in seen and a.title.strip() not in seen_titles]
+
+    test = draw_order(data_dir, dev)
+    order = {name: fresh(test[name][n:]) for name, n in TEST_PREFIX.items()}
+    culture = [a for a in ant if a.split == "dev" and [c for c in a.categories if c in MAPPED] == ["culture"]]
+    order["culture_dev"] = fresh([culture[i] for i in np.random.default_rng(TEST_SEED).permutation(len(culture))])
+    return order
 
 
 def load_sample(path: Path, passed_over: bool = False) -> list[tuple[str, str, str, str]]:
