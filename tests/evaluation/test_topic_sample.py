@@ -7,8 +7,9 @@ from importlib.resources import files
 
 import pytest
 
-from tabayyun.evaluation.topics import (TEST_SEED, calibration_error, default_sample, default_test_sample, draw_order,
-                                        load_sample, prf, render_topics)
+from tabayyun.evaluation.topics import (SAMPLE_C_SIZES, TEST_PREFIX, TEST_SEED, calibration_error, default_sample,
+                                        default_sample_c, default_test_sample, draw_order, load_sample, prf,
+                                        render_topics, sample_c_order)
 from tabayyun.organise.topics import subject_ids
 from tabayyun.organise.train import calibration_set, load_ant
 
@@ -48,6 +49,37 @@ def test_test_sample_is_a_prefix_of_each_strata_seeded_draw():
         assert [md5 for md5, _, drawn, _ in rows if drawn == name] == [a.md5 for a in order[name][:n]]
     assert all(set(a.categories) <= {"middleEast", "internationalNews"} for a in order["world"])
     assert all(name in a.categories for name in ("economy", "technology", "culture", "sport") for a in order[name])
+
+
+def test_sample_c_is_a_prefix_of_the_continued_draw_with_its_fixed_sizes(ant):
+    order = sample_c_order(SHARED / "data")
+    rows = load_sample(default_sample_c(), passed_over=True)
+    assert len(load_sample(default_sample_c())) >= 300
+    assert Counter(drawn for _, _, drawn, _ in rows) == SAMPLE_C_SIZES
+    for name, n in SAMPLE_C_SIZES.items():
+        assert [md5 for md5, _, drawn, _ in rows if drawn == name] == [a.md5 for a in order[name][:n]]
+    # the four test strata continue the test sample's draw: none of its prefix comes back
+    test = draw_order(SHARED / "data", load_sample(default_sample()))
+    for name, n in TEST_PREFIX.items():
+        assert not {a.md5 for a in order[name]} & {a.md5 for a in test[name][:n]}
+    for md5, docno, drawn, subject in rows:
+        a = ant[md5]
+        assert a.docno == docno and a.split == ("dev" if drawn == "culture_dev" else "test")
+        assert subject == "-" or subject in subject_ids()
+    assert all([c for c in ant[md5].categories if c in ("culture", "economy", "sport", "technology")] == ["culture"]
+               for md5, _, drawn, _ in rows if drawn == "culture_dev")
+
+
+def test_sample_c_shares_no_article_nor_title_with_any_other_sample_calibration_or_training_labels(ant):
+    from tabayyun.organise.train import hand_labels
+
+    c = {md5 for md5, *_ in load_sample(default_sample_c(), passed_over=True)}
+    others = {md5 for md5, *_ in load_sample(default_test_sample(), passed_over=True)}
+    others |= {md5 for md5, *_ in load_sample(default_sample(), passed_over=True)}
+    others |= {a.md5 for a, _ in calibration_set(SHARED / "data")}
+    others |= set(hand_labels()) | set(hand_labels("topic_training_labels_s8.tsv"))
+    assert len(others) > 2500 and not c & others
+    assert not {ant[md5].title.strip() for md5 in c} & {ant[md5].title.strip() for md5 in others}
 
 
 def test_dev_sample_covers_the_17_subjects_with_unique_articles():
