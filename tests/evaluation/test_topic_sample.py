@@ -125,14 +125,21 @@ def test_render_labels_the_test_and_dev_samples_and_their_macro_f1():
         return r
 
     four = prf(["sport", "arts"], ["sport", "sport"], ["arts", "economy", "science", "sport"])
-    out = render_topics({"test": sample(["sport", "politics", "crime"], ["sport", "politics", "politics"], "world"),
-                         "test_passed_over": 4, "dev": sample(["sport", "arts"], ["sport", "arts"], "random"),
+    out = render_topics({"sample_c": sample(["arts", "crime"], ["arts", "arts"], "world"), "sample_c_passed_over": 7,
+                         "test": sample(["sport", "politics", "crime"], ["sport", "politics", "politics"], "world"),
+                         "test_passed_over": 4, "dev": sample(list(ids), list(ids), "random"),
                          "ant_test_first_of_17": four, "ant_test_best_of_4": four, "ant_test_baseline": four})
-    test_part, dev_part = out.split("DEV sample")
-    assert test_part.startswith("TEST sample (3 ANT test articles") and "4 more passed over" in test_part
-    assert f"**{prf(['sport', 'politics', 'crime'], ['sport', 'politics', 'politics'], ids)['macro_f1']:.3f}**" in test_part
+    c_part, rest = out.split("TEST sample")
+    test_part, dev_part = rest.split("DEV sample")
+    assert c_part.startswith("SAMPLE C (2 ANT test and dev articles") and "the blind sample" in c_part
+    assert "7 more passed over" in c_part and "over the 2 subjects it holds: **0.333**" in c_part  # arts 2/3, crime 0
+    assert test_part.startswith(" (3 ANT test articles") and "4 more passed over" in test_part
+    assert "development set" in test_part
+    macro17 = prf(['sport', 'politics', 'crime'], ['sport', 'politics', 'politics'], ids)['macro_f1']
+    assert f"over the 3 subjects it holds: **0.556** (over the 17, an absent subject counted 0: {macro17:.3f})" in test_part
     assert "| crime | 0.000 | 0.000 | 0.000 | 1 |" in test_part and "World stratum (2 articles)" in test_part
-    assert dev_part.startswith(" (2 ANT dev/test articles") and "Random part (2 articles)" in dev_part
+    assert dev_part.startswith(" (17 ANT dev/test articles") and "Random part (2 articles)" in dev_part
+    assert "Macro-F1 over the 17: **1.000**" in dev_part  # every subject held: the 17 are the headline
 
 
 @pytest.mark.parametrize("name, least, rare", [

@@ -1,10 +1,13 @@
 """Evaluation of the topic classifier (``tabayyun eval --part topics``; needs ``../shared/data``).
 
-1. Two hand-labelled samples (guide and drawing in ``docs/topics-labelling.md``): the TEST sample
-   (``tests/organise/topics_test_sample.tsv``: ANT test articles drawn by ``draw_order``, labelled blind;
-   scored only to report) and the DEV sample (``tests/organise/topics_dev_sample.tsv``: scored while labels
-   and model changed, so its figures are optimistic). For each, per-subject precision/recall/F1 of the first
-   topic and macro-F1 over the 17, on the whole sample and on one part (the test sample's world stratum, the
+1. Three hand-labelled samples (guide and drawing in ``docs/topics-labelling.md``): SAMPLE C
+   (``tests/organise/topics_sample_c.tsv``: the continuation of the test sample's draw, ``sample_c_order``,
+   labelled blind; the honest figure since the ninth session, scored only to report), the TEST sample
+   (``tests/organise/topics_test_sample.tsv``: ANT test articles drawn by ``draw_order``, labelled blind; scored
+   by two sessions, a development set since the ninth) and the DEV sample (``tests/organise/topics_dev_sample.tsv``:
+   scored while labels and model changed, so its figures are optimistic). For each, per-subject
+   precision/recall/F1 of the first topic and macro-F1 over the 17 (and over the subjects it holds, when one has
+   no article), on the whole sample and on one part (the world stratum of sample C and of the test sample, the
    dev sample's randomly drawn part).
 2. ANT test, the four categories that map onto subjects (one distinct text each, texts filed under two
    categories left out): accuracy and macro-F1 of the first topic out of the 17, of the best of the four
@@ -163,17 +166,17 @@ def _score(model: TopicClassifier, rows: Sequence[tuple[str, str, str, str]], by
     return out
 
 
-def eval_topics(data_dir: Path, dev: Path | None = None, test: Path | None = None,
+def eval_topics(data_dir: Path, dev: Path | None = None, test: Path | None = None, sample_c: Path | None = None,
                 model: TopicClassifier | None = None) -> dict[str, Any]:
     """Every figure of the Topics section of EVALUATION.md."""
     model = model or TopicClassifier.pretrained()
     ids = subject_ids()
     by_md5 = {a.md5: a for a in load_ant(data_dir, ("dev", "test"))}
-    test_rows = load_sample(test or default_test_sample())
-    out: dict[str, Any] = {
-        "dev": _score(model, load_sample(dev or default_sample()), by_md5, ("random",)),
-        "test": _score(model, test_rows, by_md5, ("world",)),
-        "test_passed_over": len(load_sample(test or default_test_sample(), passed_over=True)) - len(test_rows)}
+    out: dict[str, Any] = {"dev": _score(model, load_sample(dev or default_sample()), by_md5, ("random",))}
+    for key, path in (("sample_c", sample_c or default_sample_c()), ("test", test or default_test_sample())):
+        rows = load_sample(path)
+        out[key] = _score(model, rows, by_md5, ("world",))
+        out[f"{key}_passed_over"] = len(load_sample(path, passed_over=True)) - len(rows)
     four = sorted(set(MAPPED.values()))
     ant_test = single_mapped(load_ant(data_dir, ("test",)))
     tgold = [MAPPED[a.categories[0]] for a in ant_test]
@@ -196,7 +199,12 @@ def _sample_table(title: str, r: dict[str, Any], part: str, part_name: str) -> l
                      f"{w['f1']:.3f} | {w['support']} |")
     present = [lab for lab, v in sub["per_label"].items() if v["support"]]
     sub_macro = float(np.mean([sub["per_label"][lab]["f1"] for lab in present]))
-    return lines + ["", f"Macro-F1 over the 17: **{s['macro_f1']:.3f}**, accuracy {s['accuracy']:.3f}, label among the "
+    held = [v["f1"] for v in s["per_label"].values() if v["support"]]
+    macro = f"Macro-F1 over the 17: **{s['macro_f1']:.3f}**"
+    if len(held) < len(s["per_label"]):  # a subject with no article has no recall to measure
+        macro = (f"Macro-F1 over the {len(held)} subjects it holds: **{float(np.mean(held)):.3f}** (over the 17, an "
+                 f"absent subject counted 0: {s['macro_f1']:.3f})")
+    return lines + ["", f"{macro}, accuracy {s['accuracy']:.3f}, label among the "
                         f"first three topics {r['in_top3']:.3f}; mean probability of the first topic "
                         f"{r['mean_confidence']:.3f}, expected calibration error {r['ece']:.3f}. {part_name.capitalize()} "
                         f"({sub['n']} articles): accuracy {sub['accuracy']:.3f}, macro-F1 over the {len(present)} "
@@ -205,9 +213,12 @@ def _sample_table(title: str, r: dict[str, Any], part: str, part_name: str) -> l
 
 def render_topics(r: dict[str, Any]) -> str:
     """Markdown tables of ``eval_topics``."""
-    lines = _sample_table(f"TEST sample ({r['test']['all']['n']} ANT test articles drawn at random per stratum and "
-                          f"labelled blind, {r['test_passed_over']} more passed over; the honest figure):",
-                          r["test"], "world", "world stratum")
+    lines = _sample_table(f"SAMPLE C ({r['sample_c']['all']['n']} ANT test and dev articles drawn at random per stratum "
+                          f"and labelled blind, {r['sample_c_passed_over']} more passed over; the blind sample, the "
+                          "honest figure):", r["sample_c"], "world", "world stratum")
+    lines += _sample_table(f"TEST sample ({r['test']['all']['n']} ANT test articles drawn at random per stratum and "
+                           f"labelled blind, {r['test_passed_over']} more passed over; scored by two sessions, a "
+                           "development set since the ninth):", r["test"], "world", "world stratum")
     lines += _sample_table(f"DEV sample ({r['dev']['all']['n']} ANT dev/test articles; scored while the labels and the "
                            "model changed, so optimistic):", r["dev"], "random", "random part")
     lines += [f"ANT test, four mapped categories ({r['ant_test_baseline']['n']} articles):\n",
