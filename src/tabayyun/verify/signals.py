@@ -15,21 +15,20 @@ enough of the claim. ``Signals.states`` tells evidence that states the claim's c
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Generic, Iterable, Mapping, TypeVar
 
 from tabayyun.records import Evidence
 from tabayyun.text import (OPPOSITES, Token, analyze, antonym_sides, entity_aliases, extract_entities,
                            extract_numbers, find_denials, predicate_polarity, stated_years, tokenize)
 from tabayyun.text._lexicon import WORD_CACHE
 
-__all__ = ["Signals", "compare", "weigh", "TextFacts", "facts", "known_facts", "remember_facts", "facts_version",
-           "facts_json", "facts_from_json", "RELATED_AT", "STATES_COSINE"]
+__all__ = ["Signals", "compare", "weigh", "TextFacts", "TextMemory", "FACTS", "facts", "facts_version", "facts_fields",
+           "facts_from_fields", "RELATED_AT", "STATES_COSINE"]
 
 RELATED_AT = 0.3  # share of the claim's terms a text needs to be about the same thing (with a shared entity)
 PARAPHRASE_AT = 0.5  # share of the claim's terms a text without a shared entity needs
@@ -55,6 +54,7 @@ _NOT_NEGATED = frozenset({"يزال", "تزال", "يزالون", "تزالون"
 _EXCEPT = frozenset({"سوي", "الا", "غير"})  # after a negator: "not ... except", a restriction, not a negation
 _EXCEPT_REACH = 4
 _DENIED_REACH = 12  # words after a verb of denial that say what is denied (up to the end of its clause)
+T = TypeVar("T")
 _SKIP = frozenset({"قد", "يعد", "تعد", "يكن", "تكن", "يكون", "تكون", "بعد", "ان", "انه", "انها"})
 
 
@@ -131,36 +131,48 @@ def _clause(tokens: list[Token], text: str) -> list[Token]:
     return tokens
 
 
-_FACTS_KEPT = 5_000  # texts whose facts stay in memory: about 6 KB each, the candidates of the last 100 claims
-_facts: dict[str, TextFacts] = {}  # oldest first
+class TextMemory(Generic[T]):
+    """What was read from texts, by text, in memory: at most ``bound`` texts, the oldest going first."""
+
+    def __init__(self, bound: int) -> None:
+        self.bound = bound
+        self._items: dict[str, T] = {}
+
+    def get(self, text: str) -> T | None:
+        return self._items.get(text)
+
+    def known(self, texts: Iterable[str]) -> dict[str, T]:
+        """What is in memory of those ``texts`` (nothing is read)."""
+        return {t: self._items[t] for t in texts if t in self._items}
+
+    def remember(self, items: Mapping[str, T]) -> None:
+        self._items.update(items)
+        while len(self._items) > self.bound:
+            self._items.pop(next(iter(self._items)), None)
+
+    def clear(self) -> None:
+        self._items.clear()
+
+
+#: The facts of the texts last compared (about 6 KB each: the candidates of the last 100 claims); a store's
+#: kept facts are put here (``select.StoredFacts``) so that ``facts`` does not extract them again.
+FACTS: TextMemory[TextFacts] = TextMemory(5_000)
 
 
 def facts(text: str) -> TextFacts:
-    """The comparable facts of ``text`` (kept in memory: evidence sentences recur across claims; a caller may
-    give those it kept elsewhere with ``remember_facts``)."""
-    found = _facts.get(text)
+    """The comparable facts of ``text`` (kept in ``FACTS``: evidence sentences recur across claims)."""
+    found = FACTS.get(text)
     if found is None:
         found = _extract(text)
-        remember_facts({text: found})
+        FACTS.remember({text: found})
     return found
-
-
-def known_facts(texts: Iterable[str]) -> dict[str, TextFacts]:
-    """The facts of those ``texts`` that are in memory (none is extracted)."""
-    return {t: _facts[t] for t in texts if t in _facts}
-
-
-def remember_facts(items: Mapping[str, TextFacts]) -> None:
-    """Keep the facts of some texts in memory (read from a store, or just extracted); the oldest go past the bound."""
-    _facts.update(items)
-    while len(_facts) > _FACTS_KEPT:
-        _facts.pop(next(iter(_facts)), None)
 
 
 @lru_cache(maxsize=1)
 def facts_version() -> str:
     """What the facts of a text depend on, as a short digest: the code and word lists of ``tabayyun.text``, this
-    module and the stemmer's version. Facts kept under another version are not read (``facts_from_json``)."""
+    module and the stemmer's version (the index terms of ``analyze`` too). What was kept under another version is not
+    read."""
     digest = hashlib.sha1(version("PyStemmer").encode())
     text_dir = Path(__file__).resolve().parents[1] / "text"
     for path in sorted([*text_dir.glob("*.py"), *(text_dir / "data").iterdir(), Path(__file__).resolve()]):
@@ -168,20 +180,18 @@ def facts_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def facts_json(f: TextFacts) -> str:
-    """``f`` as one JSON line (sets sorted), for a store to keep; ``facts_from_json`` reads it back equal."""
-    return json.dumps([sorted(f.terms), sorted(f.words),
-                       [[n.value, n.text, n.kind, sorted(n.context)] for n in f.numbers], sorted(f.years),
-                       f.entities, sorted(f.predicates), f.polarity, sorted(f.negated), sorted(f.affirmed),
-                       f.denial, f.says_false, sorted(f.denied_terms),
-                       [[pair, side, word] for (pair, side), word in f.antonyms.items()]],
-                      ensure_ascii=False, separators=(",", ":"))
+def facts_fields(f: TextFacts) -> list:
+    """``f`` as a JSON-able list (sets sorted), for a store to keep; ``facts_from_fields`` reads it back equal."""
+    return [sorted(f.terms), sorted(f.words), [[n.value, n.text, n.kind, sorted(n.context)] for n in f.numbers],
+            sorted(f.years), f.entities, sorted(f.predicates), f.polarity, sorted(f.negated), sorted(f.affirmed),
+            f.denial, f.says_false, sorted(f.denied_terms),
+            [[pair, side, word] for (pair, side), word in f.antonyms.items()]]
 
 
-def facts_from_json(line: str) -> TextFacts:
-    """The facts that ``facts_json`` wrote."""
+def facts_from_fields(fields: list) -> TextFacts:
+    """The facts that ``facts_fields`` wrote (read back from JSON)."""
     (terms, words, numbers, years, entities, predicates, polarity, negated, affirmed, denial, says_false,
-     denied_terms, antonyms) = json.loads(line)
+     denied_terms, antonyms) = fields
     return TextFacts(terms=frozenset(terms), words=frozenset(words),
                      numbers=tuple(_Number(v, t, k, frozenset(c)) for v, t, k, c in numbers), years=frozenset(years),
                      entities=entities, predicates=frozenset(predicates), polarity=polarity,
