@@ -308,10 +308,10 @@ class SQLStore:
 
     # -- facts -------------------------------------------------------------------------------------
     def load_facts(self, version: str, keys: Sequence[str]) -> dict[str, str]:
-        if self._facts_version is None and self.readonly:  # a base from before the facts table has none
-            self._facts_version = self.get_meta(_FACTS_VERSION_KEY) or ""
-        if self._facts_version == "":
-            return {}
+        if self._facts_version is None and self.readonly:  # none kept yet (or a base from before the facts table)
+            self._facts_version = self.get_meta(_FACTS_VERSION_KEY)
+            if self._facts_version is None:
+                return {}
         return dict(self._rows("SELECT key, facts FROM facts WHERE version = ? AND", "key", list(keys),
                                params=(version,)))
 
