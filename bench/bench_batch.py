@@ -1,7 +1,7 @@
 """Batch benchmark: claims/s of ``tabayyun batch`` cold and warm, in-process and on 2 local Dask workers.
 
     python bench/bench_batch.py [--data ../shared/data] [--docs 3000] [--posts 40] [--calls] [--embed]
-    python bench/bench_batch.py --before ../main/src --base DIR [--posts 40] [--rounds 2]
+    python bench/bench_batch.py --before ../main/src --base DIR [--posts 40] [--rounds 2] [--warmed]
 
 Builds a base of the first ``--docs`` ANT articles and a feed of ``--posts`` posts (two consecutive
 sentences of an article: half from articles in the base, half from others), then runs each
@@ -148,10 +148,11 @@ def encoder_calls(docs: list[dict], n: int = 120, per_call: int = 6) -> list[tup
     return out
 
 
-def against(before: Path, base: Path, feed: Path, work: Path, rounds: int = 1) -> None:
+def against(before: Path, base: Path, feed: Path, work: Path, rounds: int = 1,
+            states: tuple[str, str] = ("cold", "warm")) -> None:
     """Paired runs of this checkout and ``before`` (its ``src``), each a fresh process on a fresh copy of
-    ``base``: a cold run (no vectors of the claims or their evidence) then a warm one (the same feed again);
-    ``rounds`` times, which checkout goes first alternating."""
+    ``base``: a first run (cold on a base without the vectors of the claims or their evidence) then a second one
+    (the same feed again: warm), named ``states``; ``rounds`` times, which checkout goes first alternating."""
     rows = []
     checkouts = [("this branch", ROOT / "src"), ("before", before.resolve())]
     for n in range(rounds):
@@ -159,7 +160,7 @@ def against(before: Path, base: Path, feed: Path, work: Path, rounds: int = 1) -
         for label, _ in order:
             shutil.rmtree(work / label, ignore_errors=True)
             shutil.copytree(base, work / label)
-        for state in ("cold", "warm"):  # interleaved: both checkouts see the same load
+        for state in states:  # interleaved: both checkouts see the same load
             for label, src in order:
                 out = work / f"against-{len(rows)}.jsonl"
                 rows.append(run(f"{label}, {state}", batch_code(feed, work / label, out), out, src))
@@ -191,6 +192,9 @@ def main() -> None:
                     help="only paired cold and warm runs of this checkout and the one whose src folder this is")
     ap.add_argument("--base", type=Path, default=None, help="with --before: the base to copy (default: built)")
     ap.add_argument("--rounds", type=int, default=1, help="with --before: paired rounds, alternating which goes first")
+    ap.add_argument("--warmed", action="store_true",
+                    help="with --before: the base has run this feed already (its vectors stored): name the two runs "
+                         "'warm, 1st' and 'warm, 2nd' (what a first run keeps for the next, facts, shows in the 2nd)")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="tabayyun-bench-batch-"))
     if args.before is not None and args.base is not None:
@@ -201,7 +205,8 @@ def main() -> None:
         feed.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in make_feed(
             [d for d in docs if d["docno"] in ids], [d for d in docs if d["docno"] not in ids] or docs,
             args.posts, args.seed)), encoding="utf-8")
-        against(args.before, args.base, feed, work, args.rounds)
+        against(args.before, args.base, feed, work, args.rounds,
+                ("warm, 1st", "warm, 2nd") if args.warmed else ("cold", "warm"))
         shutil.rmtree(work)
         return
     docs = read_ant(args.data, args.docs + 500)

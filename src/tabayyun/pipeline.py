@@ -27,8 +27,8 @@ from tabayyun.organise.topics import combine_topics
 from tabayyun.records import Claim, Document, Evidence, Story, Topic, Verdict
 from tabayyun.store import BatchResult, Store, is_postgres_url, open_store
 from tabayyun.store.base import text_key
-from tabayyun.verify import (CheckedStance, RuleStance, RuleVerdict, StanceModel, VerdictModel, WorthinessModel,
-                             decisive_first, weigh)
+from tabayyun.verify import (CheckedStance, RuleStance, RuleVerdict, StanceModel, StoredFacts, VerdictModel,
+                             WorthinessModel, decisive_first, weigh)
 
 __all__ = ["Tabayyun", "IngestSummary", "extract_claims", "has_arabic", "MAX_TEXT_CHARS", "MAX_CLAIM_CHARS",
            "MAX_CLAIMS"]
@@ -162,6 +162,7 @@ class Tabayyun:
         self.evidence_k = evidence_k
         self.topics = topics or TopicClassifier.pretrained()
         self.stories = StoryClusterer(self.store)
+        self.facts = StoredFacts(self.store)  # the candidates' facts, kept for the next check
 
     def embedder(self, name: str) -> EmbeddingCache:
         """The vector cache of sentence encoder ``name``, kept in the store (one per encoder). Vectors that
@@ -361,7 +362,9 @@ class Tabayyun:
         """The evidence the stance stage reads: the ``evidence_k`` most decisive candidates, one per document
         (``decisive_first``), among those published before ``before`` (ISO-8601) if given."""
         window = Window(before=before) if before else None
-        return decisive_first(claim.text, self.retriever.candidates(claim.text, window=window), self.evidence_k)
+        candidates = self.retriever.candidates(claim.text, window=window)
+        self.facts.load(e.sentence.text for e in candidates)  # those kept by an earlier check are read, not extracted
+        return decisive_first(claim.text, candidates, self.evidence_k)
 
     def judge(self, claim: Claim, found: Sequence[Evidence], topics: list[Topic] | None = None) -> Verdict:
         """The verdict on ``claim`` from its selected evidence: each one's stance, the decision, the story and
@@ -370,6 +373,7 @@ class Tabayyun:
         evidence = [weigh(claim.text, e, p) for e, p in zip(found, probs)]
         label, confidence, reasons = self.verdict.decide(claim, evidence)
         story = self.stories.attach(claim.text, story_votes(evidence), claim.date)
+        self.facts.flush()
         return Verdict(claim=claim, label=label, confidence=confidence, evidence=evidence, reasons=reasons,
                        topics=self.topics.predict([claim.text])[0] if topics is None else topics, story=story)
 

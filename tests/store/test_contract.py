@@ -144,6 +144,31 @@ def test_vectors_and_meta(store):
     assert store.get_meta("k") == "2"
 
 
+def test_facts_are_kept_per_version_and_a_new_version_drops_the_old(store):
+    assert store.load_facts("v1", ["a"]) == {}
+    store.save_facts("v1", {"a": '["أسرت", 157]', "b": "[]"})
+    store.save_facts("v1", {"a": '["أفرجت"]'})  # replaced
+    assert store.load_facts("v1", ["a", "b", "c"]) == {"a": '["أفرجت"]', "b": "[]"}
+    assert store.load_facts("v2", ["a"]) == {}  # another version's facts are not this one's
+    store.save_facts("v2", {"c": "[1]"})  # the code that extracts them changed: the old ones go
+    assert store.load_facts("v1", ["a", "b"]) == {} and store.load_facts("v2", ["c"]) == {"c": "[1]"}
+    store.save_facts("v2", {})
+
+
+def test_a_read_only_open_reads_facts_and_keeps_none(db):
+    writer = open_store(db, create=True)
+    reader = open_store(db, readonly=True)
+    try:
+        assert reader.load_facts("v1", ["a"]) == {}  # none kept yet (a base from before the facts table reads so)
+        writer.save_facts("v1", {"a": "[]"})
+        reader.save_facts("v1", {"b": "[]"})  # a cache: a reader keeps nothing
+        assert writer.load_facts("v1", ["a", "b"]) == {"a": "[]"}
+        assert reader.load_facts("v1", ["a"]) == {"a": "[]"}  # a reader open since sees what was kept after
+    finally:
+        reader.close()
+        writer.close()
+
+
 def test_checks_and_reviews(store):
     first = store.save_check("نص أول", [{"claim": "ادعاء", "verdict": "supported", "z": 1, "a": 2}])
     second = store.save_check("نص ثان" * 100, [{"verdict": "refuted"}, {"verdict": "not_enough_evidence"}])
@@ -260,10 +285,12 @@ def test_remove_and_replace_a_document_and_never_give_its_ids_again(store):
     store.add_documents([_doc(1), _doc(2)], topics={"d2": [Topic("sport", "رياضة", "sport", 0.9)]})
     old = store.document_sentences("d2")
     store.save_vectors("m", {text_key(old[0].text): np.ones(3, dtype=np.float32)})
+    store.save_facts("v", {text_key(old[1].text): "[]", "other": "[]"})
     removed = store.remove_document("d2")
     assert [s.id for s in removed] == [s.id for s in old]
     assert store.get_document("d2") is None and store.document_topics(["d2"]) == {}
     assert store.load_vectors("m", [text_key(old[0].text)]) == {}
+    assert store.load_facts("v", [text_key(old[1].text), "other"]) == {"other": "[]"}
     assert store.remove_document("d2") is None and store.counts() == {"documents": 1, "sentences": 2}
     store.add_documents([_doc(3)])
     assert min(s.id for s in store.document_sentences("d3")) > max(s.id for s in old)

@@ -48,3 +48,25 @@ def test_a_base_from_a_newer_version_is_refused(url):
 def test_a_bad_url_is_one_clear_error(url):
     with pytest.raises(TabayyunError, match="cannot connect"):
         PostgresStore(url.rsplit("/", 1)[0] + "/no_such_database_here")
+
+
+def test_a_base_of_the_first_schema_is_read_as_it_is_and_migrated_by_a_writer(url):
+    """A base made before the facts table (schema 1): a reader opens it untouched and reads no facts; a writer
+    adds the table."""
+    from tabayyun.store.postgres import MIGRATIONS
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE tabayyun_schema (version INTEGER NOT NULL)")
+        conn.execute("INSERT INTO tabayyun_schema VALUES (1)")
+        conn.execute(MIGRATIONS[0])
+    reader = PostgresStore(url, readonly=True)
+    assert reader.load_facts("v", ["a"]) == {} and reader.counts()["documents"] == 0
+    reader.close()
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT version FROM tabayyun_schema").fetchone() == (1,)
+    writer = PostgresStore(url)
+    writer.save_facts("v", {"a": "[]"})
+    assert writer.load_facts("v", ["a"]) == {"a": "[]"}
+    writer.close()
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT version FROM tabayyun_schema").fetchone() == (SCHEMA_VERSION,) == (2,)

@@ -134,3 +134,38 @@ def test_weigh_returns_new_evidence_with_its_stance_and_stated_mismatch():
     assert weighed.stance == "disagree" and weighed.stance_probs == probs
     assert any("300" in m and "120" in m for m in weighed.mismatches)
     assert found.stance == "unrelated" and found.mismatches == []  # the retrieved record is left as it was
+
+
+def test_facts_read_back_from_json_equal_the_extracted_ones():
+    """What a store keeps (``facts_fields`` as JSON) reads back (``facts_from_fields``) equal, field by field:
+    numbers with their kind and context, years, entities, predicates and their polarity, negations, a denial,
+    antonyms."""
+    import json
+
+    from tabayyun.verify.signals import _extract, facts_fields, facts_from_fields
+
+    texts = [EVIDENCE, "نفت وزارة الصحة ما يشاع عن إيقاف لقاح كورونا وقالت إنه عار عن الصحة",
+             "لم تفرج قسد عن نحو 2.5 مليون شخص ولم يسجل سوى 3 حالات بنسبة 40% شمال البلاد",
+             "ارتفعت أسعار النفط إلى أكثر من 70 دولارا في 18 فبراير 2018", "بدون أرقام ولا أسماء"]
+    for text in texts:
+        extracted = _extract(text)
+        again = facts_from_fields(json.loads(json.dumps(facts_fields(extracted), ensure_ascii=False)))
+        assert again == extracted and facts_fields(again) == facts_fields(extracted)
+        assert [type(n.value) for n in again.numbers] == [type(n.value) for n in extracted.numbers]
+    rich = _extract(texts[2])
+    assert rich.numbers and rich.negated and rich.antonyms and _extract(texts[1]).denial
+
+
+def test_text_memory_keeps_the_newest_texts():
+    from tabayyun.verify.signals import TextMemory
+
+    memory: TextMemory[int] = TextMemory(2)
+    memory.remember({"a": 1, "b": 2})
+    memory.remember({"c": 3})
+    assert memory.known(["a", "b", "c"]) == {"b": 2, "c": 3} and memory.get("a") is None
+
+
+def test_the_facts_version_names_the_code_that_extracts_them():
+    from tabayyun.verify.signals import facts_version
+
+    assert len(facts_version()) == 16 and int(facts_version(), 16) >= 0 and facts_version() == facts_version()

@@ -80,16 +80,17 @@ class HashedTfidf:
                            count=len(grams)) % self.n_features
 
     def rows(self, texts: Sequence[str], prefix: str = "") -> list[tuple[np.ndarray, np.ndarray]]:
-        """Per text: (sorted feature indices, TF-IDF values)."""
-        out = []
-        for text in texts:
+        """Per text: (sorted feature indices, TF-IDF values); a text given several times (a claim against each of
+        its evidence sentences) is read once, and its entries are the same arrays: read them, do not change them."""
+        out = {}
+        for text in dict.fromkeys(texts):
             hashed = [_word_hashes(t, self.char_range, self.words, prefix, self.n_features) for t in tokens(text)]
             idx, counts = np.unique(np.concatenate(hashed) if hashed else np.zeros(0, dtype=np.int64),
                                     return_counts=True)
             vals = (1.0 + np.log(counts)) * self.idf[idx]
             norm = np.linalg.norm(vals)
-            out.append((idx, (vals / norm if norm > 0 else vals).astype(np.float32)))
-        return out
+            out[text] = (idx, (vals / norm if norm > 0 else vals).astype(np.float32))
+        return [out[text] for text in texts]
 
     def fit_idf(self, texts: Sequence[str], prefixes: Sequence[str] = ("",)) -> "HashedTfidf":
         """Smoothed IDF from a training corpus (for the features of every namespace prefix)."""
@@ -133,9 +134,16 @@ PAIR_DENSE_NAMES = ("cosine", "claim_cover", "text_cover", "jaccard", "char_cos"
                     "negation_diff", "negation_abs_diff", "opposite_predicates", "shared_predicates")
 
 
+@lru_cache(maxsize=5_000)
+def _text_cues(text: str) -> tuple[int, frozenset[str]]:
+    """Negation cues counted and the model's predicate classes of one text (cached: a claim meets each of its
+    evidence sentences, a sentence the claims it is evidence for)."""
+    return len(find_negations(text)), frozenset(predicate_classes(text, model=True))
+
+
 def _cues(claim: str, text: str) -> tuple[float, float, float, float]:
-    neg = len(find_negations(text)) - len(find_negations(claim))
-    cp, tp = predicate_classes(claim, model=True), predicate_classes(text, model=True)
+    (claim_negations, cp), (text_negations, tp) = _text_cues(claim), _text_cues(text)
+    neg = text_negations - claim_negations
     return neg, abs(neg), float(any(OPPOSITES.get(c) in tp for c in cp)), float(bool(cp & tp))
 
 

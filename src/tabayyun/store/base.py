@@ -1,9 +1,9 @@
-"""The store interface: documents, their sentences, cached vectors, checks, stories and a little metadata.
+"""The store interface: documents, their sentences, cached vectors and facts, checks, stories and a little metadata.
 
 The store is the source of truth; indexes are rebuilt or caught up from it. A batch of documents is
 written in one transaction: it lands whole or not at all. ``Store`` is the sum of one protocol per
-concern (``DocumentStore``, ``MetaStore``, ``VectorStore``, ``CheckStore``, ``StoryStore``): a stage
-asks only for the part it uses.
+concern (``DocumentStore``, ``MetaStore``, ``VectorStore``, ``FactStore``, ``CheckStore``,
+``StoryStore``): a stage asks only for the part it uses.
 """
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ import numpy as np
 
 from tabayyun.records import Document, Review, Sentence, Story, Topic
 
-__all__ = ["Store", "DocumentStore", "MetaStore", "VectorStore", "CheckStore", "StoryStore", "BatchResult", "PendingSentence", "text_key", "StoryBatch", "StoryStateRows"]
+__all__ = ["Store", "DocumentStore", "MetaStore", "VectorStore", "FactStore", "CheckStore", "StoryStore", "BatchResult",
+           "PendingSentence", "text_key", "StoryBatch", "StoryStateRows"]
 
 
 VECTOR_SPEC_KEY = "vector_spec:"  # + encoder name: the meta key of the spec its stored vectors were made with
@@ -153,6 +154,16 @@ class VectorStore(Protocol):
         first (one transaction), so that it returns True; a read-only one changes nothing."""
 
 
+class FactStore(Protocol):
+    """What the fact checks extracted from sentences (``verify.signals.facts`` as JSON), by ``text_key`` and the
+    version of the code that extracted them: a cache that can always be computed again."""
+
+    def load_facts(self, version: str, keys: Sequence[str]) -> dict[str, str]: ...
+
+    def save_facts(self, version: str, facts: Mapping[str, str]) -> None:
+        """Keep facts under ``version``; the facts of any other version are dropped first (once per version)."""
+
+
 class CheckStore(Protocol):
     """Saved checks, the stories their claims were placed in, and people's reviews of them."""
 
@@ -215,7 +226,7 @@ class StoryStore(Protocol):
         """Newest first (by last date); ``topic`` needs the ``document_topics`` table of the topics stage."""
 
 
-class Store(DocumentStore, MetaStore, VectorStore, CheckStore, StoryStore, Protocol):
+class Store(DocumentStore, MetaStore, VectorStore, FactStore, CheckStore, StoryStore, Protocol):
     """Everything a base holds: what ``open_store`` returns."""
 
     def close(self) -> None: ...

@@ -53,6 +53,8 @@ CREATE TABLE story_terms (term {_T} PRIMARY KEY, df INTEGER NOT NULL);
 CREATE TABLE story_claims (check_id BIGINT NOT NULL, position INTEGER NOT NULL, story_id {_T} NOT NULL,
     claim {_T} NOT NULL, verdict {_T} NOT NULL, PRIMARY KEY (check_id, position));
 CREATE INDEX story_claims_story ON story_claims(story_id);
+""", f"""
+CREATE TABLE facts (version {_T} NOT NULL, key {_T} NOT NULL, facts {_T} NOT NULL, PRIMARY KEY (version, key));
 """]
 SCHEMA_VERSION = len(MIGRATIONS)
 #: tables with a storage-order column (``SEQ``): a row an upsert replaces takes a new one, as SQLite's REPLACE does
@@ -97,15 +99,16 @@ class PostgresStore(SQLStore):
         except psycopg.Error as exc:
             raise TabayyunError(f"cannot connect to {self.path}: {str(exc).strip().splitlines()[0]}") from None
         try:
-            self._open(create and not readonly)
+            self._open(create and not readonly, migrate=not readonly)
             self.readonly = self.conn.execute("SELECT current_setting('transaction_read_only')").fetchone() == ("on",)
         except BaseException:
             self.conn.close()
             raise
         super().__init__()
 
-    def _open(self, create: bool) -> None:
-        """Check the mark and version, and migrate (refusing, untouched, another program's database)."""
+    def _open(self, create: bool, migrate: bool = True) -> None:
+        """Check the mark and version, and migrate unless ``migrate`` is False (a read-only open reads an older
+        schema as it is); another program's database is refused, untouched."""
         import psycopg
 
         try:
@@ -127,9 +130,9 @@ class PostgresStore(SQLStore):
                     version = 0
                 if version > SCHEMA_VERSION:
                     raise TabayyunError(f"{self.path} was made by a newer tabayyun (schema {version}); upgrade tabayyun")
-                for step in MIGRATIONS[version:]:
+                for step in MIGRATIONS[version:] if migrate else ():
                     self.conn.execute(step)
-                if version < SCHEMA_VERSION:
+                if version < SCHEMA_VERSION and migrate:
                     self.conn.execute(f"UPDATE {_MARK} SET version = %s", (SCHEMA_VERSION,))
         except psycopg.Error as exc:
             raise TabayyunError(f"cannot open evidence base {self.path}: {str(exc).strip().splitlines()[0]}") from None

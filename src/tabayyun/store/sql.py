@@ -26,6 +26,7 @@ from tabayyun.store.base import (VECTOR_SPEC_KEY, BatchResult, PendingSentence, 
 __all__ = ["SQLStore", "IdConflict"]
 
 STORY_COUNT_KEY = "stories_documents_counted"
+_FACTS_VERSION_KEY = "facts_version"  # meta: the version of the facts kept (those of others are dropped)
 # What ``breakdown`` groups documents by (an undated document has the month "").
 _BREAKDOWN = {"source": "d.source", "month": "COALESCE(substr(d.date, 1, 7), '')"}
 # Sentence text is not stored twice: it is sliced from its document's text on read.
@@ -73,6 +74,7 @@ class SQLStore:
     LIST_CHECKS_SQL = ""  # the history's summary of each check (the two dialects read JSON differently)
 
     def __init__(self) -> None:
+        self._facts_version: str | None = None  # the version of the stored facts, once read or written
         self._reader: Any = None
         self._reader_lock = threading.Lock()
 
@@ -180,7 +182,7 @@ class SQLStore:
 
     def _remove(self, doc_id: str) -> list[Sentence] | None:
         """Remove a document (by its id or another id of it) with its sentences, other ids, topics, story
-        membership and the vectors of its sentences; None if there is no such document."""
+        membership and the vectors and facts of its sentences; None if there is no such document."""
         row = self._run(f"SELECT d.id, d.{self.SEQ} FROM documents d WHERE d.id = ? UNION "
                         f"SELECT a.doc_id, d.{self.SEQ} FROM aliases a JOIN documents d ON d.id = a.doc_id "
                         "WHERE a.id = ?", (doc_id, doc_id)).fetchone()
@@ -191,6 +193,7 @@ class SQLStore:
         self._before_remove(sentences, int(seq))
         for cond, args in self._in("key", _unique(text_key(s.text) for s in sentences)):
             self._run(f"DELETE FROM vectors WHERE {cond}", args)
+            self._run(f"DELETE FROM facts WHERE {cond}", args)
         for table, column in (("sentences", "doc_id"), ("aliases", "doc_id"), ("document_topics", "doc_id"),
                               ("story_documents", "doc_id"), ("documents", "id")):
             self._run(f"DELETE FROM {table} WHERE {column} = ?", (stored,))
@@ -302,6 +305,26 @@ class SQLStore:
                 self._run("DELETE FROM vectors WHERE model = ?", (model,))
             self.set_meta(VECTOR_SPEC_KEY + model, spec)
         return True
+
+    # -- facts -------------------------------------------------------------------------------------
+    def load_facts(self, version: str, keys: Sequence[str]) -> dict[str, str]:
+        if self._facts_version is None and self.readonly:  # none kept yet (or a base from before the facts table)
+            self._facts_version = self.get_meta(_FACTS_VERSION_KEY)
+            if self._facts_version is None:
+                return {}
+        return dict(self._rows("SELECT key, facts FROM facts WHERE version = ? AND", "key", list(keys),
+                               params=(version,)))
+
+    def save_facts(self, version: str, facts: Mapping[str, str]) -> None:
+        if self.readonly or not facts:  # a cache: a read-only base keeps them in memory only
+            return
+        with self._transaction():
+            if self._facts_version != version and self.get_meta(_FACTS_VERSION_KEY) != version:
+                self._run("DELETE FROM facts WHERE version <> ?", (version,))
+                self.set_meta(_FACTS_VERSION_KEY, version)
+            self._facts_version = version
+            self._many(self._upsert("facts", ("version", "key", "facts"), "version, key"),
+                       [(version, k, v) for k, v in facts.items()])
 
     # -- checks and reviews ------------------------------------------------------------------------
     def save_check(self, text: str, result: list[dict]) -> int:

@@ -5,26 +5,95 @@ the claim ("أسرت" against "أفرجت") can rank below several on its topic,
 sentences of which one is decisive. The stance stage reads only ``k`` sentences, so all candidate
 sentences are first read by the cheap fact checks of ``signals.compare``:
 those that contradict the claim about the same thing or state it in its own words, then those about
-it, then the rest, each group in retrieval order.
+it, then the rest, each group in retrieval order. What those checks read from a sentence (its index terms,
+and its facts: ``signals.facts``, most of their cost) can be kept in the store (``StoredFacts``): a check
+in a new process then reads them instead of reading the sentence again.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Sequence
+import json
+from typing import Iterable, Sequence
 
 from tabayyun.records import Evidence
+from tabayyun.store.base import FactStore, text_key
 from tabayyun.text import analyze, expand_query
-from tabayyun.verify.signals import compare
+from tabayyun.verify.signals import (FACTS, TextFacts, TextMemory, compare, facts_fields, facts_from_fields,
+                                     facts_version)
 
 _MIN_SHARED = 2
 
-__all__ = ["decisive_first"]
+__all__ = ["decisive_first", "StoredFacts", "INDEX_TERMS"]
 
 
-@lru_cache(maxsize=5_000)
+#: The index terms of the candidates last ranked (the same candidates come back for a claim checked again).
+INDEX_TERMS: TextMemory[frozenset[str]] = TextMemory(5_000)
+
+
 def _terms(text: str) -> frozenset[str]:
-    """The index terms of a candidate sentence (cached: the same candidates come back for a claim checked again)."""
-    return frozenset(analyze(text))
+    """The index terms of a candidate sentence (kept in ``INDEX_TERMS``)."""
+    found = INDEX_TERMS.get(text)
+    if found is None:
+        found = frozenset(analyze(text))
+        INDEX_TERMS.remember({text: found})
+    return found
+
+
+class StoredFacts:
+    """What the fact checks read from candidate sentences, kept in ``store`` under ``signals.facts_version()``
+    (a read-only store keeps nothing): each sentence's index terms, and its facts once they were extracted (only
+    the candidates that share enough of a claim's terms are read for facts). ``load`` the candidates' before
+    they are ranked, ``flush`` after the claim is judged: what was read meanwhile that the store lacked is kept."""
+
+    def __init__(self, store: FactStore, remember: int = 5_000) -> None:
+        self.store = store
+        self.remember = remember  # texts whose state in the store is remembered, per state
+        self._full: dict[str, None] = {}  # texts stored with their facts, oldest first
+        self._partial: dict[str, str] = {}  # texts stored with their terms only -> their text_key
+        self._unstored: dict[str, str] = {}  # texts the store lacked -> their text_key
+
+    def load(self, texts: Iterable[str]) -> None:
+        """Put what the store kept of ``texts`` in memory (``INDEX_TERMS``, ``signals.FACTS``)."""
+        keys = {text_key(t): t for t in dict.fromkeys(texts)
+                if t not in self._full and t not in self._partial and t not in self._unstored}
+        if not keys:
+            return
+        stored = self.store.load_facts(facts_version(), list(keys))
+        terms: dict[str, frozenset[str]] = {}
+        found: dict[str, TextFacts] = {}
+        for key, line in stored.items():
+            text = keys[key]
+            words, fields = json.loads(line)
+            terms[text] = frozenset(words)
+            if fields is None:
+                self._partial[text] = key
+            else:
+                found[text] = facts_from_fields(fields)
+                self._full[text] = None
+        INDEX_TERMS.remember({t: v for t, v in terms.items() if INDEX_TERMS.get(t) is None})
+        FACTS.remember({t: f for t, f in found.items() if FACTS.get(t) is None})
+        self._unstored.update((t, k) for k, t in keys.items() if k not in stored)
+        for seen in (self._full, self._partial, self._unstored):
+            for text in list(seen)[:max(0, len(seen) - self.remember)]:
+                del seen[text]
+
+    def flush(self) -> None:
+        """Keep what was read since ``load`` that the store lacks: the terms of new texts, and facts extracted."""
+        new = {t: k for t, k in self._unstored.items() if INDEX_TERMS.get(t) is not None}
+        new.update((t, k) for t, k in self._partial.items() if FACTS.get(t) is not None)
+        if not new:
+            return
+        rows = {}
+        for text, key in new.items():
+            extracted = FACTS.get(text)
+            rows[key] = json.dumps([sorted(_terms(text)), None if extracted is None else facts_fields(extracted)],
+                                   ensure_ascii=False, separators=(",", ":"))
+            self._unstored.pop(text, None)
+            self._partial.pop(text, None)
+            if extracted is None:
+                self._partial[text] = key
+            else:
+                self._full[text] = None
+        self.store.save_facts(facts_version(), rows)
 
 
 def _rank(claim: str, terms: frozenset[str], evidence: Evidence) -> int:

@@ -14,16 +14,21 @@ enough of the claim. ``Signals.states`` tells evidence that states the claim's c
 """
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
+from typing import Generic, Iterable, Mapping, TypeVar
 
 from tabayyun.records import Evidence
 from tabayyun.text import (OPPOSITES, Token, analyze, antonym_sides, entity_aliases, extract_entities,
                            extract_numbers, find_denials, predicate_polarity, stated_years, tokenize)
 from tabayyun.text._lexicon import WORD_CACHE
 
-__all__ = ["Signals", "compare", "weigh", "TextFacts", "facts", "RELATED_AT", "STATES_COSINE"]
+__all__ = ["Signals", "compare", "weigh", "TextFacts", "TextMemory", "FACTS", "facts", "facts_version", "facts_fields",
+           "facts_from_fields", "RELATED_AT", "STATES_COSINE"]
 
 RELATED_AT = 0.3  # share of the claim's terms a text needs to be about the same thing (with a shared entity)
 PARAPHRASE_AT = 0.5  # share of the claim's terms a text without a shared entity needs
@@ -49,6 +54,7 @@ _NOT_NEGATED = frozenset({"يزال", "تزال", "يزالون", "تزالون"
 _EXCEPT = frozenset({"سوي", "الا", "غير"})  # after a negator: "not ... except", a restriction, not a negation
 _EXCEPT_REACH = 4
 _DENIED_REACH = 12  # words after a verb of denial that say what is denied (up to the end of its clause)
+T = TypeVar("T")
 _SKIP = frozenset({"قد", "يعد", "تعد", "يكن", "تكن", "يكون", "تكون", "بعد", "ان", "انه", "انها"})
 
 
@@ -125,10 +131,77 @@ def _clause(tokens: list[Token], text: str) -> list[Token]:
     return tokens
 
 
-@lru_cache(maxsize=5_000)
+class TextMemory(Generic[T]):
+    """What was read from texts, by text, in memory: at most ``bound`` texts, the oldest going first."""
+
+    def __init__(self, bound: int) -> None:
+        self.bound = bound
+        self._items: dict[str, T] = {}
+
+    def get(self, text: str) -> T | None:
+        return self._items.get(text)
+
+    def known(self, texts: Iterable[str]) -> dict[str, T]:
+        """What is in memory of those ``texts`` (nothing is read)."""
+        return {t: self._items[t] for t in texts if t in self._items}
+
+    def remember(self, items: Mapping[str, T]) -> None:
+        self._items.update(items)
+        while len(self._items) > self.bound:
+            self._items.pop(next(iter(self._items)), None)
+
+    def clear(self) -> None:
+        self._items.clear()
+
+
+#: The facts of the texts last compared (about 6 KB each: the candidates of the last 100 claims); a store's
+#: kept facts are put here (``select.StoredFacts``) so that ``facts`` does not extract them again.
+FACTS: TextMemory[TextFacts] = TextMemory(5_000)
+
+
 def facts(text: str) -> TextFacts:
-    """Extract the comparable facts of ``text`` (cached: evidence sentences recur across claims; about 6 KB
-    each, so the cache holds the candidates of the last 100 claims in about 30 MB)."""
+    """The comparable facts of ``text`` (kept in ``FACTS``: evidence sentences recur across claims)."""
+    found = FACTS.get(text)
+    if found is None:
+        found = _extract(text)
+        FACTS.remember({text: found})
+    return found
+
+
+@lru_cache(maxsize=1)
+def facts_version() -> str:
+    """What the facts of a text depend on, as a short digest: the code and word lists of ``tabayyun.text``, this
+    module and the stemmer's version (the index terms of ``analyze`` too). What was kept under another version is not
+    read."""
+    digest = hashlib.sha1(version("PyStemmer").encode())
+    text_dir = Path(__file__).resolve().parents[1] / "text"
+    for path in sorted([*text_dir.glob("*.py"), *(text_dir / "data").iterdir(), Path(__file__).resolve()]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def facts_fields(f: TextFacts) -> list:
+    """``f`` as a JSON-able list (sets sorted), for a store to keep; ``facts_from_fields`` reads it back equal."""
+    return [sorted(f.terms), sorted(f.words), [[n.value, n.text, n.kind, sorted(n.context)] for n in f.numbers],
+            sorted(f.years), f.entities, sorted(f.predicates), f.polarity, sorted(f.negated), sorted(f.affirmed),
+            f.denial, f.says_false, sorted(f.denied_terms),
+            [[pair, side, word] for (pair, side), word in f.antonyms.items()]]
+
+
+def facts_from_fields(fields: list) -> TextFacts:
+    """The facts that ``facts_fields`` wrote (read back from JSON)."""
+    (terms, words, numbers, years, entities, predicates, polarity, negated, affirmed, denial, says_false,
+     denied_terms, antonyms) = fields
+    return TextFacts(terms=frozenset(terms), words=frozenset(words),
+                     numbers=tuple(_Number(v, t, k, frozenset(c)) for v, t, k, c in numbers), years=frozenset(years),
+                     entities=entities, predicates=frozenset(predicates), polarity=polarity,
+                     negated=frozenset(negated), affirmed=frozenset(affirmed), denial=denial, says_false=says_false,
+                     denied_terms=frozenset(denied_terms),
+                     antonyms={(pair, side): word for pair, side, word in antonyms})
+
+
+def _extract(text: str) -> TextFacts:
+    """Extract the comparable facts of ``text``."""
     years = stated_years(text)
     tokens = tokenize(text)
     mentions = extract_numbers(text)
