@@ -294,8 +294,9 @@ class StoryClusterer:
 
     # -- stage 1: features -----------------------------------------------------------------------
     def features(self, doc: Document, count: bool = False, lead: LeadFeatures | None = None) -> DocFeatures:
-        """The document's features (``lead``: its ``lead_features``, when computed ahead); with ``count``,
-        its terms are counted into the document frequencies first."""
+        """The document's features (``lead``: its ``lead_features``, when computed ahead); with ``count`` (a
+        document being organised), its terms are counted into the document frequencies first, a short
+        document's burst terms weigh more, and its terms then enter the window of the last documents."""
         lead = lead or lead_features(doc.title, doc.text, self.config)
         if not count:
             return self._features(doc, lead, self.df, self.n_docs)
