@@ -290,7 +290,7 @@ class StoryClusterer:
         self._moved: dict[str, tuple[str, str, float]] = {}  # the same: (story it was in, story now, its score)
         self.splits = 0
         self.recent: deque[frozenset[str]] = deque()  # the terms of the last ``burst_docs`` documents organised
-        self.recent_df: Counter[str] = Counter()  # in how many of them each term is
+        self.recent_df: dict[str, int] = {}  # in how many of them each term is
 
     # -- stage 1: features -----------------------------------------------------------------------
     def features(self, doc: Document, count: bool = False, lead: LeadFeatures | None = None) -> DocFeatures:
@@ -311,14 +311,16 @@ class StoryClusterer:
         """Count a document's terms into the window of the last ``burst_docs`` documents."""
         if not self.config.burst_docs:
             return
+        counts = self.recent_df
         self.recent.append(terms)
-        self.recent_df.update(terms)
+        for t in terms:
+            counts[t] = counts.get(t, 0) + 1
         if len(self.recent) > self.config.burst_docs:
-            gone = self.recent.popleft()
-            self.recent_df.subtract(gone)
-            for t in gone:
-                if self.recent_df[t] <= 0:
-                    del self.recent_df[t]
+            for t in self.recent.popleft():
+                if counts[t] > 1:
+                    counts[t] -= 1
+                else:
+                    del counts[t]
 
     def _features(self, doc: Document, lead: LeadFeatures, df: Mapping[str, int], n_docs: int,
                   burst: bool = False) -> DocFeatures:
