@@ -159,7 +159,7 @@ def members_hash(doc_ids: Iterable[str]) -> str:
     return hashlib.sha1("\n".join(sorted(doc_ids)).encode("utf-8")).hexdigest()[:12]
 
 
-def ant_story_sample(data_dir: Path, n: int = 50, seed: int = 12,
+def ant_story_sample(data_dir: Path, n: int = 50, seed: int = 13,
                      config: StoryConfig | None = None) -> list[tuple[str, list[str]]]:
     """All of ANT organised in memory; ``n`` stories with 3+ sources drawn at random: (id, document ids)."""
     docs = ant_documents(data_dir)
@@ -240,7 +240,9 @@ def render_stories(ufc: dict[str, dict[str, Any]], aured: dict[str, Any], seed: 
               f"{config.split}, entity weight {config.entity_weight}, headline overlap {config.head_min}, shared "
               f"entity {'required' if config.shared_entity else 'not required'}, window {config.window_days} days, "
               f"span at most {config.max_span_days} days, {config.gap_weight} less per day beyond {config.gap_free} from the "
-              f"story's nearest date, attach {config.attach} (rank weight {config.rank_weight})."]
+              f"story's nearest date, attach {config.attach} (rank weight {config.rank_weight}); a short text: burst "
+              f"terms (in {config.burst_min}+ of the last {config.burst_docs} documents) up to x{1 + config.burst_weight}, "
+              f"names sharing a word {'shared' if config.loose_names else 'not shared'}."]
     return "\n".join(lines)
 
 

@@ -21,6 +21,11 @@ Each document, in the order it was stored, either joins the story of the same ev
    stays resolvable), the other becomes a story of its own. A story keeps its members' vectors only while
    it has at most ``split_max`` documents, so the check costs a bounded amount per document.
 
+A short text (a post) has few words to share, so two rules help it find its event: a term frequent among the
+last ``burst_docs`` documents organised but rarer in the base (a burst: the words of an event being reported
+now, «اقتحام» while a channel's attack is news) weighs more in it; and two names that share a word count as
+one entity for the shared-entity check (a tweet's names are often cut short or run on).
+
 ``StoryClusterer.sync`` catches the stories up with the store (resumable: a watermark records the last
 document organised; each batch lands in one transaction). The same documents in the same order give
 the same stories.
@@ -29,7 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections import Counter, OrderedDict
+from collections import Counter, OrderedDict, deque
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable, Mapping, Sequence
@@ -76,6 +81,11 @@ class StoryConfig:
     attach: float = 0.10  # a checked claim (short) is placed in the nearest story above this ...
     about_weight: float = 0.5  # ... counting the share of its evidence about it that the story holds ...
     rank_weight: float = 0.4  # ... and the share of its evidence ranks (1/(1+rank)) the story holds
+    burst_docs: int = 10  # a short text's terms that are frequent among the last this many documents organised ...
+    burst_weight: float = 1.5  # ... and rarer in the base weigh up to (1 + this) as much: the words of an event
+    burst_min: int = 3  # being reported now (full weight from this many of those documents)
+    loose_names: bool = True  # a short text or a checked claim shares an entity with a story when two of their
+    # names share a word («سلمان العوده» and «سلمان العوده فك»: names are cut where they end in a tweet)
 
 
 def story_id_for(doc_id: str) -> str:
@@ -279,27 +289,64 @@ class StoryClusterer:
         self.moved: dict[str, str] = {}  # document -> the story a split moved it to, since the last batch
         self._moved: dict[str, tuple[str, str, float]] = {}  # the same: (story it was in, story now, its score)
         self.splits = 0
+        self.recent: deque[frozenset[str]] = deque()  # the terms of the last ``burst_docs`` documents organised
+        self.recent_df: dict[str, int] = {}  # in how many of them each term is
 
     # -- stage 1: features -----------------------------------------------------------------------
     def features(self, doc: Document, count: bool = False, lead: LeadFeatures | None = None) -> DocFeatures:
-        """The document's features (``lead``: its ``lead_features``, when computed ahead); with ``count``,
-        its terms are counted into the document frequencies first."""
+        """The document's features (``lead``: its ``lead_features``, when computed ahead); with ``count`` (a
+        document being organised), its terms are counted into the document frequencies first, a short
+        document's burst terms weigh more, and its terms then enter the window of the last documents."""
         lead = lead or lead_features(doc.title, doc.text, self.config)
-        if count:
-            self.n_docs += 1
-            self.df.update(lead.counts.keys())
-            self._dirty_terms.update(lead.counts.keys())
-        return self._features(doc, lead, self.df, self.n_docs)
+        if not count:
+            return self._features(doc, lead, self.df, self.n_docs)
+        self.n_docs += 1
+        self.df.update(lead.counts.keys())
+        self._dirty_terms.update(lead.counts.keys())
+        f = self._features(doc, lead, self.df, self.n_docs, burst=True)
+        self._remember(frozenset(lead.counts))
+        return f
 
-    def _features(self, doc: Document, lead: LeadFeatures, df: Mapping[str, int], n_docs: int) -> DocFeatures:
+    def _remember(self, terms: frozenset[str]) -> None:
+        """Count a document's terms into the window of the last ``burst_docs`` documents."""
+        if not self.config.burst_docs:
+            return
+        counts = self.recent_df
+        self.recent.append(terms)
+        for t in terms:
+            counts[t] = counts.get(t, 0) + 1
+        if len(self.recent) > self.config.burst_docs:
+            for t in self.recent.popleft():
+                if counts[t] > 1:
+                    counts[t] -= 1
+                else:
+                    del counts[t]
+
+    def _features(self, doc: Document, lead: LeadFeatures, df: Mapping[str, int], n_docs: int,
+                  burst: bool = False) -> DocFeatures:
+        """``burst``: a short document's terms weighed by how frequent they are among the last documents."""
         c = self.config
         idf = {t: math.log((n_docs + c.prior_docs) / (df.get(t, 0) + 0.5)) for t in lead.counts}
-        vec = _top({t: (1.0 + math.log(tf)) * idf[t] for t, tf in lead.counts.items() if idf[t] > 0}, c.doc_terms)
-        norm = _norm(vec)
+        vec = {t: (1.0 + math.log(tf)) * idf[t] for t, tf in lead.counts.items() if idf[t] > 0}
         short = len(vec) < c.short_terms or (not doc.title.strip() and len(doc.text.strip()) <= c.short_chars)
+        if burst and short and self.recent:
+            vec = {t: w * self.burst(t, df.get(t, 0) / max(n_docs, 1)) for t, w in vec.items()}
+        vec = _top(vec, c.doc_terms)
+        norm = _norm(vec)
         return DocFeatures({t: w / norm for t, w in vec.items()}, lead.entities, _day(doc.date),
                            {t: lead.surface[t] for t in vec}, self.head(doc.title, df, n_docs), lead.head_entities,
                            short)
+
+    def burst(self, term: str, base: float) -> float:
+        """How much more a term weighs for being frequent among the last documents (share ``r`` of them) but
+        rarer in the base (share ``base``): 1 + ``burst_weight`` x (1 - base / r), in full from ``burst_min``
+        of them, in proportion below; 1 for a term no more frequent lately than in the base."""
+        c = self.config
+        n = self.recent_df.get(term, 0)
+        r = n / len(self.recent)
+        if r <= base:
+            return 1.0
+        return 1.0 + c.burst_weight * (1.0 - base / r) * min(1.0, n / c.burst_min)
 
     def head(self, title: str, df: Mapping[str, int], n_docs: int) -> dict[str, float]:
         """A headline's terms weighted by IDF (not normalised: a story sums them)."""
@@ -339,19 +386,29 @@ class StoryClusterer:
             return 0
         return max(story.first_day - f.day, f.day - story.last_day, 0)
 
-    def disjoint(self, f: DocFeatures, story: StoryState) -> bool:
+    def disjoint(self, f: DocFeatures, story: StoryState, loose: bool = False) -> bool:
         """Whether the document and the story name people, places or bodies and none in common: in their
-        headlines when both headlines name some, else in their leads."""
+        headlines when both headlines name some, else in their leads. ``loose``: two names that share a word
+        (of three letters or more) are in common."""
         if f.head_entities and story.head_entities:
-            return not f.head_entities & story.head_entities.keys()
-        return bool(f.entities and story.entities and not f.entities & story.entities.keys())
+            mine, theirs = f.head_entities, story.head_entities.keys()
+        elif f.entities and story.entities:
+            mine, theirs = f.entities, story.entities.keys()
+        else:
+            return False
+        if mine & theirs:
+            return False
+        if not loose:
+            return True
+        words = {w for name in mine for w in name.split() if len(w) > 2}
+        return not any(w in words for name in theirs for w in name.split())
 
     def score(self, f: DocFeatures, story: StoryState) -> float:
         """Cosine with the story's centroid, plus the share of the document's entities the story holds, less
         ``gap_weight`` per day beyond ``gap_free`` between the document and the story's nearest date."""
         c = self.config
         if (not self.in_window(f, story) or (f.head and story.heads and _cosine(f.head, story.heads) < c.head_min)
-                or (c.shared_entity and self.disjoint(f, story))):
+                or (c.shared_entity and self.disjoint(f, story, c.loose_names and f.short))):
             return 0.0
         sim = _cosine(f.terms, story.centroid)
         if f.short and story.members and story.size > 1:  # a short text: its nearest member too
@@ -570,7 +627,20 @@ class StoryClusterer:
             self.stories[sid] = story
             self.seq = story.seq - 1
             self._touch(story)
+        self._recall_recent()
         self._loaded = True
+
+    def _recall_recent(self) -> None:
+        """The window of the last ``burst_docs`` documents organised, read again from the store (so that going on
+        from a saved state gives the stories a rebuild gives; positions freed by many removals just before the
+        watermark leave it shorter)."""
+        assert self.store is not None
+        n = self.config.burst_docs
+        if not n or not self._watermark:
+            return
+        rows = self.store.documents_after(max(0, self._watermark - 4 * n), 4 * n)
+        for _, doc in [r for r in rows if r[0] <= self._watermark][-n:]:
+            self._remember(frozenset(lead_features(doc.title, doc.text, self.config).counts))
 
     def cluster(self, documents: Iterable[Document]) -> dict[str, str]:
         """In memory: the story id of each document (after merges and splits), in order."""
