@@ -169,7 +169,7 @@ def render_ufc_verdicts(ufc: dict[str, Any]) -> list[str]:
         out += ["", "| wrong decided verdict | fold | claim | verdict | stance of the cited article | first reason |",
                 "|---|---|---|---|---|---|"]
         for r in ufc["wrong"]:
-            stance = r.case.stances.get(r.cited[0], "not retrieved for it") if r.cited else "none"
+            stance = r.case.stances.get(r.cited[0], "another claim's article") if r.cited else "none"
             reason = (r.reasons[:1] or [""])[0][:120]
             out.append(f"| {r.case.id} | {r.case.fold} | {_cell(r.case.claim[:80])} | {r.label} | {stance} | "
                        f"{_cell(reason)} |")
