@@ -420,10 +420,10 @@ def cmd_train(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     data = _data_dir(args.data)
     if args.part in ("all", "verdicts"):
-        from tabayyun.evaluation.endtoend import eval_aured, eval_controls, render_endtoend
+        from tabayyun.evaluation.endtoend import eval_aured, eval_controls, eval_ufc_verdicts, render_endtoend
 
         _print("## Verdicts, end to end\n")
-        _print(render_endtoend(eval_aured(data), eval_controls(data)))
+        _print(render_endtoend(eval_aured(data), eval_controls(data), eval_ufc_verdicts(data)))
     if args.part in ("all", "stories"):
         from tabayyun.evaluation.stories import eval_stories
 
@@ -666,7 +666,7 @@ def _parser() -> argparse.ArgumentParser:
     p = add("eval", cmd_eval, "recompute every figure of EVALUATION.md and print the tables")
     p.add_argument("--data", help="the datasets folder (default: ../shared/data beside the repository)")
     p.add_argument("--part", choices=("all", "verdicts", "models", "topics", "stories"), default="all",
-                   help="verdicts: end to end on AuRED dev, the ANT controls and the seed (minutes); "
+                   help="verdicts: end to end on AuRED dev, unifiedfc, the ANT controls and the seed (minutes); "
                         "models: the components on their own test sets (needs [train]); "
                         "topics: the topic classifier on the labelled sample and ANT test (needs [train]); "
                         "stories: the story clustering on unifiedfc, AuRED dev and the seed; default all")

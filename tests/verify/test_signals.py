@@ -23,6 +23,19 @@ def test_unrelated_number_is_no_mismatch():
     assert not s.mismatches
 
 
+def test_figure_of_another_event_is_no_mismatch():
+    # unifiedfc R-473 against a report of another attack: the wounded of the same kind, less than half the claim
+    claim = ("هاجم أشخاص يشتبه بأنهم متشددون إسلاميون نقطة تفتيش عسكرية في شمال شرق ليبيا يوم الأربعاء "
+             "مما أسفر عن مقتل جنديين وإصابة ثلاثة في هجوم أعلن تنظيم الدولة الإسلامية المسؤولية عنه")
+    other = ("أعلن تنظيم داعش مسؤوليته عن الهجوم الذي تم تنفيذه بشاحنة في منهاتن بنيويورك الثلاثاء الماضي "
+             "والذي أسفر عن مقتل 8 أشخاص وإصابة 15 آخرين")
+    s = compare(claim, other)
+    assert s.about() and s.overlap < 0.5 and not s.mismatches and not s.states()
+    restated = ("هاجم متشددون نقطة تفتيش عسكرية في شمال شرق ليبيا يوم الأربعاء مما أسفر عن مقتل جنديين "
+                "وإصابة ثمانية في هجوم أعلن تنظيم الدولة الإسلامية المسؤولية عنه")
+    assert "number mismatch: claim 3, evidence 8" in compare(claim, restated).mismatches
+
+
 def test_changed_year():
     s = compare("أسرت قوات سوريا الديمقراطية 157 مقاتلا عام 2017", EVIDENCE)
     assert "date mismatch: claim 2017, evidence 2019" in s.mismatches

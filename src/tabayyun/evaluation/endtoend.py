@@ -1,4 +1,4 @@
-"""End-to-end figures of verdicts, as a fact-checker meets them: AuRED dev, the ANT controls, the seed.
+"""End-to-end figures of verdicts, as a fact-checker meets them: AuRED dev, unifiedfc, the ANT controls, the seed.
 
 Each function builds its evidence bases from ``../shared/data`` in temporary folders, runs
 ``Tabayyun.verify`` (or ``check``) exactly as the CLI does, and returns a dict of figures;
@@ -14,9 +14,11 @@ from typing import Any
 
 from tabayyun.evaluation.aured import AURED_LABELS, load_aured, run_aured, score_aured
 from tabayyun.evaluation.controls import KINDS, build_controls, load_seed_post, score_controls
+from tabayyun.evaluation.unifiedfc import (DECIDED, FOLD_GROUPS, load_ufc_verdicts, render_ufc_verdicts,
+                                           run_ufc_verdicts, score_ufc_verdicts)
 from tabayyun.records import Claim, VERDICTS
 
-__all__ = ["eval_aured", "eval_controls", "seed_claims", "render_endtoend"]
+__all__ = ["eval_aured", "eval_ufc_verdicts", "eval_controls", "seed_claims", "render_endtoend"]
 
 
 def seed_claims() -> list[tuple[str, str]]:
@@ -34,6 +36,19 @@ def eval_aured(data_dir: Path) -> dict[str, Any]:
     out["decided"] = [(r.verdict["confidence"], r.predicted == r.rumour.label) for r in results
                       if r.predicted != "NOT ENOUGH INFO"]
     return out
+
+
+def eval_ufc_verdicts(data_dir: Path) -> dict[str, Any]:
+    """unifiedfc folds 1-4 in one base, every claim verified; scored per fold group (folds 1-3, fold 4, all),
+    with the wrong decided verdicts and their reasons."""
+    documents, cases = load_ufc_verdicts(Path(data_dir))
+    results = run_ufc_verdicts(documents, cases)
+    decided = [r for r in results if r.label in DECIDED]
+    return {"n_documents": len(documents),
+            "groups": {name: score_ufc_verdicts([r for r in results if r.case.fold in folds])
+                       for name, folds in FOLD_GROUPS.items()},
+            "wrong": [r for r in decided if (r.label == "supported") != r.case.true],
+            "decided": [(r.confidence, (r.label == "supported") == r.case.true) for r in decided]}
 
 
 def eval_controls(data_dir: Path, n_base: int = 2000, n_per_kind: int = 200) -> dict[str, Any]:
@@ -78,7 +93,8 @@ def _reliability(decided: list[tuple[float, bool]]) -> list[str]:
     return ([f"| below 0.5 | {len(low)} | {_pct(sum(low) / len(low))}% |"] if low else []) + rows
 
 
-def render_endtoend(aured: dict[str, Any] | None, controls: dict[str, Any] | None) -> str:
+def render_endtoend(aured: dict[str, Any] | None, controls: dict[str, Any] | None,
+                    ufc: dict[str, Any] | None = None) -> str:
     """Markdown tables of the end-to-end figures."""
     out: list[str] = []
     if aured is not None:
@@ -92,6 +108,8 @@ def render_endtoend(aured: dict[str, Any] | None, controls: dict[str, Any] | Non
                        f"({_pct(s['gold_refuted_share'])}%) |")
         out += ["", "Confusion (rows gold, columns predicted): " + "; ".join(
             f"{g}: " + ", ".join(f"{p} {aured['confusion'][g][p]}" for p in AURED_LABELS) for g in AURED_LABELS)]
+    if ufc is not None:
+        out += ["", *render_ufc_verdicts(ufc)]
     if controls is not None:
         out += ["", f"| controls ({controls['n_base']:,}-document base) | n | supported | refuted | "
                 "not enough evidence | conflicting | goal | met |", "|---|---|---|---|---|---|---|---|"]
@@ -108,7 +126,7 @@ def render_endtoend(aured: dict[str, Any] | None, controls: dict[str, Any] | Non
         out += [f"| {claim} | {expected} | {label} |" for claim, expected, label in controls["seed"]]
         out += ["", "| seed post claim | verdict |", "|---|---|"]
         out += [f"| {claim[:90]}{'…' if len(claim) > 90 else ''} | {label} |" for claim, label, _ in controls["post"]]
-    for name, result in (("AuRED dev", aured), ("controls", controls)):
+    for name, result in (("AuRED dev", aured), ("unifiedfc", ufc), ("controls", controls)):
         if result is not None and result["decided"]:
             out += ["", f"Confidence of the supported/refuted verdicts, {name} (right: the gold label; on the "
                     "controls, unseen true news counts as right unless refuted):", "",
