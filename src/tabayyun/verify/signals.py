@@ -58,8 +58,10 @@ _DENIED_REACH = 12  # words after a verb of denial that say what is denied (up t
 T = TypeVar("T")
 _SKIP = frozenset({"قد", "يعد", "تعد", "يكن", "تكن", "يكون", "تكون", "بعد", "ان", "انه", "انها"})
 # What follows a place in a news dateline: an optional date after a comma, the agency in brackets, a dash
-# ("بيروت (رويترز) -", "موسكو، 3 مارس (أ ف ب) -"); at the start of a text a dash alone does ("دمشق - ").
-_DATELINE_AGENCY = re.compile(r"\s*(?:[،,][^()\n\-–—]{0,40})?\(\s*[^()\n]{1,25}\)\s*[-–—]")
+# ("بيروت (رويترز) -", "موسكو، 3 مارس (أ ف ب) -"); at the start of a text a dash alone does ("دمشق - "), and
+# anywhere a dash before a verb of saying (after a page's boilerplate: "ذات صلة بيروت - قالت مصادر").
+_DATELINE_AGENCY = re.compile(r"\s*(?:[،,][^()\n\-–—]{0,40})?(?:\(\s*[^()\n]{1,25}\)\s*[-–—]|"
+                              r"\s[-–—]\s*و?(?:قال|[أا]علن|ذكر|[أا]فاد|[أا]كد|صرح)(?:ت|وا)?\s)")
 _DATELINE_DASH = re.compile(r"\s*(?:[،,][^()\n\-–—]{0,40})?[-–—]")
 
 
