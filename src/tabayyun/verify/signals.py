@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib.metadata import version
@@ -24,7 +23,7 @@ from pathlib import Path
 from typing import Generic, Iterable, Mapping, TypeVar
 
 from tabayyun.records import Evidence
-from tabayyun.text import (OPPOSITES, EntityMention, Token, analyze, antonym_sides, entity_aliases, extract_entities,
+from tabayyun.text import (OPPOSITES, Token, analyze, antonym_sides, entity_aliases, extract_entities,
                            extract_numbers, find_denials, predicate_polarity, stated_years, tokenize)
 from tabayyun.text._lexicon import WORD_CACHE
 
@@ -57,12 +56,6 @@ _EXCEPT_REACH = 4
 _DENIED_REACH = 12  # words after a verb of denial that say what is denied (up to the end of its clause)
 T = TypeVar("T")
 _SKIP = frozenset({"قد", "يعد", "تعد", "يكن", "تكن", "يكون", "تكون", "بعد", "ان", "انه", "انها"})
-# What follows a place in a news dateline: an optional date after a comma, the agency in brackets, a dash
-# ("بيروت (رويترز) -", "موسكو، 3 مارس (أ ف ب) -"); at the start of a text a dash alone does ("دمشق - "), and
-# anywhere a dash before a verb of saying (after a page's boilerplate: "ذات صلة بيروت - قالت مصادر").
-_DATELINE_AGENCY = re.compile(r"\s*(?:[،,][^()\n\-–—]{0,40})?(?:\(\s*[^()\n]{1,25}\)\s*[-–—]|"
-                              r"\s[-–—]\s*و?(?:قال|[أا]علن|ذكر|[أا]فاد|[أا]كد|صرح)(?:ت|وا)?\s)")
-_DATELINE_DASH = re.compile(r"\s*(?:[،,][^()\n\-–—]{0,40})?[-–—]")
 
 
 @dataclass(frozen=True)
@@ -207,21 +200,6 @@ def facts_from_fields(fields: list) -> TextFacts:
                      antonyms={(pair, side): word for pair, side, word in antonyms})
 
 
-def _dateline_names(text: str, entities: list[EntityMention]) -> set[str]:
-    """Entities a text names only in a news dateline (the place the report was filed from, the agency):
-    not actors of the event it reports."""
-    spans = []
-    for e in entities:
-        if e.kind != "LOC":
-            continue
-        tail = _DATELINE_AGENCY.match(text, e.end) or (not text[:e.start].strip() and _DATELINE_DASH.match(text, e.end))
-        if tail:
-            spans.append((e.start, tail.end()))
-    inside = [any(s <= e.start < end for s, end in spans) for e in entities]
-    named_elsewhere = {e.canonical for e, i in zip(entities, inside) if not i}
-    return {e.canonical for e, i in zip(entities, inside) if i} - named_elsewhere
-
-
 def _extract(text: str) -> TextFacts:
     """Extract the comparable facts of ``text``."""
     years = stated_years(text)
@@ -254,7 +232,6 @@ def _extract(text: str) -> TextFacts:
         numbers.append(_Number(m.value, m.text, m.kind, context))
     polarity = predicate_polarity(text)
     denials = find_denials(text)
-    dateline = _dateline_names(text, entities)
     after = _clause([t for t in tokens if t.start >= denials[0][1]][:_DENIED_REACH], text) if denials else []
     denied = {"@" + e.canonical for e in entities if after and after[0].start <= e.start <= after[-1].start}
     return TextFacts(
@@ -263,7 +240,7 @@ def _extract(text: str) -> TextFacts:
                         for term in _terms(t.text)),
         numbers=tuple(numbers),
         years=frozenset(years),
-        entities={e.canonical: e.kind for e in entities if e.canonical not in dateline},
+        entities={e.canonical: e.kind for e in entities},
         predicates=frozenset(polarity),
         polarity=polarity,
         negated=frozenset(negated - affirmed),
