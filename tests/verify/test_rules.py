@@ -30,6 +30,7 @@ def test_verdict_aggregation():
     assert v.decide(claim, [_evidence("agree", 0.9), _evidence("disagree", 0.8)])[0] == "conflicting"
     label, _, reasons = v.decide(claim, [_evidence("agree", 0.85), _evidence("disagree", 0.6)])
     assert label == "supported" and any(r.startswith("contradicted by") for r in reasons)
+    assert reasons[0].startswith("supported by"), reasons  # the deciding side first, the counter-evidence after
     assert v.decide(claim, [_evidence("agree", 0.6), _evidence("disagree", 0.85)])[0] == "refuted"
     assert v.decide(claim, [_evidence("discuss", 0.7)])[0] == "not_enough_evidence"
     assert v.decide(claim, [])[0] == "not_enough_evidence"

@@ -126,12 +126,14 @@ class RuleVerdict:
         else:
             return self._undecided(claim, evidence, stale)
         floor = self.cite_losing * stronger
-        reasons: list[str] = []
+        against: list[str] = []
         for e in [e for e in disagree if label != "supported" or _weight(e, "disagree") >= floor][:2]:
-            reasons.extend(e.mismatches)
-            reasons.append("contradicted by " + evidence_line(e))
-        for e in [e for e in agree if label != "refuted" or _weight(e, "agree") >= floor][:2]:
-            reasons.append("supported by " + evidence_line(e))
+            against.extend(e.mismatches)
+            against.append("contradicted by " + evidence_line(e))
+        backing = ["supported by " + evidence_line(e)
+                   for e in [e for e in agree if label != "refuted" or _weight(e, "agree") >= floor][:2]]
+        # the side that decided comes first: a supported verdict opens with what states the claim
+        reasons = backing + against if label == "supported" else against + backing
         return label, round(confidence, 4), list(dict.fromkeys(reasons + self._stale_reasons(claim, stale)))
 
     def _stale_reasons(self, claim: Claim, stale: Sequence[Evidence]) -> list[str]:
