@@ -31,11 +31,7 @@ INDEX_TERMS: TextMemory[frozenset[str]] = TextMemory(5_000)
 
 def _terms(text: str) -> frozenset[str]:
     """The index terms of a candidate sentence (kept in ``INDEX_TERMS``)."""
-    found = INDEX_TERMS.get(text)
-    if found is None:
-        found = frozenset(analyze(text))
-        INDEX_TERMS.remember({text: found})
-    return found
+    return INDEX_TERMS.read(text, lambda t: frozenset(analyze(t)))
 
 
 class StoredFacts:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
-from typing import Generic, Iterable, Mapping, TypeVar
+from typing import Callable, Generic, Iterable, Mapping, TypeVar
 
 from tabayyun.records import Evidence
 from tabayyun.text import (OPPOSITES, Token, analyze, antonym_sides, entity_aliases, extract_entities,
@@ -145,6 +145,14 @@ class TextMemory(Generic[T]):
         """What is in memory of those ``texts`` (nothing is read)."""
         return {t: self._items[t] for t in texts if t in self._items}
 
+    def read(self, text: str, extract: Callable[[str], T]) -> T:
+        """What was read from ``text``, reading it with ``extract`` (and remembering it) if it is not in memory."""
+        found = self._items.get(text)
+        if found is None:
+            found = extract(text)
+            self.remember({text: found})
+        return found
+
     def remember(self, items: Mapping[str, T]) -> None:
         self._items.update(items)
         while len(self._items) > self.bound:
@@ -161,11 +169,7 @@ FACTS: TextMemory[TextFacts] = TextMemory(5_000)
 
 def facts(text: str) -> TextFacts:
     """The comparable facts of ``text`` (kept in ``FACTS``: evidence sentences recur across claims)."""
-    found = FACTS.get(text)
-    if found is None:
-        found = _extract(text)
-        FACTS.remember({text: found})
-    return found
+    return FACTS.read(text, _extract)
 
 
 @lru_cache(maxsize=1)
