@@ -22,6 +22,7 @@ from typing import Any, Hashable, Iterable, Mapping
 from tabayyun.evaluation.aured import load_aured
 from tabayyun.evaluation.controls import ANT_FILE, SEED_DATE, load_seed_post, load_seed_report
 from tabayyun.evaluation.controls import _document as _ant_document, _sample_articles
+from tabayyun.models.data import load_unifiedfc
 from tabayyun.organise.stories import StoryClusterer, StoryConfig
 from tabayyun.records import Document
 
@@ -65,7 +66,6 @@ def pairwise(pred: Mapping[str, Hashable], gold: Mapping[str, Hashable]) -> tupl
 
 def unifiedfc_documents(data_dir: Path, folds: Iterable[int] = (1, 2, 3, 4)) -> tuple[list[Document], dict[str, str]]:
     """The distinct articles of the given folds (file order) and their gold story."""
-    wanted = set(folds)
     docs: dict[str, Document] = {}
     parent: dict[str, str] = {}  # union-find over claims sharing a related article
 
@@ -76,21 +76,16 @@ def unifiedfc_documents(data_dir: Path, folds: Iterable[int] = (1, 2, 3, 4)) -> 
         return x
 
     related_to: dict[str, str] = {}
-    with gzip.open(Path(data_dir) / "unifiedfc" / "unifiedfc_folds1-4.jsonl.gz", "rt", encoding="utf-8") as fh:
-        for line in fh:
-            r = json.loads(line)
-            if int(r["fold"].split("_")[1]) not in wanted:
+    for c in load_unifiedfc(data_dir, folds):
+        for n, (text, stance) in enumerate(zip(c.articles, c.stances)):
+            if not text.strip():
                 continue
-            for n, (text, stance) in enumerate(zip(r["article"], r["stance"])):
-                if not text.strip():
-                    continue
-                key = text.strip()
-                doc = docs.setdefault(key, Document(id=f"{r['id']}-{n}", text=text, source=f"web{n}"))
-                if stance in RELATED:
-                    claim = find(r["id"])
-                    if doc.id in related_to:
-                        parent[find(related_to[doc.id])] = claim
-                    related_to[doc.id] = claim
+            doc = docs.setdefault(text.strip(), Document(id=f"{c.id}-{n}", text=text, source=f"web{n}"))
+            if stance in RELATED:
+                claim = find(c.id)
+                if doc.id in related_to:
+                    parent[find(related_to[doc.id])] = claim
+                related_to[doc.id] = claim
     gold = {d.id: (f"claim:{find(related_to[d.id])}" if d.id in related_to else f"alone:{d.id}")
             for d in docs.values()}
     return list(docs.values()), gold

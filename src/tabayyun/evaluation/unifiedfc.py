@@ -10,8 +10,6 @@ a decided verdict cites an article that the claim's annotators marked agree or d
 """
 from __future__ import annotations
 
-import gzip
-import json
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -19,6 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 from urllib.parse import urlparse
 
+from tabayyun.models.data import load_unifiedfc
 from tabayyun.records import VERDICTS, Document, Verdict
 
 __all__ = ["UfcCase", "UfcResult", "load_ufc_verdicts", "run_ufc_verdicts", "score_ufc_verdicts",
@@ -62,25 +61,18 @@ def _host(url: str) -> str:
 
 def load_ufc_verdicts(data_dir: Path, folds: Iterable[int] = (1, 2, 3, 4)) -> tuple[list[Document], list[UfcCase]]:
     """The distinct articles of ``folds`` (by text, first occurrence kept) and the claims with their labels."""
-    wanted = set(folds)
     docs: dict[str, Document] = {}
     cases = []
-    with gzip.open(Path(data_dir) / "unifiedfc" / "unifiedfc_folds1-4.jsonl.gz", "rt", encoding="utf-8") as fh:
-        for line in fh:
-            r = json.loads(line)
-            fold = int(r["fold"].split("_")[1])
-            if fold not in wanted:
+    for c in load_unifiedfc(data_dir, folds):
+        stances: dict[str, str] = {}
+        for n, (text, url, stance) in enumerate(zip(c.articles, c.urls, c.stances)):
+            if not text.strip():
                 continue
-            stances: dict[str, str] = {}
-            for n, (text, url, stance) in enumerate(zip(r["article"], r["url"], r["stance"])):
-                if not text.strip():
-                    continue
-                doc = docs.setdefault(text.strip(), Document(id=f"{r['id']}-{n}", text=text, source=_host(url),
-                                                             url=url))
-                if stances.get(doc.id) not in _STATED:  # the same text twice under one claim: a stated label wins
-                    stances[doc.id] = stance
-            cases.append(UfcCase(r["id"], fold, r["claim"], r["fact"] == "true",
-                                 frozenset(d for d, s in stances.items() if s in _STATED), stances))
+            doc = docs.setdefault(text.strip(), Document(id=f"{c.id}-{n}", text=text, source=_host(url), url=url))
+            if stances.get(doc.id) not in _STATED:  # the same text twice under one claim: a stated label wins
+                stances[doc.id] = stance
+        cases.append(UfcCase(c.id, c.fold, c.claim, c.true,
+                             frozenset(d for d, s in stances.items() if s in _STATED), stances))
     return list(docs.values()), cases
 
 

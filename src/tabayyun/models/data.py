@@ -11,6 +11,7 @@ import gzip
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 import numpy as np
 
@@ -58,19 +59,21 @@ class UfcClaim:
     articles: list[str]
     stances: list[str]
     rationales: list[list[int]]
+    urls: list[str]
 
 
-def load_unifiedfc(data_dir: Path, folds: tuple[int, ...]) -> list[UfcClaim]:
+def load_unifiedfc(data_dir: Path, folds: Iterable[int]) -> list[UfcClaim]:
     """unifiedfc claims of the given folds (1-4), in file order."""
+    wanted = set(folds)
     out = []
     with gzip.open(Path(data_dir) / "unifiedfc" / "unifiedfc_folds1-4.jsonl.gz", "rt",
                    encoding="utf-8") as fh:
         for line in fh:
             r = json.loads(line)
             fold = int(r["fold"].split("_")[1])
-            if fold in folds:
+            if fold in wanted:
                 out.append(UfcClaim(r["id"], r["claim"], r["fact"] == "true", fold, r["article"],
-                                    r["stance"], [list(ast.literal_eval(x or "[]")) for x in r["rationale"]]))
+                                    r["stance"], [list(ast.literal_eval(x or "[]")) for x in r["rationale"]], r["url"]))
     return out
 
 
