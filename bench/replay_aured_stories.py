@@ -1,6 +1,7 @@
 """AuRED dev story figures in seconds: ``verify``'s evidence captured once, then replayed against the clusterer.
 
-    python bench/replay_aured_stories.py [--data ../shared/data] [--capture FILE] [--set join_short=0.18 ...]
+    python bench/replay_aured_stories.py [--data ../shared/data] [--capture FILE] [--oldest-first]
+                                         [--set join_short=0.18 ...]
 
 The first run ingests each rumour's timeline and verifies the rumour as ``tabayyun eval --part stories`` does
 (about 20 s on 2 cores), keeping the timeline and the evidence ``verify`` hands to ``StoryClusterer.attach``
@@ -8,7 +9,10 @@ in ``--capture``. Every run then organises each timeline in memory with the give
 and places the rumour with that evidence (``StoryClusterer.place``), printing recall and precision per fold.
 With the default settings the recall equals the full evaluation's; the precision of fold 1 differs by less
 than 0.01 (the evaluation reads the stories back from the store). For choosing settings (on fold 1, checked
-on fold 2): the evaluation gives the figures to report. Not a test.
+on fold 2): the evaluation gives the figures to report. ``--oldest-first``: each timeline organised in the
+order its tweets were posted (tweet ids grow with time) instead of the file's order (newest first, as the
+evaluation ingests it): a check that a setting does not depend on the order (a live feed arrives oldest first;
+``verify``'s evidence does not depend on the stories). Not a test.
 """
 from __future__ import annotations
 
@@ -59,12 +63,14 @@ def capture(data: Path, out: Path) -> None:
     out.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
 
 
-def replay(rows: list[dict[str, Any]], config: StoryConfig) -> dict[str, tuple[float, float]]:
+def replay(rows: list[dict[str, Any]], config: StoryConfig,
+           oldest_first: bool = False) -> dict[str, tuple[float, float]]:
     """Mean recall and precision of the story each rumour is placed in, per fold and over both."""
     scores: dict[str, list[tuple[float, float]]] = {}
     for row in rows:
         clusterer = StoryClusterer(config=config)
-        placed = clusterer.cluster(Document(id=i, title=t, text=x, date=d, source=s) for i, t, x, d, s in row["timeline"])
+        timeline = sorted(row["timeline"], key=lambda r: int(r[0])) if oldest_first else row["timeline"]
+        placed = clusterer.cluster(Document(id=i, title=t, text=x, date=d, source=s) for i, t, x, d, s in timeline)
         text, evidence, date_ = row["call"]
         counts, surface = lead_terms("", text, len(text), 1.0)  # as ``attach`` reads a checked text
         entities = extract_entities(f"\n{text[:config.lead_chars]}", cache=False)
@@ -84,6 +90,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default=str(ROOT.parent / "shared" / "data"))
     ap.add_argument("--capture", default=str(Path(tempfile.gettempdir()) / "aured_story_capture.json"))
+    ap.add_argument("--oldest-first", action="store_true", help="organise each timeline in the order of its tweet ids")
     ap.add_argument("--set", nargs="*", default=[], metavar="NAME=VALUE", help="StoryConfig settings to change")
     args = ap.parse_args()
     path = Path(args.capture)
@@ -93,7 +100,7 @@ def main() -> None:
     changes = {name: value.lower() in ("1", "true", "yes") if types[name] is bool else types[name](value)
                for name, value in (s.split("=", 1) for s in args.set)}
     rows = json.loads(path.read_text(encoding="utf-8"))
-    for key, (recall, precision) in replay(rows, replace(StoryConfig(), **changes)).items():
+    for key, (recall, precision) in replay(rows, replace(StoryConfig(), **changes), args.oldest_first).items():
         print(f"{key}: recall {recall:.3f} precision {precision:.3f}")
 
 

@@ -4,7 +4,9 @@ Gold stories:
 - unifiedfc (folds 1-4): the articles that a claim's annotators marked agree / disagree / discuss are one
   story (claims that share such an article are one story); an article only ever marked unrelated is a
   story of its own. Every article is organised once, in file order.
-- AuRED dev: the rumour and its gold evidence tweets belong to one story of its timeline.
+- AuRED dev: the rumour and its gold evidence tweets belong to one story of its timeline (organised in the
+  file's order, newest tweet first, and again in the order the tweets were posted, as a live feed arrives:
+  the stories of short texts depend on the order).
 - The seed: the Reuters report and the post are one story.
 """
 from __future__ import annotations
@@ -26,7 +28,8 @@ from tabayyun.models.data import load_unifiedfc
 from tabayyun.organise.stories import StoryClusterer, StoryConfig
 from tabayyun.records import Document
 
-__all__ = ["bcubed", "pairwise", "unifiedfc_documents", "eval_unifiedfc", "eval_aured_stories", "eval_seed_story",
+__all__ = ["bcubed", "pairwise", "unifiedfc_documents", "eval_unifiedfc", "posting_order", "eval_aured_stories",
+           "eval_seed_story",
            "ant_documents", "ant_story_sample", "eval_ant_purity", "members_hash", "render_stories", "eval_stories"]
 
 RELATED = frozenset({"agree", "disagree", "discuss"})
@@ -101,11 +104,18 @@ def eval_unifiedfc(data_dir: Path, folds: Iterable[int] = (1, 2, 3, 4),
             "bcubed_related": bcubed(pred, related)}
 
 
-def eval_aured_stories(data_dir: Path, config: StoryConfig | None = None) -> dict[str, Any]:
-    """Per rumour with gold evidence: its timeline ingested (and so organised) in a fresh base, the rumour
-    verified as ``verify`` does it, which names its story; how much of the gold evidence that story holds
-    (recall), how much of the story is gold evidence (precision). ``features_only``: the same with the
-    story nearest to the rumour's own words, without its evidence."""
+def posting_order(timeline: Iterable[Document]) -> list[Document]:
+    """A timeline in the order its tweets were posted (tweet ids grow with time), oldest first."""
+    return sorted(timeline, key=lambda d: int(d.id))
+
+
+def eval_aured_stories(data_dir: Path, config: StoryConfig | None = None,
+                       oldest_first: bool = False) -> dict[str, Any]:
+    """Per rumour with gold evidence: its timeline ingested (and so organised) in a fresh base, in the file's
+    order (newest first) or, with ``oldest_first``, in ``posting_order``; the rumour verified as ``verify``
+    does it, which names its story; how much of the gold evidence that story holds (recall), how much of the
+    story is gold evidence (precision). ``features_only``: the same with the story nearest to the rumour's
+    own words, without its evidence."""
     from tabayyun.pipeline import Tabayyun
 
     rumours = [r for r in load_aured(Path(data_dir) / "aured_dev" / "aured_folds1-2.jsonl") if r.evidence_ids]
@@ -116,7 +126,7 @@ def eval_aured_stories(data_dir: Path, config: StoryConfig | None = None) -> dic
             try:
                 if config is not None:
                     tb.stories.config = config
-                tb.add_documents(rumour.timeline)
+                tb.add_documents(posting_order(rumour.timeline) if oldest_first else rumour.timeline)
                 story = tb.verify(rumour.text).story
                 near = tb.stories.nearest(rumour.text)
                 for way, sid in (("verify", story[0] if story else None), ("features_only", near[0] if near else None)):
@@ -205,7 +215,9 @@ def _f(x: float) -> str:
 
 
 def render_stories(ufc: dict[str, dict[str, Any]], aured: dict[str, Any], seed: dict[str, Any],
-                   ant: dict[str, Any], config: StoryConfig) -> str:
+                   ant: dict[str, Any], config: StoryConfig, aured_oldest: dict[str, Any] | None = None) -> str:
+    """The markdown of the figures; ``aured_oldest``: the AuRED figures with each timeline organised oldest
+    first (rows of the story named by ``verify``)."""
     lines = ["| unifiedfc | articles | gold stories | stories | B-cubed P | R | F1 | pairwise P | R | F1 | "
              "B-cubed F1, related only |", "|---|---|---|---|---|---|---|---|---|---|---|"]
     for name, r in ufc.items():
@@ -213,9 +225,12 @@ def render_stories(ufc: dict[str, dict[str, Any]], aured: dict[str, Any], seed: 
                      + " | ".join(_f(x) for x in (*r["bcubed"], *r["pairwise"])) + f" | {_f(r['bcubed_related'][2])} |")
     lines += ["", "| AuRED dev, folds 1-2 (rumours with gold evidence) | rumours | placed in a story | recall | "
               "precision | the story holds some gold evidence |", "|---|---|---|---|---|---|"]
-    for way, name in (("verify", "story named by `verify`"), ("features_only", "nearest story by its words only")):
+    ways = [(aured, "verify", "story named by `verify`"), (aured, "features_only", "nearest story by its words only")]
+    if aured_oldest is not None:
+        ways.append((aured_oldest, "verify", "story named by `verify`, each timeline organised oldest tweet first"))
+    for figures, way, name in ways:
         for key, label in ((way, name), (f"{way}, fold 1", f"{name}: fold 1"), (f"{way}, fold 2", f"{name}: fold 2")):
-            row = aured.get(key)
+            row = figures.get(key)
             if row is not None:
                 lines.append(f"| {label} | {row['rumours']} | {int(row['attached'])} | {_f(row['recall'])} | "
                              f"{_f(row['precision'])} | {_f(row['holds_any'])} |")
@@ -251,4 +266,5 @@ def eval_stories(data_dir: Path) -> str:
            "fold 4 (held out)": eval_unifiedfc(data_dir, (4,), config),
            "folds 1-4": eval_unifiedfc(data_dir, (1, 2, 3, 4), config)}
     return render_stories(ufc, eval_aured_stories(data_dir, config), eval_seed_story(data_dir),
-                          eval_ant_purity(data_dir, config), config)
+                          eval_ant_purity(data_dir, config), config,
+                          eval_aured_stories(data_dir, config, oldest_first=True))
