@@ -165,9 +165,9 @@ def against(before: Path, base: Path, feed: Path, work: Path, rounds: int = 1,
             shutil.rmtree(work / label, ignore_errors=True)
             shutil.copytree(base, work / label)
         for state in states:  # interleaved: both checkouts see the same load
-            for label, src, n in order:
+            for label, src, procs in order:
                 out = work / f"against-{len(rows)}.jsonl"
-                rows.append(run(f"{label}, {state}", batch_code(feed, work / label, out, workers=n), out, src))
+                rows.append(run(f"{label}, {state}", batch_code(feed, work / label, out, workers=procs), out, src))
                 rows[-1]["round"] = n + 1
                 print(f"{rows[-1]['label']}: {rows[-1]['claims']} claims in {rows[-1]['wall']:.1f} s", file=sys.stderr)
     same = len({r["bytes"] for r in rows}) == 1
