@@ -2,7 +2,7 @@
 
 Posts go in chunks of ``CHUNK`` records, numbered from the start of the feed; each chunk is checked
 as a pure function of the evidence base and its posts, so the output does not depend on where it
-ran (this process or a Dask worker) nor on where a killed run stopped:
+ran (this process, a Dask worker or a ``--workers`` process: ``scale.pool``) nor on where a killed run stopped:
 
 - the retrieval encoder (USE) gives vectors that differ in the last bits with the batch a text is
   encoded in, so ``batch`` encodes each text alone (``OneByOne``): a text's vector is then the one
