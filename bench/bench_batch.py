@@ -1,7 +1,7 @@
 """Batch benchmark: claims/s of ``tabayyun batch`` cold and warm, in-process and on 2 local Dask workers.
 
     python bench/bench_batch.py [--data ../shared/data] [--docs 3000] [--posts 40] [--calls] [--embed]
-    python bench/bench_batch.py --before ../main/src --base DIR [--posts 40] [--rounds 2] [--warmed]
+    python bench/bench_batch.py --before ../main/src --base DIR [--posts 40] [--rounds 2] [--warmed] [--workers 2]
 
 Builds a base of the first ``--docs`` ANT articles and a feed of ``--posts`` posts (two consecutive
 sentences of an article: half from articles in the base, half from others), then runs each
@@ -97,9 +97,10 @@ def run(label: str, code: str, out: Path, src: Path = ROOT / "src") -> dict:
             "load": (load_before, os.getloadavg()[0]), "bytes": out.read_bytes()}
 
 
-def batch_code(feed: Path, db: Path, out: Path, dask: str | None = None, warm: bool = True) -> str:
-    return ("from tabayyun.scale import run_batch; "
-            f"run_batch([{str(feed)!r}], {str(db)!r}, {str(out)!r}, dask={dask!r}, warm={warm}, progress=False)")
+def batch_code(feed: Path, db: Path, out: Path, dask: str | None = None, warm: bool = True, workers: int = 0) -> str:
+    extra = f", workers={workers}" if workers else ""  # a checkout before ``--workers`` has no such argument
+    return ("from tabayyun.scale import run_batch\nif __name__ == '__main__':\n    "
+            f"run_batch([{str(feed)!r}], {str(db)!r}, {str(out)!r}, dask={dask!r}, warm={warm}, progress=False{extra})")
 
 
 def shared_encoding(work: Path, feed: Path, pairs: int) -> list[tuple[float, float, float]]:
@@ -149,21 +150,24 @@ def encoder_calls(docs: list[dict], n: int = 120, per_call: int = 6) -> list[tup
 
 
 def against(before: Path, base: Path, feed: Path, work: Path, rounds: int = 1,
-            states: tuple[str, str] = ("cold", "warm")) -> None:
+            states: tuple[str, str] = ("cold", "warm"), workers: int = 0) -> None:
     """Paired runs of this checkout and ``before`` (its ``src``), each a fresh process on a fresh copy of
     ``base``: a first run (cold on a base without the vectors of the claims or their evidence) then a second one
-    (the same feed again: warm), named ``states``; ``rounds`` times, which checkout goes first alternating."""
+    (the same feed again: warm), named ``states``; ``rounds`` times, which checkout goes first alternating. With
+    ``workers``, this checkout also runs with ``--workers`` that many processes (on its own copy of the base)."""
     rows = []
-    checkouts = [("this branch", ROOT / "src"), ("before", before.resolve())]
+    checkouts = [("this branch", ROOT / "src", 0), ("before", before.resolve(), 0)]
+    if workers:
+        checkouts.insert(1, (f"this branch, --workers {workers}", ROOT / "src", workers))
     for n in range(rounds):
         order = checkouts if n % 2 == 0 else checkouts[::-1]
-        for label, _ in order:
+        for label, *_ in order:
             shutil.rmtree(work / label, ignore_errors=True)
             shutil.copytree(base, work / label)
         for state in states:  # interleaved: both checkouts see the same load
-            for label, src in order:
+            for label, src, procs in order:
                 out = work / f"against-{len(rows)}.jsonl"
-                rows.append(run(f"{label}, {state}", batch_code(feed, work / label, out), out, src))
+                rows.append(run(f"{label}, {state}", batch_code(feed, work / label, out, workers=procs), out, src))
                 rows[-1]["round"] = n + 1
                 print(f"{rows[-1]['label']}: {rows[-1]['claims']} claims in {rows[-1]['wall']:.1f} s", file=sys.stderr)
     same = len({r["bytes"] for r in rows}) == 1
@@ -192,21 +196,26 @@ def main() -> None:
                     help="only paired cold and warm runs of this checkout and the one whose src folder this is")
     ap.add_argument("--base", type=Path, default=None, help="with --before: the base to copy (default: built)")
     ap.add_argument("--rounds", type=int, default=1, help="with --before: paired rounds, alternating which goes first")
+    ap.add_argument("--feed", type=Path, default=None,
+                    help="with --before: this feed (JSONL) instead of one built from the base (the feed a base has seen)")
+    ap.add_argument("--workers", type=int, default=0,
+                    help="with --before: also run this checkout with --workers N (worker processes, no Dask)")
     ap.add_argument("--warmed", action="store_true",
                     help="with --before: the base has run this feed already (its vectors stored): name the two runs "
                          "'warm, 1st' and 'warm, 2nd' (what a first run keeps for the next, facts, shows in the 2nd)")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="tabayyun-bench-batch-"))
     if args.before is not None and args.base is not None:
-        docs = read_ant(args.data, 10**9)
-        feed = work / "feed.jsonl"
-        with sqlite3.connect(args.base / "tabayyun.sqlite") as conn:
-            ids = {row[0] for row in conn.execute("SELECT id FROM documents")}
-        feed.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in make_feed(
-            [d for d in docs if d["docno"] in ids], [d for d in docs if d["docno"] not in ids] or docs,
-            args.posts, args.seed)), encoding="utf-8")
+        feed = args.feed or work / "feed.jsonl"
+        if args.feed is None:
+            docs = read_ant(args.data, 10**9)
+            with sqlite3.connect(args.base / "tabayyun.sqlite") as conn:
+                ids = {row[0] for row in conn.execute("SELECT id FROM documents")}
+            feed.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in make_feed(
+                [d for d in docs if d["docno"] in ids], [d for d in docs if d["docno"] not in ids] or docs,
+                args.posts, args.seed)), encoding="utf-8")
         against(args.before, args.base, feed, work, args.rounds,
-                ("warm, 1st", "warm, 2nd") if args.warmed else ("cold", "warm"))
+                ("warm, 1st", "warm, 2nd") if args.warmed else ("cold", "warm"), args.workers)
         shutil.rmtree(work)
         return
     docs = read_ant(args.data, args.docs + 500)

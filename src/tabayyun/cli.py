@@ -169,7 +169,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from tabayyun.scale import run_batch
 
     summary = run_batch(args.feed, args.db, args.out, args.format, resume=args.resume, dask=args.dask,
-                        date_field=args.date_field, all_claims=args.all)
+                        date_field=args.date_field, all_claims=args.all, workers=args.workers)
     print(f"tabayyun: {summary.line(args.out)}", file=sys.stderr)
     return 0
 
@@ -605,6 +605,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", action="store_true", help="keep the records already in --out and go on after them")
     p.add_argument("--dask", metavar="local[:N]|tcp://HOST:PORT",
                    help="check on Dask workers: N local processes, or a running scheduler (the 'scale' extra)")
+    p.add_argument("--workers", type=_bounded_int(1, 256), default=0, metavar="N",
+                   help="check in N processes of this machine, without Dask (the same output, in input order)")
     p.add_argument("--date-field", default="date", help="the field holding when a post was made (default: date)")
     p.add_argument("--all", action="store_true", help="verify every claim, not only check-worthy ones")
 

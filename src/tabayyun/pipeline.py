@@ -373,7 +373,7 @@ class Tabayyun:
         evidence = [weigh(claim.text, e, p) for e, p in zip(found, probs)]
         label, confidence, reasons = self.verdict.decide(claim, evidence)
         story = self.stories.attach(claim.text, story_votes(evidence), claim.date)
-        self.facts.flush()
+        self.facts.flush(e.sentence.text for e in found)
         return Verdict(claim=claim, label=label, confidence=confidence, evidence=evidence, reasons=reasons,
                        topics=self.topics.predict([claim.text])[0] if topics is None else topics, story=story)
 

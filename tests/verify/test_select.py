@@ -79,8 +79,10 @@ def test_terms_are_kept_first_and_facts_added_when_they_are_extracted(tmp_path):
     stored.flush()
     key = select.text_key(text)
     assert json.loads(store.load_facts(signals.facts_version(), [key])[key])[1] is None  # terms only
-    signals.facts(text)
+    signals.facts(text)  # extracted after the flush (by the stance stage): kept when flushed as the evidence judged
     stored.flush()
+    assert json.loads(store.load_facts(signals.facts_version(), [key])[key])[1] is None
+    stored.flush([text])
     terms, fields = json.loads(store.load_facts(signals.facts_version(), [key])[key])
     assert signals.facts_from_fields(fields) == signals.facts(text) and frozenset(terms) == select._terms(text)
     _new_process()
@@ -88,9 +90,16 @@ def test_terms_are_kept_first_and_facts_added_when_they_are_extracted(tmp_path):
     assert signals.FACTS.known([text]) and select.INDEX_TERMS.known([text])
 
 
-def test_stored_facts_remember_a_bounded_number_of_texts(tmp_path):
+def test_stored_facts_remember_a_bounded_number_of_texts(tmp_path, monkeypatch):
     from tabayyun.store import open_store
 
-    stored = StoredFacts(open_store(tmp_path / "db", create=True), remember=3)
-    stored.load(["ا", "ب", "ج", "د", "ه"])
-    assert list(stored._unstored) == ["ج", "د", "ه"]
+    store = open_store(tmp_path / "db", create=True)
+    asked: list[list[str]] = []
+    original = store.load_facts
+    monkeypatch.setattr(store, "load_facts", lambda version, keys: asked.append(sorted(keys)) or original(version, keys))
+    stored = StoredFacts(store, remember=3)
+    texts = ["ا", "ب", "ج", "د", "ه"]
+    stored.load(texts)
+    stored.load(texts[2:])  # remembered: the store is not asked again
+    stored.load(texts[:1])  # forgotten (the oldest went first): asked again
+    assert asked == [sorted(map(select.text_key, texts)), [select.text_key("ا")]]

@@ -32,9 +32,14 @@ def normalize(text: str) -> str:
     return normalize_ar(_URL.sub(" ", text))
 
 
-def tokens(text: str) -> list[str]:
+_TEXT_CACHE = 5_000  # texts whose tokens, numbers and cues are kept: a claim meets each of its evidence sentences
+#                      several times (dense and sparse features, TF-IDF rows), a sentence the claims it is evidence for
+
+
+@lru_cache(maxsize=_TEXT_CACHE)
+def tokens(text: str) -> tuple[str, ...]:
     """Word tokens of the normalised text."""
-    return _TOKEN.findall(normalize(text))
+    return tuple(_TOKEN.findall(normalize(text)))
 
 
 def split_passages(text: str) -> list[str]:
@@ -117,9 +122,10 @@ def sparse_dot(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray
     return float(a[1][i] @ b[1][j])
 
 
-def _numbers(text: str) -> set[float]:
+@lru_cache(maxsize=_TEXT_CACHE)
+def _numbers(text: str) -> frozenset[float]:
     """Values of the numbers a text writes in digits ("60,000" is 60000)."""
-    return {parse_number(m) for m in _NUMBER.findall(normalize(text))}
+    return frozenset(parse_number(m) for m in _NUMBER.findall(normalize(text)))
 
 
 def number_mismatch(claim: str, text: str) -> tuple[list[float], list[float]]:
@@ -134,7 +140,7 @@ PAIR_DENSE_NAMES = ("cosine", "claim_cover", "text_cover", "jaccard", "char_cos"
                     "negation_diff", "negation_abs_diff", "opposite_predicates", "shared_predicates")
 
 
-@lru_cache(maxsize=5_000)
+@lru_cache(maxsize=_TEXT_CACHE)
 def _text_cues(text: str) -> tuple[int, frozenset[str]]:
     """Negation cues counted and the model's predicate classes of one text (cached: a claim meets each of its
     evidence sentences, a sentence the claims it is evidence for)."""

@@ -2,7 +2,7 @@
 
 Posts go in chunks of ``CHUNK`` records, numbered from the start of the feed; each chunk is checked
 as a pure function of the evidence base and its posts, so the output does not depend on where it
-ran (this process or a Dask worker) nor on where a killed run stopped:
+ran (this process, a Dask worker or a ``--workers`` process: ``scale.pool``) nor on where a killed run stopped:
 
 - the retrieval encoder (USE) gives vectors that differ in the last bits with the batch a text is
   encoded in, so ``batch`` encodes each text alone (``OneByOne``): a text's vector is then the one
@@ -242,12 +242,16 @@ def chunks(posts: Iterable[Post], size: int = CHUNK) -> Iterator[list[Post]]:
 
 def run_batch(feed: Sequence[str | Path], db: str | Path, out: str | Path, fmt: str = "jsonl",
               resume: bool = False, dask: str | None = None, date_field: str = "date", all_claims: bool = False,
-              progress: bool | None = None, warm: bool = True) -> BatchSummary:
+              progress: bool | None = None, warm: bool = True, workers: int = 0) -> BatchSummary:
     """Check every post of ``feed`` against the base ``db`` into ``out`` (see the module docstring).
 
-    ``dask``: ``local[:N]`` or ``tcp://HOST:PORT`` to check chunks on Dask workers (the ``scale`` extra)."""
+    ``dask``: ``local[:N]`` or ``tcp://HOST:PORT`` to check chunks on Dask workers (the ``scale`` extra);
+    ``workers``: check them in that many processes of this machine instead (``scale.pool``; 0: in this process).
+    Either way the workers open the base read-only: the vectors and facts they compute are not kept."""
     from tabayyun.publish import Publisher
 
+    if dask is not None and workers:
+        raise TabayyunError("give --dask or --workers, not both")
     if dask is not None:
         from tabayyun.scale.cluster import require_dask
 
@@ -260,14 +264,20 @@ def run_batch(feed: Sequence[str | Path], db: str | Path, out: str | Path, fmt: 
         done = summary.resumed_from = output.open(resume)
         start = done - done % CHUNK + 1  # a chunk is recomputed whole, so its shared encodings are the same
         todo = chunks(read_posts(feed, date_field, start=start)) if done < total else iter(())
-        if dask is None:
+        if dask is None and not workers:
             results: Iterable[list[dict]] = (check_chunk(tb, chunk, all_claims, warm) for chunk in todo)
         else:
             version = tb.store.max_sentence_id()
             tb.close()
-            from tabayyun.scale.cluster import map_chunks
+            where = str(Path(db).resolve())
+            if dask is not None:
+                from tabayyun.scale.cluster import map_chunks
 
-            results = map_chunks(dask, str(Path(db).resolve()), version, todo, all_claims, warm)
+                results = map_chunks(dask, where, version, todo, all_claims, warm)
+            else:
+                from tabayyun.scale.pool import map_workers
+
+                results = map_workers(workers, where, version, todo, all_claims, warm)
         show = sys.stderr.isatty() if progress is None else progress
         with tqdm(total=total, initial=done, unit="post", desc="batch", disable=not show) as bar:
             for records in results:

@@ -12,12 +12,14 @@ import os
 import re
 from collections import deque
 from contextlib import contextmanager
+from functools import partial
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from tabayyun.errors import TabayyunError
 from tabayyun.scale.feed import Post
 
-__all__ = ["map_chunks", "parse_target", "require_dask", "worker_engine", "connect", "in_order"]
+__all__ = ["map_chunks", "parse_target", "require_dask", "worker_engine", "connect", "in_order", "ordered",
+           "check_posts", "open_engine"]
 
 T = TypeVar("T")
 
@@ -50,11 +52,12 @@ def worker_engine(db: str, version: int):
     return _ENGINES[db][1]
 
 
-def _open(db: str, version: int) -> None:
+def open_engine(db: str, version: int) -> None:
     worker_engine(db, version)
 
 
-def _check(posts: list[Post], db: str, version: int, all_claims: bool, warm: bool) -> list[dict]:
+def check_posts(posts: list[Post], db: str, version: int, all_claims: bool, warm: bool) -> list[dict]:
+    """The records of a chunk of posts, checked by this worker's engine on ``db`` (``worker_engine``)."""
     from tabayyun.scale.batch import check_chunk
 
     return check_chunk(worker_engine(db, version), posts, all_claims, warm)
@@ -97,15 +100,16 @@ def connect(spec: str) -> Iterator[Any]:
             cluster.close()
 
 
-def in_order(client, fn: Callable[..., T], items: Iterable, *args: Any) -> Iterator[T]:
-    """``fn(item, *args)`` of each item on the workers, given back in input order; a few items per worker are
-    in flight at a time, so a long input is never held in memory. A failed task is a ``TabayyunError``."""
-    ahead = 2 * max(1, len(client.scheduler_info()["workers"]))
+def ordered(submit: Callable[..., Any], ahead: int, fn: Callable[..., T], items: Iterable, *args: Any,
+            what: str = "--dask") -> Iterator[T]:
+    """``fn(item, *args)`` of each item through ``submit`` (a Dask client's or a process pool's: it returns a
+    future), given back in input order; ``ahead`` items are in flight at a time, so a long input is never held in
+    memory. A failed task is a ``TabayyunError`` (``what`` names the option that sent it)."""
     pending: deque = deque()
     it = iter(items)
     while True:
         while len(pending) < ahead and (item := next(it, None)) is not None:
-            pending.append(client.submit(fn, item, *args, pure=False))
+            pending.append(submit(fn, item, *args))
         if not pending:
             return
         try:
@@ -113,7 +117,13 @@ def in_order(client, fn: Callable[..., T], items: Iterable, *args: Any) -> Itera
         except TabayyunError:
             raise
         except Exception as exc:
-            raise TabayyunError(f"--dask: a worker failed ({type(exc).__name__}: {exc})") from None
+            raise TabayyunError(f"{what}: a worker failed ({type(exc).__name__}: {exc})") from None
+
+
+def in_order(client, fn: Callable[..., T], items: Iterable, *args: Any) -> Iterator[T]:
+    """``ordered`` on the workers of a Dask client, two items per worker in flight."""
+    ahead = 2 * max(1, len(client.scheduler_info()["workers"]))
+    return ordered(partial(client.submit, pure=False), ahead, fn, items, *args)
 
 
 def map_chunks(spec: str, db: str, version: int, chunks: Iterable[list[Post]], all_claims: bool = False,
@@ -121,5 +131,5 @@ def map_chunks(spec: str, db: str, version: int, chunks: Iterable[list[Post]], a
     """The records of each chunk, in order, checked on the Dask workers of ``spec`` (``version``: see
     ``worker_engine``)."""
     with connect(spec) as client:
-        client.run(_open, db, version)  # open the base and load the models on every worker, before any task
-        yield from in_order(client, _check, chunks, db, version, all_claims, warm)
+        client.run(open_engine, db, version)  # open the base and load the models on every worker, before any task
+        yield from in_order(client, check_posts, chunks, db, version, all_claims, warm)

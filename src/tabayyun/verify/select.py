@@ -34,62 +34,63 @@ def _terms(text: str) -> frozenset[str]:
     return INDEX_TERMS.read(text, lambda t: frozenset(analyze(t)))
 
 
+_TERMS, _FACTS = 1, 2  # what the store holds of a text: its index terms, then its facts too (0: nothing)
+
+
 class StoredFacts:
     """What the fact checks read from candidate sentences, kept in ``store`` under ``signals.facts_version()``
     (a read-only store keeps nothing): each sentence's index terms, and its facts once they were extracted (only
     the candidates that share enough of a claim's terms are read for facts). ``load`` the candidates' before
-    they are ranked, ``flush`` after the claim is judged: what was read meanwhile that the store lacked is kept."""
+    they are ranked, ``flush`` after the claim is judged: what was read meanwhile that the store lacked is kept.
+    What the store holds of the last ``remember`` texts loaded is remembered, so none is asked for twice."""
 
     def __init__(self, store: FactStore, remember: int = 5_000) -> None:
         self.store = store
-        self.remember = remember  # texts whose state in the store is remembered, per state
-        self._full: dict[str, None] = {}  # texts stored with their facts, oldest first
-        self._partial: dict[str, str] = {}  # texts stored with their terms only -> their text_key
-        self._unstored: dict[str, str] = {}  # texts the store lacked -> their text_key
+        self._held: TextMemory[int] = TextMemory(remember)  # text -> what the store holds of it
+        self._loaded: dict[str, None] = {}  # the texts loaded since the last flush
 
     def load(self, texts: Iterable[str]) -> None:
         """Put what the store kept of ``texts`` in memory (``INDEX_TERMS``, ``signals.FACTS``)."""
-        keys = {text_key(t): t for t in dict.fromkeys(texts)
-                if t not in self._full and t not in self._partial and t not in self._unstored}
+        asked = dict.fromkeys(texts)
+        self._loaded.update(asked)
+        keys = {text_key(t): t for t in asked if self._held.get(t) is None}
         if not keys:
             return
         stored = self.store.load_facts(facts_version(), list(keys))
+        held = dict.fromkeys(keys.values(), 0)
         terms: dict[str, frozenset[str]] = {}
         found: dict[str, TextFacts] = {}
         for key, line in stored.items():
             text = keys[key]
             words, fields = json.loads(line)
             terms[text] = frozenset(words)
-            if fields is None:
-                self._partial[text] = key
-            else:
+            held[text] = _TERMS if fields is None else _FACTS
+            if fields is not None:
                 found[text] = facts_from_fields(fields)
-                self._full[text] = None
         INDEX_TERMS.remember({t: v for t, v in terms.items() if INDEX_TERMS.get(t) is None})
         FACTS.remember({t: f for t, f in found.items() if FACTS.get(t) is None})
-        self._unstored.update((t, k) for k, t in keys.items() if k not in stored)
-        for seen in (self._full, self._partial, self._unstored):
-            for text in list(seen)[:max(0, len(seen) - self.remember)]:
-                del seen[text]
+        self._held.remember(held)
 
-    def flush(self) -> None:
-        """Keep what was read since ``load`` that the store lacks: the terms of new texts, and facts extracted."""
-        new = {t: k for t, k in self._unstored.items() if INDEX_TERMS.get(t) is not None}
-        new.update((t, k) for t, k in self._partial.items() if FACTS.get(t) is not None)
-        if not new:
-            return
-        rows = {}
-        for text, key in new.items():
+    def flush(self, texts: Iterable[str] = ()) -> None:
+        """Keep what was read of the texts loaded since the last flush, and of ``texts`` (the judged claim's
+        evidence, whose facts the stance stage may have extracted since), that the store lacks: the terms of
+        new texts, and facts extracted."""
+        rows, held = {}, {}
+        for text in dict.fromkeys([*self._loaded, *texts]):
+            state = self._held.get(text)
+            if state is None or state == _FACTS or INDEX_TERMS.get(text) is None:
+                continue  # not loaded (what the store holds is not known), or nothing more to keep
             extracted = FACTS.get(text)
-            rows[key] = json.dumps([sorted(_terms(text)), None if extracted is None else facts_fields(extracted)],
-                                   ensure_ascii=False, separators=(",", ":"))
-            self._unstored.pop(text, None)
-            self._partial.pop(text, None)
-            if extracted is None:
-                self._partial[text] = key
-            else:
-                self._full[text] = None
-        self.store.save_facts(facts_version(), rows)
+            if extracted is None and state == _TERMS:
+                continue
+            rows[text_key(text)] = json.dumps([sorted(_terms(text)), None if extracted is None
+                                               else facts_fields(extracted)], ensure_ascii=False,
+                                              separators=(",", ":"))
+            held[text] = _TERMS if extracted is None else _FACTS
+        self._loaded.clear()
+        if rows:
+            self.store.save_facts(facts_version(), rows)
+            self._held.remember(held)
 
 
 def _rank(claim: str, terms: frozenset[str], evidence: Evidence) -> int:
