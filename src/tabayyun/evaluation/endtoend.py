@@ -102,7 +102,7 @@ def eval_controls(data_dir: Path, n_base: int = 2000, n_per_kind: int = 200, see
         try:
             tb.add_documents(controls.base)
             verdicts = [tb.verify(Claim(c.claim, date=c.date)) for c in controls.cases]
-            seed = [(claim, expected, tb.verify(claim).label) for claim, expected in seed_claims()]
+            on_seed = [(claim, expected, tb.verify(claim).label) for claim, expected in seed_claims()]
             post = [(v.claim.text, v.label, v.reasons[:1]) for v in tb.check(load_seed_post(data_dir.parent / "seed"))]
         finally:
             tb.close()
@@ -115,7 +115,7 @@ def eval_controls(data_dir: Path, n_base: int = 2000, n_per_kind: int = 200, see
         if case.kind == "changed":
             by_change.setdefault(case.change.split()[0], Counter())[label] += 1
     return {"kinds": score_controls(controls.cases, labels), "changed_by_type": by_change, **decided,
-            "seed": seed, "post": post, "n_base": len(controls.base)}
+            "seed": on_seed, "post": post, "n_base": len(controls.base)}
 
 
 def _pct(x: float) -> str:
