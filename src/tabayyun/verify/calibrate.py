@@ -3,8 +3,9 @@
 ``RuleVerdict`` weighs the strongest agreeing and disagreeing evidence; its raw score (the deciding
 evidence's stance probability, lowered by counter-evidence) ranks verdicts but is no probability: the
 same 0.85 is right 99% of the time on news agencies' articles and 77% on web pages about a war. The
-calibration maps what a verdict already has (``ConfidenceFeatures``: the kind of signal that decided it
-and the raw score) to the share of such verdicts found right, monotone in the score within a kind.
+calibration maps what a verdict already has (``ConfidenceFeatures``: the kind of signal that decided it, the
+raw score and the deciding evidence's relevance) to the share of such verdicts found right, monotone in the
+raw score x relevance within a kind.
 
 It is fitted (``fit``) on development material only, per corpus, and each value is the *worst* corpus'
 lower estimate, so a verdict is right at least about as often as it claims on every kind of material.
@@ -15,7 +16,6 @@ truly decides nothing (measured where a gold says so: AuRED's NOT ENOUGH INFO); 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,18 +24,12 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from tabayyun.records import Evidence
-from tabayyun.text.normalize import normalize_ar
 
 __all__ = ["CONFIDENCE_VERSION", "Calibration", "ConfidenceFeatures", "confidence_features", "ece", "fit"]
 
 #: Version of ``ConfidenceFeatures`` and of the groups the ``confidence`` artefact is keyed by.
 CONFIDENCE_VERSION = 1
 FLOOR = 0.5  # a decided verdict is at least as likely right as not: it was decided
-
-# A sentence that reports what someone else said or spread (the web's echo of a rumour reads like this).
-_ATTRIBUTED = re.compile(normalize_ar(
-    r"(?:^|\s)(?:و|ف)?(?:ذكرت|ذكر|نقلت|نقل|نشرت|نشر|انتشر|تداولت|تداول|يتداول|تناقلت|زعمت|زعم|افادت|بحسب|حسب|وفقا)"
-    r"(?:\s|$)"))
 
 
 @dataclass(frozen=True)
@@ -45,8 +39,13 @@ class ConfidenceFeatures:
     label: str  # supported | refuted
     score: float  # RuleVerdict's raw confidence
     signal: str  # supported: "statement"; refuted: the kind of the deciding mismatch (number, actor, denied, ...)
-    sources: int  # distinct sources (or documents without one) on the deciding side
-    attributed: bool  # the deciding sentence reports what someone else said or spread
+    relevance: float  # the deciding evidence's relevance to the claim (``Evidence.score``)
+
+    @property
+    def strength(self) -> float:
+        """What the calibration reads: the raw score times the deciding evidence's relevance (a sentence
+        stating the claim in a page about something else is weak)."""
+        return self.score * self.relevance
 
     @property
     def group(self) -> str:
@@ -70,13 +69,13 @@ def confidence_features(label: str, score: float, side: Sequence[Evidence]) -> C
     stance that won, the deciding one strongest)."""
     stance = "agree" if label == "supported" else "disagree"
     best = max(side, key=lambda e: e.stance_probs.get(stance, 0.0))
-    return ConfidenceFeatures(label, score, _signal(best), len({e.document.source or e.document.id for e in side}),
-                              bool(_ATTRIBUTED.search(normalize_ar(best.sentence.text))))
+    return ConfidenceFeatures(label, score, _signal(best), best.score)
 
 
 class Calibration:
-    """Per group, a step function of the raw score: ``steps[group] = (at, value)``, ``at`` ascending, ``value``
-    non-decreasing; a score below ``at[0]`` takes ``value[0]``. A group it has no steps for keeps the raw score.
+    """Per group, a step function of ``ConfidenceFeatures.strength``: ``steps[group] = (at, value)``, ``at``
+    ascending, ``value`` non-decreasing; a strength below ``at[0]`` takes ``value[0]``. A group it has no steps for
+    keeps the raw score.
     ``undecided``: the confidence of every ``not_enough_evidence`` verdict (the share of them whose evidence base
     truly decides nothing), or None to keep ``RuleVerdict``'s raw one."""
 
@@ -99,7 +98,7 @@ class Calibration:
         if features.group not in self.steps:
             return features.score
         at, value = self.steps[features.group]
-        i = max(0, int(np.searchsorted(at, features.score, side="right")) - 1)
+        i = max(0, int(np.searchsorted(at, features.strength, side="right")) - 1)
         return max(FLOOR, value[i])
 
     def not_enough_evidence(self, raw: float) -> float:
@@ -135,7 +134,7 @@ def _lower(right: int, n: int, z: float) -> float:
 
 
 def _pav(counts: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Pool adjacent bins (``(right, n)``, by score) until the share right never falls: each bin gets its block's."""
+    """Pool adjacent bins (``(right, n)``, by strength) until the share right never falls: each bin gets its block's."""
     blocks: list[list[int]] = []  # [right, n, bins]
     for right, n in counts:
         blocks.append([right, n, 1])
@@ -147,7 +146,7 @@ def _pav(counts: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def fit(corpora: Mapping[str, Sequence[tuple[ConfidenceFeatures, bool]]], cuts: Sequence[float],
         z: float = 1.0, min_n: int = 5, undecided: tuple[int, int] = (0, 0)) -> Calibration:
-    """Steps per group at the score ``cuts`` (the first cut 0). Per corpus, the share right in each bin is made
+    """Steps per group at the strength ``cuts`` (the first cut 0). Per corpus, the share right in each bin is made
     monotone (pooled adjacent violators); a bin's value is the lowest Wilson lower bound (``z``) of those shares
     over the corpora whose pooled block holds at least ``min_n`` verdicts, then at most any higher bin's value
     (monotone, never raised). A bin no corpus fills takes the value of the bin below it (the lowest: ``FLOOR``).
@@ -159,8 +158,9 @@ def fit(corpora: Mapping[str, Sequence[tuple[ConfidenceFeatures, bool]]], cuts: 
     for group in groups:
         bounds: list[list[float]] = [[] for _ in cuts]
         for rows in corpora.values():
-            counts = [(sum(ok for f, ok in rows if f.group == group and lo <= f.score < hi),
-                       sum(1 for f, _ in rows if f.group == group and lo <= f.score < hi)) for lo, hi in zip(cuts, edges)]
+            counts = [(sum(ok for f, ok in rows if f.group == group and lo <= f.strength < hi),
+                       sum(1 for f, _ in rows if f.group == group and lo <= f.strength < hi))
+                      for lo, hi in zip(cuts, edges)]
             for i, (right, n) in enumerate(_pav(counts)):
                 if n >= min_n:
                     bounds[i].append(_lower(right, n, z))
