@@ -40,6 +40,8 @@ def test_seed_claims_ship_with_the_package():
 def test_reliability_rows_are_rendered():
     s = score_aured([_result("SUPPORTS", "SUPPORTS", ["g1"])])
     s["folds"] = {1: s, 2: s}
-    s["decided"] = [(0.85, True), (0.55, False)]
+    s["decided"] = [(0.85, 0.75, True), (0.55, 0.52, False), (0.45, 0.5, True)]
     text = render_endtoend(s, None)
-    assert "| 0.8-0.9 | 1 | 100.0% |" in text and "| 0.5-0.6 | 1 | 0.0% |" in text
+    assert "| 0.8-0.9 | 1 | 100.0% |  |  |" in text and "| 0.7-0.8 |  |  | 1 | 100.0% |" in text
+    assert "| below 0.5 | 1 | 100.0% |  |  |" in text and "| 0.5-0.6 | 1 | 0.0% | 2 | 50.0% |" in text
+    assert "Expected calibration error (10 bins): 0.417 -> 0.090" in text

@@ -56,9 +56,11 @@ def test_rendered_with_the_wrong_verdicts_listed():
     wrong.reasons = ["number mismatch | 15 against 1.7"]
     groups = {name: score_ufc_verdicts([wrong]) for name in ("folds 1-3", "fold 4", "folds 1-4")}
     text = render_endtoend(None, None, {"n_documents": 3, "groups": groups, "wrong": [wrong],
-                                        "decided": [(0.8, False)]})
+                                        "by_group": {"folds 1-3": {"decided": [(0.8, 0.6, False)]},
+                                                     "fold 4": {"decided": []}}})
     assert "| fold 4 | 1 | 0 / 1 / 0 / 0 (of 1) |" in text
-    assert "number mismatch / 15 against 1.7" in text and "| 0.8-0.9 | 1 | 0.0% |" in text
+    assert "number mismatch / 15 against 1.7" in text and "| 0.8-0.9 | 1 | 0.0% |  |  |" in text
+    assert "unifiedfc folds 1-3, before -> after" in text and "unifiedfc fold 4" not in text
 
 
 def test_eval_verifies_each_claim_against_one_base(tmp_path):
@@ -75,3 +77,6 @@ def test_eval_verifies_each_claim_against_one_base(tmp_path):
     assert out["groups"]["folds 1-3"]["true_verdicts"]["supported"] == 1
     assert out["groups"]["folds 1-3"]["decided_cite_stated"] == 1
     assert out["groups"]["fold 4"]["false_verdicts"]["not_enough_evidence"] == 1 and not out["wrong"]
+    (before, after, right), = out["by_group"]["folds 1-3"]["decided"]  # the R-1 claim, supported
+    (features, _), = out["by_group"]["folds 1-3"]["features"]
+    assert right and features.group == "statement" and abs(features.score - before) < 1e-4 and 0.5 <= after < 1

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-from tabayyun.records import Document, Verdict
+from tabayyun.records import Document, Evidence, Verdict
 
 __all__ = ["Rumour", "RumourResult", "load_aured", "run_aured", "score_aured", "AURED_LABELS"]
 
@@ -38,6 +38,7 @@ class RumourResult:
     predicted: str
     retrieved: list[str]  # distinct tweet ids, in rank order
     verdict: dict = field(default_factory=dict)
+    evidence: list[Evidence] = field(default_factory=list)  # the weighed evidence, stances set
 
     @property
     def hit(self) -> bool:
@@ -83,7 +84,7 @@ def run_aured(rumours: Sequence[Rumour], make: Callable[[Path], "object"] | None
             finally:
                 tb.close()  # type: ignore[attr-defined]
         results.append(RumourResult(rumour, _TO_AURED.get(verdict.label, "NOT ENOUGH INFO"), _retrieved(verdict),
-                                    verdict.to_dict()))
+                                    verdict.to_dict(), verdict.evidence))
     return results
 
 

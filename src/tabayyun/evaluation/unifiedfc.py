@@ -18,7 +18,7 @@ from typing import Any, Iterable, Sequence
 from urllib.parse import urlparse
 
 from tabayyun.models.data import load_unifiedfc
-from tabayyun.records import VERDICTS, Document, Verdict
+from tabayyun.records import VERDICTS, Document, Evidence, Verdict
 
 __all__ = ["UfcCase", "UfcResult", "load_ufc_verdicts", "run_ufc_verdicts", "score_ufc_verdicts",
            "render_ufc_verdicts", "FOLD_GROUPS"]
@@ -48,6 +48,7 @@ class UfcResult:
     cited: list[str]  # document ids of the weighed evidence (with their duplicates), in rank order
     reasons: list[str] = field(default_factory=list)
     sentence: str = ""  # the first evidence sentence
+    evidence: list[Evidence] = field(default_factory=list)  # the weighed evidence, stances set
 
     @property
     def cites_stated(self) -> bool:
@@ -92,7 +93,7 @@ def run_ufc_verdicts(documents: Sequence[Document], cases: Sequence[UfcCase]) ->
             for case in cases:
                 v = tb.verify(case.claim)
                 results.append(UfcResult(case, v.label, v.confidence, _cited(v), list(v.reasons),
-                                         v.evidence[0].sentence.text if v.evidence else ""))
+                                         v.evidence[0].sentence.text if v.evidence else "", v.evidence))
         finally:
             tb.close()
     return results

@@ -11,6 +11,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from tabayyun.records import Claim, Evidence
+from tabayyun.verify.calibrate import Calibration, confidence_features
 from tabayyun.verify.signals import compare
 
 __all__ = ["RuleStance", "RuleVerdict", "evidence_line"]
@@ -90,6 +91,13 @@ class RuleVerdict:
     ``cite_losing`` as much; a close call is ``conflicting``, with a confidence of at most
     ``conflict_confidence``. Evidence dated more than ``stale_days`` from a dated claim cannot refute
     it on figures alone (tolls, prices and counts change): the reasons say so, with both dates.
+
+    Confidence: for ``supported``/``refuted``, the probability that the verdict is right, from ``calibration``
+    (by default the shipped one, ``verify.calibrate``) of the raw score ``best x (1 - 0.5 x weaker / stronger)``;
+    ``Calibration.identity()`` keeps the raw score. For ``conflicting``, at most ``conflict_confidence``: the
+    evidence does not tell the two sides apart. For ``not_enough_evidence``, the calibration's ``undecided``: how
+    often such a verdict is right that the base decides nothing (raw: how surely the weighed evidence is
+    unrelated to the claim, at least 0.5, which does not rank that).
     """
 
     decide_at = 0.55  # stance probability an evidence needs to count
@@ -97,6 +105,9 @@ class RuleVerdict:
     cite_losing = 0.5  # the losing side is cited when its weight is at least this share of the winner's
     conflict_confidence = 0.5
     stale_days = 7
+
+    def __init__(self, calibration: Calibration | None = None) -> None:
+        self.calibration = calibration if calibration is not None else Calibration.pretrained()
 
     def _stale(self, claim: Claim, evidence: Evidence) -> bool:
         """A disagreement resting only on what holds at a time (figures, a rise against a fall, a
@@ -120,9 +131,11 @@ class RuleVerdict:
         if agree and disagree and stronger - weaker < self.margin * stronger:
             label, confidence = "conflicting", min(self.conflict_confidence, best_agree, best_disagree)
         elif disagree and weight_disagree >= weight_agree:
-            label, confidence = "refuted", best_disagree * (1 - 0.5 * weaker / stronger)
+            label, confidence = "refuted", self._calibrated("refuted", best_disagree * (1 - 0.5 * weaker / stronger),
+                                                            disagree)
         elif agree:
-            label, confidence = "supported", best_agree * (1 - 0.5 * weaker / stronger)
+            label, confidence = "supported", self._calibrated("supported", best_agree * (1 - 0.5 * weaker / stronger),
+                                                              agree)
         else:
             return self._undecided(claim, evidence, stale)
         floor = self.cite_losing * stronger
@@ -135,6 +148,9 @@ class RuleVerdict:
         # the side that decided comes first: a supported verdict opens with what states the claim
         reasons = backing + against if label == "supported" else against + backing
         return label, round(confidence, 4), list(dict.fromkeys(reasons + self._stale_reasons(claim, stale)))
+
+    def _calibrated(self, label: str, score: float, side: Sequence[Evidence]) -> float:
+        return self.calibration.confidence(confidence_features(label, score, side))
 
     def _stale_reasons(self, claim: Claim, stale: Sequence[Evidence]) -> list[str]:
         return [f"figures or denials of another time (claim {claim.date}, evidence {e.document.date}): "
@@ -151,4 +167,4 @@ class RuleVerdict:
         elif not reasons:
             reasons.append("no related reporting in the evidence base")
         unrelated = max((e.stance_probs.get("unrelated", 0.0) for e in evidence), default=0.9)
-        return "not_enough_evidence", round(max(unrelated, 0.5), 4), reasons
+        return "not_enough_evidence", round(self.calibration.not_enough_evidence(max(unrelated, 0.5)), 4), reasons
