@@ -377,8 +377,9 @@ class Signals:
         that restates enough of the claim (a denial restates it loosely: "ما يشاع عن ... عار عن الصحة"),
         or a denial whose object is mostly the claim's own words.
         A replaced word (``swap``) is left to the caller: only a stance model can tell an antonym."""
-        if self.about():
-            return list(self.mismatches)
+        narrated = not self.denied and self.denial_covers < DENIAL_COVERS  # "نفى التحالف مسؤوليته عن قصف ...":
+        if self.about():  # a denial by someone of something else than the claim, however close the rest
+            return [m for m in self.mismatches if not (narrated and m.startswith("denied"))]
         out = [m for m in self.mismatches if m.startswith("opposite action")] if self.opposite_about_shared_actor else []
         said_false = self.denied and self.shared_terms >= DENIAL_SHARED and (
             self.overlap >= DENIAL_AT or self.evidence_overlap >= DENIAL_CONTAINED_AT)
