@@ -5,9 +5,10 @@ These are the facts a person reads in a verdict's reasons ("number mismatch: cla
 
 - ``Signals.about``: is the evidence about the *same thing* as the claim (a shared actor with shared
   wording, or a near-paraphrase), not merely the same topic?
-- ``Signals.mismatches``: what it states that is incompatible with the claim: another number of the
-  same kind for the same quantity, another year, the opposite or the negation of the same predicate,
-  another actor in an otherwise identical statement, a word turned into its opposite, or a denial.
+- ``Signals.mismatches``: what it states that is incompatible with the claim: a figure of the same kind
+  for the same quantity that the claim's cannot hold beside (bounds and approximations read as such),
+  another year, the opposite action (neither negated, a word next to it shared) or the negation of the same
+  predicate, another actor in an otherwise identical statement, a word turned into its opposite, or a denial.
 ``Signals.stated_mismatches`` keeps those that count: all of them for evidence about the same thing,
 an opposite action about an actor both name, a report called false ("عار عن الصحة") that restates
 enough of the claim. ``Signals.states`` tells evidence that states the claim's content.
@@ -373,12 +374,13 @@ class Signals:
 
     def stated_mismatches(self) -> list[str]:
         """The mismatches that contradict the claim: every one when the evidence is about the same
-        thing; otherwise only an opposite action about an actor both name, or a report called false
+        thing (a narrated denial only when half of what it denies is the claim's words); otherwise only an opposite action about an actor both name, or a report called false
         that restates enough of the claim (a denial restates it loosely: "ما يشاع عن ... عار عن الصحة"),
         or a denial whose object is mostly the claim's own words.
         A replaced word (``swap``) is left to the caller: only a stance model can tell an antonym."""
-        narrated = not self.denied and self.denial_covers < DENIAL_COVERS  # "نفى التحالف مسؤوليته عن قصف ...":
-        if self.about():  # a denial by someone of something else than the claim, however close the rest
+        # "نفى التحالف مسؤوليته عن قصف ...": someone denies something else than the claim, however close the rest
+        narrated = not self.denied and self.denial_covers < DENIAL_COVERS
+        if self.about():
             return [m for m in self.mismatches if not (narrated and m.startswith("denied"))]
         out = [m for m in self.mismatches if m.startswith("opposite action")] if self.opposite_about_shared_actor else []
         said_false = self.denied and self.shared_terms >= DENIAL_SHARED and (
