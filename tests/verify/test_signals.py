@@ -244,3 +244,10 @@ def test_a_narrated_denial_of_something_else_does_not_contradict_a_claim_it_is_a
     s = compare(claim, evidence)
     assert s.about() and any(m.startswith("denied") for m in s.mismatches) and s.denial_covers < 0.5
     assert not any(m.startswith("denied") for m in s.stated_mismatches())
+
+
+def test_a_narrated_denial_of_the_claim_in_a_longer_clause_still_contradicts_it():
+    s = compare("استكملت القوات الروسية انسحابها من منطقة عفرين بريف حلب الشمالي",
+                "مصادر تنفي لموقع محلي انسحاب القوات الروسية من عفرين يوم الأحد الماضي")
+    assert s.about() and 0.3 <= s.denial_covers < 0.5, s.denial_covers
+    assert any(m.startswith("denied") for m in s.stated_mismatches())

@@ -48,6 +48,10 @@ _MIN_SHARED = 2  # content terms both must state, at the least, to be about the 
 # shared terms and this share of the claim's (or its own) terms.
 DENIAL_SHARED, DENIAL_AT, DENIAL_CONTAINED_AT = 3, 0.25, 0.3
 DENIAL_COVERS = 0.5  # or: half of what a denial denies (the words after its cue) is stated by the claim
+# A narrated denial in a text about the claim counts when this share of what it denies is the claim's words (unifiedfc
+# folds 1-3: «تنفي ... انسحاب القوات الروسية من عفرين» 0.36, «نفت مصادر ... مقتل زعيم تنظيم الدولة» 0.30 deny the
+# claim; «نفى التحالف مسؤوليته عن قصف» 0.23 denies its own part, not the claimed toll)
+DENIAL_ABOUT_COVERS = 0.3
 
 APPROX = 0.15  # how far from its figure an approximation ("نحو 100") may be: 105 is about 100, 137 is not
 _TOLERANCE = 0.02  # figures this close are the same figure (rounding)
@@ -374,12 +378,13 @@ class Signals:
 
     def stated_mismatches(self) -> list[str]:
         """The mismatches that contradict the claim: every one when the evidence is about the same
-        thing (a narrated denial only when half of what it denies is the claim's words); otherwise only an opposite action about an actor both name, or a report called false
+        thing (a narrated denial only when ``DENIAL_ABOUT_COVERS`` of what it denies is the claim's words);
+        otherwise only an opposite action about an actor both name, or a report called false
         that restates enough of the claim (a denial restates it loosely: "ما يشاع عن ... عار عن الصحة"),
         or a denial whose object is mostly the claim's own words.
         A replaced word (``swap``) is left to the caller: only a stance model can tell an antonym."""
         # "نفى التحالف مسؤوليته عن قصف ...": someone denies something else than the claim, however close the rest
-        narrated = not self.denied and self.denial_covers < DENIAL_COVERS
+        narrated = not self.denied and self.denial_covers < DENIAL_ABOUT_COVERS
         if self.about():
             return [m for m in self.mismatches if not (narrated and m.startswith("denied"))]
         out = [m for m in self.mismatches if m.startswith("opposite action")] if self.opposite_about_shared_actor else []
