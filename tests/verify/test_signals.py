@@ -251,3 +251,8 @@ def test_a_narrated_denial_of_the_claim_in_a_longer_clause_still_contradicts_it(
                 "مصادر تنفي لموقع محلي انسحاب القوات الروسية من عفرين يوم الأحد الماضي")
     assert s.about() and 0.3 <= s.denial_covers < 0.5, s.denial_covers
     assert any(m.startswith("denied") for m in s.stated_mismatches())
+
+
+def test_a_floor_an_order_of_magnitude_below_is_a_mismatch():
+    s = compare(TOLL.format("أكثر من 6 آلاف مدني"), TOLL.format("أكثر من 60 ألف مدني"))
+    assert "number mismatch: claim at least 6000, evidence at least 60000" in s.mismatches

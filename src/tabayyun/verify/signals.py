@@ -54,6 +54,9 @@ DENIAL_COVERS = 0.5  # or: half of what a denial denies (the words after its cue
 DENIAL_ABOUT_COVERS = 0.3
 
 APPROX = 0.15  # how far from its figure an approximation ("نحو 100") may be: 105 is about 100, 137 is not
+# A floor ("14 على الأقل", "أكثر من 60 ألف") allows a toll that rose since (22 at least), not another order of
+# magnitude: "أكثر من 6 آلاف" is no floor of a count of more than 60,000.
+FLOOR_REACH = 3.0
 _TOLERANCE = 0.02  # figures this close are the same figure (rounding)
 _BOUND_WORDS = {"min": "at least ", "max": "at most ", "about": "about "}
 _NEIGHBOURS = 2  # words on each side of a number that say what it counts
@@ -79,11 +82,11 @@ class _Number:
     bound: str = "exact"  # exact | min | max | about (``NumberMention.bound``)
 
     def span(self) -> tuple[float, float]:
-        """The values the figure allows: "14 على الأقل" any from 14 up, "نحو 100" 100 give or take ``APPROX``
-        (an exact figure give or take its rounding)."""
+        """The values the figure allows: "14 على الأقل" from 14 up to ``FLOOR_REACH`` times 14, "نحو 100" 100 give or
+        take ``APPROX`` (an exact figure give or take its rounding)."""
         margin = APPROX if self.bound == "about" else _TOLERANCE
         lo, hi = self.value * (1 - margin), self.value * (1 + margin)
-        return (lo, math.inf) if self.bound == "min" else (0.0, hi) if self.bound == "max" else (lo, hi)
+        return (lo, hi * FLOOR_REACH) if self.bound == "min" else (0.0, hi) if self.bound == "max" else (lo, hi)
 
     def allows(self, other: _Number) -> bool:
         """Whether both figures can hold at once (two lower bounds always can; 100 and "more than 150" cannot)."""
