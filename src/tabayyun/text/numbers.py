@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from tabayyun.text._lexicon import ALL_CLITICS, CONJ_CLITICS, PhraseMatcher, clitic_variants, data_rows, joined_flags, scan
+from tabayyun.text._lexicon import (ALL_CLITICS, CONJ_CLITICS, PhraseMatcher, clitic_variants, data_rows, joined_flags,
+                                    scan)
 from tabayyun.text.normalize import normalize_ar, normalize_digits
 from tabayyun.text.social import mask_social
 from tabayyun.text.tokens import Token, tokenize
@@ -174,7 +175,6 @@ class _Parser:
             if hit is not None:
                 return self.tokens[j + hit[0]].end
         return None
-
 
     def bound(self, i: int, j: int) -> str:
         """How the number on tokens i..j is stated: a bound word right before it, or one of the next

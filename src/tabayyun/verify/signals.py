@@ -89,11 +89,13 @@ class _Number:
         return (lo, hi * FLOOR_REACH) if self.bound == "min" else (0.0, hi) if self.bound == "max" else (lo, hi)
 
     def allows(self, other: _Number) -> bool:
-        """Whether both figures can hold at once (two lower bounds always can; 100 and "more than 150" cannot)."""
+        """Whether both figures can hold at once ("14 على الأقل" and "22 على الأقل" can; 100 and "more than 150"
+        cannot)."""
         (lo, hi), (other_lo, other_hi) = self.span(), other.span()
         return lo <= other_hi and other_lo <= hi
 
     def line(self) -> str:
+        """The figure as a reason states it ("at least 14")."""
         return f"{_BOUND_WORDS.get(self.bound, '')}{_format(self.value)}"
 
 
@@ -244,7 +246,8 @@ def facts_version() -> str:
 
 def facts_fields(f: TextFacts) -> list:
     """``f`` as a JSON-able list (sets sorted), for a store to keep; ``facts_from_fields`` reads it back equal."""
-    return [sorted(f.terms), sorted(f.words), [[n.value, n.text, n.kind, sorted(n.context), n.bound] for n in f.numbers],
+    return [sorted(f.terms), sorted(f.words),
+            [[n.value, n.text, n.kind, sorted(n.context), n.bound] for n in f.numbers],
             sorted(f.years), f.entities, sorted(f.predicates), f.polarity, sorted(f.negated), sorted(f.affirmed),
             f.denial, f.says_false, sorted(f.denied_terms),
             [[pair, side, word] for (pair, side), word in f.antonyms.items()],
@@ -256,7 +259,8 @@ def facts_from_fields(fields: list) -> TextFacts:
     (terms, words, numbers, years, entities, predicates, polarity, negated, affirmed, denial, says_false,
      denied_terms, antonyms, frames) = fields
     return TextFacts(terms=frozenset(terms), words=frozenset(words),
-                     numbers=tuple(_Number(v, t, k, frozenset(c), b) for v, t, k, c, b in numbers), years=frozenset(years),
+                     numbers=tuple(_Number(v, t, k, frozenset(c), b) for v, t, k, c, b in numbers),
+                     years=frozenset(years),
                      entities=entities, predicates=frozenset(predicates), polarity=polarity,
                      negated=frozenset(negated), affirmed=frozenset(affirmed), denial=denial, says_false=says_false,
                      denied_terms=frozenset(denied_terms),
