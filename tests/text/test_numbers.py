@@ -161,3 +161,25 @@ def test_link_and_mention_digits_are_not_numbers():
 def test_a_definite_teen_is_one_number():
     assert [(m.value, m.text) for m in extract_numbers("تأهل إلى دور الستة عشر")] == [(16.0, "الستة عشر")]
     assert extract_numbers("يوم الاثنين") == []
+
+
+@pytest.mark.parametrize("text, bound", [
+    ("قتل 14 شخصا على الأقل في الهجوم", "min"),
+    ("على الأقل 14 قتيلا", "min"),
+    ("قتل ما لا يقل عن 22 مدنيا", "min"),
+    ("خرج أكثر من 60 ألف شخص", "min"),
+    ("أصيب 30 شخصا أو أكثر", "min"),
+    ("أقل من 10 أشخاص", "max"),
+    ("نحو 100 مقاتل", "about"),
+    ("قرابة خمسة وعشرين جريحا", "about"),
+    ("بلغت النسبة 30 في المئة تقريبا", "about"),
+    ("أسرت القوات 157 مقاتلا", "exact"),
+    ("قتل 5 أشخاص. على الأقل هذا ما قالوه", "exact"),  # punctuation ends the figure's phrase
+])
+def test_bound_of_a_figure(text, bound):
+    assert _one(text).bound == bound
+
+
+def test_bound_after_belongs_to_the_nearest_figure():
+    first, second = extract_numbers("قتل 14 وأصيب 30 على الأقل")
+    assert (first.bound, second.bound) == ("exact", "min")

@@ -182,3 +182,77 @@ def test_the_facts_version_names_the_code_that_extracts_them():
     from tabayyun.verify.signals import facts_version
 
     assert len(facts_version()) == 16 and int(facts_version(), 16) >= 0 and facts_version() == facts_version()
+
+
+TOLL = "قال المرصد إن {} قتلوا في قصف على بلدة في ريف إدلب يوم الثلاثاء"
+
+
+def test_two_lower_bounds_do_not_contradict():
+    s = compare(TOLL.format("14 مدنيا على الأقل"), TOLL.format("22 مدنيا على الأقل"))
+    assert s.about() and not s.mismatches and s.numbers_matched == 0
+
+
+def test_a_figure_within_a_bound_or_an_approximation_is_no_mismatch():
+    assert not compare(TOLL.format("أكثر من 100 مدني"), TOLL.format("150 مدنيا")).mismatches
+    assert not compare(TOLL.format("نحو 100 مدني"), TOLL.format("105 مدنيين")).mismatches
+    assert not compare(TOLL.format("150 مدنيا"), TOLL.format("ما لا يقل عن 100 مدني")).mismatches
+
+
+def test_a_figure_outside_a_bound_is_named_with_the_bound():
+    s = compare(TOLL.format("100 مدني"), TOLL.format("أكثر من 150 مدنيا"))
+    assert "number mismatch: claim 100, evidence at least 150" in s.mismatches
+    s = compare(TOLL.format("نحو 137 مدنيا"), TOLL.format("نحو 100 مدني"))
+    assert "number mismatch: claim about 137, evidence about 100" in s.mismatches
+    s = compare(TOLL.format("أقل من 10 مدنيين"), TOLL.format("14 مدنيا"))
+    assert "number mismatch: claim at most 10, evidence 14" in s.mismatches
+
+
+def test_opposite_action_of_another_party_is_no_mismatch():
+    claim = "رفض نائب في البرلمان الألماني مساعي الرئيس لعقد مؤتمر جديد للسلام"
+    s = compare(claim, "قال الرئيس إن روسيا وتركيا وافقت على عقد مؤتمر جديد للسلام")
+    assert not any(m.startswith("opposite action") for m in s.mismatches)
+    s = compare(claim, "وافق نائب في البرلمان الألماني على مساعي الرئيس لعقد مؤتمر جديد للسلام")
+    assert "opposite action: claim 'reject', evidence 'accept'" in s.mismatches
+
+
+def test_negated_opposites_do_not_contradict():
+    # "no need to increase" and "will not reduce" can both hold
+    s = compare("قال القائد إن بلاده لا تحتاج إلى زيادة عدد قواتها في المنطقة",
+                "قال القائد إن بلاده لن تخفض عدد قواتها في المنطقة")
+    assert not any(m.startswith("opposite action") for m in s.mismatches), s.mismatches
+
+
+def test_a_claim_stating_both_sides_has_no_opposite_action():
+    s = compare("فتحت السلطات معبرا حدوديا مع الإقليم كانت قد أغلقته الشهر الماضي",
+                "أغلقت السلطات المعبر الحدودي مع الإقليم الشهر الماضي")
+    assert not any(m.startswith("opposite action") for m in s.mismatches), s.mismatches
+
+
+def test_a_word_naming_falsehood_does_not_deny_the_next_clause():
+    claim = "تفجير سيارة ملغومة أسفر عن مقتل تسعة أشخاص على الأقل في قرية بريف القنيطرة"
+    evidence = "وجاء في البيان أن لا نية للاعتداء على سكان القرية (بيان كاذب، حيث أن السيارة الملغومة أسفرت عن مقتل 16)"
+    assert not any(m.startswith("denied") for m in compare(claim, evidence).mismatches)
+    # a report called false, then what is true: that is about what follows
+    s = compare("تحدث الرئيس لقناة سكاي نيوز عن زيارته", "هذا الخبر عار من الصحة. لم يتحدث الرئيس لقناة سكاي نيوز")
+    assert s.denial_covers >= 0.5 and s.contradicts()
+
+
+def test_a_narrated_denial_of_something_else_does_not_contradict_a_claim_it_is_about():
+    # about the same strike (a shared place, a third of the claim), but the coalition denies its own part, not the toll
+    claim = "استهدفت ضربة جوية مدينة دير الزور في شرق البلاد وأودت بحياة 14 شخصا"
+    evidence = "نفى التحالف الدولي بقيادة أميركا مسؤوليته عن قصف مدينة دير الزور في شرق سورية"
+    s = compare(claim, evidence)
+    assert s.about() and any(m.startswith("denied") for m in s.mismatches) and s.denial_covers < 0.5
+    assert not any(m.startswith("denied") for m in s.stated_mismatches())
+
+
+def test_a_narrated_denial_of_the_claim_in_a_longer_clause_still_contradicts_it():
+    s = compare("استكملت القوات الروسية انسحابها من منطقة عفرين بريف حلب الشمالي",
+                "مصادر تنفي لموقع محلي انسحاب القوات الروسية من عفرين يوم الأحد الماضي")
+    assert s.about() and 0.3 <= s.denial_covers < 0.5, s.denial_covers
+    assert any(m.startswith("denied") for m in s.stated_mismatches())
+
+
+def test_a_floor_an_order_of_magnitude_below_is_a_mismatch():
+    s = compare(TOLL.format("أكثر من 6 آلاف مدني"), TOLL.format("أكثر من 60 ألف مدني"))
+    assert "number mismatch: claim at least 6000, evidence at least 60000" in s.mismatches

@@ -13,7 +13,7 @@ from importlib import resources
 __all__ = ["reason_ar", "reasons_ar"]
 
 _TEMPLATES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), t) for p, t in [
-    (r"^number mismatch: claim (.+?), evidence (.+)$", "اختلاف في الأرقام: الادعاء {0}، الدليل {1}"),
+    (r"^number mismatch: claim (.+?), evidence (.+)$", "اختلاف في الأرقام: الادعاء {f0}، الدليل {f1}"),
     (r"^date mismatch: claim (.+?), evidence (.+)$", "اختلاف في التاريخ: الادعاء {0}، الدليل {1}"),
     (r"^opposite action: claim '(.+?)', evidence '(.+)'$", "فعل معاكس: الادعاء يذكر {p0} والدليل يذكر {p1}"),
     (r"^negation mismatch: the claim negates '(.+)'$", "نفي: الادعاء ينفي {p0} والدليل يثبته"),
@@ -32,6 +32,14 @@ _TEMPLATES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), t) for p, t in 
 ]]
 
 
+# how a figure stated as a bound reads ("at least 14" -> "على الأقل 14")
+_BOUNDS_AR = (("at least ", "على الأقل "), ("at most ", "على الأكثر "), ("about ", "نحو "))
+
+
+def _figure_ar(figure: str) -> str:
+    return next((ar + figure[len(en):] for en, ar in _BOUNDS_AR if figure.startswith(en)), figure)
+
+
 @lru_cache(maxsize=1)
 def _predicate_names() -> dict[str, str]:
     text = (resources.files("tabayyun.report") / "data" / "predicate_names.tsv").read_text(encoding="utf-8")
@@ -46,7 +54,8 @@ def reason_ar(reason: str) -> str:
         match = pattern.match(reason)
         if match:
             groups = match.groups()
-            return template.format(*groups, **{f"p{i}": names.get(g, g) for i, g in enumerate(groups)})
+            return template.format(*groups, **{f"p{i}": names.get(g, g) for i, g in enumerate(groups)},
+                                   **{f"f{i}": _figure_ar(g) for i, g in enumerate(groups)})
     return reason
 
 

@@ -6,7 +6,8 @@ from typing import cast
 from tabayyun.text._lexicon import CONJ_CLITICS, ALL_CLITICS, PhraseMatcher, data_rows, joined_flags
 from tabayyun.text.tokens import Token, tokenize
 
-__all__ = ["find_negations", "find_denials", "antonym_sides", "predicate_words", "predicate_classes", "predicate_polarity", "OPPOSITES"]
+__all__ = ["find_negations", "find_denials", "antonym_sides", "predicate_words", "predicate_classes", "predicate_polarity",
+           "predicate_mentions", "OPPOSITES"]
 
 #: A negation cue governs a predicate at most this many words after it ("لم تطلق", "نفت قسد أن تكون أطلقت").
 NEGATION_SCOPE = 4
@@ -77,6 +78,11 @@ def predicate_classes(text: str, model: bool = False) -> set[str]:
     """Classes of the key predicates in ``text`` ("أسرت" -> capture, "أطلق سراح" -> release);
     ``model``: only the entries the shipped stance model was trained with."""
     return {str(cls) for _, _, cls in _matches(_MODEL_PREDICATES if model else _PREDICATES, text)}
+
+
+def predicate_mentions(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, class) of each key predicate in ``text`` ("أسرت" -> capture)."""
+    return [(a, b, str(cls)) for a, b, cls in _matches(_PREDICATES, text)]
 
 
 def predicate_polarity(text: str) -> dict[str, bool | None]:

@@ -1,11 +1,13 @@
-"""Numbers stated in text: digits of any script, number words, multipliers, fractions, percents, vague amounts."""
+"""Numbers stated in text: digits of any script, number words, multipliers, fractions, percents, vague amounts, and
+whether a figure is stated as a bound or an approximation ("14 على الأقل", "نحو 100")."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from tabayyun.text._lexicon import ALL_CLITICS, PhraseMatcher, clitic_variants, data_rows, joined_flags, scan
+from tabayyun.text._lexicon import (ALL_CLITICS, CONJ_CLITICS, PhraseMatcher, clitic_variants, data_rows, joined_flags,
+                                    scan)
 from tabayyun.text.normalize import normalize_ar, normalize_digits
 from tabayyun.text.social import mask_social
 from tabayyun.text.tokens import Token, tokenize
@@ -15,13 +17,15 @@ __all__ = ["NumberMention", "extract_numbers", "parse_number"]
 
 @dataclass(frozen=True, slots=True)
 class NumberMention:
-    """A number and its span in the original text; kind is cardinal | fraction | percent | approx."""
+    """A number and its span in the original text; kind is cardinal | fraction | percent | approx; bound is exact,
+    min (at least, more than), max (at most, less than) or about (an approximation: نحو, حوالي, قرابة)."""
 
     value: float
     start: int
     end: int
     text: str
     kind: str
+    bound: str = "exact"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +40,11 @@ _PERCENT = PhraseMatcher((r[0], True) for r in _ROWS if r[2] == "percent")
 _LEXICON = {normalize_ar(r[0]): (float(r[1]), r[2]) for r in _ROWS if r[2] != "percent"}
 _ARTICLE_OK = {"approx", "plural", "fraction"}  # "المئات", "الآلاف", "الثلث"; but "الاثنين" is Monday
 _FRACTION_SUFFIXES = ("هما", "هم", "هن", "ها", "كم", "ه")
+_BOUND_ROWS = data_rows("number_bounds.tsv")
+_BOUNDS_BEFORE = PhraseMatcher(((r[0], r[1]) for r in _BOUND_ROWS if r[2] != "after"), CONJ_CLITICS)
+_BOUNDS_AFTER = PhraseMatcher(((r[0], r[1]) for r in _BOUND_ROWS if r[2] != "before"), CONJ_CLITICS)
+_BOUND_REACH = 3  # words after a number where a bound may stand ("14 شخصا على الأقل": the counted noun between)
+_BEFORE_REACH = 4  # the longest phrase before a number ("ما لا يقل عن")
 _PERCENT_SIGN = re.compile(r"[ \t]?%")
 # Order of magnitude of a component; a component joined by و must fit Arabic order:
 # thousands و hundreds و units و tens ("ثلاثة آلاف وخمسمئة وخمسة وعشرون").
@@ -167,6 +176,21 @@ class _Parser:
                 return self.tokens[j + hit[0]].end
         return None
 
+    def bound(self, i: int, j: int) -> str:
+        """How the number on tokens i..j is stated: a bound word right before it, or one of the next
+        ``_BOUND_REACH`` words after it with nothing but words between ("exact" when none)."""
+        for k in range(max(0, i - _BEFORE_REACH), i):
+            hit = _BOUNDS_BEFORE.match_at(self.norms, self.joined, k)
+            if hit is not None and k + hit[0] == i and self.joined[i - 1]:
+                return str(hit[1])
+        for k in range(j + 1, min(j + 1 + _BOUND_REACH, len(self.tokens))):
+            if not self.joined[k - 1] or self.words[k] is not None:
+                break
+            hit = _BOUNDS_AFTER.match_at(self.norms, self.joined, k)
+            if hit is not None:
+                return str(hit[1])
+        return "exact"
+
 
 def extract_numbers(text: str) -> list[NumberMention]:
     """Every number mention in ``text``, with offsets into it (ordinals such as "ثالثا" are not numbers); digits
@@ -185,6 +209,6 @@ def extract_numbers(text: str) -> list[NumberMention]:
             percent = parser.percent_end(j)
             if percent is not None:
                 end, kind = percent, "percent"
-        return j + 1, NumberMention(value, start, end, text[start:end], kind)
+        return j + 1, NumberMention(value, start, end, text[start:end], kind, parser.bound(i, j))
 
     return scan(len(tokens), read)

@@ -5,9 +5,10 @@ These are the facts a person reads in a verdict's reasons ("number mismatch: cla
 
 - ``Signals.about``: is the evidence about the *same thing* as the claim (a shared actor with shared
   wording, or a near-paraphrase), not merely the same topic?
-- ``Signals.mismatches``: what it states that is incompatible with the claim: another number of the
-  same kind for the same quantity, another year, the opposite or the negation of the same predicate,
-  another actor in an otherwise identical statement, a word turned into its opposite, or a denial.
+- ``Signals.mismatches``: what it states that is incompatible with the claim: a figure of the same kind
+  for the same quantity that the claim's cannot hold beside (bounds and approximations read as such),
+  another year, the opposite action (neither negated, a word next to it shared) or the negation of the same
+  predicate, another actor in an otherwise identical statement, a word turned into its opposite, or a denial.
 ``Signals.stated_mismatches`` keeps those that count: all of them for evidence about the same thing,
 an opposite action about an actor both name, a report called false ("عار عن الصحة") that restates
 enough of the claim. ``Signals.states`` tells evidence that states the claim's content.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib.metadata import version
@@ -23,8 +25,9 @@ from pathlib import Path
 from typing import Callable, Generic, Iterable, Mapping, TypeVar
 
 from tabayyun.records import Evidence
-from tabayyun.text import (OPPOSITES, Token, analyze, antonym_sides, entity_aliases, extract_entities,
-                           extract_numbers, find_denials, predicate_polarity, stated_years, tokenize)
+from tabayyun.text import (OPPOSITES, EntityMention, Token, analyze, antonym_sides, entity_aliases, extract_entities,
+                           extract_numbers, find_denials, predicate_mentions, predicate_polarity, stated_years,
+                           tokenize)
 from tabayyun.text._lexicon import WORD_CACHE
 
 __all__ = ["Signals", "compare", "weigh", "TextFacts", "TextMemory", "FACTS", "facts", "facts_version", "facts_fields",
@@ -45,8 +48,19 @@ _MIN_SHARED = 2  # content terms both must state, at the least, to be about the 
 # shared terms and this share of the claim's (or its own) terms.
 DENIAL_SHARED, DENIAL_AT, DENIAL_CONTAINED_AT = 3, 0.25, 0.3
 DENIAL_COVERS = 0.5  # or: half of what a denial denies (the words after its cue) is stated by the claim
+# A narrated denial in a text about the claim counts when this share of what it denies is the claim's words (unifiedfc
+# folds 1-3: «تنفي ... انسحاب القوات الروسية من عفرين» 0.36, «نفت مصادر ... مقتل زعيم تنظيم الدولة» 0.30 deny the
+# claim; «نفى التحالف مسؤوليته عن قصف» 0.23 denies its own part, not the claimed toll)
+DENIAL_ABOUT_COVERS = 0.3
 
+APPROX = 0.15  # how far from its figure an approximation ("نحو 100") may be: 105 is about 100, 137 is not
+# A floor ("14 على الأقل", "أكثر من 60 ألف") allows a toll that rose since (22 at least), not another order of
+# magnitude: "أكثر من 6 آلاف" is no floor of a count of more than 60,000.
+FLOOR_REACH = 3.0
+_TOLERANCE = 0.02  # figures this close are the same figure (rounding)
+_BOUND_WORDS = {"min": "at least ", "max": "at most ", "about": "about "}
 _NEIGHBOURS = 2  # words on each side of a number that say what it counts
+_FRAME = 4  # words on each side of a predicate, within its clause, that name who acts and on what
 # Verbal negators whose next word is the negated predicate ("لم تفرج", "ليس مديرا").
 _NEGATORS = frozenset({"لم", "لن", "لا", "ليس", "ليست", "ليسوا", "لسنا", "لست"})
 _NOT_NEGATED = frozenset({"يزال", "تزال", "يزالون", "تزالون", "نزال", "ازال", "بد", "سيما", "شك", "يخفي",
@@ -54,6 +68,7 @@ _NOT_NEGATED = frozenset({"يزال", "تزال", "يزالون", "تزالون"
 _EXCEPT = frozenset({"سوي", "الا", "غير"})  # after a negator: "not ... except", a restriction, not a negation
 _EXCEPT_REACH = 4
 _DENIED_REACH = 12  # words after a verb of denial that say what is denied (up to the end of its clause)
+_PUNCT = re.compile(r"[,.:;!?،؛؟]")  # ends a clause
 T = TypeVar("T")
 _SKIP = frozenset({"قد", "يعد", "تعد", "يكن", "تكن", "يكون", "تكون", "بعد", "ان", "انه", "انها"})
 
@@ -64,6 +79,24 @@ class _Number:
     text: str
     kind: str  # cardinal | fraction | percent | approx
     context: frozenset[str]
+    bound: str = "exact"  # exact | min | max | about (``NumberMention.bound``)
+
+    def span(self) -> tuple[float, float]:
+        """The values the figure allows: "14 على الأقل" from 14 up to ``FLOOR_REACH`` times 14, "نحو 100" 100 give or
+        take ``APPROX`` (an exact figure give or take its rounding)."""
+        margin = APPROX if self.bound == "about" else _TOLERANCE
+        lo, hi = self.value * (1 - margin), self.value * (1 + margin)
+        return (lo, hi * FLOOR_REACH) if self.bound == "min" else (0.0, hi) if self.bound == "max" else (lo, hi)
+
+    def allows(self, other: _Number) -> bool:
+        """Whether both figures can hold at once ("14 على الأقل" and "22 على الأقل" can; 100 and "more than 150"
+        cannot)."""
+        (lo, hi), (other_lo, other_hi) = self.span(), other.span()
+        return lo <= other_hi and other_lo <= hi
+
+    def line(self) -> str:
+        """The figure as a reason states it ("at least 14")."""
+        return f"{_BOUND_WORDS.get(self.bound, '')}{_format(self.value)}"
 
 
 @dataclass(frozen=True)
@@ -83,6 +116,7 @@ class TextFacts:
     says_false: bool  # a cue calls a report false ("عار عن الصحة"), not only a verb of denial
     denied_terms: frozenset[str]  # terms (and entities) of the words right after the first cue: what is denied
     antonyms: dict[tuple[int, int], str]  # (antonym pair, side) -> the word stating it
+    frames: dict[str, frozenset[str]]  # per predicate class: the terms (and entities) next to it: who does it to what
 
 
 def _format(value: float) -> str:
@@ -123,12 +157,38 @@ def _terms(word: str) -> tuple[str, ...]:
     return tuple(_key(term) for term in analyze(word))
 
 
-def _clause(tokens: list[Token], text: str) -> list[Token]:
-    """The tokens up to the first punctuation between two of them: one clause ("ينفي إيقاف اللقاح، وقال")."""
-    for i in range(1, len(tokens)):
-        if any(c in ",.:;!?،؛؟" for c in text[tokens[i - 1].end:tokens[i].start]):
-            return tokens[:i]
-    return tokens
+def _frames(text: str, tokens: list[Token], entities: list[EntityMention]) -> dict[str, frozenset[str]]:
+    """Per predicate class: the terms of the ``_FRAME`` words on each side of its mentions, within their clause,
+    and the entities among them: the actor and the object of the action ("رفض عضو في حزب ميركل" -> عضو, حزب)."""
+    frames: dict[str, set[str]] = {}
+    for start, end, cls in predicate_mentions(text):
+        inside = [i for i, t in enumerate(tokens) if start <= t.start < end]
+        if not inside:
+            continue
+        first, last = inside[0], inside[-1]
+        lo, hi = first, last
+        while lo > 0 and first - lo < _FRAME and not _PUNCT.search(text[tokens[lo - 1].end:tokens[lo].start]):
+            lo -= 1
+        while (hi < len(tokens) - 1 and hi - last < _FRAME
+               and not _PUNCT.search(text[tokens[hi].end:tokens[hi + 1].start])):
+            hi += 1
+        near = tokens[lo:first] + tokens[last + 1:hi + 1]
+        frame = frames.setdefault(cls, set())
+        frame.update(term for t in near for term in _terms(t.text) if not term.isdigit())
+        frame.update("@" + e.canonical for e in entities if any(e.start <= t.start < e.end for t in near))
+    return {cls: frozenset(terms) for cls, terms in frames.items()}
+
+
+def _clause(tokens: list[Token], text: str, start: int) -> list[Token]:
+    """The ``tokens`` (which follow offset ``start``) up to the first punctuation after ``start``: the clause a cue
+    there speaks of ("ينفي إيقاف اللقاح، وقال" -> إيقاف اللقاح; "بيان كاذب، حيث أن ..." -> nothing)."""
+    out: list[Token] = []
+    for t in tokens:
+        if _PUNCT.search(text[start:t.start]):
+            break
+        out.append(t)
+        start = t.end
+    return out
 
 
 class TextMemory(Generic[T]):
@@ -186,22 +246,26 @@ def facts_version() -> str:
 
 def facts_fields(f: TextFacts) -> list:
     """``f`` as a JSON-able list (sets sorted), for a store to keep; ``facts_from_fields`` reads it back equal."""
-    return [sorted(f.terms), sorted(f.words), [[n.value, n.text, n.kind, sorted(n.context)] for n in f.numbers],
+    return [sorted(f.terms), sorted(f.words),
+            [[n.value, n.text, n.kind, sorted(n.context), n.bound] for n in f.numbers],
             sorted(f.years), f.entities, sorted(f.predicates), f.polarity, sorted(f.negated), sorted(f.affirmed),
             f.denial, f.says_false, sorted(f.denied_terms),
-            [[pair, side, word] for (pair, side), word in f.antonyms.items()]]
+            [[pair, side, word] for (pair, side), word in f.antonyms.items()],
+            {cls: sorted(terms) for cls, terms in f.frames.items()}]
 
 
 def facts_from_fields(fields: list) -> TextFacts:
     """The facts that ``facts_fields`` wrote (read back from JSON)."""
     (terms, words, numbers, years, entities, predicates, polarity, negated, affirmed, denial, says_false,
-     denied_terms, antonyms) = fields
+     denied_terms, antonyms, frames) = fields
     return TextFacts(terms=frozenset(terms), words=frozenset(words),
-                     numbers=tuple(_Number(v, t, k, frozenset(c)) for v, t, k, c in numbers), years=frozenset(years),
+                     numbers=tuple(_Number(v, t, k, frozenset(c), b) for v, t, k, c, b in numbers),
+                     years=frozenset(years),
                      entities=entities, predicates=frozenset(predicates), polarity=polarity,
                      negated=frozenset(negated), affirmed=frozenset(affirmed), denial=denial, says_false=says_false,
                      denied_terms=frozenset(denied_terms),
-                     antonyms={(pair, side): word for pair, side, word in antonyms})
+                     antonyms={(pair, side): word for pair, side, word in antonyms},
+                     frames={cls: frozenset(terms) for cls, terms in frames.items()})
 
 
 def _extract(text: str) -> TextFacts:
@@ -233,10 +297,17 @@ def _extract(text: str) -> TextFacts:
         near = [t for t in tokens if t.end <= m.start][-_NEIGHBOURS:] + \
                [t for t in tokens if t.start >= m.end][:_NEIGHBOURS]
         context = frozenset(term for t in near for term in _terms(t.text) if not term.isdigit())
-        numbers.append(_Number(m.value, m.text, m.kind, context))
+        numbers.append(_Number(m.value, m.text, m.kind, context, m.bound))
     polarity = predicate_polarity(text)
     denials = find_denials(text)
-    after = _clause([t for t in tokens if t.start >= denials[0][1]][:_DENIED_REACH], text) if denials else []
+    after: list[Token] = []
+    if denials:
+        _, end, strong = denials[0]
+        following = [t for t in tokens if t.start >= end][:_DENIED_REACH]
+        # a report called false is followed by what is true, even past a full stop ("عار من الصحة. لم يتحدث ...");
+        # a word that names falsehood in passing speaks of its own clause ("بيان كاذب، حيث أن ..." is not about what
+        # follows the comma)
+        after = _clause(following, text, following[0].start if strong and following else end)
     denied = {"@" + e.canonical for e in entities if after and after[0].start <= e.start <= after[-1].start}
     return TextFacts(
         terms=frozenset(term for t in plain for term in _terms(t.text)) | {"@" + e.canonical for e in entities},
@@ -253,11 +324,12 @@ def _extract(text: str) -> TextFacts:
         says_false=any(strong for _, _, strong in denials),
         denied_terms=frozenset(term for t in after for term in _terms(t.text)) | denied,
         antonyms=antonym_sides(text),
+        frames=_frames(text, tokens, entities),
     )
 
 
 def _same(a: float, b: float) -> bool:
-    return math.isclose(a, b, rel_tol=0.02)
+    return math.isclose(a, b, rel_tol=_TOLERANCE)
 
 
 @dataclass
@@ -313,12 +385,15 @@ class Signals:
 
     def stated_mismatches(self) -> list[str]:
         """The mismatches that contradict the claim: every one when the evidence is about the same
-        thing; otherwise only an opposite action about an actor both name, or a report called false
+        thing (a narrated denial only when ``DENIAL_ABOUT_COVERS`` of what it denies is the claim's words);
+        otherwise only an opposite action about an actor both name, or a report called false
         that restates enough of the claim (a denial restates it loosely: "ما يشاع عن ... عار عن الصحة"),
         or a denial whose object is mostly the claim's own words.
         A replaced word (``swap``) is left to the caller: only a stance model can tell an antonym."""
+        # "نفى التحالف مسؤوليته عن قصف ...": someone denies something else than the claim, however close the rest
+        narrated = not self.denied and self.denial_covers < DENIAL_ABOUT_COVERS
         if self.about():
-            return list(self.mismatches)
+            return [m for m in self.mismatches if not (narrated and m.startswith("denied"))]
         out = [m for m in self.mismatches if m.startswith("opposite action")] if self.opposite_about_shared_actor else []
         said_false = self.denied and self.shared_terms >= DENIAL_SHARED and (
             self.overlap >= DENIAL_AT or self.evidence_overlap >= DENIAL_CONTAINED_AT)
@@ -348,7 +423,8 @@ class Signals:
 def _compare_numbers(claim: TextFacts, evidence: TextFacts, out: Signals) -> None:
     """Numbers the evidence states too; another figure is a contradiction only in a restatement of the
     claim (as a year is): a text that shares less of it counts the same kind of thing in another event
-    (7 killed in another bombing, 8 in another attack; unifiedfc folds 1-3)."""
+    (7 killed in another bombing, 8 in another attack; unifiedfc folds 1-3), and only a figure the claim's
+    cannot hold beside: "14 على الأقل" and "22 على الأقل" are two lower bounds of one toll, 105 is "نحو 100"."""
     for number in claim.numbers:
         if number.kind == "approx":
             continue
@@ -362,8 +438,10 @@ def _compare_numbers(claim: TextFacts, evidence: TextFacts, out: Signals) -> Non
         rivals = [e for e in same_kind if e.context & number.context]
         if rivals:
             rival = max(rivals, key=lambda e: len(e.context & number.context))
+            if number.allows(rival):
+                continue
             out.numbers_unmatched += 1
-            out.mismatches.append(f"number mismatch: claim {_format(number.value)}, evidence {_format(rival.value)}")
+            out.mismatches.append(f"number mismatch: claim {number.line()}, evidence {rival.line()}")
 
 
 def _compare_dates(claim: TextFacts, evidence: TextFacts, out: Signals) -> None:
@@ -376,9 +454,14 @@ def _compare_dates(claim: TextFacts, evidence: TextFacts, out: Signals) -> None:
 
 
 def _compare_polarity(claim: TextFacts, evidence: TextFacts, out: Signals) -> None:
+    """The opposite action (stated, not negated, on either side; with a word next to it that both name: the same
+    actor or object, not another party's), or one predicate negated on one side only."""
     for cls in sorted(claim.predicates):
         opposite = OPPOSITES.get(cls)
-        if opposite and opposite in evidence.predicates and cls not in evidence.predicates:
+        if (opposite and opposite in evidence.predicates and cls not in evidence.predicates
+                and opposite not in claim.predicates  # the claim states both ("فتحت المعبر الذي أغلقته")
+                and claim.polarity[cls] is not True and evidence.polarity[opposite] is not True  # no rise: no fall
+                and claim.frames.get(cls, frozenset()) & evidence.frames.get(opposite, frozenset())):
             out.opposite = True
             out.mismatches.append(f"opposite action: claim '{cls}', evidence '{opposite}'")
     for cls in sorted(claim.polarity.keys() & evidence.polarity.keys()):
