@@ -19,8 +19,7 @@ _MAX_MODIFIERS = 2  # "الرئيس السوري ...", "مدير المركز ا
 
 @dataclass(frozen=True, slots=True)
 class EntityMention:
-    """An entity and its span in the original text; kind is PER | LOC | ORG | MISC, or NAT for a nationality
-    adjective read as its country ("التركي" -> Turkey)."""
+    """An entity and its span in the original text; kind is PER | LOC | ORG | MISC."""
 
     start: int
     end: int
@@ -31,7 +30,7 @@ class EntityMention:
 
 # alias -> (canonical id, kind, whether the alias is a nationality adjective); longest alias wins
 _GAZETTEER = PhraseMatcher([*((r[0], (r[1], r[2], False)) for r in data_rows("gazetteer.tsv")),
-                            *((r[0], (r[1], "NAT", True)) for r in data_rows("nationalities.tsv"))], ALL_CLITICS)
+                            *((r[0], (r[1], "LOC", True)) for r in data_rows("nationalities.tsv"))], ALL_CLITICS)
 _ALIASES: dict[str, tuple[str, ...]] = {}
 for _row in data_rows("gazetteer.tsv"):
     _ALIASES[_row[1]] = _ALIASES.get(_row[1], ()) + (_row[0],)
@@ -114,18 +113,15 @@ def _mention(text: str, tokens: Sequence[Token], i: int, j: int, canonical: str,
     return EntityMention(start, end, text[start:end], canonical, kind)
 
 
-def extract_entities(text: str, cache: bool = True, tokens: Sequence[Token] | None = None,
-                     nationalities: bool = False) -> list[EntityMention]:
+def extract_entities(text: str, cache: bool = True, tokens: Sequence[Token] | None = None) -> list[EntityMention]:
     """Gazetteer entities (longest alias wins), places named after a cue ("بلدة ...") and PER names following a
     title ("الرئيس ..."); ``cache`` as for
-    ``tokenize``; ``tokens``: ``tokenize(text)`` when the caller has them already; ``nationalities``: also the
-    nationality adjectives (kind NAT), which the verdict checks compare and the rest (stories, queries) leaves."""
+    ``tokenize``; ``tokens``: ``tokenize(text)`` when the caller has them already."""
     if tokens is None:
         tokens = tokenize(text, cache)
     norms = [t.norm for t in tokens]
     joined = joined_flags(text, tokens)
-    known = {i: (j, payload) for i, j, payload in _GAZETTEER.find(norms, joined)
-             if payload is not None and (nationalities or not payload[2])}
+    known = {i: (j, payload) for i, j, payload in _GAZETTEER.find(norms, joined) if payload is not None}
     out: list[EntityMention] = []
     i = 0
     while i < len(tokens):
@@ -147,7 +143,7 @@ def extract_entities(text: str, cache: bool = True, tokens: Sequence[Token] | No
         for _ in range(_MAX_MODIFIERS):  # "الرئيس التركي ...": a nationality is read as its country
             if k < len(tokens) and joined[k - 1] and norms[k].startswith("ال") and (k not in known or known[k][1][2]):
                 if k in known:
-                    out.append(_mention(text, tokens, k, k + 1, known[k][1][0], "NAT"))
+                    out.append(_mention(text, tokens, k, k + 1, known[k][1][0], "LOC"))
                 k += 1
         j = k
         while (j < len(tokens) and j - k < _MAX_NAME and joined[j - 1] and j not in known

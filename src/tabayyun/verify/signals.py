@@ -75,7 +75,7 @@ class TextFacts:
     words: frozenset[str]  # stems of the content words outside entity names
     numbers: tuple[_Number, ...]
     years: frozenset[int]
-    entities: dict[str, str]  # canonical id -> kind (PER | LOC | ORG | MISC | NAT); a country named both ways: LOC
+    entities: dict[str, str]  # canonical id -> kind (PER | LOC | ORG | MISC)
     predicates: frozenset[str]
     polarity: dict[str, bool | None]  # per predicate class: negated, affirmed, or both (None)
     negated: frozenset[str]  # stems of words right after a verbal negator
@@ -210,7 +210,7 @@ def _extract(text: str) -> TextFacts:
     years = stated_years(text)
     tokens = tokenize(text)
     mentions = extract_numbers(text)
-    entities = extract_entities(text, nationalities=True)
+    entities = extract_entities(text)
     # content terms: numbers are compared as values, not as words; entities by canonical id too; a dateline
     # ("بيروت (رويترز) -") says where the report was filed, not what it is about: neither
     numeric = [(m.start, m.end) for m in mentions] + [(e.start, e.end) for e in entities if is_dateline(text, e)]
@@ -247,7 +247,7 @@ def _extract(text: str) -> TextFacts:
                         for term in _terms(t.text)),
         numbers=tuple(numbers),
         years=frozenset(years),
-        entities={e.canonical: e.kind for e in sorted(entities, key=lambda e: e.kind == "LOC")},  # LOC over NAT
+        entities={e.canonical: e.kind for e in entities},
         predicates=frozenset(polarity),
         polarity=polarity,
         negated=frozenset(negated - affirmed),
