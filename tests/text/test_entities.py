@@ -1,6 +1,6 @@
 import pytest
 
-from tabayyun.text import extract_entities, is_dateline, is_town, nested, place_parent, within
+from tabayyun.text import extract_entities, is_dateline, nested, place_parent, within
 from tabayyun.text._lexicon import data_rows
 
 
@@ -129,19 +129,3 @@ def test_data_files_agree():
         assert not within(place, place)
     for adjective, country in data_rows("nationalities.tsv"):
         assert ids.get(country) == "LOC" and place_parent(country) is None, adjective
-
-
-@pytest.mark.parametrize("text,place", [("قرب قرية المشيرفة", "المشيرفه"), ("في بلدة تل الصوان الصغيرة", "تل الصوان"),
-                                        ("بلدة قباسين", "Qabasin")])
-def test_a_word_after_a_place_cue_is_a_place(text, place):
-    assert [(c, k) for _, c, k in _found(text)] == [(place, "LOC")]
-
-
-@pytest.mark.parametrize("text", ["في حي سكني", "عند معبر حدودي", "مطار دولي", "في مدينة أخرى", "قرية 12"])
-def test_an_adjective_or_number_after_a_cue_is_no_place(text):
-    assert _found(text) == []
-
-
-def test_towns_and_cued_places_are_inside_a_country():
-    assert is_town("Abu Kamal", "LOC") and is_town("المشيرفه", "LOC")
-    assert not is_town("Syria", "LOC") and not is_town("HTS", "ORG")

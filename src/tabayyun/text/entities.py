@@ -7,11 +7,9 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from tabayyun.text._lexicon import ALL_CLITICS, PhraseMatcher, data_rows, joined_flags, word_set
-from tabayyun.text.normalize import normalize_ar
 from tabayyun.text.tokens import Token, is_stopword, tokenize
 
-__all__ = ["EntityMention", "extract_entities", "entity_aliases", "place_parent", "within", "nested", "is_dateline",
-           "is_town"]
+__all__ = ["EntityMention", "extract_entities", "entity_aliases", "place_parent", "within", "nested", "is_dateline"]
 
 _MAX_NAME = 3  # name tokens after a title
 _MAX_MODIFIERS = 2  # "الرئيس السوري ...", "مدير المركز الإعلامي ..."
@@ -39,9 +37,6 @@ _PARENT: dict[str, str] = {r[0]: r[1] for r in data_rows("places.tsv")}
 _DATELINE_TAIL = re.compile(r"\s*(?:\([^()]{1,40}\)\s*)?[-–—]")
 _TITLES = PhraseMatcher(((w, True) for w in word_set("titles.txt")), ALL_CLITICS)
 _BREAKS = word_set("name_breaks.txt")
-_CUE_ROLES = {normalize_ar(r[0]): r[1] for r in data_rows("place_cues.tsv")}
-_CUES = PhraseMatcher(((w, True) for w, role in _CUE_ROLES.items() if role == "cue"), ALL_CLITICS)
-_ADJECTIVE_ENDINGS = ("ي", "يه", "يين", "يون", "يا")  # "حي سكني", "معبر حدودي", "مطار دولي"
 
 
 def entity_aliases(canonical: str) -> tuple[str, ...]:
@@ -75,47 +70,13 @@ def is_dateline(text: str, mention: EntityMention) -> bool:
     return mention.kind == "LOC" and not text[:mention.start].strip() and bool(_DATELINE_TAIL.match(text, mention.end))
 
 
-def is_town(canonical: str, kind: str) -> bool:
-    """Whether an entity is a place inside a country: a town or province of the gazetteer (it has a containing
-    place), or a place read from a cue ("بلدة ...", not in the gazetteer: a place whose containment is unknown)."""
-    return kind == "LOC" and (canonical in _PARENT or canonical not in _ALIASES)
-
-
-def _name_word(tokens: Sequence[Token], norms: Sequence[str], k: int) -> bool:
-    """Whether token ``k`` may be (part of) a place name read from a cue."""
-    w = norms[k]
-    role = _CUE_ROLES.get(w)
-    if role == "head":
-        return True
-    return (len(w) >= 3 and role is None and not tokens[k].is_number and not is_stopword(w) and w not in _BREAKS
-            and not (w.endswith(_ADJECTIVE_ENDINGS) and len(w) >= 4))
-
-
-def _cued_place(tokens: Sequence[Token], norms: Sequence[str], joined: Sequence[bool], known: dict, i: int
-                ) -> tuple[int, int] | None:
-    """The span of a place named right after a cue at token ``i`` ("بلدة قباسين", "قرية دير حافر"), when the
-    gazetteer does not know it; None otherwise."""
-    cue = _CUES.match_at(norms, joined, i)
-    if cue is None:
-        return None
-    k = i + cue[0]
-    if k >= len(tokens) or not joined[k - 1] or k in known or not _name_word(tokens, norms, k):
-        return None
-    j = k + 1
-    if (_CUE_ROLES.get(norms[k]) == "head" and j < len(tokens) and joined[k] and j not in known
-            and _name_word(tokens, norms, j)):
-        j += 1
-    return k, j
-
-
 def _mention(text: str, tokens: Sequence[Token], i: int, j: int, canonical: str, kind: str) -> EntityMention:
     start, end = tokens[i].start, tokens[j - 1].end
     return EntityMention(start, end, text[start:end], canonical, kind)
 
 
 def extract_entities(text: str, cache: bool = True, tokens: Sequence[Token] | None = None) -> list[EntityMention]:
-    """Gazetteer entities (longest alias wins), places named after a cue ("بلدة ...") and PER names following a
-    title ("الرئيس ..."); ``cache`` as for
+    """Gazetteer entities (longest alias wins) and PER names following a title ("الرئيس ..."); ``cache`` as for
     ``tokenize``; ``tokens``: ``tokenize(text)`` when the caller has them already."""
     if tokens is None:
         tokens = tokenize(text, cache)
@@ -129,11 +90,6 @@ def extract_entities(text: str, cache: bool = True, tokens: Sequence[Token] | No
             j, (canonical, kind, _) = known[i]
             out.append(_mention(text, tokens, i, j, canonical, kind))
             i = j
-            continue
-        place = _cued_place(tokens, norms, joined, known, i)
-        if place is not None:
-            out.append(_mention(text, tokens, *place, " ".join(norms[place[0]:place[1]]), "LOC"))
-            i = place[1]
             continue
         title = _TITLES.match_at(norms, joined, i)
         if title is None:

@@ -24,7 +24,7 @@ from typing import Callable, Generic, Iterable, Mapping, TypeVar
 
 from tabayyun.records import Evidence
 from tabayyun.text import (OPPOSITES, Token, analyze, antonym_sides, entity_aliases, extract_entities,
-                           extract_numbers, find_denials, is_dateline, is_town, nested, predicate_polarity,
+                           extract_numbers, find_denials, is_dateline, nested, place_parent, predicate_polarity,
                            stated_years, tokenize, within)
 from tabayyun.text._lexicon import WORD_CACHE
 
@@ -399,11 +399,8 @@ def _compare_polarity(claim: TextFacts, evidence: TextFacts, out: Signals) -> No
 
 def _rival(a: str, b: str, kind: str) -> bool:
     """Whether entity ``b`` stands against ``a`` of the same kind: another name, not a place that contains the
-    other (Abu Kamal in Deir ez-Zor, Aleppo in Syria). A place read from a cue ("قرية ...") may lie in any
-    gazetteer place: it stands only against another such place."""
-    if a == b or kind != "LOC":
-        return a != b
-    return not nested(a, b) and bool(entity_aliases(a)) == bool(entity_aliases(b))
+    other (Abu Kamal in Deir ez-Zor, Aleppo in Syria)."""
+    return a != b and not (kind == "LOC" and nested(a, b))
 
 
 def _other_actors(claim: TextFacts, evidence: TextFacts) -> bool:
@@ -415,18 +412,18 @@ def _other_actors(claim: TextFacts, evidence: TextFacts) -> bool:
 
 
 def _place_unstated(claim: TextFacts, evidence: TextFacts) -> bool:
-    """The claim sets its event in a town or province (a place inside a country, ``is_town``) that the evidence
-    does not name, nor a place inside it, while the evidence names another such place or only a region around it
+    """The claim sets its event in a town or province (a place inside a country) that the evidence does not
+    name, nor a place inside it, while the evidence names another such place or only a region around it
     ("Qabasin" / "al-Bab", "Aleppo" / "Syria"): the evidence does not state where the claim says it happened.
     Another country is left aside: countries act in the news (Russia struck ...), towns are settings."""
     places = [e for e, k in evidence.entities.items() if k == "LOC"]
     elsewhere = [e for e in places if e not in claim.entities]
     for town, kind in claim.entities.items():
-        if not is_town(town, kind) or town in evidence.entities:
+        if kind != "LOC" or place_parent(town) is None or town in evidence.entities:
             continue
         if any(within(e, town) for e in places):
             continue
-        if any(is_town(e, "LOC") or within(town, e) for e in elsewhere):
+        if any(place_parent(e) is not None or within(town, e) for e in elsewhere):
             return True
     return False
 
