@@ -239,3 +239,9 @@ def test_figures_of_a_town_and_its_province_are_still_compared():
     claim = "قتل 12 مدنيا في غارة جوية على سوق شعبي في البوكمال يوم الخميس الماضي"
     evidence = "قتل 30 مدنيا في غارة جوية على سوق شعبي في دير الزور يوم الخميس الماضي"
     assert "number mismatch: claim 12, evidence 30" in compare(claim, evidence).mismatches
+
+
+def test_a_national_branch_is_named_as_itself():
+    s = compare("دخلت قافلة مشتركة بين الأمم المتحدة والهلال الأحمر العربي السوري بلدة محاصرة",
+                "دخلت قافلة مشتركة بين الأمم المتحدة والهلال الأحمر السوري بلدة محاصرة")
+    assert not s.mismatches

@@ -1,5 +1,5 @@
 """Named entities from a gazetteer (aliases -> one canonical id) and a title rule for people; which place
-contains which (``places.tsv``); nationality adjectives read as their country ("التركي" -> Turkey)."""
+contains which (``places.tsv``)."""
 from __future__ import annotations
 
 import re
@@ -26,9 +26,7 @@ class EntityMention:
     kind: str
 
 
-# alias -> (canonical id, kind, whether the alias is a nationality adjective); longest alias wins
-_GAZETTEER = PhraseMatcher([*((r[0], (r[1], r[2], False)) for r in data_rows("gazetteer.tsv")),
-                            *((r[0], (r[1], "LOC", True)) for r in data_rows("nationalities.tsv"))], ALL_CLITICS)
+_GAZETTEER = PhraseMatcher(((r[0], (r[1], r[2])) for r in data_rows("gazetteer.tsv")), ALL_CLITICS)
 _ALIASES: dict[str, tuple[str, ...]] = {}
 for _row in data_rows("gazetteer.tsv"):
     _ALIASES[_row[1]] = _ALIASES.get(_row[1], ()) + (_row[0],)
@@ -87,7 +85,7 @@ def extract_entities(text: str, cache: bool = True, tokens: Sequence[Token] | No
     i = 0
     while i < len(tokens):
         if i in known:
-            j, (canonical, kind, _) = known[i]
+            j, (canonical, kind) = known[i]
             out.append(_mention(text, tokens, i, j, canonical, kind))
             i = j
             continue
@@ -96,10 +94,8 @@ def extract_entities(text: str, cache: bool = True, tokens: Sequence[Token] | No
             i += 1
             continue
         k = i + title[0]
-        for _ in range(_MAX_MODIFIERS):  # "الرئيس التركي ...": a nationality is read as its country
-            if k < len(tokens) and joined[k - 1] and norms[k].startswith("ال") and (k not in known or known[k][1][2]):
-                if k in known:
-                    out.append(_mention(text, tokens, k, k + 1, known[k][1][0], "LOC"))
+        for _ in range(_MAX_MODIFIERS):
+            if k < len(tokens) and joined[k - 1] and k not in known and norms[k].startswith("ال"):
                 k += 1
         j = k
         while (j < len(tokens) and j - k < _MAX_NAME and joined[j - 1] and j not in known
