@@ -337,9 +337,9 @@ class Signals:
     def states(self, cosine: float | None = None) -> bool:
         """Whether the evidence states the claim's content: about it, every key predicate, number and
         year of the claim stated, its town not set elsewhere (``place_unstated``), nothing contradicting, and in
-        the same words (most of the claim's wording, or the evidence contained in the claim) or, when sentence vectors are given, in other words
-        (``cosine`` >= ``PARAPHRASE_COSINE`` with ``PARAPHRASE_OVERLAP`` of the claim's terms). With
-        vectors, a text below ``STATES_COSINE`` is a topic, not a statement."""
+        the same words (most of the claim's wording, or the evidence contained in the claim) or, when sentence
+        vectors are given, in other words (``cosine`` >= ``PARAPHRASE_COSINE`` with ``PARAPHRASE_OVERLAP`` of the
+        claim's terms). With vectors, a text below ``STATES_COSINE`` is a topic, not a statement."""
         if (not self.about() or self.mismatches or self.denial_unstated or self.predicates_missing
                 or self.place_unstated or self.specifics_matched < self.specifics):
             return False
