@@ -1,6 +1,7 @@
 import pytest
 
-from tabayyun.text import extract_entities
+from tabayyun.text import extract_entities, is_dateline, nested, place_parent, within
+from tabayyun.text._lexicon import data_rows
 
 
 def _found(text):
@@ -65,3 +66,54 @@ def test_punctuation_breaks_multiword_alias():
 
 def test_diacritics_do_not_block_matching():
     assert [c for _, c, _ in _found("في حَلَب")] == ["Aleppo"]
+
+
+@pytest.mark.parametrize("text", ["زعيم جماعة هيئة تحرير الشام", "رئيس جهاز الأمن في المدينة", "قائد قوات النخبة"])
+def test_an_institution_noun_after_a_title_is_no_name(text):
+    assert [k for _, _, k in _found(text)] in ([], ["ORG"])
+
+
+@pytest.mark.parametrize("alias", ["هيئة تحرير الشام", "جبهة النصرة", "جبهة فتح الشام", "النصرة"])
+def test_renamed_organisation_keeps_one_id(alias):
+    assert [c for _, c, _ in _found(f"قالت {alias} اليوم")] == ["HTS"]
+
+
+@pytest.mark.parametrize("text", ["فتح الباب أمام الحوار", "مظاهرات سلمية", "صور الأقمار الصناعية", "دعم مالي"])
+def test_common_words_are_no_places(text):
+    assert _found(text) == []
+
+
+def test_towns_are_known_with_their_containing_places():
+    assert [c for _, c, _ in _found("بين مدينة الباب وبلدة قباسين ودير حافر")] == ["al-Bab", "Qabasin", "Deir Hafer"]
+    assert place_parent("Abu Kamal") == "Deir ez-Zor" and place_parent("Deir ez-Zor") == "Syria"
+    assert place_parent("Syria") is None
+
+
+def test_containment():
+    assert within("Abu Kamal", "Syria") and within("Abu Kamal", "Deir ez-Zor")
+    assert not within("Syria", "Abu Kamal") and not within("Aleppo", "Aleppo")
+    assert nested("Aleppo", "Syria") and nested("Syria", "Aleppo") and nested("Homs", "Homs")
+    assert not nested("Homs", "Beirut") and not nested("Qabasin", "al-Bab")
+
+
+@pytest.mark.parametrize("text,dateline", [("بيروت (رويترز) - قالت مصادر في حمص", True),
+                                           ("دمشق - أعلنت الحكومة", True),
+                                           ("قالت مصادر في بيروت - حسب الوكالة", False),
+                                           ("بيروت عاصمة لبنان", False)])
+def test_dateline(text, dateline):
+    first = extract_entities(text)[0]
+    assert is_dateline(text, first) == dateline
+
+
+def test_data_files_agree():
+    """Every alias has one id and kind; containment names known places and has no cycle."""
+    from tabayyun.text import normalize_ar
+    ids: dict[str, str] = {}
+    by_alias: dict[str, tuple[str, str]] = {}
+    for alias, canonical, kind in data_rows("gazetteer.tsv"):
+        key = normalize_ar(alias)
+        assert by_alias.setdefault(key, (canonical, kind)) == (canonical, kind), alias
+        assert ids.setdefault(canonical, kind) == kind, canonical
+    for place, parent in data_rows("places.tsv"):
+        assert ids.get(place) == "LOC" and ids.get(parent) == "LOC", (place, parent)
+        assert not within(place, place)

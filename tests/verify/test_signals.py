@@ -256,3 +256,66 @@ def test_a_narrated_denial_of_the_claim_in_a_longer_clause_still_contradicts_it(
 def test_a_floor_an_order_of_magnitude_below_is_a_mismatch():
     s = compare(TOLL.format("أكثر من 6 آلاف مدني"), TOLL.format("أكثر من 60 ألف مدني"))
     assert "number mismatch: claim at least 6000, evidence at least 60000" in s.mismatches
+
+
+STRIKE = "قصفت طائرات التحالف مواقع لتنظيم الدولة الإسلامية قرب {} في سوريا يوم الخميس"
+
+
+def test_a_place_inside_the_claims_place_is_no_rival_actor():
+    s = compare(STRIKE.format("البوكمال"), STRIKE.format("دير الزور"))
+    assert not any(m.startswith("actor mismatch") for m in s.mismatches)
+    s = compare("سيطرت القوات على مواقع في حلب", "سيطرت القوات على مواقع في سوريا")
+    assert not any(m.startswith("actor mismatch") for m in s.mismatches)
+
+
+def test_another_town_is_still_a_rival_actor():
+    s = compare(STRIKE.format("حمص"), STRIKE.format("حماة"))
+    assert "actor mismatch: claim Homs, evidence Hama" in s.mismatches and not s.states()
+
+
+def test_a_dateline_is_not_what_the_report_is_about():
+    claim = "قتل سبعة مقاتلين في ضربة جوية على موقع لهم في محافظة حمص يوم الاثنين"
+    evidence = "بيروت (رويترز) - قتل سبعة مقاتلين في ضربة جوية على موقع لهم في محافظة حمص يوم الاثنين"
+    s = compare(claim, evidence)
+    assert not s.mismatches and not s.place_unstated and s.states()
+
+
+def test_two_names_of_one_organisation_are_no_rival_actors():
+    s = compare("أعلنت هيئة تحرير الشام سيطرتها على البلدة بعد معارك عنيفة",
+                "أعلنت جبهة فتح الشام سيطرتها على البلدة بعد معارك عنيفة")
+    assert not s.mismatches and s.entities_shared == 1
+
+
+def test_evidence_in_another_town_does_not_state_the_claim():
+    claim = "سيطرت فصائل المعارضة بشكل كامل على بلدة قباسين شرق حلب بعد معارك مع التنظيم"
+    evidence = "سيطرت فصائل المعارضة بشكل كامل على مدينة الباب شرق حلب بعد معارك مع التنظيم"
+    s = compare(claim, evidence)
+    assert s.about() and s.place_unstated and not s.states()
+
+
+def test_evidence_naming_only_the_country_does_not_state_a_claim_about_a_city():
+    s = compare("قتل خمسة مدنيين في قصف على حي سكني في حلب", "قتل خمسة مدنيين في قصف على حي سكني في سوريا")
+    assert s.place_unstated and not s.states()
+
+
+def test_evidence_in_a_town_of_the_claims_province_may_state_it():
+    s = compare("قتل خمسة مدنيين في قصف على حي سكني في ريف حلب", "قتل خمسة مدنيين في قصف على حي سكني في منبج")
+    assert not s.place_unstated and not s.mismatches and s.states()
+
+
+def test_another_country_in_the_evidence_leaves_the_claims_town_alone():
+    s = compare("أصيب أربعة صحفيين في انفجار لغم في دير الزور",
+                "قالت روسيا إن أربعة صحفيين أصيبوا في انفجار لغم في دير الزور")
+    assert not s.place_unstated
+
+
+def test_figures_of_a_town_and_its_province_are_still_compared():
+    claim = "قتل 12 مدنيا في غارة جوية على سوق شعبي في البوكمال يوم الخميس الماضي"
+    evidence = "قتل 30 مدنيا في غارة جوية على سوق شعبي في دير الزور يوم الخميس الماضي"
+    assert "number mismatch: claim 12, evidence 30" in compare(claim, evidence).mismatches
+
+
+def test_a_national_branch_is_named_as_itself():
+    s = compare("دخلت قافلة مشتركة بين الأمم المتحدة والهلال الأحمر العربي السوري بلدة محاصرة",
+                "دخلت قافلة مشتركة بين الأمم المتحدة والهلال الأحمر السوري بلدة محاصرة")
+    assert not s.mismatches

@@ -6,7 +6,8 @@ Pure functions over ``str``; word lists live in ``tabayyun/text/data``.
 from tabayyun.text.cues import (OPPOSITES, antonym_sides, find_denials, find_negations, predicate_classes,
                                 predicate_mentions, predicate_polarity, predicate_words)
 from tabayyun.text.dates import DateMention, day_after, extract_dates, parse_iso_date, stated_years
-from tabayyun.text.entities import EntityMention, entity_aliases, extract_entities
+from tabayyun.text.entities import (EntityMention, entity_aliases, extract_entities, is_dateline, nested, place_parent,
+                                   within)
 from tabayyun.text.normalize import (collapse_elongation_ar, dediac_ar, normalize_alef_ar, normalize_alef_maksura_ar,
                                      normalize_ar, normalize_digits, normalize_hamza_ar, normalize_punct_ar,
                                      normalize_teh_marbuta_ar, remove_tatweel_ar)
@@ -22,6 +23,8 @@ __all__ = [
     "collapse_elongation_ar", "mask_social", "content_words",
     "Token", "tokenize", "stem_ar", "is_stopword", "analyze", "split_sentences",
     "NumberMention", "extract_numbers", "DateMention", "extract_dates", "stated_years", "parse_iso_date", "day_after",
-    "EntityMention", "extract_entities", "entity_aliases", "find_denials", "antonym_sides", "predicate_words", "find_negations", "predicate_classes", "predicate_polarity", "predicate_mentions", "OPPOSITES",
+    "EntityMention", "extract_entities", "entity_aliases", "place_parent", "within", "nested", "is_dateline",
+    "find_denials", "antonym_sides", "predicate_words", "find_negations", "predicate_classes", "predicate_polarity",
+    "predicate_mentions", "OPPOSITES",
     "expand_query",
 ]

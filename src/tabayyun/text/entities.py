@@ -1,13 +1,15 @@
-"""Named entities from a gazetteer (aliases -> one canonical id) and a title rule for people."""
+"""Named entities from a gazetteer (aliases -> one canonical id) and a title rule for people; which place
+contains which (``places.tsv``)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Sequence
 
 from tabayyun.text._lexicon import ALL_CLITICS, PhraseMatcher, data_rows, joined_flags, word_set
 from tabayyun.text.tokens import Token, is_stopword, tokenize
 
-__all__ = ["EntityMention", "extract_entities", "entity_aliases"]
+__all__ = ["EntityMention", "extract_entities", "entity_aliases", "place_parent", "within", "nested", "is_dateline"]
 
 _MAX_NAME = 3  # name tokens after a title
 _MAX_MODIFIERS = 2  # "الرئيس السوري ...", "مدير المركز الإعلامي ..."
@@ -28,6 +30,9 @@ _GAZETTEER = PhraseMatcher(((r[0], (r[1], r[2])) for r in data_rows("gazetteer.t
 _ALIASES: dict[str, tuple[str, ...]] = {}
 for _row in data_rows("gazetteer.tsv"):
     _ALIASES[_row[1]] = _ALIASES.get(_row[1], ()) + (_row[0],)
+_PARENT: dict[str, str] = {r[0]: r[1] for r in data_rows("places.tsv")}
+# after a place at a text's start: "(رويترز) -" or "-": a dateline, where the report was filed
+_DATELINE_TAIL = re.compile(r"\s*(?:\([^()]{1,40}\)\s*)?[-–—]")
 _TITLES = PhraseMatcher(((w, True) for w in word_set("titles.txt")), ALL_CLITICS)
 _BREAKS = word_set("name_breaks.txt")
 
@@ -35,6 +40,32 @@ _BREAKS = word_set("name_breaks.txt")
 def entity_aliases(canonical: str) -> tuple[str, ...]:
     """Every spelling the gazetteer knows for an entity ("SDF" -> قسد, قوات سوريا الديمقراطية ...)."""
     return _ALIASES.get(canonical, ())
+
+
+def place_parent(canonical: str) -> str | None:
+    """The place that contains a place (Abu Kamal -> Deir ez-Zor -> Syria); None for a country or an unknown id."""
+    return _PARENT.get(canonical)
+
+
+def within(inner: str, outer: str) -> bool:
+    """Whether place ``inner`` lies inside place ``outer`` (strictly: a place is not within itself)."""
+    up = _PARENT.get(inner)
+    while up is not None:
+        if up == outer:
+            return True
+        up = _PARENT.get(up)
+    return False
+
+
+def nested(a: str, b: str) -> bool:
+    """Whether two places are one, or one contains the other (Aleppo and al-Bab, Syria and Aleppo)."""
+    return a == b or within(a, b) or within(b, a)
+
+
+def is_dateline(text: str, mention: EntityMention) -> bool:
+    """Whether a place opens the text as its dateline ("بيروت (رويترز) -"): where the report was filed, not
+    what it is about."""
+    return mention.kind == "LOC" and not text[:mention.start].strip() and bool(_DATELINE_TAIL.match(text, mention.end))
 
 
 def _mention(text: str, tokens: Sequence[Token], i: int, j: int, canonical: str, kind: str) -> EntityMention:

@@ -26,8 +26,8 @@ from typing import Callable, Generic, Iterable, Mapping, TypeVar
 
 from tabayyun.records import Evidence
 from tabayyun.text import (OPPOSITES, EntityMention, Token, analyze, antonym_sides, entity_aliases, extract_entities,
-                           extract_numbers, find_denials, predicate_mentions, predicate_polarity, stated_years,
-                           tokenize)
+                           extract_numbers, find_denials, is_dateline, nested, place_parent, predicate_mentions,
+                           predicate_polarity, stated_years, tokenize, within)
 from tabayyun.text._lexicon import WORD_CACHE
 
 __all__ = ["Signals", "compare", "weigh", "TextFacts", "TextMemory", "FACTS", "facts", "facts_version", "facts_fields",
@@ -274,8 +274,10 @@ def _extract(text: str) -> TextFacts:
     tokens = tokenize(text)
     mentions = extract_numbers(text)
     entities = extract_entities(text)
-    # content terms: numbers are compared as values, not as words; entities by canonical id too
-    numeric = [(m.start, m.end) for m in mentions]
+    # content terms: numbers are compared as values, not as words; entities by canonical id too; a dateline
+    # ("بيروت (رويترز) -") says where the report was filed, not what it is about: neither
+    numeric = [(m.start, m.end) for m in mentions] + [(e.start, e.end) for e in entities if is_dateline(text, e)]
+    entities = [e for e in entities if not is_dateline(text, e)]
     content = [t for t in tokens if not any(s <= t.start < e for s, e in numeric)]
     is_content = set(content)
     # a gazetteer entity counts once, by its id; a name read from a title ("النائب ...") keeps its words
@@ -353,6 +355,7 @@ class Signals:
     actors_shared: int = 0  # shared entities that can act (people, organisations), not places
     predicates_missing: int = 0  # key predicates of the claim (released, captured, won ...) the evidence lacks
     swap: tuple[tuple[str, ...], tuple[str, ...]] | None = None  # (claim's words, evidence's words) that differ
+    place_unstated: bool = False  # the evidence sets the event elsewhere, or only in a region around the claim's place
     mismatches: list[str] = field(default_factory=list)
 
     @property
@@ -407,12 +410,12 @@ class Signals:
 
     def states(self, cosine: float | None = None) -> bool:
         """Whether the evidence states the claim's content: about it, every key predicate, number and
-        year of the claim stated, nothing contradicting, and in the same words (most of the claim's wording, or
-        the evidence contained in the claim) or, when sentence vectors are given, in other words
-        (``cosine`` >= ``PARAPHRASE_COSINE`` with ``PARAPHRASE_OVERLAP`` of the claim's terms). With
-        vectors, a text below ``STATES_COSINE`` is a topic, not a statement."""
+        year of the claim stated, its town not set elsewhere (``place_unstated``), nothing contradicting, and in
+        the same words (most of the claim's wording, or the evidence contained in the claim) or, when sentence
+        vectors are given, in other words (``cosine`` >= ``PARAPHRASE_COSINE`` with ``PARAPHRASE_OVERLAP`` of the
+        claim's terms). With vectors, a text below ``STATES_COSINE`` is a topic, not a statement."""
         if (not self.about() or self.mismatches or self.denial_unstated or self.predicates_missing
-                or self.specifics_matched < self.specifics):
+                or self.place_unstated or self.specifics_matched < self.specifics):
             return False
         if cosine is not None and cosine < STATES_COSINE:
             return False
@@ -476,11 +479,35 @@ def _compare_polarity(claim: TextFacts, evidence: TextFacts, out: Signals) -> No
         out.mismatches.append(f"negation mismatch: the {side} negates '{flipped[0]}'")
 
 
+def _rival(a: str, b: str, kind: str) -> bool:
+    """Whether entity ``b`` stands against ``a`` of the same kind: another name, not a place that contains the
+    other (Abu Kamal in Deir ez-Zor, Aleppo in Syria)."""
+    return a != b and not (kind == "LOC" and nested(a, b))
+
+
 def _other_actors(claim: TextFacts, evidence: TextFacts) -> bool:
     """Each text names an entity of a kind that the other names differently (Real Madrid against Las
     Palmas here, against Alaves there): their figures and dates are about different events."""
-    kinds = {k for e, k in claim.entities.items() if e not in evidence.entities}
-    return any(k in kinds for e, k in evidence.entities.items() if e not in claim.entities)
+    said = [(e, k) for e, k in claim.entities.items() if e not in evidence.entities]
+    return any(k == kind and _rival(e, other, k) for other, kind in evidence.entities.items()
+               if other not in claim.entities for e, k in said)
+
+
+def _place_unstated(claim: TextFacts, evidence: TextFacts) -> bool:
+    """The claim sets its event in a town or province (a place inside a country) that the evidence does not
+    name, nor a place inside it, while the evidence names another such place or only a region around it
+    ("Qabasin" / "al-Bab", "Aleppo" / "Syria"): the evidence does not state where the claim says it happened.
+    Another country is left aside: countries act in the news (Russia struck ...), towns are settings."""
+    places = [e for e, k in evidence.entities.items() if k == "LOC"]
+    elsewhere = [e for e in places if e not in claim.entities]
+    for town, kind in claim.entities.items():
+        if kind != "LOC" or place_parent(town) is None or town in evidence.entities:
+            continue
+        if any(within(e, town) for e in places):
+            continue
+        if any(place_parent(e) is not None or within(town, e) for e in elsewhere):
+            return True
+    return False
 
 
 def _compare_actors(claim: TextFacts, evidence: TextFacts, out: Signals) -> None:
@@ -491,7 +518,8 @@ def _compare_actors(claim: TextFacts, evidence: TextFacts, out: Signals) -> None
     for name, kind in sorted(claim.entities.items()):
         if name in evidence.entities:
             continue
-        rivals = sorted(e for e, k in evidence.entities.items() if k == kind and e not in claim.entities)
+        rivals = sorted(e for e, k in evidence.entities.items()
+                        if k == kind and e not in claim.entities and _rival(name, e, kind))
         if rivals:
             out.mismatches.append(f"actor mismatch: claim {name}, evidence {rivals[0]}")
             return
@@ -537,6 +565,7 @@ def compare(claim_text: str, evidence_text: str) -> Signals:
                             if claim.entities[e] in ("PER", "ORG"))
     out.entities_missing = len(claim.entities.keys() - evidence.entities.keys())
     out.predicates_missing = len(claim.predicates - evidence.predicates)
+    out.place_unstated = _place_unstated(claim, evidence)
     _compare_numbers(claim, evidence, out)
     _compare_dates(claim, evidence, out)
     if _other_actors(claim, evidence):  # figures of another match, another country's toll...
