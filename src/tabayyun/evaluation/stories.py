@@ -30,7 +30,7 @@ from tabayyun.records import Document
 
 __all__ = ["bcubed", "pairwise", "unifiedfc_documents", "eval_unifiedfc", "posting_order", "eval_aured_stories",
            "eval_seed_story",
-           "ant_documents", "ant_story_sample", "eval_ant_purity", "members_hash", "render_stories", "eval_stories"]
+           "ant_documents", "ANT_JUDGED_SEED", "ant_story_sample", "eval_ant_purity", "members_hash", "render_stories", "eval_stories"]
 
 RELATED = frozenset({"agree", "disagree", "discuss"})
 
@@ -164,7 +164,11 @@ def members_hash(doc_ids: Iterable[str]) -> str:
     return hashlib.sha1("\n".join(sorted(doc_ids)).encode("utf-8")).hexdigest()[:12]
 
 
-def ant_story_sample(data_dir: Path, n: int = 50, seed: int = 13,
+#: The seed of the judged draw of ``data/ant_story_judgements.tsv`` (its header says which code drew it).
+ANT_JUDGED_SEED = 14
+
+
+def ant_story_sample(data_dir: Path, n: int = 50, seed: int = ANT_JUDGED_SEED,
                      config: StoryConfig | None = None) -> list[tuple[str, list[str]]]:
     """All of ANT organised in memory; ``n`` stories with 3+ sources drawn at random: (id, document ids)."""
     docs = ant_documents(data_dir)
@@ -183,9 +187,9 @@ def eval_ant_purity(data_dir: Path, config: StoryConfig | None = None) -> dict[s
     rows = [line.split("\t") for line in files("tabayyun.evaluation").joinpath("data", "ant_story_judgements.tsv")
             .read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
     judged = {r[0]: (r[1], r[3]) for r in rows}
-    sample = ant_story_sample(data_dir, config=config)
+    sample = ant_story_sample(data_dir, seed=ANT_JUDGED_SEED, config=config)
     same = [judged[sid][1] for sid, ids in sample if sid in judged and judged[sid][0] == members_hash(ids)]
-    return {"sample": len(sample), "judged": len(same), "pure": same.count("pure"),
+    return {"sample": len(sample), "judged": len(same), "pure": same.count("pure"), "seed": ANT_JUDGED_SEED,
             "sizes": sorted(len(ids) for _, ids in sample)}
 
 
@@ -239,8 +243,8 @@ def render_stories(ufc: dict[str, dict[str, Any]], aured: dict[str, Any], seed: 
               f"post's {len(seed['claim_stories'])} checked claims are one story: "
               f"**{'yes' if seed['same'] else 'no'}**.",
               "",
-              f"ANT: {ant['sample']} stories with 3+ sources drawn at random (of {ant['sizes'][0]} to "
-              f"{ant['sizes'][-1]} "
+              f"ANT: {ant['sample']} stories with 3+ sources drawn at random (seed {ant['seed']}; of "
+              f"{ant['sizes'][0]} to {ant['sizes'][-1]} "
               f"documents); {ant['judged']} of them as judged (a story whose documents changed since is not counted); "
               "pure "
               f"**{ant['pure']}/{ant['judged']}** ({100 * ant['pure'] / max(1, ant['judged']):.0f}%).", "",

@@ -1,0 +1,33 @@
+"""The judged ANT stories: the file holds one judgement per drawn story, for the seed the evaluation draws."""
+from importlib.resources import files
+
+from tabayyun.evaluation.stories import ANT_JUDGED_SEED, render_stories
+from tabayyun.organise.stories import StoryConfig
+
+
+def _judgements() -> list[str]:
+    return files("tabayyun.evaluation").joinpath("data", "ant_story_judgements.tsv").read_text(encoding="utf-8") \
+        .splitlines()
+
+
+def test_the_header_names_the_seed_the_evaluation_draws() -> None:
+    header = " ".join(line for line in _judgements() if line.startswith("#"))
+    assert f"seed {ANT_JUDGED_SEED}:" in header
+    assert "it is MIXED when at least one" in header
+
+
+def test_fifty_distinct_stories_each_judged_pure_or_mixed() -> None:
+    rows = [line.split("\t") for line in _judgements() if line and not line.startswith("#")]
+    assert len(rows) == 50 and len({r[0] for r in rows}) == 50
+    for story, fingerprint, size, verdict, note in rows:
+        assert story.startswith("s-") and len(fingerprint) == 12 and int(fingerprint, 16) >= 0
+        assert int(size) >= 3 and verdict in {"pure", "mixed"} and note
+
+
+def test_the_figure_names_its_seed() -> None:
+    ufc = {"folds 1-4": {"documents": 3, "gold_stories": 1, "stories": 2, "bcubed": (1.0, 0.5, 0.667),
+                         "pairwise": (1.0, 0.5, 0.667), "bcubed_related": (1.0, 0.5, 0.667)}}
+    seed = {"background": 300, "claim_stories": ["s"], "same": True}
+    ant = {"sample": 50, "sizes": [3, 41], "judged": 50, "pure": 42, "seed": ANT_JUDGED_SEED}
+    text = render_stories(ufc, {}, seed, ant, StoryConfig())
+    assert f"(seed {ANT_JUDGED_SEED}; of 3 to 41 documents)" in text and "**42/50** (84%)" in text
