@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from tabayyun.evaluation.aured import load_aured
+from tabayyun.evaluation.stories import posting_order
 from tabayyun.organise.stories import LeadFeatures, StoryClusterer, StoryConfig, lead_terms, story_members
 from tabayyun.records import Document
 from tabayyun.text import extract_entities
@@ -69,8 +70,8 @@ def replay(rows: list[dict[str, Any]], config: StoryConfig,
     scores: dict[str, list[tuple[float, float]]] = {}
     for row in rows:
         clusterer = StoryClusterer(config=config)
-        timeline = sorted(row["timeline"], key=lambda r: int(r[0])) if oldest_first else row["timeline"]
-        placed = clusterer.cluster(Document(id=i, title=t, text=x, date=d, source=s) for i, t, x, d, s in timeline)
+        timeline = [Document(id=i, title=t, text=x, date=d, source=s) for i, t, x, d, s in row["timeline"]]
+        placed = clusterer.cluster(posting_order(timeline) if oldest_first else timeline)
         text, evidence, date_ = row["call"]
         counts, surface = lead_terms("", text, len(text), 1.0)  # as ``attach`` reads a checked text
         entities = extract_entities(f"\n{text[:config.lead_chars]}", cache=False)

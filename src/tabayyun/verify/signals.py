@@ -276,8 +276,9 @@ def _extract(text: str) -> TextFacts:
     entities = extract_entities(text)
     # content terms: numbers are compared as values, not as words; entities by canonical id too; a dateline
     # ("بيروت (رويترز) -") says where the report was filed, not what it is about: neither
-    numeric = [(m.start, m.end) for m in mentions] + [(e.start, e.end) for e in entities if is_dateline(text, e)]
-    entities = [e for e in entities if not is_dateline(text, e)]
+    datelines = [e for e in entities if is_dateline(text, e)]
+    numeric = [(m.start, m.end) for m in mentions] + [(e.start, e.end) for e in datelines]
+    entities = [e for e in entities if e not in datelines]
     content = [t for t in tokens if not any(s <= t.start < e for s, e in numeric)]
     is_content = set(content)
     # a gazetteer entity counts once, by its id; a name read from a title ("النائب ...") keeps its words
