@@ -17,6 +17,7 @@ from tabayyun.errors import TabayyunError
 from tabayyun.ingest import check_text, decode_text, parse_json
 from tabayyun.records import VERDICTS
 from tabayyun.report import claim_dict, dumps, render_claims, render_verdicts
+from tabayyun.scale.cluster import MAX_WORKERS
 
 __all__ = ["main"]
 
@@ -605,7 +606,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", action="store_true", help="keep the records already in --out and go on after them")
     p.add_argument("--dask", metavar="local[:N]|tcp://HOST:PORT",
                    help="check on Dask workers: N local processes, or a running scheduler (the 'scale' extra)")
-    p.add_argument("--workers", type=_bounded_int(1, 256), default=0, metavar="N",
+    p.add_argument("--workers", type=_bounded_int(1, MAX_WORKERS), default=0, metavar="N",
                    help="check in N processes of this machine, without Dask (the same output, in input order)")
     p.add_argument("--date-field", default="date", help="the field holding when a post was made (default: date)")
     p.add_argument("--all", action="store_true", help="verify every claim, not only check-worthy ones")

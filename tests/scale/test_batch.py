@@ -257,3 +257,31 @@ def test_a_planned_chunk_gives_what_checking_each_post_alone_gives(base, feed, t
     finally:
         alone.close()
         planned.close()
+
+
+def test_a_chunk_reads_the_stories_of_its_evidence_once(base, feed, tmp_path):
+    """Each claim of a chunk and each post is placed in a story among those of its evidence (the post's evidence is
+    its claims'): ``check_chunk`` asks the store for each document's story and each story's state once, and places
+    every claim and post where ``check`` of the post alone does (``test_a_planned_chunk_gives_...``)."""
+    from collections import Counter
+
+    from tabayyun.scale.batch import check_chunk
+    from tabayyun.scale.feed import read_posts
+
+    posts = list(read_posts([feed], "date"))[:CHUNK]
+    tb = Tabayyun(base)
+    try:
+        asked: dict[str, Counter] = {"story_states": Counter(), "story_of_documents": Counter()}
+        for name, counter in asked.items():
+            original = getattr(tb.store, name)
+            setattr(tb.store, name, lambda ids, original=original, counter=counter: counter.update(ids) or original(ids))
+        records = check_chunk(tb, posts)
+        placed = [c["story"] for r in records for c in r.get("claims", ()) if c["story"] is not None]
+        assert len(placed) >= 8
+        for counter in asked.values():
+            assert counter and max(counter.values()) == 1, counter
+        alone = [[c["story"] for c in r.get("claims", ())] for r in records]
+        assert alone == [[v.to_dict()["story"] for v in tb.check(p.text, date=p.date)] if "claims" in r else []
+                         for p, r in zip(posts, records)]
+    finally:
+        tb.close()

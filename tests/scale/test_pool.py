@@ -27,3 +27,18 @@ def test_workers_and_dask_are_not_given_together(base, feed, tmp_path):
         run_batch([feed], base, tmp_path / "o.jsonl", dask="local:2", workers=2, progress=False)
     with pytest.raises(TabayyunError, match="1 to 256"):
         next(map_workers(0, str(base), 1, iter(())))
+
+
+def test_the_cli_bounds_workers_by_the_pools_limit(base, feed, tmp_path, monkeypatch, capsys):
+    """``batch --workers`` and ``--dask local:N`` take their bound from one constant, ``MAX_WORKERS``."""
+    from tabayyun import cli
+    from tabayyun.scale import cluster, pool
+
+    assert cli.MAX_WORKERS == pool.MAX_WORKERS == cluster.MAX_WORKERS
+    monkeypatch.setattr(cli, "MAX_WORKERS", 3)
+    with pytest.raises(SystemExit):
+        main(["batch", str(feed), "--db", str(base), "--out", str(tmp_path / "o.jsonl"), "--workers", "4"])
+    assert "expected 1 to 3, not 4" in capsys.readouterr().err
+    monkeypatch.setattr(cluster, "MAX_WORKERS", 3)
+    with pytest.raises(TabayyunError, match="1 to 3 workers"):
+        cluster.parse_target("local:4")

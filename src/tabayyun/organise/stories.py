@@ -35,16 +35,17 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import Counter, OrderedDict, deque
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from tabayyun.records import Document
 from tabayyun.store.base import StoryBatch, Store
 from tabayyun.text import Token, extract_entities, is_stopword, stem_ar, tokenize
 
 __all__ = ["StoryConfig", "StoryClusterer", "DocFeatures", "StoryState", "Member", "story_id_for", "LeadFeatures",
-           "lead_features"]
+           "lead_features", "StoryReads"]
 
 
 @dataclass(frozen=True)
@@ -265,6 +266,44 @@ def lead_features(title: str, text: str, config: StoryConfig) -> LeadFeatures:
                         frozenset(e.canonical for e in mentions if e.end <= len(title)))
 
 
+class StoryReads:
+    """What ``StoryClusterer.attach`` reads of the stories in a store, each asked for once: the story of each
+    document, each story's state (parsed), each term's document frequency and the number of documents."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._of: dict[str, str | None] = {}  # document -> its story, None for none
+        self._states: dict[str, StoryState | None] = {}  # story -> its state, None when the store has none
+        self._df: dict[str, int] = {}  # term -> document frequency (0: not in the store)
+        self._n_docs: int | None = None
+
+    def stories_of(self, doc_ids: Sequence[str]) -> dict[str, str]:
+        """Document -> its story, for those of ``doc_ids`` in one."""
+        new = [d for d in dict.fromkeys(doc_ids) if d not in self._of]
+        if new:
+            found = self.store.story_of_documents(new)
+            self._of.update((d, found.get(d)) for d in new)
+        return {d: sid for d in doc_ids if (sid := self._of[d]) is not None}
+
+    def states(self, story_ids: Iterable[str]) -> dict[str, StoryState]:
+        """Story -> its state, for those of ``story_ids`` the store holds, by id."""
+        wanted = sorted(set(story_ids))
+        new = [sid for sid in wanted if sid not in self._states]
+        if new:
+            found = self.store.story_states(new)
+            self._states.update((sid, None if sid not in found else StoryState.from_json(sid, found[sid]))
+                                for sid in new)
+        return {sid: state for sid in wanted if (state := self._states[sid]) is not None}
+
+    def terms(self, terms: Sequence[str]) -> tuple[dict[str, int], int]:
+        """(term -> document frequency, 0 for a term in no document; the number of documents)."""
+        new = [t for t in dict.fromkeys(terms) if t not in self._df]
+        if new or self._n_docs is None:
+            found, self._n_docs = self.store.story_terms(new)
+            self._df.update((t, found.get(t, 0)) for t in new)
+        return {t: self._df[t] for t in terms}, self._n_docs
+
+
 class StoryClusterer:
     """Online story clustering over a store (see the module docstring); one method per stage."""
 
@@ -273,6 +312,7 @@ class StoryClusterer:
         self.config = config or StoryConfig()
         self._loaded = False
         self._watermark = 0  # the last document organised, as far as this object knows
+        self._shared: StoryReads | None = None  # the store's stories read for ``attach`` (``shared_reads``)
         self._reset()
 
     def _reset(self) -> None:
@@ -580,16 +620,30 @@ class StoryClusterer:
         few stories only; nothing is changed."""
         if self.store is None or not evidence:
             return None
-        of = self.store.story_of_documents([d for d, _ in evidence])
-        states = self.store.story_states(sorted(set(of.values())))
+        reads = self._shared if self._shared is not None else StoryReads(self.store)
+        of = reads.stories_of([d for d, _ in evidence])
+        states = reads.states(set(of.values()))
         if not states:
             return None
         counts, surface = lead_terms("", text, len(text), 1.0)
-        df, n_docs = self.store.story_terms(list(counts))
+        df, n_docs = reads.terms(list(counts))
         entities = extract_entities(f"\n{text[:self.config.lead_chars]}", cache=False)  # as ``lead_features`` reads
         f = self._features(Document(id="", text=text, date=date_),
                            LeadFeatures(counts, surface, frozenset(e.canonical for e in entities)), df, n_docs)
-        return self.place(f, {sid: StoryState.from_json(sid, data) for sid, data in states.items()}, of, evidence)
+        return self.place(f, states, of, evidence)
+
+    @contextmanager
+    def shared_reads(self) -> Iterator[None]:
+        """Within: ``attach`` asks the store for each document's story, each story's state and each term's document
+        frequency once (the claims and posts of a chunk, checked together: their evidence shares stories); the
+        stories in the store must not change meanwhile."""
+        outer = self._shared
+        if self.store is not None and outer is None:
+            self._shared = StoryReads(self.store)
+        try:
+            yield
+        finally:
+            self._shared = outer
 
     def place(self, f: DocFeatures, stories: Mapping[str, StoryState], of: Mapping[str, str],
               evidence: Sequence[tuple[str, float]]) -> tuple[str, str] | None:

@@ -15,7 +15,8 @@ A chunk is planned before it is judged: the claims of all its posts are found an
 selected (``Tabayyun.post_claims``, ``select``), the e5 vectors they need (the claims and their
 evidence) are encoded in one call, then each claim is judged (``Tabayyun.judge``) and each post's
 verdicts placed in its story: no claim is extracted or retrieved twice (USE's vectors, encoded one by
-one, gain nothing from a shared call). The output file is written in order and flushed record by
+one, gain nothing from a shared call), and the stories of the chunk's evidence are read from the store
+once (``StoryClusterer.shared_reads``). The output file is written in order and flushed record by
 record; ``--resume`` counts its complete lines, drops a partial last one and goes on from there.
 """
 from __future__ import annotations
@@ -114,7 +115,8 @@ def check_chunk(tb: Tabayyun, posts: Sequence[Post], all_claims: bool = False, w
             _share_encoding(tb, plans)
         except Exception:  # sharing only saves time; judging below reports what failed
             pass
-    return [_record(tb, plan) for plan in plans]
+    with tb.stories.shared_reads():  # the chunk's claims and posts read the stories of their evidence once
+        return [_record(tb, plan) for plan in plans]
 
 
 # -- output ----------------------------------------------------------------------------------------

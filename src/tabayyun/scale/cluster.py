@@ -19,12 +19,13 @@ from tabayyun.errors import TabayyunError
 from tabayyun.scale.feed import Post
 
 __all__ = ["map_chunks", "parse_target", "require_dask", "worker_engine", "connect", "in_order", "ordered",
-           "check_posts", "open_engine"]
+           "check_posts", "open_engine", "MAX_WORKERS"]
 
 T = TypeVar("T")
 
 _ENGINES: dict[str, tuple[int, Any]] = {}  # base path -> (its last sentence id, Tabayyun), one per worker process
 EXTRA_HINT = "pip install 'tabayyun[scale]'"
+MAX_WORKERS = 256  # worker processes of one run: ``--dask local:N`` and ``batch --workers N``
 
 
 def parse_target(spec: str) -> tuple[str, int | None]:
@@ -32,8 +33,8 @@ def parse_target(spec: str) -> tuple[str, int | None]:
     match = re.fullmatch(r"local(?::(\d+))?", spec.strip())
     if match:
         n = int(match.group(1)) if match.group(1) else (os.cpu_count() or 1)
-        if not 1 <= n <= 256:
-            raise TabayyunError(f"--dask local:N needs 1 to 256 workers, not {n}")
+        if not 1 <= n <= MAX_WORKERS:
+            raise TabayyunError(f"--dask local:N needs 1 to {MAX_WORKERS} workers, not {n}")
         return "local", n
     if re.fullmatch(r"tcp://[^\s/:]+:\d+", spec.strip()):
         return spec.strip(), None

@@ -12,12 +12,10 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Iterable, Iterator
 
 from tabayyun.errors import TabayyunError
-from tabayyun.scale.cluster import check_posts, open_engine, ordered
+from tabayyun.scale.cluster import MAX_WORKERS, check_posts, open_engine, ordered
 from tabayyun.scale.feed import Post
 
 __all__ = ["map_workers", "MAX_WORKERS"]
-
-MAX_WORKERS = 256
 
 
 def map_workers(n: int, db: str, version: int, chunks: Iterable[list[Post]], all_claims: bool = False,
