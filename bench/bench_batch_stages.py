@@ -1,12 +1,13 @@
 """Where the CPU of a warm ``batch`` goes, per stage and per claim, without a profiler (a profiler inflates the
 many small calls of the fact checks and features several times).
 
-    python bench/bench_batch_stages.py BASE FEED [--steady N]
+    python bench/bench_batch_stages.py BASE FEED [--steady N] [--out FILE] [--all]
 
 Runs ``run_batch`` on a copy of ``BASE`` (a base that has seen ``FEED``: its vectors and facts stored) in this
 process, with the CPU time (``time.process_time``) of a few stages summed around their calls; nested stages are
 indented and included in their parent. ``--steady N``: the first N posts run first, untimed, in the same process
-(a worker that stays up: models loaded, caches warm), then the rest is timed. Prints the CPU per claim.
+(a worker that stays up: models loaded, caches warm), then the rest is timed. Prints the CPU per claim. ``--out``:
+keep the timed run's output there (to compare runs byte for byte); ``--all``: every claim, as ``batch --all``.
 """
 from __future__ import annotations
 
@@ -63,6 +64,8 @@ def main() -> None:
     ap.add_argument("base", type=Path)
     ap.add_argument("feed", type=Path)
     ap.add_argument("--steady", type=int, default=0, metavar="N", help="run the first N posts first, untimed")
+    ap.add_argument("--out", type=Path, default=None, help="keep the timed run's output in this file")
+    ap.add_argument("--all", action="store_true", help="verify every claim, not only check-worthy ones")
     args = ap.parse_args()
     for owner, name, label in STAGES:
         timed(owner, name, label)
@@ -75,14 +78,16 @@ def main() -> None:
             lines = feed.read_text(encoding="utf-8").splitlines(keepends=True)
             (work / "first.jsonl").write_text("".join(lines[:args.steady]), encoding="utf-8")
             (work / "rest.jsonl").write_text("".join(lines[args.steady:]), encoding="utf-8")
-            run_batch([work / "first.jsonl"], db, work / "first.out", progress=False)
+            run_batch([work / "first.jsonl"], db, work / "first.out", all_claims=args.all, progress=False)
             feed = work / "rest.jsonl"
             CPU.clear()
             CALLS.clear()
         load = os.getloadavg()[0]
         start = time.process_time()
-        summary = run_batch([feed], db, work / "out.jsonl", progress=False)
+        summary = run_batch([feed], db, work / "out.jsonl", all_claims=args.all, progress=False)
         cpu = time.process_time() - start
+        if args.out is not None:
+            shutil.copyfile(work / "out.jsonl", args.out)
     n = max(1, summary.claims)
     print(f"{summary.posts} posts, {summary.claims} claims: {cpu:.2f} s of CPU, {1000 * cpu / n:.1f} ms a claim "
           f"({n / cpu:.1f} claims per CPU second); load average {load:.2f} / {os.getloadavg()[0]:.2f}\n")

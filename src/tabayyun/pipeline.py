@@ -363,7 +363,8 @@ class Tabayyun:
         (``decisive_first``), among those published before ``before`` (ISO-8601) if given."""
         window = Window(before=before) if before else None
         candidates = self.retriever.candidates(claim.text, window=window)
-        self.facts.load(e.sentence.text for e in candidates)  # those kept by an earlier check are read, not extracted
+        # those kept by an earlier check (of the claim too: a feed checked again) are read, not extracted
+        self.facts.load([claim.text, *(e.sentence.text for e in candidates)])
         return decisive_first(claim.text, candidates, self.evidence_k)
 
     def judge(self, claim: Claim, found: Sequence[Evidence], topics: list[Topic] | None = None) -> Verdict:

@@ -38,10 +38,11 @@ _TERMS, _FACTS = 1, 2  # what the store holds of a text: its index terms, then i
 
 
 class StoredFacts:
-    """What the fact checks read from candidate sentences, kept in ``store`` under ``signals.facts_version()``
-    (a read-only store keeps nothing): each sentence's index terms, and its facts once they were extracted (only
-    the candidates that share enough of a claim's terms are read for facts). ``load`` the candidates' before
-    they are ranked, ``flush`` after the claim is judged: what was read meanwhile that the store lacked is kept.
+    """What the fact checks read from candidate sentences and claims, kept in ``store`` under
+    ``signals.facts_version()`` (a read-only store keeps nothing): each sentence's index terms, and its facts once
+    they were extracted (only the candidates that share enough of a claim's terms are read for facts; a claim's
+    facts, read against every candidate, with its terms). ``load`` the claim's and its candidates' before they are
+    ranked, ``flush`` after the claim is judged: what was read meanwhile that the store lacked is kept.
     What the store holds of the last ``remember`` texts loaded is remembered, so none is asked for twice."""
 
     def __init__(self, store: FactStore, remember: int = 5_000) -> None:
@@ -78,11 +79,11 @@ class StoredFacts:
         rows, held = {}, {}
         for text in dict.fromkeys([*self._loaded, *texts]):
             state = self._held.get(text)
-            if state is None or state == _FACTS or INDEX_TERMS.get(text) is None:
+            if state is None or state == _FACTS:
                 continue  # not loaded (what the store holds is not known), or nothing more to keep
             extracted = FACTS.get(text)
-            if extracted is None and state == _TERMS:
-                continue
+            if extracted is None and (state == _TERMS or INDEX_TERMS.get(text) is None):
+                continue  # nothing read that the store lacks (a claim's facts come with its terms, analysed here)
             rows[text_key(text)] = json.dumps([sorted(_terms(text)), None if extracted is None
                                                else facts_fields(extracted)], ensure_ascii=False,
                                               separators=(",", ":"))
