@@ -1,6 +1,6 @@
 """Work larger than one process: ``batch`` checks of whole feeds, in-process or on Dask workers.
 
-The names below load their modules on first use, so a light submodule (``scale.pool``'s ``MAX_WORKERS``, read by
+The names below load their modules on first use, so a light submodule (``scale.cluster``'s ``MAX_WORKERS``, read by
 the CLI's parser) can be imported without the pipeline."""
 from __future__ import annotations
 
