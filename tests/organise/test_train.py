@@ -151,3 +151,49 @@ def test_the_mapped_prior_is_fitted_on_ant_dev_and_added_to_the_four_mapped_subj
     mapped = [ids.index(s) for s in MAPPED.values()]
     assert np.allclose(shift[mapped], fitted["mapped_prior"])
     assert np.allclose(np.delete(shift, mapped), 0.0)
+
+
+class _FakeEncoder:
+    """Deterministic 8-dimensional unit vectors from a text's hash; counts the texts it embeds."""
+
+    dim = 8
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def encode(self, texts):
+        self.texts += list(texts)
+        rows = [np.random.default_rng(int(hashlib.md5(t.encode()).hexdigest()[:8], 16)).normal(size=self.dim)
+                for t in texts]
+        out = np.array(rows, dtype=np.float32).reshape(len(rows), self.dim)
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+
+
+@pytest.mark.parametrize("scaled", [False, True])
+def test_sentence_vectors_beside_tfidf_are_trained_recorded_and_read(tmp_path, scaled):
+    import tabayyun.organise.train as train
+
+    rows = _tiny_corpus()
+    data = _write(tmp_path, rows)
+    config = {**train.CONFIG, "vectors": "usem3", "vector_chars": 50, "vector_scaled": scaled}
+    encoder = _FakeEncoder()
+    summary = train_topics(data, tmp_path / "out", encoder=encoder, config=config)
+    assert summary["encoder"] == "usem3" and summary["encoder_dim"] == 8 and summary["vector_chars"] == 50
+    longest_title = max(len(r["title"]) for r in rows)
+    assert encoder.texts and all(len(t) <= longest_title + 1 + 50 for t in encoder.texts)  # title and 50 characters
+    served = _FakeEncoder()
+    model = TopicClassifier.pretrained(tmp_path / "out", encoder=served)
+    assert model.uses_vectors and model.head.dense_w.shape == (8, len(subject_ids()))
+    assert not np.allclose(model.head.dense_w, 0.0)
+    assert model.predict([rows[0]["text"]], [rows[0]["title"]])[0][0].id in subject_ids()
+    assert served.texts == [f"{rows[0]['title']}\n{rows[0]['text'][:50]}"]  # title and the first vector_chars
+
+
+def test_a_model_without_vectors_never_calls_an_encoder(tmp_path):
+    data = _write(tmp_path, _tiny_corpus())
+    summary = train_topics(data, tmp_path / "out")
+    assert "encoder" not in summary
+    encoder = _FakeEncoder()
+    model = TopicClassifier.pretrained(tmp_path / "out", encoder=encoder)
+    model.predict(["مباراة كرة القدم"])
+    assert not model.uses_vectors and encoder.texts == []

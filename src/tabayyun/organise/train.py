@@ -23,8 +23,10 @@ lowest of ``PRIOR_GRID`` that keeps the macro-F1 of the first topic over the fou
 ``mapped_floor`` or above (``fit_mapped_prior``). ANT's sections label only these four, so the weight the model
 gives them is a matter of ANT's filing; the offset trades them against the 13 others on held-out articles.
 
-Then a logistic regression (one-vs-rest, by SGD) on hashed TF-IDF, with class weights that make every
-subject count the same (the goal is macro-F1 over the 17). Its scores become probabilities by a
+Then a logistic regression (one-vs-rest, by SGD) on hashed TF-IDF (and, when ``vectors`` names a sentence encoder,
+its vector of the title and the first ``vector_chars`` characters beside it: unit length as it comes, or
+standardised with ``vector_scaled``), with class weights that make every subject count the same (the goal is
+macro-F1 over the 17). Its scores become probabilities by a
 softmax whose temperature is fitted on ``data/topic_calibration.tsv`` (118 ANT dev articles labelled by
 hand, none in the evaluation sample): fitted on the training labels instead, which follow the keywords,
 the probabilities were over-confident. Deterministic; fixed hyper-parameters in ``CONFIG``.
@@ -42,10 +44,11 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from tabayyun.models.artefacts import save_artefact
+from tabayyun.models.artefacts import encoder_meta, save_artefact
+from tabayyun.index.vectors import TextEncoder, cached_encoder
 from tabayyun.models.data import default_data_dir
 from tabayyun.models.features import HashedTfidf
-from tabayyun.models.train import SEED, _calibration, _folds, fit_calibrated, rows_to_csr
+from tabayyun.models.train import SEED, _calibration, _design, _folds, fit_calibrated, rows_to_csr
 from tabayyun.organise.keywords import keyword_counts
 from tabayyun.organise.topics import ARTEFACT, ARTEFACT_VERSION, model_text, subject_ids
 
@@ -61,7 +64,8 @@ OVERRIDABLE = frozenset({"crime", "disaster", "education", "environment", "healt
                          "lifestyle", "religion", "society", "weather"})
 CONFIG: dict[str, Any] = {"n_features": 2 ** 17, "char_range": [3, 5], "max_chars": 1000, "C": 20.0, "epochs": 15, "cv": 3,
                           "threshold": 0.2, "title_weight": 2, "min_score": 3, "min_ratio": 1.5, "override_score": 4,
-                          "self_training": 0.8, "hand_weight": 2, "mapped_floor": 0.9}
+                          "self_training": 0.8, "hand_weight": 2, "mapped_floor": 0.9,
+                          "vectors": None, "vector_chars": 300, "vector_scaled": False}
 
 #: the offsets ``fit_mapped_prior`` tries, lowest first
 PRIOR_GRID = tuple(round(float(x), 2) for x in np.arange(-2.0, 2.01, 0.1))
@@ -182,9 +186,30 @@ def _weights(y: np.ndarray, k: int) -> dict[int, float]:
     return {i: float(len(y) / (k * max(1, n))) for i, n in enumerate(counts)}
 
 
-def train_topics(data_dir: Path | None = None, out_dir: Path | None = None) -> dict[str, Any]:
-    """Train, save ``topics.npz``/``topics.json`` into ``out_dir`` (default: the package's artefacts), return a summary."""
-    cfg = CONFIG
+def train_topics(data_dir: Path | None = None, out_dir: Path | None = None, encoder: TextEncoder | None = None,
+                 config: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Train, save ``topics.npz``/``topics.json`` into ``out_dir`` (default: the package's artefacts), return a summary.
+    ``config``: ``CONFIG`` (default) or another; ``encoder``: what embeds texts when the config names ``vectors``
+    (default: that encoder behind an in-memory cache; a training vector store saves hours on re-runs)."""
+    cfg = config or CONFIG
+    if cfg["vectors"] and encoder is None:
+        encoder = cached_encoder(cfg["vectors"])
+
+    def vectors(arts: Sequence[AntArticle]) -> np.ndarray | None:
+        if not cfg["vectors"]:
+            return None
+        assert encoder is not None
+        return encoder.encode([model_text(a.text, a.title, cfg["vector_chars"]) for a in arts])
+
+    def design(dense: np.ndarray | None, rows: list) -> Any:
+        """The first model's matrix: the dense columns as the final head will see them."""
+        if dense is None:
+            return rows_to_csr(rows, cfg["n_features"])
+        mean, scale = np.zeros(dense.shape[1]), np.ones(dense.shape[1])
+        if cfg["vector_scaled"]:  # as ``fit_calibrated`` standardises them
+            std = dense.std(0)
+            mean, scale = dense.mean(0), np.where(std < 1e-3, 1.0, std)
+        return _design(dense, rows_to_csr(rows, cfg["n_features"]), mean, scale)
     data_dir = Path(data_dir or default_data_dir())
     out_dir = Path(out_dir or Path(__file__).resolve().parents[1] / "models" / "artefacts")
     ids = subject_ids()
@@ -211,31 +236,37 @@ def train_topics(data_dir: Path | None = None, out_dir: Path | None = None) -> d
     y = np.array([ids.index(s) for _, s, _ in labelled])[source]
     first_rows = tfidf.rows(text)
     rows = [first_rows[i] for i in source]
+    first_dense = vectors([a for a, _, _ in labelled])
+    dense = None if first_dense is None else first_dense[source]
     keep = np.zeros(0, int)
     if pool:  # self-training: a first model (no calibration needed) labels the confident part of the pool
-        first = _sgd(rows_to_csr(rows, cfg["n_features"]), y, cfg["C"], _weights(y, len(ids)))
-        pool_rows = tfidf.rows(pool_text)
-        p = first.predict_proba(rows_to_csr(pool_rows, cfg["n_features"]))
+        first = _sgd(design(dense, rows), y, cfg["C"], _weights(y, len(ids)))
+        pool_rows, pool_dense = tfidf.rows(pool_text), vectors(pool)
+        p = first.predict_proba(design(pool_dense, pool_rows))
         keep = np.flatnonzero(p.max(1) >= cfg["self_training"])
         rows += [pool_rows[i] for i in keep]
+        if dense is not None and pool_dense is not None:
+            dense = np.vstack([dense, pool_dense[keep]])
         y = np.concatenate([y, first.classes_[p[keep].argmax(1)]])
     absent = [ids[i] for i, n in enumerate(np.bincount(y, minlength=len(ids))) if n == 0]
     if absent:
         raise ValueError(f"no training article for {', '.join(absent)}")
     folds = _folds(len(labelled) + len(keep), cfg["cv"])
     folds = np.concatenate([folds[:len(labelled)][source], folds[len(labelled):]])
-    head, oof = fit_calibrated(None, rows, y, ids, cfg["C"], folds, cfg["n_features"],
-                               class_weight=_weights(y, len(ids)), fit=_sgd)
+    raw = 0 if dense is None or cfg["vector_scaled"] else dense.shape[1]
+    head, oof = fit_calibrated(dense, rows, y, ids, cfg["C"], folds, cfg["n_features"],
+                               class_weight=_weights(y, len(ids)), raw_columns=raw, fit=_sgd)
     prior = 0.0
     dev = single_mapped(load_ant(data_dir, ("dev",))) if cfg["mapped_floor"] else []
     if dev:  # the mapped prior, fitted on ANT dev and folded into the bias
-        z = head.logits(None, tfidf.rows([model_text(a.text, a.title, cfg["max_chars"]) for a in dev]))
+        z = head.logits(vectors(dev), tfidf.rows([model_text(a.text, a.title, cfg["max_chars"]) for a in dev]))
         prior = fit_mapped_prior(z, [MAPPED[a.categories[0]] for a in dev], cfg["mapped_floor"])
         head.bias[[ids.index(s) for s in set(MAPPED.values())]] += prior
     # the temperature: fitted on hand-labelled dev articles (training labels agree with the keywords too well)
     calib = calibration_set(data_dir)
     if calib:
-        z = head.logits(None, tfidf.rows([model_text(a.text, a.title, cfg["max_chars"]) for a, _ in calib]))
+        z = head.logits(vectors([a for a, _ in calib]),
+                        tfidf.rows([model_text(a.text, a.title, cfg["max_chars"]) for a, _ in calib]))
         head.calib = _calibration(z, np.array([ids.index(s) for _, s in calib]), len(ids))
     counts = Counter(h for _, _, h in labelled)
     summary: dict[str, Any] = {
@@ -247,10 +278,13 @@ def train_topics(data_dir: Path | None = None, out_dir: Path | None = None) -> d
         "cv_accuracy": float(np.mean(oof.argmax(1) == y)), "calibration_articles": len(calib),
         "temperature": float(head.calib[0]), "mapped_prior": prior,
         "threshold": cfg["threshold"], "max_chars": cfg["max_chars"], "labels": list(ids)}
+    if dense is not None:
+        summary.update(encoder_meta(cfg["vectors"], dense.shape[1]), vector_chars=cfg["vector_chars"])
     save_artefact(out_dir, ARTEFACT, {**tfidf.to_arrays("tfidf"), **head.to_arrays("head")}, summary)
     print(json.dumps(summary, indent=1, ensure_ascii=False))
     return summary
 
 
 if __name__ == "__main__":
-    train_topics(*(Path(a) for a in sys.argv[1:3]))
+    paths = [Path(a) for a in sys.argv[1:3]]
+    train_topics(paths[0] if paths else None, paths[1] if len(paths) > 1 else None)
