@@ -12,8 +12,11 @@ from pathlib import Path
 import pytest
 
 from tabayyun.evaluation import EXPECTED, KINDS, ControlCase, build_controls, load_seed_report, score_controls
-from tabayyun.evaluation.controls import ANT_FILE, SEED_FILE, _attribution_to_end, _number_words, _table_change
-from tabayyun.text import extract_dates, extract_numbers
+from tabayyun.evaluation import controls as controls_module
+from tabayyun.evaluation.controls import ANT_FILE, SEED_FILE, _attribution_to_end, _entities, _number_words, _table_change
+from tabayyun.text import entities as product_entities
+from tabayyun.text import extract_dates, extract_entities, extract_numbers
+from tabayyun.text._lexicon import PhraseMatcher
 
 ARTICLES = [
     ("SK-economy-1-20180301", "train",
@@ -204,6 +207,43 @@ def test_changed_cases_differ_in_exactly_the_recorded_fact(shared: Path) -> None
             years = sorted(d.year for d in extract_dates(case.claim) if d.year)
             assert years != sorted(d.year for d in extract_dates(src) if d.year)
             assert 1 <= abs(int(new) - int(old)) <= 5
+
+
+def test_the_draw_does_not_depend_on_the_product_gazetteer(shared: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = build_controls(shared / "data", n_base=12, n_per_kind=40).cases
+    assert any(c.change.startswith("actor ") for c in before)
+    # The product forgets every name it knew: the controls are the same claims.
+    monkeypatch.setattr(product_entities, "_GAZETTEER", PhraseMatcher(()))
+    assert not extract_entities("مشاريع الربط الكهربائي بين الأردن والعراق في بغداد.")
+    assert build_controls(shared / "data", n_base=12, n_per_kind=40).cases == before
+
+
+@pytest.fixture
+def fresh_entity_list():
+    """The builder's entity list read anew, before and after the test."""
+    caches = (controls_module._entity_list, controls_module._entity_index)
+    for cache in caches:
+        cache.cache_clear()
+    yield
+    for cache in caches:
+        cache.cache_clear()
+
+
+def test_entities_come_from_the_builders_frozen_list(monkeypatch: pytest.MonkeyPatch, fresh_entity_list: None) -> None:
+    s = "وقال مسؤول للعراق إن قوات سوريا الديمقراطية دخلت أعزاز وبسوريا قبل أيام."
+    found = [(s[e.start:e.end], e.prefix, e.listed.canonical) for e in _entities(s)]
+    assert found == [("للعراق", "ل", "Iraq"), ("قوات سوريا الديمقراطية", "", "SDF"), ("وبسوريا", "وب", "Syria")]
+    # أعزاز came to the product's gazetteer after the list was frozen: the product reads it, the builder does not.
+    assert "أعزاز" in [e.text for e in extract_entities(s)]
+    rows = controls_module._data_rows
+
+    def other_list(name: str) -> list[list[str]]:
+        return [["أعزاز", "Azaz", "LOC"]] if name == "entities.tsv" else rows(name)
+
+    monkeypatch.setattr(controls_module, "_data_rows", other_list)
+    controls_module._entity_list.cache_clear()
+    controls_module._entity_index.cache_clear()
+    assert [e.listed.canonical for e in _entities(s)] == ["Azaz"]
 
 
 def test_attribution_moves_to_the_end() -> None:

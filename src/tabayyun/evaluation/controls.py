@@ -9,7 +9,9 @@ A control set is an evidence base plus claims whose right verdict is known by co
 
 Only ANT train/dev articles are read (never test), one per distinct ``text_md5``. The base and the
 held-out articles are the texts with the smallest seeded hashes, so one streaming pass is enough and
-the result depends on the seed only. Rewrite tables live in ``tabayyun/evaluation/data``.
+the result depends on the seed only. Rewrite tables live in ``tabayyun/evaluation/data``, with the builder's own
+frozen entity list (``entities.tsv``): which actor is swapped and which entities a paraphrase keeps never depend on
+the product's gazetteer or entity extraction, so the draw does not move when the system under test learns names.
 """
 from __future__ import annotations
 
@@ -28,11 +30,9 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
 from tabayyun.records import VERDICTS, Document
-from tabayyun.text import extract_dates, extract_entities, extract_numbers, find_negations, normalize_ar, split_sentences
-from tabayyun.text._lexicon import data_rows
+from tabayyun.text import extract_dates, extract_numbers, find_negations, normalize_ar, split_sentences
 from tabayyun.text.dates import DateMention
-from tabayyun.text.entities import EntityMention
-from tabayyun.text.numbers import NumberMention, parse_number
+from tabayyun.text.numbers import NumberMention
 
 __all__ = ["ControlCase", "ControlSet", "build_controls", "load_seed_report", "load_seed_post", "score_controls", "KINDS",
            "EXPECTED", "GOALS", "ANT_FILE", "SEED_FILE"]
@@ -162,7 +162,7 @@ def _eligible(s: str) -> bool:
 class _Facts:
     numbers: list[NumberMention]
     dates: list[DateMention]
-    entities: list[EntityMention]
+    entities: list[_Entity]
 
     @property
     def checkable(self) -> bool:
@@ -171,11 +171,11 @@ class _Facts:
     def signature(self) -> tuple[tuple[float, ...], tuple[int, ...], tuple[str, ...]]:
         """What a paraphrase must keep: number values, years and entities."""
         return (tuple(sorted(m.value for m in self.numbers)), tuple(sorted(d.year for d in self.dates if d.year)),
-                tuple(sorted(e.canonical for e in self.entities)))
+                tuple(sorted(e.listed.canonical for e in self.entities)))
 
 
 def _facts(s: str) -> _Facts:
-    return _Facts(extract_numbers(s), extract_dates(s), extract_entities(s))
+    return _Facts(extract_numbers(s), extract_dates(s), _entities(s))
 
 
 def _stream(docs: Sequence[Document], rng: random.Random) -> Iterator[tuple[Document, str]]:
@@ -236,16 +236,19 @@ _PREFIXES = {"say": _VERB_PREFIXES, "v": _VERB_PREFIXES, "antonym": _VERB_PREFIX
 _ALL_PREFIXES = sorted(set(_NOUN_PREFIXES), key=len)
 
 
+def _data_rows(name: str) -> list[list[str]]:
+    """Tab-separated rows of a data file in ``tabayyun/evaluation/data`` (``#`` comments and blanks skipped)."""
+    text = files("tabayyun.evaluation").joinpath("data", name).read_text(encoding="utf-8")
+    return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
 @lru_cache(maxsize=None)
 def _table(name: str) -> dict[str, list[_Row]]:
-    """Rows of a data file in ``tabayyun/evaluation/data``, keyed by their first word."""
-    text = files("tabayyun.evaluation").joinpath("data", name).read_text(encoding="utf-8")
+    """Rows of a rewrite table in ``tabayyun/evaluation/data``, keyed by their first word."""
     table: dict[str, list[_Row]] = {}
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            source, replacement, cls = line.split("\t")
-            row = _Row(tuple(source.split()), replacement, cls)
-            table.setdefault(row.words[0], []).append(row)
+    for source, replacement, cls in _data_rows(name):
+        row = _Row(tuple(source.split()), replacement, cls)
+        table.setdefault(row.words[0], []).append(row)
     return table
 
 
@@ -287,6 +290,88 @@ def _apply(s: str, edits: dict[int, tuple[int, str]]) -> str:
         end, text = edits[start]
         s = s[:start] + text + s[end:]
     return s
+
+
+# --- entities: the builder's own frozen list ------------------------------------------------------------
+
+_ACTOR_PREFIXES = ("", "و", "ف", "ب", "ل", "وب", "ول", "فب", "فل")
+
+
+@dataclass(frozen=True)
+class _Listed:
+    """A row of ``entities.tsv``."""
+
+    alias: str
+    canonical: str
+    kind: str  # PER | LOC | ORG | MISC
+    row: int  # rows of one theme sit together in the file
+
+
+@dataclass(frozen=True)
+class _Entity:
+    """An alias of the list found in a sentence."""
+
+    start: int  # offsets in the sentence, proclitics included
+    end: int
+    prefix: str  # proclitics on the first word, kept when the entity is swapped
+    listed: _Listed
+
+
+@lru_cache(maxsize=1)
+def _entity_list() -> dict[str, _Listed]:
+    """Alias -> its row in ``entities.tsv``."""
+    rows = _data_rows("entities.tsv")
+    return {alias: _Listed(alias, canonical, kind, i) for i, (alias, canonical, kind) in enumerate(rows)}
+
+
+@lru_cache(maxsize=1)
+def _entity_index() -> dict[str, list[tuple[tuple[str, ...], _Listed]]]:
+    """Normalised first word -> (normalised words, row) of each alias it starts, longest first."""
+    index: dict[str, list[tuple[tuple[str, ...], _Listed]]] = {}
+    for listed in _entity_list().values():
+        words = tuple(normalize_ar(listed.alias).split())
+        index.setdefault(words[0], []).append((words, listed))
+    for options in index.values():
+        options.sort(key=lambda option: -len(option[0]))
+    return index
+
+
+def _entity_at(words: Sequence[_Word], norms: Sequence[str], i: int) -> tuple[int, _Entity] | None:
+    """(words spanned, entity) of the longest alias starting at word ``i``: "بسوريا" -> ب + سوريا,
+    "للعراق" -> ل + العراق."""
+    best: tuple[int, _Entity] | None = None
+    for prefix in _ACTOR_PREFIXES:
+        if not norms[i].startswith(prefix):
+            continue
+        rest = norms[i][len(prefix):]
+        for head in (rest, "ا" + rest):
+            if _join(prefix, head) != norms[i]:
+                continue
+            for key, listed in _entity_index().get(head, ()):
+                span = words[i:i + len(key)]
+                if (len(span) == len(key) and len(key) > (best[0] if best else 0)
+                        and list(key[1:]) == list(norms[i + 1:i + len(key)])
+                        and all(w.bare_after for w in span[:-1]) and all(w.bare_before for w in span[1:])):
+                    best = len(key), _Entity(span[0].start, span[-1].end, prefix, listed)
+                    break
+    return best
+
+
+def _entities(s: str) -> list[_Entity]:
+    """The list's entities in ``s``, left to right, the longest alias winning; proclitics allowed on the first
+    word; matched on normalised words."""
+    words = _words(s)
+    norms = [normalize_ar(w.core) for w in words]
+    out: list[_Entity] = []
+    i = 0
+    while i < len(words):
+        found = _entity_at(words, norms, i)
+        if found is None:
+            i += 1
+        else:
+            out.append(found[1])
+            i += found[0]
+    return out
 
 
 # --- paraphrase rules ------------------------------------------------------------------------------------
@@ -435,18 +520,10 @@ _NUMBER = re.compile(r"\d+(?:[,\u066c]\d{3})*")
 _NUMBER_GLUE = frozenset("-–/:.,\u066b\u066c")
 _INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 _PRONOUN_COMPLEMENTS = _COMPLEMENTS - {"إن", "أن", "بأن"}
-_ACTOR_PREFIXES = ("", "و", "ف", "ب", "ل", "وب", "ول", "فب", "فل")
 _ACTOR_KINDS = frozenset({"LOC", "ORG", "PER"})  # not events or seasons (MISC)
-_NEIGHBOUR_ROWS = 20  # an actor is swapped for one listed near it in the gazetteer: a country for a country
+_NEIGHBOUR_ROWS = 20  # an actor is swapped for one listed near it in entities.tsv: a country for a country
 _MAX_CHANGE_SHARE = 0.3  # of the changed cases, per change type
 _Edit = tuple[int, int, str]  # start, end, replacement
-
-
-@lru_cache(maxsize=1)
-def _gazetteer() -> dict[str, tuple[str, str, int]]:
-    """Gazetteer alias -> (canonical, kind, row number); rows of one theme sit together in the file."""
-    rows = [r for r in data_rows("gazetteer.tsv") if len(r) == 3]
-    return {r[0]: (r[1], r[2], i) for i, r in enumerate(rows)}
 
 
 def _like(old: str, value: int) -> str:
@@ -454,6 +531,11 @@ def _like(old: str, value: int) -> str:
     sep = next((c for c in ",\u066c" if c in old), "")
     text = f"{value:,}".replace(",", sep) if sep else str(value)
     return text.translate(_INDIC) if any("\u0660" <= c <= "\u0669" for c in old) else text
+
+
+def _digits_value(digits: str) -> int:
+    """The value of a run of digits (any script) with thousands separators: "60,000" -> 60000."""
+    return int(digits.replace(",", "").replace("\u066c", ""))
 
 
 def _overlaps(start: int, end: int, dates: Sequence[DateMention]) -> bool:
@@ -477,9 +559,9 @@ def _number_change(s: str, facts: _Facts, rng: random.Random) -> _Edit | None:
         start, end = m.start + runs[0].start(), m.start + runs[0].end()
         if _overlaps(start, end, facts.dates) or _glued(s, start, end):
             continue
-        value = parse_number(runs[0].group())
-        if value == int(value) and value > 0:
-            options.append((start, end, int(value), m.kind))
+        value = _digits_value(runs[0].group())
+        if value > 0:
+            options.append((start, end, value, m.kind))
     if not options:
         return None
     start, end, value, kind = rng.choice(options)
@@ -497,7 +579,7 @@ def _year_change(s: str, facts: _Facts, rng: random.Random) -> _Edit | None:
     options = []
     for d in facts.dates:
         m = re.search(r"(?<!\d)\d{4}(?!\d)", d.text)
-        if d.year and m is not None and parse_number(m.group()) == d.year \
+        if d.year and m is not None and int(m.group()) == d.year \
                 and not _glued(s, d.start + m.start(), d.start + m.end()):
             options.append((d.start + m.start(), d.start + m.end(), d.year))
     if not options:
@@ -507,36 +589,23 @@ def _year_change(s: str, facts: _Facts, rng: random.Random) -> _Edit | None:
     return start, end, _like(s[start:end], year + rng.choice(shifts))
 
 
-def _split_alias(text: str) -> tuple[str, str] | None:
-    """(proclitics, gazetteer alias) of an entity mention written as one: "بسوريا" -> ("ب", "سوريا")."""
-    for prefix in _ACTOR_PREFIXES:
-        if not text.startswith(prefix):
-            continue
-        for alias in (text[len(prefix):], "ا" + text[len(prefix):]):
-            if alias in _gazetteer() and _join(prefix, alias) == text:
-                return prefix, alias
-    return None
-
-
 def _actor_change(facts: _Facts, seen: frozenset[str], rng: random.Random) -> _Edit | None:
-    """An entity named once swapped for another of the same kind, listed near it in the gazetteer and seen in
+    """An entity named once swapped for another of the same kind, listed near it in entities.tsv and seen in
     the base."""
-    gazetteer = _gazetteer()
-    named = Counter(e.canonical for e in facts.entities)
+    listed = _entity_list()
+    named = Counter(e.listed.canonical for e in facts.entities)
     options = []
     for e in facts.entities:
-        split = _split_alias(e.text)
-        if split is None or named[e.canonical] > 1:
+        if named[e.listed.canonical] > 1:
             continue
-        _, kind, row = gazetteer[split[1]]
-        choices = [a for a in sorted(seen) if gazetteer[a][1] == kind and gazetteer[a][0] not in named
-                   and abs(gazetteer[a][2] - row) <= _NEIGHBOUR_ROWS]
+        choices = [a for a in sorted(seen) if listed[a].kind == e.listed.kind and listed[a].canonical not in named
+                   and abs(listed[a].row - e.listed.row) <= _NEIGHBOUR_ROWS]
         if choices:
-            options.append((e, split[0], choices))
+            options.append((e, choices))
     if not options:
         return None
-    e, prefix, choices = rng.choice(options)
-    return e.start, e.end, _join(prefix, rng.choice(choices))
+    e, choices = rng.choice(options)
+    return e.start, e.end, _join(e.prefix, rng.choice(choices))
 
 
 def _table_change(s: str, kinds: tuple[str, ...], rng: random.Random) -> _Edit | None:
@@ -574,10 +643,10 @@ def _change(s: str, facts: _Facts, seen: frozenset[str], done: Counter[str], cap
 
 
 def _seen_actors(docs: Sequence[Document]) -> frozenset[str]:
-    """Gazetteer aliases of places, organisations and people whose words all occur in ``docs``."""
+    """Listed aliases of places, organisations and people whose words all occur in ``docs``."""
     vocab = {w for doc in docs for w in re.findall(r"\w+", doc.text)}
-    return frozenset(alias for alias, (_, kind, _) in _gazetteer().items()
-                     if kind in _ACTOR_KINDS and all(w in vocab for w in alias.split()))
+    return frozenset(alias for alias, listed in _entity_list().items()
+                     if listed.kind in _ACTOR_KINDS and all(w in vocab for w in alias.split()))
 
 
 # --- building --------------------------------------------------------------------------------------------
