@@ -256,7 +256,9 @@ def render_stories(ufc: dict[str, dict[str, Any]], aured: dict[str, Any], seed: 
               f"span at most {config.max_span_days} days, {config.gap_weight} less per day beyond {config.gap_free} from the "
               f"story's nearest date, attach {config.attach} (rank weight {config.rank_weight}); a short text: burst "
               f"terms (in {config.burst_min}+ of the last {config.burst_docs} documents) up to x{1 + config.burst_weight}, "
-              f"names sharing a word {'shared' if config.loose_names else 'not shared'}."]
+              f"names sharing a word {'shared' if config.loose_names else 'not shared'}; a story of up to "
+              f"{config.regather} document(s) that a new document also joins gathered into its story when they would "
+              "join it now."]
     return "\n".join(lines)
 
 

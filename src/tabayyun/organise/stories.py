@@ -15,7 +15,9 @@ Each document, in the order it was stored, either joins the story of the same ev
 4. ``assign``: the best story above ``join`` takes it (a short text, a post: few terms, or no headline and
    few characters, has fewer words to share: it joins above ``join_short``); other candidates that it also
    joins strongly and whose centroids are close enough are merged into that story (the smaller folded into
-   the larger; the merged id stays an alias);
+   the larger; the merged id stays an alias), and so is a story of one document that it joins when that
+   document would join the story now (it arrived before its event's story existed or could take it: the
+   stories depend less on the order documents arrive in);
 5. ``split``: a story that grew is checked for two separated groups of documents (a document, or a few,
    far from the rest: another event with the same people or words); the larger group keeps the id (so it
    stays resolvable), the other becomes a story of its own. A story keeps its members' vectors only while
@@ -85,6 +87,8 @@ class StoryConfig:
     burst_docs: int = 10  # a short text's terms that are frequent among the last this many documents organised ...
     burst_weight: float = 1.5  # ... and rarer in the base weigh up to (1 + this) as much: the words of an event
     burst_min: int = 3  # being reported now (full weight from this many of those documents)
+    regather: int = 1  # a story of at most this many documents that the document also joins is merged into its
+    # story when each of them would join that story now (it came before the story could take it)
     loose_names: bool = True  # a short text or a checked claim shares an entity with a story when two of their
     # names share a word («سلمان العوده» and «سلمان العوده فك»: names are cut where they end in a tweet)
 
@@ -120,10 +124,16 @@ class Member:
     score: float
     head: dict[str, float]
     head_entities: list[str] = field(default_factory=list)
+    short: bool = False
 
     def to_json(self) -> list[Any]:
         return [self.id, self.terms, self.entities, self.source, self.day, self.title, self.score, self.head,
-                self.head_entities]
+                self.head_entities, self.short]
+
+    def features(self) -> DocFeatures:
+        """The document as the clusterer saw it (its top terms only), to place it again."""
+        return DocFeatures(self.terms, frozenset(self.entities), self.day, head=self.head,
+                           head_entities=frozenset(self.head_entities), short=self.short)
 
 
 @dataclass
@@ -478,13 +488,25 @@ class StoryClusterer:
         for other_score, other in scored[1:]:
             if other_score < join:
                 break
-            if other in self.stories and _cosine(self.stories[other].centroid, story.centroid) >= c.merge:
+            if other in self.stories and (_cosine(self.stories[other].centroid, story.centroid) >= c.merge
+                                          or self._regathered(self.stories[other], story)):
                 kept = self._merge(story, self.stories[other])
                 merged.append(story.id if kept is not story else other)  # the larger of the two is kept
                 story = kept
         self._split(story)
         self._moved.pop(doc.id, None)  # its own placement names the story it ends in
         return self.moved.get(doc.id, story.id), score, merged
+
+    def _regathered(self, small: StoryState, story: StoryState) -> bool:
+        """Whether every document of ``small`` (of at most ``regather`` documents) would join ``story`` as it is
+        now: a document that started a story of its own because the story of its event did not exist yet, or
+        was still too far, is gathered into it when a later document joins both (the stories then depend less
+        on the order documents arrive in)."""
+        c = self.config
+        members = small.members
+        return (small is not story and bool(members) and small.size <= c.regather
+                and all(self.score(m.features(), story) >= (c.join_short if m.short else c.join)
+                        for m in members or ()))
 
     def _add(self, story: StoryState, doc: Document, f: DocFeatures, score: float) -> None:
         for t, w in f.terms.items():
@@ -506,7 +528,7 @@ class StoryClusterer:
         if story.members is not None:
             terms = {t: round(w, 4) for t, w in _top(f.terms, self.config.member_terms).items()}
             story.members.append(Member(doc.id, terms, sorted(f.entities), doc.source, f.day, title, round(score, 4),
-                                        f.head, sorted(f.head_entities)))
+                                        f.head, sorted(f.head_entities), f.short))
             if len(story.members) > self.config.split_max:
                 story.members = None
         self._touch(story)
