@@ -319,3 +319,14 @@ def test_a_national_branch_is_named_as_itself():
     s = compare("دخلت قافلة مشتركة بين الأمم المتحدة والهلال الأحمر العربي السوري بلدة محاصرة",
                 "دخلت قافلة مشتركة بين الأمم المتحدة والهلال الأحمر السوري بلدة محاصرة")
     assert not s.mismatches
+
+
+def test_the_figures_of_a_model_name_are_no_count():
+    # "Tu-22M3" names a bomber: its 22 and 3 are no number of bombers
+    claim = "قصفت قاذفات روسية من طراز تو-22 إم 3 بعيدة المدى مواقع للتنظيم قرب البوكمال يوم الخميس"
+    evidence = "قصفت ست قاذفات روسية بعيدة المدى مواقع للتنظيم قرب البوكمال يوم الخميس"
+    s = compare(claim, evidence)
+    assert s.overlap >= 0.5 and not s.mismatches and s.specifics == 0
+    s = compare("قصفت ثلاث قاذفات روسية بعيدة المدى مواقع للتنظيم قرب البوكمال يوم الخميس", evidence)
+    assert "number mismatch: claim 3, evidence 6" in s.mismatches
+

@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Callable, Generic, Iterable, Mapping, TypeVar
 
 from tabayyun.records import Evidence
-from tabayyun.text import (OPPOSITES, EntityMention, Token, analyze, antonym_sides, entity_aliases, extract_entities,
-                           extract_numbers, find_denials, is_dateline, nested, place_parent, predicate_mentions,
-                           predicate_polarity, stated_years, tokenize, within)
+from tabayyun.text import (OPPOSITES, EntityMention, Token, analyze, antonym_sides, designations, entity_aliases,
+                           extract_entities, extract_numbers, find_denials, is_dateline, nested, place_parent,
+                           predicate_mentions, predicate_polarity, stated_years, tokenize, within)
 from tabayyun.text._lexicon import WORD_CACHE
 
 __all__ = ["Signals", "compare", "weigh", "TextFacts", "TextMemory", "FACTS", "facts", "facts_version", "facts_fields",
@@ -294,9 +294,12 @@ def _extract(text: str) -> TextFacts:
                 else:
                     affirmed.add(term)
     numbers = []
+    names = designations(text)  # "Tu-22M3", "إف 16": the figures of a model's name count nothing
     for m in mentions:
         if m.kind == "cardinal" and m.value in years and m.text.strip().isdigit():
             continue  # a year is a date, compared as such
+        if any(start < m.end and m.start < end for start, end in names):
+            continue
         near = [t for t in tokens if t.end <= m.start][-_NEIGHBOURS:] + \
                [t for t in tokens if t.start >= m.end][:_NEIGHBOURS]
         context = frozenset(term for t in near for term in _terms(t.text) if not term.isdigit())
