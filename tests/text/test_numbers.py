@@ -201,6 +201,7 @@ def test_figures_of_a_designation(text, names):
 @pytest.mark.parametrize("text", [
     "قتل 3 أشخاص و5 جرحى في 2015-2016",
     "فاز الفريق 3-1 على ملعبه",
+    "تقدم الفريق صفر-1 ثم تعادل",  # a score written with the word zero
     "قال إن 3 مقاتلين قتلوا في 5 مدن أو 6 قرى",
     "قطع 10km في ساعة",
 ])

@@ -232,4 +232,14 @@ def extract_numbers(text: str) -> list[NumberMention]:
 def designations(text: str) -> list[tuple[int, int]]:
     """Spans of the figures in ``text`` that belong to a designation: a model, a weapon system, a strain ("Tu-22M3",
     "إف 16", "منظومة إس-400", "طائرة من طراز 737"). They name a thing; they are no amount of anything."""
-    return sorted({m.span(1) for pattern in _DESIGNATIONS for m in pattern.finditer(text)})
+    return sorted({m.span(1) for pattern in _DESIGNATIONS for m in pattern.finditer(text)
+                   if not _after_number_word(text, m.start(1))})
+
+
+def _after_number_word(text: str, start: int) -> bool:
+    """Whether the figure at ``start`` follows a number word and a dash: a score ("صفر-1"), not a name."""
+    word = re.search(rf"(\w+){_DASH}$", text[max(0, start - 20):start])
+    if word is None:
+        return False
+    form = normalize_ar(word.group(1))
+    return form == "صفر" or _lookup(form) is not None  # zero is no amount in the lexicon, but a score's half
