@@ -183,3 +183,28 @@ def test_bound_of_a_figure(text, bound):
 def test_bound_after_belongs_to_the_nearest_figure():
     first, second = extract_numbers("قتل 14 وأصيب 30 على الأقل")
     assert (first.bound, second.bound) == ("exact", "min")
+
+
+@pytest.mark.parametrize("text, names", [
+    ("قاذفات من طراز Tu-22M3 بعيدة المدى", ["22", "3"]),
+    ("مقاتلات F-16 ومنظومة S-400 وطائرة MiG29", ["16", "400", "29"]),
+    ("قاذفات تو-22 إم 3 وطائرات سو-24", ["22", "3", "24"]),
+    ("صفقة طائرات إف 16 ومنظومة إس-400", ["16", "400"]),
+    ("طائرة ركاب من طراز بوينغ 737", ["737"]),
+    ("لقاحات كوفيد-19", ["19"]),
+])
+def test_figures_of_a_designation(text, names):
+    from tabayyun.text import designations
+    assert [text[a:b] for a, b in designations(text)] == names
+
+
+@pytest.mark.parametrize("text", [
+    "قتل 3 أشخاص و5 جرحى في 2015-2016",
+    "فاز الفريق 3-1 على ملعبه",
+    "تقدم الفريق صفر-1 ثم تعادل",  # a score written with the word zero
+    "قال إن 3 مقاتلين قتلوا في 5 مدن أو 6 قرى",
+    "قطع 10km في ساعة",
+])
+def test_amounts_are_no_designation(text):
+    from tabayyun.text import designations
+    assert designations(text) == []

@@ -319,3 +319,33 @@ def test_a_national_branch_is_named_as_itself():
     s = compare("دخلت قافلة مشتركة بين الأمم المتحدة والهلال الأحمر العربي السوري بلدة محاصرة",
                 "دخلت قافلة مشتركة بين الأمم المتحدة والهلال الأحمر السوري بلدة محاصرة")
     assert not s.mismatches
+
+
+def test_the_figures_of_a_model_name_are_no_count():
+    # "Tu-22M3" names a bomber: its 22 and 3 are no number of bombers
+    claim = "قصفت قاذفات روسية من طراز تو-22 إم 3 بعيدة المدى مواقع للتنظيم قرب البوكمال يوم الخميس"
+    evidence = "قصفت ست قاذفات روسية بعيدة المدى مواقع للتنظيم قرب البوكمال يوم الخميس"
+    s = compare(claim, evidence)
+    assert s.overlap >= 0.5 and not s.mismatches and s.specifics == 0
+    s = compare("قصفت ثلاث قاذفات روسية بعيدة المدى مواقع للتنظيم قرب البوكمال يوم الخميس", evidence)
+    assert "number mismatch: claim 3, evidence 6" in s.mismatches
+
+
+def test_a_place_inside_the_claims_country_says_where_in_it():
+    # the evidence names the town, not the country it lies in: no rival for the country
+    claim = "أصيب أربعة صحفيين روس في انفجار لغم قرب مدينة دير الزور في سوريا"
+    evidence = "عاد أربعة صحفيين روس إلى روسيا بعد أن أصيبوا في انفجار لغم قرب مدينة دير الزور"
+    s = compare(claim, evidence)
+    assert not any(m.startswith("actor mismatch") for m in s.mismatches)
+    s = compare(claim, "أصيب أربعة صحفيين روس في انفجار لغم قرب مدينة الموصل في العراق")
+    assert any(m.startswith("actor mismatch") for m in s.mismatches)
+
+
+def test_a_shared_attribution_is_no_shared_report():
+    # both quote the same agency; what the evidence calls false is another report
+    claim = "نقلت وكالة الأنباء الرسمية عن مراسلها قوله إن 12 شخصا قتلوا في انفجار سيارة مفخخة في حمص"
+    evidence = "ونقلت وكالة الأنباء الرسمية عن مسؤول قوله إن ما نشره الموقع عن الشركة عار عن الصحة"
+    s = compare(claim, evidence)
+    assert s.shared_terms >= 3 and s.report_shared < 3 and not s.stated_mismatches()
+    denial = "ونقلت وكالة الأنباء عن مسؤول قوله إن مقتل 12 شخصا في انفجار سيارة في حمص عار عن الصحة"
+    assert compare(claim, denial).stated_mismatches()

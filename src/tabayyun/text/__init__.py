@@ -12,7 +12,7 @@ from tabayyun.text.normalize import (collapse_elongation_ar, dediac_ar, normaliz
                                      normalize_ar, normalize_digits, normalize_hamza_ar, normalize_punct_ar,
                                      normalize_teh_marbuta_ar, remove_tatweel_ar)
 from tabayyun.text.query import expand_query
-from tabayyun.text.numbers import NumberMention, extract_numbers
+from tabayyun.text.numbers import NumberMention, designations, extract_numbers
 from tabayyun.text.sentences import split_sentences
 from tabayyun.text.social import content_words, mask_social
 from tabayyun.text.tokens import Token, analyze, is_stopword, stem_ar, tokenize
@@ -22,7 +22,8 @@ __all__ = [
     "normalize_alef_maksura_ar", "normalize_teh_marbuta_ar", "normalize_digits", "normalize_punct_ar",
     "collapse_elongation_ar", "mask_social", "content_words",
     "Token", "tokenize", "stem_ar", "is_stopword", "analyze", "split_sentences",
-    "NumberMention", "extract_numbers", "DateMention", "extract_dates", "stated_years", "parse_iso_date", "day_after",
+    "NumberMention", "extract_numbers", "designations", "DateMention", "extract_dates", "stated_years",
+    "parse_iso_date", "day_after",
     "EntityMention", "extract_entities", "entity_aliases", "place_parent", "within", "nested", "is_dateline",
     "find_denials", "antonym_sides", "predicate_words", "find_negations", "predicate_classes", "predicate_polarity",
     "predicate_mentions", "OPPOSITES",

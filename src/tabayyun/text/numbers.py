@@ -12,7 +12,7 @@ from tabayyun.text.normalize import normalize_ar, normalize_digits
 from tabayyun.text.social import mask_social
 from tabayyun.text.tokens import Token, tokenize
 
-__all__ = ["NumberMention", "extract_numbers", "parse_number"]
+__all__ = ["NumberMention", "extract_numbers", "parse_number", "designations"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +46,21 @@ _BOUNDS_AFTER = PhraseMatcher(((r[0], r[1]) for r in _BOUND_ROWS if r[2] != "bef
 _BOUND_REACH = 3  # words after a number where a bound may stand ("14 شخصا على الأقل": the counted noun between)
 _BEFORE_REACH = 4  # the longest phrase before a number ("ما لا يقل عن")
 _PERCENT_SIGN = re.compile(r"[ \t]?%")
+_DESIGNATION_ROWS = data_rows("designations.tsv")
+_LETTERS = "|".join(sorted((re.escape(r[0]) for r in _DESIGNATION_ROWS if r[1] == "letter"), key=len, reverse=True))
+_CUES = "|".join(re.escape(r[0]) for r in _DESIGNATION_ROWS if r[1] == "cue")
+_DASH = "[-\u2010\u2011]"
+# Figures that name, not count: glued to a Latin letter or after one and a dash ("F16", "S-400", "Tu-22M3"), after
+# any word and a dash ("سو-24", "كوفيد-19"), glued before a Latin letter and a figure ("22M3"), next to a Latin
+# letter spelled in Arabic ("إف 16", "22 إم 3"), or within the two words after a word for a model ("طراز 737").
+_DESIGNATIONS = tuple(re.compile(p) for p in (
+    rf"(?<=[A-Za-z]){_DASH}?(\d+)",
+    rf"(?<=[^\W\d_]){_DASH}(\d+)",
+    r"(\d+)(?=[A-Za-z]+\d)",
+    rf"(?<!\S)[وب]?(?:{_LETTERS})\s*{_DASH}?\s*(\d+)",
+    rf"(\d+)\s*{_DASH}?\s*(?:{_LETTERS})\s*{_DASH}?\s*\d",
+    rf"(?<!\S)[وب]?(?:ال)?(?:{_CUES})\s+(?:[^\s\d]+\s+){{0,2}}[^\s\d]*(\d+)",
+))
 # Order of magnitude of a component; a component joined by و must fit Arabic order:
 # thousands و hundreds و units و tens ("ثلاثة آلاف وخمسمئة وخمسة وعشرون").
 _RANK = {"digits": 0, "unit": 0, "ten": 0, "tens": 1, "hundred": 2, "scale": 3, "dual": 3, "plural": 3}
@@ -212,3 +227,19 @@ def extract_numbers(text: str) -> list[NumberMention]:
         return j + 1, NumberMention(value, start, end, text[start:end], kind, parser.bound(i, j))
 
     return scan(len(tokens), read)
+
+
+def designations(text: str) -> list[tuple[int, int]]:
+    """Spans of the figures in ``text`` that belong to a designation: a model, a weapon system, a strain ("Tu-22M3",
+    "إف 16", "منظومة إس-400", "طائرة من طراز 737"). They name a thing; they are no amount of anything."""
+    return sorted({m.span(1) for pattern in _DESIGNATIONS for m in pattern.finditer(text)
+                   if not _after_number_word(text, m.start(1))})
+
+
+def _after_number_word(text: str, start: int) -> bool:
+    """Whether the figure at ``start`` follows a number word and a dash: a score ("صفر-1"), not a name."""
+    word = re.search(rf"(\w+){_DASH}$", text[max(0, start - 20):start])
+    if word is None:
+        return False
+    form = normalize_ar(word.group(1))
+    return form == "صفر" or _lookup(form) is not None  # zero is no amount in the lexicon, but a score's half
