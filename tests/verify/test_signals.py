@@ -349,3 +349,35 @@ def test_a_shared_attribution_is_no_shared_report():
     assert s.shared_terms >= 3 and s.report_shared < 3 and not s.stated_mismatches()
     denial = "ونقلت وكالة الأنباء عن مسؤول قوله إن مقتل 12 شخصا في انفجار سيارة في حمص عار عن الصحة"
     assert compare(claim, denial).stated_mismatches()
+
+
+def test_evidence_that_hedges_a_report_does_not_state_it():
+    claim = "قتل قائد عسكري في هيئة تحرير الشام بانفجار عبوة ناسفة في ريف إدلب الجنوبي"
+    stated = "قتل قائد عسكري في هيئة تحرير الشام بانفجار عبوة ناسفة في ريف إدلب الجنوبي مساء أمس"
+    assert compare(claim, stated).states()
+    for hedged in ("أنباء عن مقتل قائد عسكري في هيئة تحرير الشام بانفجار عبوة ناسفة في ريف إدلب الجنوبي",
+                   "يزعم ناشطون أن قائدا عسكريا في هيئة تحرير الشام قتل بانفجار عبوة ناسفة في ريف إدلب الجنوبي",
+                   "قتل قائد عسكري في هيئة تحرير الشام بانفجار عبوة ناسفة في ريف إدلب الجنوبي، ولم يتسن التحقق من ذلك"):
+        s = compare(claim, hedged)
+        assert s.about() and not s.states() and s.hedged
+
+
+def test_a_claim_that_hedges_is_stated_by_the_same_hedge():
+    claim = "أنباء عن مقتل قائد عسكري في هيئة تحرير الشام بانفجار عبوة ناسفة في ريف إدلب"
+    s = compare(claim, "وأنباء عن مقتل قائد عسكري في هيئة تحرير الشام بانفجار عبوة ناسفة في ريف إدلب")
+    assert not s.hedged and s.states()
+
+
+def test_a_qualifier_of_the_claim_must_be_stated():
+    claim = "انسحب مقاتلو التنظيم من مدينة الرقة بشكل كامل بعد معارك استمرت أشهرا"
+    s = compare(claim, "انسحب مقاتلو التنظيم من أحياء في مدينة الرقة بعد معارك استمرت أشهرا")
+    assert s.about() and not s.states() and s.qualifiers_missing == 1
+    assert compare(claim, "انسحب مقاتلو التنظيم من مدينة الرقة بالكامل بعد معارك استمرت أشهرا").states()
+    assert compare("انسحب مقاتلو التنظيم من أحياء في مدينة الرقة بعد معارك استمرت أشهرا",
+                   "انسحب مقاتلو التنظيم من مدينة الرقة بشكل كامل بعد معارك استمرت أشهرا").qualifiers_missing == 0
+
+
+def test_an_adjective_of_a_noun_is_no_qualifier_of_the_statement():
+    s = compare("قال المستشار إن المحاصرين يواجهون كارثة كاملة بسبب منع المساعدات",
+                "قال المستشار إن المحاصرين يواجهون كارثة بسبب منع المساعدات")
+    assert s.qualifiers_missing == 0

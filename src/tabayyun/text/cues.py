@@ -6,7 +6,7 @@ from typing import cast
 from tabayyun.text._lexicon import CONJ_CLITICS, ALL_CLITICS, PhraseMatcher, data_rows, joined_flags
 from tabayyun.text.tokens import Token, tokenize
 
-__all__ = ["find_negations", "find_denials", "antonym_sides", "predicate_words", "predicate_classes", "predicate_polarity",
+__all__ = ["find_negations", "find_denials", "find_hedges", "qualifier_classes", "antonym_sides", "predicate_words", "predicate_classes", "predicate_polarity",
            "predicate_mentions", "OPPOSITES"]
 
 #: A negation cue governs a predicate at most this many words after it ("لم تطلق", "نفت قسد أن تكون أطلقت").
@@ -16,6 +16,8 @@ NEGATION_SCOPE = 4
 _NEGATIONS = PhraseMatcher(((r[0].lstrip("!"), not r[0].startswith("!")) for r in data_rows("negations.txt")),
                            CONJ_CLITICS)
 _DENIALS = PhraseMatcher(((r[0], r[1] == "report") for r in data_rows("denials.txt")), ALL_CLITICS)
+_HEDGES = PhraseMatcher(((r[0], None) for r in data_rows("hedges.txt")), ALL_CLITICS)
+_QUALIFIERS = PhraseMatcher(((r[0], r[1]) for r in data_rows("qualifiers.tsv")), ALL_CLITICS)
 
 
 def _antonym_matcher() -> PhraseMatcher[tuple[tuple[int, int], ...]]:
@@ -61,6 +63,18 @@ def find_denials(text: str) -> list[tuple[int, int, bool]]:
     for those that call a report false ("عار عن الصحة", "ننفي", "شائعات", "مفبرك"), not for a verb
     of denial ("نفى", "تنفي")."""
     return [(a, b, bool(strong)) for a, b, strong in _matches(_DENIALS, text)]
+
+
+def find_hedges(text: str) -> list[str]:
+    """The cues by which ``text`` reports something as unconfirmed, rumoured or alleged ("أنباء عن", "يزعم",
+    "لم يتسن التحقق"), in order."""
+    return [text[a:b] for a, b, _ in _matches(_HEDGES, text)]
+
+
+def qualifier_classes(text: str) -> set[str]:
+    """Classes of the words that qualify how much or how finally something happened ("بالكامل" -> whole,
+    "نهائيا" -> final, "لأول مرة" -> first)."""
+    return {str(cls) for _, _, cls in _matches(_QUALIFIERS, text)}
 
 
 def antonym_sides(text: str) -> dict[tuple[int, int], str]:

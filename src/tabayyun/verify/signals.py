@@ -26,8 +26,8 @@ from typing import Callable, Generic, Iterable, Mapping, TypeVar
 
 from tabayyun.records import Evidence
 from tabayyun.text import (OPPOSITES, EntityMention, Token, analyze, antonym_sides, designations, entity_aliases,
-                           extract_entities, extract_numbers, find_denials, is_dateline, nested, place_parent,
-                           predicate_mentions, predicate_polarity, stated_years, tokenize, within)
+                           extract_entities, extract_numbers, find_denials, find_hedges, is_dateline, nested, place_parent,
+                           predicate_mentions, predicate_polarity, qualifier_classes, stated_years, tokenize, within)
 from tabayyun.text._lexicon import WORD_CACHE, data_rows
 
 __all__ = ["Signals", "compare", "weigh", "TextFacts", "TextMemory", "FACTS", "facts", "facts_version", "facts_fields",
@@ -117,6 +117,8 @@ class TextFacts:
     denied_terms: frozenset[str]  # terms (and entities) of the words right after the first cue: what is denied
     antonyms: dict[tuple[int, int], str]  # (antonym pair, side) -> the word stating it
     frames: dict[str, frozenset[str]]  # per predicate class: the terms (and entities) next to it: who does it to what
+    hedge: str  # the first cue that the text reports something as unconfirmed or alleged ("أنباء عن", "يزعم"), or ""
+    qualifiers: frozenset[str]  # classes of the words that qualify how much or how finally ("بالكامل" -> whole)
 
 
 @lru_cache(maxsize=1)
@@ -258,13 +260,13 @@ def facts_fields(f: TextFacts) -> list:
             sorted(f.years), f.entities, sorted(f.predicates), f.polarity, sorted(f.negated), sorted(f.affirmed),
             f.denial, f.says_false, sorted(f.denied_terms),
             [[pair, side, word] for (pair, side), word in f.antonyms.items()],
-            {cls: sorted(terms) for cls, terms in f.frames.items()}]
+            {cls: sorted(terms) for cls, terms in f.frames.items()}, f.hedge, sorted(f.qualifiers)]
 
 
 def facts_from_fields(fields: list) -> TextFacts:
     """The facts that ``facts_fields`` wrote (read back from JSON)."""
     (terms, words, numbers, years, entities, predicates, polarity, negated, affirmed, denial, says_false,
-     denied_terms, antonyms, frames) = fields
+     denied_terms, antonyms, frames, hedge, qualifiers) = fields
     return TextFacts(terms=frozenset(terms), words=frozenset(words),
                      numbers=tuple(_Number(v, t, k, frozenset(c), b) for v, t, k, c, b in numbers),
                      years=frozenset(years),
@@ -272,7 +274,8 @@ def facts_from_fields(fields: list) -> TextFacts:
                      negated=frozenset(negated), affirmed=frozenset(affirmed), denial=denial, says_false=says_false,
                      denied_terms=frozenset(denied_terms),
                      antonyms={(pair, side): word for pair, side, word in antonyms},
-                     frames={cls: frozenset(terms) for cls, terms in frames.items()})
+                     frames={cls: frozenset(terms) for cls, terms in frames.items()}, hedge=hedge,
+                     qualifiers=frozenset(qualifiers))
 
 
 def _extract(text: str) -> TextFacts:
@@ -338,6 +341,8 @@ def _extract(text: str) -> TextFacts:
         denied_terms=frozenset(term for t in after for term in _terms(t.text)) | denied,
         antonyms=antonym_sides(text),
         frames=_frames(text, tokens, entities),
+        hedge=next(iter(find_hedges(text)), ""),
+        qualifiers=frozenset(qualifier_classes(text)),
     )
 
 
@@ -368,6 +373,8 @@ class Signals:
     swap: tuple[tuple[str, ...], tuple[str, ...]] | None = None  # (claim's words, evidence's words) that differ
     place_unstated: bool = False  # the evidence sets the event elsewhere, or only in a region around the claim's place
     report_shared: int = 0  # shared terms that are not words of an attribution ("نقلت الوكالة عن ... قوله")
+    hedged: bool = False  # the evidence reports as unconfirmed or alleged ("أنباء عن", "يزعم") what the claim states
+    qualifiers_missing: int = 0  # qualifiers of the claim ("بالكامل", "نهائيا", "لأول مرة") the evidence lacks
     mismatches: list[str] = field(default_factory=list)
 
     @property
@@ -422,12 +429,14 @@ class Signals:
 
     def states(self, cosine: float | None = None) -> bool:
         """Whether the evidence states the claim's content: about it, every key predicate, number and
-        year of the claim stated, its town not set elsewhere (``place_unstated``), nothing contradicting, and in
+        year of the claim stated, its town not set elsewhere (``place_unstated``), its qualifiers ("بالكامل",
+        "لأول مرة") stated, not reported as a rumour or an allegation (``hedged``), nothing contradicting, and in
         the same words (most of the claim's wording, or the evidence contained in the claim) or, when sentence
         vectors are given, in other words (``cosine`` >= ``PARAPHRASE_COSINE`` with ``PARAPHRASE_OVERLAP`` of the
         claim's terms). With vectors, a text below ``STATES_COSINE`` is a topic, not a statement."""
         if (not self.about() or self.mismatches or self.denial_unstated or self.predicates_missing
-                or self.place_unstated or self.specifics_matched < self.specifics):
+                or self.place_unstated or self.hedged or self.qualifiers_missing
+                or self.specifics_matched < self.specifics):
             return False
         if cosine is not None and cosine < STATES_COSINE:
             return False
@@ -579,6 +588,8 @@ def compare(claim_text: str, evidence_text: str) -> Signals:
     out.entities_missing = len(claim.entities.keys() - evidence.entities.keys())
     out.predicates_missing = len(claim.predicates - evidence.predicates)
     out.place_unstated = _place_unstated(claim, evidence)
+    out.hedged = bool(evidence.hedge) and not claim.hedge
+    out.qualifiers_missing = len(claim.qualifiers - evidence.qualifiers)
     _compare_numbers(claim, evidence, out)
     _compare_dates(claim, evidence, out)
     if _other_actors(claim, evidence):  # figures of another match, another country's toll...
