@@ -17,7 +17,8 @@ def test_the_oldest_first_figures_get_rows_of_their_own():
     ufc = {"folds 1-4": {"documents": 3, "gold_stories": 1, "stories": 2, "bcubed": (1.0, 0.5, 0.667),
                          "pairwise": (1.0, 0.5, 0.667), "bcubed_related": (1.0, 0.5, 0.667)}}
     seed = {"background": 300, "claim_stories": ["s"], "same": True}
-    ant = {"sample": 50, "sizes": [3, 9], "judged": 50, "pure": 45, "seed": 14}
+    ant = {"sample": 50, "sizes": [3, 9], "judged": 50, "pure": 45, "seed": 14, "kept": 50, "kept_pure": 45,
+           "judgements": 50}
     newest = {"verify": _row(0.8), "verify, fold 1": _row(0.9)}
     oldest = {"verify": _row(0.6), "verify, fold 1": _row(0.55)}
     text = render_stories(ufc, newest, seed, ant, StoryConfig(), oldest)

@@ -168,29 +168,42 @@ def members_hash(doc_ids: Iterable[str]) -> str:
 ANT_JUDGED_SEED = 14
 
 
-def ant_story_sample(data_dir: Path, n: int = 50, seed: int = ANT_JUDGED_SEED,
-                     config: StoryConfig | None = None) -> list[tuple[str, list[str]]]:
-    """All of ANT organised in memory; ``n`` stories with 3+ sources drawn at random: (id, document ids)."""
+def _ant_stories(data_dir: Path, config: StoryConfig | None = None) -> dict[str, list[str]]:
+    """All of ANT organised in memory, in date order: story id -> document ids, for the stories with 3+ sources."""
     docs = ant_documents(data_dir)
     placed = StoryClusterer(config=config).cluster(docs)
     source = {d.id: d.source for d in docs}
     members: dict[str, list[str]] = {}
     for doc_id, sid in placed.items():
         members.setdefault(sid, []).append(doc_id)
-    multi = sorted(sid for sid, ids in members.items() if len({source[d] for d in ids}) >= 3)
-    return [(sid, members[sid]) for sid in random.Random(seed).sample(multi, min(n, len(multi)))]
+    return {sid: ids for sid, ids in sorted(members.items()) if len({source[d] for d in ids}) >= 3}
+
+
+def _draw(multi: dict[str, list[str]], n: int, seed: int) -> list[tuple[str, list[str]]]:
+    return [(sid, multi[sid]) for sid in random.Random(seed).sample(sorted(multi), min(n, len(multi)))]
+
+
+def ant_story_sample(data_dir: Path, n: int = 50, seed: int = ANT_JUDGED_SEED,
+                     config: StoryConfig | None = None) -> list[tuple[str, list[str]]]:
+    """All of ANT organised in memory; ``n`` stories with 3+ sources drawn at random: (id, document ids)."""
+    return _draw(_ant_stories(data_dir, config), n, seed)
 
 
 def eval_ant_purity(data_dir: Path, config: StoryConfig | None = None) -> dict[str, Any]:
     """The judged sample of ANT stories (``data/ant_story_judgements.tsv``, the rule in its header) against the
-    stories the code makes now: a judgement counts only for the very same story (same documents)."""
+    stories the code makes now: a judgement counts only for the very same story (same documents). Counted twice:
+    in the draw of the judged seed, and among all stories (a judged story the code still makes, drawn or not: the
+    figure survives a change that moves the draw)."""
     rows = [line.split("\t") for line in files("tabayyun.evaluation").joinpath("data", "ant_story_judgements.tsv")
             .read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
     judged = {r[0]: (r[1], r[3]) for r in rows}
-    sample = ant_story_sample(data_dir, seed=ANT_JUDGED_SEED, config=config)
+    multi = _ant_stories(data_dir, config)
+    sample = _draw(multi, 50, ANT_JUDGED_SEED)
     same = [judged[sid][1] for sid, ids in sample if sid in judged and judged[sid][0] == members_hash(ids)]
+    kept = [label for sid, (digest, label) in judged.items() if sid in multi and digest == members_hash(multi[sid])]
     return {"sample": len(sample), "judged": len(same), "pure": same.count("pure"), "seed": ANT_JUDGED_SEED,
-            "sizes": sorted(len(ids) for _, ids in sample)}
+            "sizes": sorted(len(ids) for _, ids in sample), "kept": len(kept), "kept_pure": kept.count("pure"),
+            "judgements": len(judged)}
 
 
 def eval_seed_story(data_dir: Path, n_background: int = 300) -> dict[str, Any]:
@@ -247,7 +260,10 @@ def render_stories(ufc: dict[str, dict[str, Any]], aured: dict[str, Any], seed: 
               f"{ant['sizes'][0]} to {ant['sizes'][-1]} "
               f"documents); {ant['judged']} of them as judged (a story whose documents changed since is not counted); "
               "pure "
-              f"**{ant['pure']}/{ant['judged']}** ({100 * ant['pure'] / max(1, ant['judged']):.0f}%).", "",
+              f"**{ant['pure']}/{ant['judged']}** ({100 * ant['pure'] / max(1, ant['judged']):.0f}%). Of all "
+              f"{ant['judgements']} judged stories, {ant['kept']} are still made with the very same documents, drawn or "
+              f"not: pure **{ant['kept_pure']}/{ant['kept']}** ({100 * ant['kept_pure'] / max(1, ant['kept']):.0f}%).",
+              "",
               f"Settings: join {config.join} (a short text, under {config.short_terms} terms or without a headline and "
               f"at most {config.short_chars} characters: {config.join_short}, or "
               f"{config.join_short / config.member_link:.2f} with one member), merge {config.merge}, split "
