@@ -506,6 +506,13 @@ def _rival(a: str, b: str, kind: str) -> bool:
     return a != b and not (kind == "LOC" and nested(a, b))
 
 
+def _named(a: str, b: str) -> bool:
+    """Whether one of two rival names is a known entity: a word after a title that the gazetteer does not know
+    may be a common noun ("يجري رئيس الوزراء مباحثات", "يرأس النائب البريطاني لقاء"), so two such words that
+    differ are no evidence of another actor."""
+    return bool(entity_aliases(a) or entity_aliases(b))
+
+
 def _other_actors(claim: TextFacts, evidence: TextFacts) -> bool:
     """Each text names an entity of a kind that the other names differently (Real Madrid against Las
     Palmas here, against Alaves there): their figures and dates are about different events."""
@@ -540,7 +547,7 @@ def _compare_actors(claim: TextFacts, evidence: TextFacts, out: Signals) -> None
         if name in evidence.entities or any(within(e, name) for e in evidence.entities):
             continue  # named, or a place inside it named ("دير الزور" says where in Syria)
         rivals = sorted(e for e, k in evidence.entities.items()
-                        if k == kind and e not in claim.entities and _rival(name, e, kind))
+                        if k == kind and e not in claim.entities and _rival(name, e, kind) and _named(name, e))
         if rivals:
             out.mismatches.append(f"actor mismatch: claim {name}, evidence {rivals[0]}")
             return
