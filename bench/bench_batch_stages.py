@@ -28,24 +28,10 @@ from tabayyun.scale import run_batch
 from tabayyun.scale.batch import Output
 from tabayyun.verify import CheckedStance, StoredFacts
 
+from bench_scale import timed
+
 CPU: dict[str, float] = defaultdict(float)
 CALLS: dict[str, int] = defaultdict(int)
-
-
-def timed(owner: object, name: str, label: str) -> None:
-    """Replace ``owner.name`` by a wrapper adding its CPU time to ``CPU[label]``."""
-    inner = getattr(owner, name)
-
-    def wrapper(*args, **kwargs):
-        start = time.process_time()
-        try:
-            return inner(*args, **kwargs)
-        finally:
-            CPU[label] += time.process_time() - start
-            CALLS[label] += 1
-
-    setattr(owner, name, wrapper)
-
 
 STAGES = [(pipeline.Tabayyun, "post_claims", "post_claims (split, worthiness, topics)"),
           (pipeline, "extract_claims", "  split and worthiness"),
@@ -68,7 +54,7 @@ def main() -> None:
     ap.add_argument("--all", action="store_true", help="verify every claim, not only check-worthy ones")
     args = ap.parse_args()
     for owner, name, label in STAGES:
-        timed(owner, name, label)
+        timed(owner, name, CPU, label, time.process_time, CALLS)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         db = work / "db"

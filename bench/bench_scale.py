@@ -25,7 +25,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from tabayyun.pipeline import Tabayyun
 from tabayyun.records import Document
@@ -102,16 +102,20 @@ def embed_rate(records: list[dict], n: int, dask: str | None) -> tuple[int, floa
     return summary.sentences_indexed, seconds
 
 
-def timed(obj, name: str, totals: dict[str, float], label: str) -> None:
-    """Wrap ``obj.name`` so the seconds spent in it add up in ``totals[label]``."""
+def timed(obj, name: str, totals: dict[str, float], label: str, clock: Callable[[], float] = time.perf_counter,
+          calls: dict[str, int] | None = None) -> None:
+    """Wrap ``obj.name`` so the seconds spent in it (by ``clock``: wall time unless told) add up in
+    ``totals[label]``, and its calls in ``calls[label]`` when given."""
     inner = getattr(obj, name)
 
     def wrapper(*a, **k):
-        t = time.perf_counter()
+        t = clock()
         try:
             return inner(*a, **k)
         finally:
-            totals[label] = totals.get(label, 0.0) + time.perf_counter() - t
+            totals[label] = totals.get(label, 0.0) + clock() - t
+            if calls is not None:
+                calls[label] = calls.get(label, 0) + 1
     setattr(obj, name, wrapper)
 
 
