@@ -503,10 +503,9 @@ class StoryClusterer:
         was still too far, is gathered into it when a later document joins both (the stories then depend less
         on the order documents arrive in)."""
         c = self.config
-        members = small.members
+        members = small.members or []
         return (small is not story and bool(members) and small.size <= c.regather
-                and all(self.score(m.features(), story) >= (c.join_short if m.short else c.join)
-                        for m in members or ()))
+                and all(self.score(m.features(), story) >= (c.join_short if m.short else c.join) for m in members))
 
     def _add(self, story: StoryState, doc: Document, f: DocFeatures, score: float) -> None:
         for t, w in f.terms.items():
