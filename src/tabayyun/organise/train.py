@@ -256,17 +256,20 @@ def train_topics(data_dir: Path | None = None, out_dir: Path | None = None, enco
     raw = 0 if dense is None or cfg["vector_scaled"] else dense.shape[1]
     head, oof = fit_calibrated(dense, rows, y, ids, cfg["C"], folds, cfg["n_features"],
                                class_weight=_weights(y, len(ids)), raw_columns=raw, fit=_sgd)
+
+    def logits(arts: Sequence[AntArticle]) -> np.ndarray:
+        return head.logits(vectors(arts), tfidf.rows([model_text(a.text, a.title, cfg["max_chars"]) for a in arts]))
+
     prior = 0.0
     dev = single_mapped(load_ant(data_dir, ("dev",))) if cfg["mapped_floor"] else []
     if dev:  # the mapped prior, fitted on ANT dev and folded into the bias
-        z = head.logits(vectors(dev), tfidf.rows([model_text(a.text, a.title, cfg["max_chars"]) for a in dev]))
+        z = logits(dev)
         prior = fit_mapped_prior(z, [MAPPED[a.categories[0]] for a in dev], cfg["mapped_floor"])
         head.bias[[ids.index(s) for s in set(MAPPED.values())]] += prior
     # the temperature: fitted on hand-labelled dev articles (training labels agree with the keywords too well)
     calib = calibration_set(data_dir)
     if calib:
-        z = head.logits(vectors([a for a, _ in calib]),
-                        tfidf.rows([model_text(a.text, a.title, cfg["max_chars"]) for a, _ in calib]))
+        z = logits([a for a, _ in calib])
         head.calib = _calibration(z, np.array([ids.index(s) for _, s in calib]), len(ids))
     counts = Counter(h for _, _, h in labelled)
     summary: dict[str, Any] = {
