@@ -17,9 +17,9 @@ def test_the_header_names_the_seed_the_evaluation_draws() -> None:
     assert "it is MIXED when at least one" in header
 
 
-def test_fifty_distinct_stories_each_judged_pure_or_mixed() -> None:
+def test_the_draw_and_the_kept_judgements_are_distinct_stories_each_judged_pure_or_mixed() -> None:
     rows = [line.split("\t") for line in _judgements() if line and not line.startswith("#")]
-    assert len(rows) == 50 and len({r[0] for r in rows}) == 50
+    assert len(rows) >= 50 and len({r[0] for r in rows}) == len(rows)  # the seed's draw is the last 50
     for story, fingerprint, size, verdict, note in rows:
         assert story.startswith("s-") and len(fingerprint) == 12 and int(fingerprint, 16) >= 0
         assert int(size) >= 3 and verdict in {"pure", "mixed"} and note
@@ -43,6 +43,6 @@ def test_a_judged_story_still_made_counts_whether_or_not_it_is_drawn(monkeypatch
     monkeypatch.setattr(stories, "_ant_stories", lambda data_dir, config=None: made)
     monkeypatch.setattr(stories, "members_hash", lambda ids: kept.get(ids[0][:-2], "changed"))
     ant = eval_ant_purity(None)
-    assert ant["sample"] == 6 and ant["judgements"] == 50
+    assert ant["sample"] == 6 and ant["judgements"] == len(rows)
     assert ant["kept"] == 5 and ant["kept_pure"] == sum(r[3] == "pure" for r in rows[:5])
     assert ant["judged"] == 5 and ant["pure"] == ant["kept_pure"]

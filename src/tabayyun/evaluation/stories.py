@@ -165,7 +165,7 @@ def members_hash(doc_ids: Iterable[str]) -> str:
 
 
 #: The seed of the judged draw of ``data/ant_story_judgements.tsv`` (its header says which code drew it).
-ANT_JUDGED_SEED = 14
+ANT_JUDGED_SEED = 15
 
 
 def _ant_stories(data_dir: Path, config: StoryConfig | None = None) -> dict[str, list[str]]:
