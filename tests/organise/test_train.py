@@ -12,8 +12,9 @@ import pytest
 
 from tabayyun.organise import TopicClassifier
 from tabayyun.organise.topics import ARTEFACT_VERSION, subject_ids
-from tabayyun.organise.train import (ANT_FILE, MAPPED, PRIOR_GRID, AntArticle, fit_mapped_prior, load_ant, mapped_label,
-                                     train_topics, training_label, weak_label)
+from tabayyun.organise.train import (ANT_FILE, MAPPED, PRIOR_GRID, SUBJECT_PRIOR_GRID, AntArticle, fit_mapped_prior,
+                                     fit_subject_priors, load_ant, mapped_label, prior_gold, train_topics,
+                                     training_label, weak_label)
 
 CATEGORY = {v: k for k, v in MAPPED.items()}
 
@@ -119,13 +120,21 @@ def test_hand_labels_replace_the_weak_label_and_count_hand_weight_times(tmp_path
     assert hand["per_subject"]["crime"] < plain["per_subject"]["crime"]
 
 
-def test_fit_mapped_prior_is_the_lowest_offset_that_keeps_the_mapped_floor():
+def _four_articles(read_as_health: list[int]) -> tuple[list[str], np.ndarray]:
+    """Gold and logits of one article per mapped subject (its subject at 1.0), those of ``read_as_health`` read as
+    health (1.55) until their subject's offset passes 0.55."""
     ids = subject_ids()
     gold = ["arts", "economy", "science", "sport"]
     z = np.zeros((4, 17))
     for i, subject in enumerate(gold):
         z[i, ids.index(subject)] = 1.0
-    z[[1, 2], ids.index("health")] = 1.55  # two mapped articles read as health until the offset passes 0.55
+    z[read_as_health, ids.index("health")] = 1.55
+    return gold, z
+
+
+def test_fit_mapped_prior_is_the_lowest_offset_that_keeps_the_mapped_floor():
+    ids = subject_ids()
+    gold, z = _four_articles([1, 2])
     assert fit_mapped_prior(z, gold, 1.0) == pytest.approx(0.6)
     assert fit_mapped_prior(z, gold, 0.5) < 0.6  # a lower floor lets health keep some
     assert fit_mapped_prior(z, gold, 0.0) == PRIOR_GRID[0]
@@ -151,6 +160,60 @@ def test_the_mapped_prior_is_fitted_on_ant_dev_and_added_to_the_four_mapped_subj
     mapped = [ids.index(s) for s in MAPPED.values()]
     assert np.allclose(shift[mapped], fitted["mapped_prior"])
     assert np.allclose(np.delete(shift, mapped), 0.0)
+
+
+def _first(z: np.ndarray, priors: dict[str, float]) -> list[str]:
+    ids = subject_ids()
+    shifted = z.copy()
+    for subject, offset in priors.items():
+        shifted[:, ids.index(subject)] += offset
+    return [ids[i] for i in shifted.argmax(1)]
+
+
+def test_subject_priors_keep_the_floor_and_name_the_fewest_world_articles_mapped():
+    ids = subject_ids()
+    gold, z = _four_articles([2])  # the science article
+    world = np.zeros((1, 17))
+    world[0, ids.index("politics")], world[0, ids.index("arts")] = 1.0, 0.9  # arts past an offset of 0.1
+    grid = (-0.5, 0.0, 0.3, 0.6, 0.9)
+    one = fit_mapped_prior(z, gold, 1.0, grid)
+    assert one == pytest.approx(0.6) and _first(world, dict.fromkeys(gold, one)) == ["arts"]  # one prior intrudes
+    priors = fit_subject_priors(z, gold, world, 1.0, grid)
+    # the lowest that keeps the floor: science past 0.55, the other three above science's 0.6 on their own articles
+    assert priors == {"arts": 0.0, "economy": 0.0, "science": 0.6, "sport": 0.0}
+    assert _first(z, priors) == gold and _first(world, priors) == ["politics"]
+    unreachable = fit_subject_priors(z, gold, world, 1.1, grid)  # the highest macro-F1 instead
+    assert _first(z, unreachable) == gold
+    assert fit_subject_priors(z, gold, np.zeros((0, 17)), 1.0, grid) == priors
+    assert set(SUBJECT_PRIOR_GRID) >= set(priors.values())
+
+
+def test_prior_gold_reads_a_health_study_under_technology_as_health_only_in_the_taxonomy_reading():
+    study = AntArticle("m", "d", "دراسة: لقاح جديد يحمي المرضى من فيروس الإنفلونزا في المستشفيات", "", "dev",
+                       ("technology",))
+    phone = AntArticle("m2", "d2", "هاتف ذكي جديد بشاشة أكبر", "", "dev", ("technology",))
+    assert prior_gold([study, phone], "section") == ["science", "science"]
+    assert prior_gold([study, phone], "taxonomy") == ["health", "science"]
+    with pytest.raises(ValueError):
+        prior_gold([study], "filing")
+
+
+def test_per_subject_priors_are_fitted_on_ant_dev_and_added_to_each_mapped_subject(tmp_path):
+    import tabayyun.organise.train as train
+
+    rows = _tiny_corpus()
+    dev = [_row(r["docno"].replace("X-", "D-"), r["category"], r["title"], r["text"] + " في الملحق", "dev")
+           for r in rows]  # the mapped four and world-section articles
+    data = _write(tmp_path, rows + dev)
+    plain = train_topics(data, tmp_path / "plain", config={**train.CONFIG, "mapped_floor": 0.0})
+    fitted = train_topics(data, tmp_path / "each", config={**train.CONFIG, "prior_per_subject": True})
+    priors = fitted["mapped_prior"]
+    assert plain["mapped_prior"] == 0.0 and sorted(priors) == sorted(MAPPED.values())
+    assert set(priors.values()) <= set(SUBJECT_PRIOR_GRID)
+    ids = subject_ids()
+    shift = TopicClassifier.pretrained(tmp_path / "each").head.bias - TopicClassifier.pretrained(tmp_path / "plain").head.bias
+    assert np.allclose([shift[ids.index(s)] for s in priors], list(priors.values()))
+    assert np.allclose(np.delete(shift, [ids.index(s) for s in priors]), 0.0)
 
 
 class _FakeEncoder:
