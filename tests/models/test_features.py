@@ -1,6 +1,8 @@
 """The stance model's per-text reads are kept in bounded caches and equal an uncached read."""
 from __future__ import annotations
 
+import zlib
+
 import numpy as np
 
 from tabayyun.models import features
@@ -42,3 +44,13 @@ def test_pair_features_from_kept_inputs_equal_those_read_from_the_texts():
     again = kept.sentence_inputs(claims, texts, vectors[:2], vectors[2:])
     assert np.array_equal(read[0], again[0]) and read[0][:, -2:].any()  # the cue features are there
     assert all(np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1]) for a, b in zip(read[1], again[1]))
+
+
+def test_a_words_feature_indices_are_the_crc32_of_its_grams():
+    # the shipped model was trained on these indices: a faster hashing must give the same ones
+    for word in ("الباغوز", "2019", "a", "ب"):
+        for prefix, char_range, words in (("", (2, 5), True), ("t:", (2, 5), True), ("c:", (1, 3), False)):
+            grams = features._word_grams(word, char_range, words, prefix)
+            want = [zlib.crc32(g.encode("utf-8")) % 2 ** 18 for g in grams]
+            assert features._word_hashes.__wrapped__(word, char_range, words, prefix, 2 ** 18).tolist() == want
+    assert features.HashedTfidf(2 ** 10).hash(["s:a>b"]).tolist() == [zlib.crc32(b"s:a>b") % 2 ** 10]

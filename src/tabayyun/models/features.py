@@ -59,15 +59,19 @@ def _word_grams(token: str, char_range: tuple[int, int], words: bool, prefix: st
     grams = [prefix + "w" + token] if words else []
     padded = f" {token} "
     for n in range(char_range[0], char_range[1] + 1):
-        grams.extend(prefix + padded[i:i + n] for i in range(max(1, len(padded) - n + 1)))
+        grams += [prefix + padded[i:i + n] for i in range(max(1, len(padded) - n + 1))]
     return grams
+
+
+def _crc32s(grams: list[str]) -> np.ndarray:
+    """CRC-32 of each string's UTF-8 (one C-level pass: hashing a new word's grams is most of its cost)."""
+    return np.fromiter(map(zlib.crc32, map(str.encode, grams)), dtype=np.int64, count=len(grams))
 
 
 @lru_cache(maxsize=WORD_CACHE)
 def _word_hashes(token: str, char_range: tuple[int, int], words: bool, prefix: str, n_features: int) -> np.ndarray:
     """Feature indices of one word's features (cached: words recur, and hashing them is most of the cost)."""
-    grams = _word_grams(token, char_range, words, prefix)
-    return np.fromiter((zlib.crc32(g.encode("utf-8")) for g in grams), dtype=np.int64, count=len(grams)) % n_features
+    return _crc32s(_word_grams(token, char_range, words, prefix)) % n_features
 
 
 class HashedTfidf:
@@ -82,8 +86,7 @@ class HashedTfidf:
 
     def hash(self, grams: list[str]) -> np.ndarray:
         """Feature indices of strings (CRC-32 modulo ``n_features``)."""
-        return np.fromiter((zlib.crc32(g.encode("utf-8")) for g in grams), dtype=np.int64,
-                           count=len(grams)) % self.n_features
+        return _crc32s(grams) % self.n_features
 
     def rows(self, texts: Sequence[str], prefix: str = "") -> list[tuple[np.ndarray, np.ndarray]]:
         """Per text: (sorted feature indices, TF-IDF values); a text given several times (a claim against each of
