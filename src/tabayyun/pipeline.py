@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import islice
 from pathlib import Path
-from typing import Callable, Collection, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Collection, Iterable, Iterator, Sequence
 
 from tqdm import tqdm
 
@@ -29,6 +29,9 @@ from tabayyun.store import BatchResult, Store, is_postgres_url, open_store
 from tabayyun.store.base import text_key
 from tabayyun.verify import (CheckedStance, RuleStance, RuleVerdict, StanceModel, StoredFacts, VerdictModel,
                              WorthinessModel, decisive_first, weigh)
+
+if TYPE_CHECKING:
+    from tabayyun.models.stance import StoredInputs
 
 __all__ = ["Tabayyun", "IngestSummary", "extract_claims", "has_arabic", "MAX_TEXT_CHARS", "MAX_CLAIM_CHARS",
            "MAX_CLAIMS"]
@@ -105,6 +108,14 @@ def default_stance(embedder: Embedder | None = None) -> StanceModel:
     return CheckedStance(model, encoder=model.encoder)
 
 
+def stored_inputs(stance: StanceModel, store: Store) -> StoredInputs | None:
+    """The per-text inputs of a learned stance model (``CheckedStance.model``), kept in ``store``; None for others."""
+    from tabayyun.models.stance import LearnedStance, StoredInputs
+
+    model = getattr(stance, "model", None)
+    return StoredInputs(model, store) if isinstance(model, LearnedStance) else None
+
+
 def extract_claims(text: str, worthiness: WorthinessModel | None = None) -> list[Claim]:
     """Atomic claims of a post or article, each with its span and check-worthiness."""
     if len(text) > MAX_TEXT_CHARS:
@@ -163,6 +174,7 @@ class Tabayyun:
         self.topics = topics or TopicClassifier.pretrained()
         self.stories = StoryClusterer(self.store)
         self.facts = StoredFacts(self.store)  # the candidates' facts, kept for the next check
+        self.stance_inputs = stored_inputs(self.stance, self.store)  # the evidence's, for the stance model
 
     def embedder(self, name: str) -> EmbeddingCache:
         """The vector cache of sentence encoder ``name``, kept in the store (one per encoder). Vectors that
@@ -370,7 +382,12 @@ class Tabayyun:
     def judge(self, claim: Claim, found: Sequence[Evidence], topics: list[Topic] | None = None) -> Verdict:
         """The verdict on ``claim`` from its selected evidence: each one's stance, the decision, the story and
         the topics (``topics`` if given, else the claim's own)."""
-        probs = self.stance.predict(claim.text, [e.sentence.text for e in found])
+        texts = [e.sentence.text for e in found]
+        if self.stance_inputs is not None:
+            self.stance_inputs.load([claim.text, *texts])
+        probs = self.stance.predict(claim.text, texts)
+        if self.stance_inputs is not None:
+            self.stance_inputs.flush()
         evidence = [weigh(claim.text, e, p) for e, p in zip(found, probs)]
         label, confidence, reasons = self.verdict.decide(claim, evidence)
         story = self.stories.attach(claim.text, story_votes(evidence), claim.date)

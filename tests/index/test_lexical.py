@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from tabayyun.index import LexicalIndex
-from tabayyun.text import analyze
+from tabayyun.index.lexical import query_terms
+from tabayyun.text import analyze, expand_query
 
 SENTENCES = [
     "أسرت قوات سوريا الديمقراطية 157 مقاتلا معظمهم أجانب",
@@ -44,6 +45,14 @@ def test_ranking_matches_bm25s(index):
 
 def test_search_on_empty_or_stopword_query(index):
     assert index.search("") == [] and index.search("في من على") == []
+
+
+def test_a_claims_query_terms_are_its_expansion_analysed_once_and_search_the_same(index):
+    for query in QUERIES:
+        terms = query_terms(query)
+        assert terms == tuple(dict.fromkeys(analyze(expand_query(query)))) and len(set(terms)) == len(terms)
+        assert index.search_terms(terms) == index.search(expand_query(query)) != []
+    assert index.search_terms(()) == []
 
 
 def test_delete_after_undoes_an_unfinished_catch_up(index):

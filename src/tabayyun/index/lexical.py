@@ -10,13 +10,14 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
-from typing import Iterable, Mapping
+from functools import lru_cache
+from typing import Iterable, Mapping, Sequence
 
 import tantivy
 
-from tabayyun.text import analyze
+from tabayyun.text import analyze, expand_query
 
-__all__ = ["LexicalIndex", "IndexBusy"]
+__all__ = ["LexicalIndex", "IndexBusy", "query_terms"]
 
 LOCK_WAIT_S = 600.0  # how long a writer waits for another process's index writer
 
@@ -33,6 +34,13 @@ def _schema() -> tantivy.Schema:
     builder.add_integer_field(_ID, stored=True, indexed=True, fast=True)
     builder.add_text_field(_FIELD, stored=False, tokenizer_name="whitespace", index_option="freq")
     return builder.build()
+
+
+@lru_cache(maxsize=1_000)
+def query_terms(text: str) -> tuple[str, ...]:
+    """The distinct index terms a claim is searched by: its ``expand_query``, analysed (kept for the last 1,000
+    claims: the candidates are retrieved by them, then ranked by them)."""
+    return tuple(dict.fromkeys(analyze(expand_query(text))))
 
 
 class LexicalIndex:
@@ -136,11 +144,14 @@ class LexicalIndex:
 
     def search(self, text: str, k: int = 50) -> list[tuple[int, float]]:
         """Top ``k`` (sentence id, BM25 score) for a query text."""
-        unique = list(dict.fromkeys(analyze(text)))
-        if not unique:
+        return self.search_terms(list(dict.fromkeys(analyze(text))), k)
+
+    def search_terms(self, terms: Sequence[str], k: int = 50) -> list[tuple[int, float]]:
+        """Top ``k`` (sentence id, BM25 score) for distinct index terms (``search`` of a text analysed already)."""
+        if not terms:
             return []
         query = tantivy.Query.boolean_query(
-            [(tantivy.Occur.Should, tantivy.Query.term_query(self.schema, _FIELD, t)) for t in unique])
+            [(tantivy.Occur.Should, tantivy.Query.term_query(self.schema, _FIELD, t)) for t in terms])
         searcher = self.index.searcher()
         result = searcher.search(query, k)
         seen: dict[int, float] = {}

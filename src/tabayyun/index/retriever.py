@@ -11,11 +11,10 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from tabayyun.errors import TabayyunError
-from tabayyun.index.lexical import LOCK_WAIT_S, IndexBusy, LexicalIndex
+from tabayyun.index.lexical import LOCK_WAIT_S, IndexBusy, LexicalIndex, query_terms
 from tabayyun.index.vectors import EmbeddingCache
 from tabayyun.records import Document, Evidence
 from tabayyun.store.base import Store
-from tabayyun.text import expand_query
 
 __all__ = ["Retriever", "Window"]
 
@@ -141,11 +140,11 @@ class Retriever:
         """The ``k`` best sentences, one per document unless ``distinct`` is False, from the documents
         ``window`` admits (the index is read ``window_reach`` times deeper to find them)."""
         self.sync(wait=False)  # sentences stored since (by this process or another) are searched too
-        query = expand_query(text)
+        terms = query_terms(text)
         n = max(k, self.candidates_n)
         depth = n * (self.window_reach if window else 1)
         while True:  # one sentence per document: more hits until k documents (or no more hits) are found
-            hits = self.lexical.search(query, depth)
+            hits = self.lexical.search_terms(terms, depth)
             sentences = self.store.get_sentences([sid for sid, _ in hits])
             if not distinct or len(hits) < depth or depth >= 64 * k or len({s.doc_id for s in sentences.values()}) >= k:
                 break

@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import re
 import zlib
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
 from tabayyun.text import OPPOSITES, find_negations, normalize_ar, predicate_classes
-from tabayyun.text._lexicon import WORD_CACHE
+from tabayyun.text._lexicon import WORD_CACHE, data_rows
 from tabayyun.text.numbers import parse_number
 
 __all__ = ["normalize", "tokens", "split_passages", "HashedTfidf", "sparse_dot", "pair_dense",
-           "PAIR_DENSE_NAMES", "number_mismatch"]
+           "PAIR_DENSE_NAMES", "number_mismatch", "TextInputs"]
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
@@ -32,7 +33,7 @@ def normalize(text: str) -> str:
     return normalize_ar(_URL.sub(" ", text))
 
 
-_TEXT_CACHE = 5_000  # texts whose tokens, numbers and cues are kept: a claim meets each of its evidence sentences
+_TEXT_CACHE = 5_000  # texts whose tokens and numbers are kept: a claim meets each of its evidence sentences
 #                      several times (dense and sparse features, TF-IDF rows), a sentence the claims it is evidence for
 
 
@@ -58,15 +59,19 @@ def _word_grams(token: str, char_range: tuple[int, int], words: bool, prefix: st
     grams = [prefix + "w" + token] if words else []
     padded = f" {token} "
     for n in range(char_range[0], char_range[1] + 1):
-        grams.extend(prefix + padded[i:i + n] for i in range(max(1, len(padded) - n + 1)))
+        grams += [prefix + padded[i:i + n] for i in range(max(1, len(padded) - n + 1))]
     return grams
+
+
+def _crc32s(grams: list[str]) -> np.ndarray:
+    """CRC-32 of each string's UTF-8 (one C-level pass: hashing a new word's grams is most of its cost)."""
+    return np.fromiter(map(zlib.crc32, map(str.encode, grams)), dtype=np.int64, count=len(grams))
 
 
 @lru_cache(maxsize=WORD_CACHE)
 def _word_hashes(token: str, char_range: tuple[int, int], words: bool, prefix: str, n_features: int) -> np.ndarray:
     """Feature indices of one word's features (cached: words recur, and hashing them is most of the cost)."""
-    grams = _word_grams(token, char_range, words, prefix)
-    return np.fromiter((zlib.crc32(g.encode("utf-8")) for g in grams), dtype=np.int64, count=len(grams)) % n_features
+    return _crc32s(_word_grams(token, char_range, words, prefix)) % n_features
 
 
 class HashedTfidf:
@@ -81,8 +86,7 @@ class HashedTfidf:
 
     def hash(self, grams: list[str]) -> np.ndarray:
         """Feature indices of strings (CRC-32 modulo ``n_features``)."""
-        return np.fromiter((zlib.crc32(g.encode("utf-8")) for g in grams), dtype=np.int64,
-                           count=len(grams)) % self.n_features
+        return _crc32s(grams) % self.n_features
 
     def rows(self, texts: Sequence[str], prefix: str = "") -> list[tuple[np.ndarray, np.ndarray]]:
         """Per text: (sorted feature indices, TF-IDF values); a text given several times (a claim against each of
@@ -140,31 +144,59 @@ PAIR_DENSE_NAMES = ("cosine", "claim_cover", "text_cover", "jaccard", "char_cos"
                     "negation_diff", "negation_abs_diff", "opposite_predicates", "shared_predicates")
 
 
-@lru_cache(maxsize=_TEXT_CACHE)
-def _text_cues(text: str) -> tuple[int, frozenset[str]]:
-    """Negation cues counted and the model's predicate classes of one text (cached: a claim meets each of its
-    evidence sentences, a sentence the claims it is evidence for)."""
-    return len(find_negations(text)), frozenset(predicate_classes(text, model=True))
+#: The classes ``predicate_classes(text, model=True)`` gives (those of predicates.tsv), in a fixed order: a class's
+#: number in a stored ``TextInputs`` vector.
+_MODEL_CLASSES: tuple[str, ...] = tuple(sorted({row[1] for row in data_rows("predicates.tsv")}))
 
 
-def _cues(claim: str, text: str) -> tuple[float, float, float, float]:
-    (claim_negations, cp), (text_negations, tp) = _text_cues(claim), _text_cues(text)
-    neg = text_negations - claim_negations
-    return neg, abs(neg), float(any(OPPOSITES.get(c) in tp for c in cp)), float(bool(cp & tp))
+@dataclass(frozen=True)
+class TextInputs:
+    """The half of a pair's features that reads one text alone: its TF-IDF row (``HashedTfidf.rows``), its
+    negation cues counted and the model's predicate classes in it. Read once per text, and kept in a store as one
+    float32 vector (``to_vector``, ``from_vector``: the same values back)."""
+
+    row: tuple[np.ndarray, np.ndarray]
+    negations: int
+    predicates: frozenset[str]
+
+    @classmethod
+    def read(cls, text: str, tfidf: "HashedTfidf") -> "TextInputs":
+        return cls(tfidf.rows([text])[0], len(find_negations(text)), frozenset(predicate_classes(text, model=True)))
+
+    def to_vector(self) -> np.ndarray:
+        """[negations, k, k predicate class numbers, the row's indices, its values] (indices < 2**24: exact)."""
+        classes = sorted(_MODEL_CLASSES.index(c) for c in self.predicates)
+        return np.concatenate([np.array([self.negations, len(classes), *classes], dtype=np.float32),
+                               self.row[0].astype(np.float32), self.row[1]])
+
+    @classmethod
+    def from_vector(cls, vector: np.ndarray) -> "TextInputs":
+        k = int(vector[1])
+        rest = vector[2 + k:]
+        n = len(rest) // 2
+        return cls((rest[:n].astype(np.int64), rest[n:]), int(vector[0]),
+                   frozenset(_MODEL_CLASSES[int(i)] for i in vector[2:2 + k]))
+
+
+def _cues(claim: TextInputs, text: TextInputs) -> tuple[float, float, float, float]:
+    neg = text.negations - claim.negations
+    return (neg, abs(neg), float(any(OPPOSITES.get(c) in text.predicates for c in claim.predicates)),
+            float(bool(claim.predicates & text.predicates)))
 
 
 def pair_dense(claims: Sequence[str], texts: Sequence[str], cu: np.ndarray, tv: np.ndarray,
-               tfidf: HashedTfidf) -> np.ndarray:
-    """Dense pair features: [u*v, |u-v|, scalar agreement features of ``PAIR_DENSE_NAMES``]."""
+               inputs: Callable[[str], TextInputs]) -> np.ndarray:
+    """Dense pair features: [u*v, |u-v|, scalar agreement features of ``PAIR_DENSE_NAMES``]; ``inputs`` gives
+    each text's ``TextInputs``."""
     scal = np.zeros((len(texts), len(PAIR_DENSE_NAMES)), dtype=np.float32)
-    crows, trows = tfidf.rows(claims), tfidf.rows(texts)
     for i, (c, t) in enumerate(zip(claims, texts)):
         ct, tt = set(tokens(c)), set(tokens(t))
+        ci, ti = inputs(c), inputs(t)
         inter = len(ct & tt)
         cn, tn = _numbers(c), _numbers(t)
         scal[i] = (float(cu[i] @ tv[i]), inter / max(1, len(ct)), inter / max(1, len(tt)),
-                   inter / max(1, len(ct | tt)), sparse_dot(crows[i], trows[i]), bool(cn), bool(tn),
+                   inter / max(1, len(ct | tt)), sparse_dot(ci.row, ti.row), bool(cn), bool(tn),
                    bool(cn & tn), bool(cn - tn) and bool(tn),
                    min(len(tt), len(ct)) / max(1, len(tt), len(ct)),
-                   len(tt - ct) / max(1, len(tt)), *_cues(c, t))
+                   len(tt - ct) / max(1, len(tt)), *_cues(ci, ti))
     return np.hstack([cu * tv, np.abs(cu - tv), scal]).astype(np.float32)

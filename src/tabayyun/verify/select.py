@@ -16,7 +16,8 @@ from typing import Iterable, Sequence
 
 from tabayyun.records import Evidence
 from tabayyun.store.base import FactStore, text_key
-from tabayyun.text import analyze, expand_query
+from tabayyun.index.lexical import query_terms
+from tabayyun.text import analyze
 from tabayyun.verify.signals import (FACTS, TextFacts, TextMemory, compare, facts_fields, facts_from_fields,
                                      facts_version)
 
@@ -104,7 +105,7 @@ def _rank(claim: str, terms: frozenset[str], evidence: Evidence) -> int:
 def decisive_first(claim: str, candidates: Sequence[Evidence], k: int) -> list[Evidence]:
     """The ``k`` candidates to weigh, one per document: contradicting or stating ones, then ones about
     the claim, then the rest (each document shows its most decisive sentence)."""
-    terms = frozenset(analyze(expand_query(claim)))
+    terms = frozenset(query_terms(claim))
     out: list[Evidence] = []
     seen: set[str] = set()
     for e in sorted(candidates, key=lambda e: _rank(claim, terms, e)):
