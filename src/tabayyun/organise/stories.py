@@ -17,7 +17,8 @@ Each document, in the order it was stored, either joins the story of the same ev
    joins strongly and whose centroids are close enough are merged into that story (the smaller folded into
    the larger; the merged id stays an alias), and so is a story of one document that it joins when that
    document would join the story now (it arrived before its event's story existed or could take it: the
-   stories depend less on the order documents arrive in);
+   stories depend less on the order documents arrive in), or a story of one post that it scores a little
+   under its threshold when that post would now join the story by a margin (the story grew close to it);
 5. ``split``: a story that grew is checked for two separated groups of documents (a document, or a few,
    far from the rest: another event with the same people or words); the larger group keeps the id (so it
    stays resolvable), the other becomes a story of its own. A story keeps its members' vectors only while
