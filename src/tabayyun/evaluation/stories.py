@@ -274,7 +274,8 @@ def render_stories(ufc: dict[str, dict[str, Any]], aured: dict[str, Any], seed: 
               f"terms (in {config.burst_min}+ of the last {config.burst_docs} documents) up to x{1 + config.burst_weight}, "
               f"names sharing a word {'shared' if config.loose_names else 'not shared'}; a story of up to "
               f"{config.regather} document(s) that a new document also joins gathered into its story when they would "
-              "join it now."]
+              f"join it now, one of posts that it scores at least {config.regather_floor} (under its threshold) when "
+              f"they would join it {config.regather_margin} above theirs."]
     return "\n".join(lines)
 
 

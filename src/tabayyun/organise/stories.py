@@ -17,7 +17,8 @@ Each document, in the order it was stored, either joins the story of the same ev
    joins strongly and whose centroids are close enough are merged into that story (the smaller folded into
    the larger; the merged id stays an alias), and so is a story of one document that it joins when that
    document would join the story now (it arrived before its event's story existed or could take it: the
-   stories depend less on the order documents arrive in);
+   stories depend less on the order documents arrive in), or a story of one post that it scores a little
+   under its threshold when that post would now join the story by a margin (the story grew close to it);
 5. ``split``: a story that grew is checked for two separated groups of documents (a document, or a few,
    far from the rest: another event with the same people or words); the larger group keeps the id (so it
    stays resolvable), the other becomes a story of its own. A story keeps its members' vectors only while
@@ -88,7 +89,10 @@ class StoryConfig:
     burst_weight: float = 1.5  # ... and rarer in the base weigh up to (1 + this) as much: the words of an event
     burst_min: int = 3  # being reported now (full weight from this many of those documents)
     regather: int = 1  # a story of at most this many documents that the document also joins is merged into its
-    # story when each of them would join that story now (it came before the story could take it)
+    # story when each of them would join that story now (it came before the story could take it) ...
+    regather_floor: float = 0.10  # ... and so is one of posts only that the document scores at least this (below
+    regather_margin: float = 0.05  # its join threshold) when each would join the story by this much more than
+    # its own threshold (a post that came while its event's story was still too far: the story grew since)
     loose_names: bool = True  # a short text or a checked claim shares an entity with a story when two of their
     # names share a word («سلمان العوده» and «سلمان العوده فك»: names are cut where they end in a tweet)
 
@@ -486,10 +490,12 @@ class StoryClusterer:
             story = self.stories[sid] = StoryState(sid, 0, {}, Counter(), Counter(), {})
         self._add(story, doc, f, score)
         for other_score, other in scored[1:]:
-            if other_score < join:
+            if other_score < min(join, c.regather_floor):
                 break
-            if other in self.stories and (_cosine(self.stories[other].centroid, story.centroid) >= c.merge
-                                          or self._regathered(self.stories[other], story)):
+            below = other_score < join
+            if other in self.stories and (self._regathered(self.stories[other], story, below) if below else (
+                    _cosine(self.stories[other].centroid, story.centroid) >= c.merge
+                    or self._regathered(self.stories[other], story))):
                 kept = self._merge(story, self.stories[other])
                 merged.append(story.id if kept is not story else other)  # the larger of the two is kept
                 story = kept
@@ -497,15 +503,19 @@ class StoryClusterer:
         self._moved.pop(doc.id, None)  # its own placement names the story it ends in
         return self.moved.get(doc.id, story.id), score, merged
 
-    def _regathered(self, small: StoryState, story: StoryState) -> bool:
+    def _regathered(self, small: StoryState, story: StoryState, below: bool = False) -> bool:
         """Whether every document of ``small`` (of at most ``regather`` documents) would join ``story`` as it is
         now: a document that started a story of its own because the story of its event did not exist yet, or
         was still too far, is gathered into it when a later document joins both (the stories then depend less
-        on the order documents arrive in)."""
+        on the order documents arrive in). ``below``: the later document scored ``small`` under its own join
+        threshold: only posts are gathered, and only ``regather_margin`` above their threshold."""
         c = self.config
         members = small.members or []
+        margin = c.regather_margin if below else 0.0
         return (small is not story and bool(members) and small.size <= c.regather
-                and all(self.score(m.features(), story) >= (c.join_short if m.short else c.join) for m in members))
+                and (not below or all(m.short for m in members))
+                and all(self.score(m.features(), story) >= (c.join_short if m.short else c.join) + margin
+                        for m in members))
 
     def _add(self, story: StoryState, doc: Document, f: DocFeatures, score: float) -> None:
         for t, w in f.terms.items():
