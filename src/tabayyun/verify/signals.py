@@ -521,6 +521,12 @@ def _other_actors(claim: TextFacts, evidence: TextFacts) -> bool:
                if other not in claim.entities for e, k in said)
 
 
+def _topic_only(out: Signals) -> bool:
+    """The texts name no entity in common and neither restates half of the other: they share a topic (the debt of
+    some economy, the hour of some event), so a figure or a year of one is no statement about the other's."""
+    return not out.entities_shared and min(out.overlap, out.evidence_overlap) < PARAPHRASE_AT
+
+
 def _place_unstated(claim: TextFacts, evidence: TextFacts) -> bool:
     """The claim sets its event in a town or province (a place inside a country) that the evidence does not
     name, nor a place inside it, while the evidence names another such place or only a region around it
@@ -599,7 +605,7 @@ def compare(claim_text: str, evidence_text: str) -> Signals:
     out.qualifiers_missing = len(claim.qualifiers - evidence.qualifiers)
     _compare_numbers(claim, evidence, out)
     _compare_dates(claim, evidence, out)
-    if _other_actors(claim, evidence):  # figures of another match, another country's toll...
+    if _other_actors(claim, evidence) or _topic_only(out):  # figures of another match, another country's toll...
         out.mismatches = [m for m in out.mismatches if not m.startswith(("number mismatch", "date mismatch"))]
     _compare_polarity(claim, evidence, out)
     _compare_actors(claim, evidence, out)
@@ -609,7 +615,10 @@ def compare(claim_text: str, evidence_text: str) -> Signals:
     out.both_deny = bool(claim.denial) and bool(evidence.denial)
     denied_shared = len(claim.terms & evidence.denied_terms)
     out.denial_covers = denied_shared / len(evidence.denied_terms) if denied_shared >= _MIN_SHARED else 0.0
-    if evidence.denial and not claim.denial and (evidence.says_false or out.denial_covers):
+    # without an entity in common, a denial is of this report only when it restates half of the claim or when what
+    # it denies is mostly the claim's words: "غير صحيح" of a referee's decision is no denial of a goal
+    own = out.entities_shared or out.overlap >= PARAPHRASE_AT or out.denial_covers >= DENIAL_COVERS
+    if evidence.denial and not claim.denial and (evidence.says_false or out.denial_covers) and own:
         out.denied = evidence.says_false
         out.mismatches.append(f"denied: the evidence says «{evidence.denial}»")
     return out
