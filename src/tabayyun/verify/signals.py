@@ -7,8 +7,9 @@ These are the facts a person reads in a verdict's reasons ("number mismatch: cla
   wording, or a near-paraphrase), not merely the same topic?
 - ``Signals.mismatches``: what it states that is incompatible with the claim: a figure of the same kind
   for the same quantity that the claim's cannot hold beside (bounds and approximations read as such),
-  another year, the opposite action (neither negated, a word next to it shared) or the negation of the same
-  predicate, another actor in an otherwise identical statement, a word turned into its opposite, or a denial.
+  another year (a figure or a year only where both name an entity or each restates half of the other), the
+  opposite action (neither negated, a word next to it shared) or the negation of the same predicate, another actor
+  in an otherwise identical statement, a word turned into its opposite, or a denial.
 ``Signals.stated_mismatches`` keeps those that count: all of them for evidence about the same thing,
 an opposite action about an actor both name, a report called false ("عار عن الصحة") that restates
 enough of the claim. ``Signals.states`` tells evidence that states the claim's content.
@@ -615,10 +616,7 @@ def compare(claim_text: str, evidence_text: str) -> Signals:
     out.both_deny = bool(claim.denial) and bool(evidence.denial)
     denied_shared = len(claim.terms & evidence.denied_terms)
     out.denial_covers = denied_shared / len(evidence.denied_terms) if denied_shared >= _MIN_SHARED else 0.0
-    # without an entity in common, a denial is of this report only when it restates half of the claim or when what
-    # it denies is mostly the claim's words: "غير صحيح" of a referee's decision is no denial of a goal
-    own = out.entities_shared or out.overlap >= PARAPHRASE_AT or out.denial_covers >= DENIAL_COVERS
-    if evidence.denial and not claim.denial and (evidence.says_false or out.denial_covers) and own:
+    if evidence.denial and not claim.denial and (evidence.says_false or out.denial_covers):
         out.denied = evidence.says_false
         out.mismatches.append(f"denied: the evidence says «{evidence.denial}»")
     return out
