@@ -396,3 +396,38 @@ def test_two_words_after_titles_that_no_gazetteer_knows_are_no_rival_actors():
     s = compare("قال الرئيس الأمريكي دونالد ترامب إن بلاده ستنسحب من الاتفاق النووي مع إيران",
                 "قال الرئيس الفرنسي إيمانويل ماكرون إن بلاده ستنسحب من الاتفاق النووي مع إيران")
     assert any(m.startswith("actor mismatch") for m in s.mismatches)
+
+
+def test_a_figure_of_another_thing_on_the_topic_is_no_contradiction():
+    # no entity in common, and the evidence is a longer report on the topic that only touches the claim's words
+    s = compare("بلغت نسبة البطالة 12% من القوى العاملة",
+                "وبلغت نسبة البطالة 9% من القوى العاملة في الريف بعد تحسن قطاع البناء والسياحة في المدن الساحلية "
+                "والموانئ الجنوبية خلال الموسم الماضي")
+    assert s.about() and not s.stated_mismatches()
+
+
+def test_a_year_of_another_statement_on_the_topic_is_no_contradiction():
+    s = compare("سترتفع نسبة البطالة إلى 12% من القوى العاملة بحلول عام 2030.",
+                "وتتوقع الحكومة أن تنخفض نسبة البطالة بين الشباب في القوى العاملة إلى 9% مع نهاية عام 2025 بعد تحسن "
+                "قطاع البناء والسياحة في المدن الساحلية.")
+    assert not s.stated_mismatches()
+
+
+def test_a_restatement_without_entities_still_contradicts_a_figure_and_a_year():
+    said = "ارتفع عدد العاطلين عن العمل إلى 300 ألف شخص في عام 2020"
+    assert compare(said, "ارتفع عدد العاطلين عن العمل إلى 250 ألف شخص في عام 2020").stated_mismatches() == [
+        "number mismatch: claim 300000, evidence 250000"]
+    assert compare(said, "ارتفع عدد العاطلين عن العمل إلى 300 ألف شخص في عام 2018").stated_mismatches() == [
+        "date mismatch: claim 2020, evidence 2018"]
+
+
+def test_a_shared_entity_keeps_a_year_of_a_longer_report_a_contradiction():
+    s = compare("أغلقت الحكومة الأردنية المعبر الحدودي مع سوريا عام 2015",
+                "وقالت الحكومة الأردنية إن المعبر الحدودي مع سوريا أغلق عام 2013 ويعيد فتح أبوابه الشهر المقبل "
+                "للشاحنات والمسافرين من البلدين")
+    assert s.stated_mismatches() == ["date mismatch: claim 2015, evidence 2013"]
+
+
+def test_a_denial_that_restates_the_claim_still_contradicts_it():
+    s = compare("تعاقد الفريق مع لاعبين جديدين", "ما تردد عن تعاقد الفريق مع لاعبين جديدين غير صحيح")
+    assert s.stated_mismatches() == ["denied: the evidence says «غير صحيح»"]

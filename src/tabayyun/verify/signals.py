@@ -7,8 +7,9 @@ These are the facts a person reads in a verdict's reasons ("number mismatch: cla
   wording, or a near-paraphrase), not merely the same topic?
 - ``Signals.mismatches``: what it states that is incompatible with the claim: a figure of the same kind
   for the same quantity that the claim's cannot hold beside (bounds and approximations read as such),
-  another year, the opposite action (neither negated, a word next to it shared) or the negation of the same
-  predicate, another actor in an otherwise identical statement, a word turned into its opposite, or a denial.
+  another year (a figure or a year only where both name an entity or each restates half of the other), the
+  opposite action (neither negated, a word next to it shared) or the negation of the same predicate, another actor
+  in an otherwise identical statement, a word turned into its opposite, or a denial.
 ``Signals.stated_mismatches`` keeps those that count: all of them for evidence about the same thing,
 an opposite action about an actor both name, a report called false ("عار عن الصحة") that restates
 enough of the claim. ``Signals.states`` tells evidence that states the claim's content.
@@ -521,6 +522,12 @@ def _other_actors(claim: TextFacts, evidence: TextFacts) -> bool:
                if other not in claim.entities for e, k in said)
 
 
+def _topic_only(out: Signals) -> bool:
+    """The texts name no entity in common and neither restates half of the other: they share a topic (the debt of
+    some economy, the hour of some event), so a figure or a year of one is no statement about the other's."""
+    return not out.entities_shared and min(out.overlap, out.evidence_overlap) < PARAPHRASE_AT
+
+
 def _place_unstated(claim: TextFacts, evidence: TextFacts) -> bool:
     """The claim sets its event in a town or province (a place inside a country) that the evidence does not
     name, nor a place inside it, while the evidence names another such place or only a region around it
@@ -599,7 +606,7 @@ def compare(claim_text: str, evidence_text: str) -> Signals:
     out.qualifiers_missing = len(claim.qualifiers - evidence.qualifiers)
     _compare_numbers(claim, evidence, out)
     _compare_dates(claim, evidence, out)
-    if _other_actors(claim, evidence):  # figures of another match, another country's toll...
+    if _other_actors(claim, evidence) or _topic_only(out):  # figures of another match, another country's toll...
         out.mismatches = [m for m in out.mismatches if not m.startswith(("number mismatch", "date mismatch"))]
     _compare_polarity(claim, evidence, out)
     _compare_actors(claim, evidence, out)
