@@ -94,6 +94,12 @@ def test_the_shipped_calibration_is_monotone_and_decided_verdicts_stay_at_or_ove
     weak = _evidence("agree", 0.95)
     weak.score = 0.55
     assert RuleVerdict().decide(claim, [weak])[1] < 0.8
+    # a contradiction (another actor) by a sentence about the claim reads as often right as such refutations are in
+    # every development corpus, not as the coin flip the worst corpus' lower bound made of it
+    actor = _evidence("disagree", 0.9, mismatches=["actor mismatch: claim a, evidence b"])
+    actor.score = 0.98
+    label, confidence, _ = RuleVerdict().decide(claim, [actor])
+    assert label == "refuted" and 0.8 < confidence < 1
 
 
 def test_a_calibration_of_another_version_is_refused(tmp_path):
