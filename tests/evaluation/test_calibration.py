@@ -16,4 +16,4 @@ def test_fitted_calibration_round_trips_through_its_artefact(tmp_path):
     save_artefact(tmp_path, "confidence", calibration.arrays(), meta)
     loaded = Calibration.pretrained(tmp_path)
     assert loaded.steps == calibration.steps and loaded.undecided == calibration.undecided
-    assert 0.5 <= loaded.confidence(weak) < loaded.confidence(strong) < 0.9  # the web corpus, 9 of 10, decides
+    assert 0.5 <= loaded.confidence(weak) < loaded.confidence(strong) <= 0.9  # never above the web corpus' 9 of 10

@@ -7,8 +7,9 @@ calibration maps what a verdict already has (``ConfidenceFeatures``: the kind of
 raw score and the deciding evidence's relevance) to the share of such verdicts found right, monotone in the
 raw score x relevance within a kind.
 
-It is fitted (``fit``) on development material only, per corpus, and each value is the *worst* corpus'
-lower estimate, so a verdict is right at least about as often as it claims on every kind of material.
+It is fitted (``fit``) on development material only: each value is the lower estimate of the corpora pooled,
+never above the share right of any corpus with enough such verdicts, so a verdict is right at least about as
+often as it claims on every kind of material, without giving every kind the worst one's doubt.
 The values ship as the ``confidence`` artefact (``models/artefacts/confidence.{json,npz}``), version
 ``CONFIDENCE_VERSION``. A ``not_enough_evidence`` verdict gets one value, the share of such verdicts whose base
 truly decides nothing (measured where a gold says so: AuRED's NOT ENOUGH INFO); ``conflicting`` keeps its cap.
@@ -30,6 +31,7 @@ __all__ = ["CONFIDENCE_VERSION", "Calibration", "ConfidenceFeatures", "confidenc
 #: Version of ``ConfidenceFeatures`` and of the groups the ``confidence`` artefact is keyed by.
 CONFIDENCE_VERSION = 1
 FLOOR = 0.5  # a decided verdict is at least as likely right as not: it was decided
+CEILING = 0.99  # no verdict is certain: a share right of every one measured is no promise of the next
 
 
 @dataclass(frozen=True)
@@ -146,31 +148,31 @@ def _pav(counts: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def fit(corpora: Mapping[str, Sequence[tuple[ConfidenceFeatures, bool]]], cuts: Sequence[float],
         z: float = 1.0, min_n: int = 5, undecided: tuple[int, int] = (0, 0)) -> Calibration:
-    """Steps per group at the strength ``cuts`` (the first cut 0). Per corpus, the share right in each bin is made
-    monotone (pooled adjacent violators); a bin's value is the lowest Wilson lower bound (``z``) of those shares
-    over the corpora whose pooled block holds at least ``min_n`` verdicts, then at most any higher bin's value
-    (monotone, never raised). A bin no corpus fills takes the value of the bin below it (the lowest: ``FLOOR``).
-    ``undecided``: (how many ``not_enough_evidence`` verdicts had nothing deciding in gold, of how many); its Wilson
-    lower bound, at least ``FLOOR``, becomes ``Calibration.undecided``."""
+    """Steps per group at the strength ``cuts`` (the first cut 0). The verdicts of every corpus are pooled and the
+    share right in each bin made monotone (pooled adjacent violators); a bin's value is the Wilson lower bound
+    (``z``) of its pooled block when that holds at least ``min_n`` verdicts (else the value of the bin below; the
+    lowest: ``FLOOR``), never above the share right of any corpus whose own monotone block there holds ``min_n``
+    (no kind of material is promised more than it gets), then at most any higher bin's value, within ``FLOOR`` and
+    ``CEILING``. ``undecided``: (how many ``not_enough_evidence`` verdicts had nothing deciding in gold, of how many);
+    its Wilson lower bound, at least ``FLOOR``, becomes ``Calibration.undecided``."""
     groups = sorted({f.group for rows in corpora.values() for f, _ in rows})
     edges = [*cuts[1:], math.inf]
     steps = {}
     for group in groups:
-        bounds: list[list[float]] = [[] for _ in cuts]
-        for rows in corpora.values():
-            counts = [(sum(ok for f, ok in rows if f.group == group and lo <= f.strength < hi),
-                       sum(1 for f, _ in rows if f.group == group and lo <= f.strength < hi))
-                      for lo, hi in zip(cuts, edges)]
-            for i, (right, n) in enumerate(_pav(counts)):
-                if n >= min_n:
-                    bounds[i].append(_lower(right, n, z))
+        counts = {name: [(sum(ok for f, ok in rows if f.group == group and lo <= f.strength < hi),
+                          sum(1 for f, _ in rows if f.group == group and lo <= f.strength < hi))
+                         for lo, hi in zip(cuts, edges)] for name, rows in corpora.items()}
+        pooled = _pav([(sum(c[i][0] for c in counts.values()), sum(c[i][1] for c in counts.values()))
+                       for i in range(len(cuts))])
+        own = [_pav(c) for c in counts.values()]
         values, below = [], FLOOR
-        for b in bounds:  # an empty bin: the value below it
-            below = min(b) if b else below
+        for i, (right, n) in enumerate(pooled):
+            if n >= min_n:
+                below = min([_lower(right, n, z), *(r / m for r, m in (c[i] for c in own) if m >= min_n)])
             values.append(below)
         for i in range(len(values) - 2, -1, -1):
             values[i] = min(values[i], values[i + 1])
-        steps[group] = (tuple(cuts), tuple(round(max(FLOOR, v), 4) for v in values))
+        steps[group] = (tuple(cuts), tuple(round(min(CEILING, max(FLOOR, v)), 4) for v in values))
     return Calibration(steps, round(max(FLOOR, _lower(*undecided, z)), 4))
 
 
