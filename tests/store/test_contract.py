@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -60,6 +61,16 @@ def test_documents_and_sentences_round_trip(store):
     assert [(r["source"], r["documents"], r["sentences"]) for r in store.breakdown("source")] == [
         ("b", 1, 2), ("s", 1, 2)]
     assert [r["month"] for r in store.breakdown("month")] == ["2020-01", "2020-02"]
+
+
+def test_cited_sentences_are_the_sentences_with_their_documents_metadata(store):
+    store.add_documents([_doc(1, date="2020-01-05"), _doc(2, source="b")])
+    ids = [s.id for d in ("d1", "d2") for s in store.document_sentences(d)]
+    sentences, documents = store.cited_sentences([*ids[1:], 10**9])
+    assert sentences == store.get_sentences(ids[1:])
+    full = store.get_documents(["d1", "d2"])
+    assert documents == {d: replace(full[d], text="") for d in ("d1", "d2")}
+    assert store.cited_sentences([]) == ({}, {})
 
 
 def test_re_adding_is_idempotent_and_the_same_text_under_another_id_is_an_alias(store):

@@ -145,12 +145,11 @@ class Retriever:
         depth = n * (self.window_reach if window else 1)
         while True:  # one sentence per document: more hits until k documents (or no more hits) are found
             hits = self.lexical.search_terms(terms, depth)
-            sentences = self.store.get_sentences([sid for sid, _ in hits])
-            if not distinct or len(hits) < depth or depth >= 64 * k or len({s.doc_id for s in sentences.values()}) >= k:
+            sentences, documents = self.store.cited_sentences([sid for sid, _ in hits])
+            if not distinct or len(hits) < depth or depth >= 64 * k or len(documents) >= k:
                 break
             depth *= 4
         hits = [(sid, bm25) for sid, bm25 in hits if sid in sentences]
-        documents = self.store.get_documents([sentences[sid].doc_id for sid, _ in hits])
         if window is not None:
             subjects = self.store.document_topics(list(documents)) if window.topics else {}
             hits = [(sid, bm25) for sid, bm25 in hits if window.admits(documents[sentences[sid].doc_id]) and (

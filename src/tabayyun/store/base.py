@@ -96,6 +96,9 @@ class DocumentStore(Protocol):
 
     def get_sentences(self, ids: Sequence[int]) -> dict[int, Sentence]: ...
 
+    def cited_sentences(self, ids: Sequence[int]) -> tuple[dict[int, Sentence], dict[str, Document]]:
+        """``get_sentences`` and their documents in one read, the documents without their text (empty)."""
+
     def document_sentences(self, doc_id: str) -> list[Sentence]: ...
 
     def iter_sentences(self, after_id: int = 0, batch_size: int = 10_000) -> Iterator[list[Sentence]]:

@@ -30,8 +30,9 @@ _FACTS_VERSION_KEY = "facts_version"  # meta: the version of the facts kept (tho
 # What ``breakdown`` groups documents by (an undated document has the month "").
 _BREAKDOWN = {"source": "d.source", "month": "COALESCE(substr(d.date, 1, 7), '')"}
 # Sentence text is not stored twice: it is sliced from its document's text on read.
-_SENTENCE_SQL = """SELECT s.id, s.doc_id, s.position, s.start, s."end", substr(d.text, s.start + 1, s."end" - s.start)
-FROM sentences s JOIN documents d ON d.id = s.doc_id"""
+_SENTENCE_COLUMNS = 's.id, s.doc_id, s.position, s.start, s."end", substr(d.text, s.start + 1, s."end" - s.start)'
+_SENTENCE_FROM = "FROM sentences s JOIN documents d ON d.id = s.doc_id"
+_SENTENCE_SQL = f"SELECT {_SENTENCE_COLUMNS} {_SENTENCE_FROM}"
 _STORY_COLUMNS = "s.id, s.title, s.keywords, s.entities, s.first_date, s.last_date, s.sources"
 _dumps = partial(json.dumps, ensure_ascii=False)
 
@@ -231,6 +232,18 @@ class SQLStore:
 
     def get_sentences(self, ids: Sequence[int]) -> dict[int, Sentence]:
         return {r[0]: _sentence(r) for r in self._rows(f"{_SENTENCE_SQL} WHERE", "s.id", _unique(int(i) for i in ids))}
+
+    def cited_sentences(self, ids: Sequence[int]) -> tuple[dict[int, Sentence], dict[str, Document]]:
+        """Sentences by id and their documents' metadata, in one query: each ``Document``'s ``text`` is empty
+        (not read), for results that cite a document rather than quote it."""
+        sentences: dict[int, Sentence] = {}
+        documents: dict[str, Document] = {}
+        for row in self._rows(f"SELECT {_SENTENCE_COLUMNS}, d.title, d.source, d.date, d.url {_SENTENCE_FROM} WHERE",
+                              "s.id", _unique(int(i) for i in ids)):
+            sentences[row[0]] = _sentence(row[:6])
+            if row[1] not in documents:
+                documents[row[1]] = Document(id=row[1], text="", title=row[6], source=row[7], date=row[8], url=row[9])
+        return sentences, documents
 
     def document_sentences(self, doc_id: str) -> list[Sentence]:
         return [_sentence(r) for r in self._run(f"{_SENTENCE_SQL} WHERE s.doc_id = ? ORDER BY s.position", (doc_id,))]
