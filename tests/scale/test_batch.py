@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 
 from tabayyun.cli import main
 from tabayyun.pipeline import Tabayyun
@@ -284,4 +285,31 @@ def test_a_chunk_reads_the_stories_of_its_evidence_once(base, feed, tmp_path):
         assert alone == [[v.to_dict()["story"] for v in tb.check(p.text, date=p.date)] if "claims" in r else []
                          for p, r in zip(posts, records)]
     finally:
+        tb.close()
+
+
+def test_a_chunk_is_checked_with_fewer_collections_and_the_collector_set_back(base, feed, monkeypatch):
+    """Inside ``check_chunk`` the collector's youngest generation waits ``GC_YOUNG`` allocations (its older
+    thresholds kept); afterwards, and after a chunk that fails, the thresholds are those from before."""
+    import gc
+
+    from tabayyun.scale import batch
+    from tabayyun.scale.feed import read_posts
+
+    posts = list(read_posts([feed], "date"))[:2]
+    seen: list[tuple[int, int, int]] = []
+    original = batch._plan
+    monkeypatch.setattr(batch, "_plan", lambda *a, **k: seen.append(gc.get_threshold()) or original(*a, **k))
+    before = gc.get_threshold()
+    gc.set_threshold(700, 11, 12)
+    tb = Tabayyun(base)
+    try:
+        assert len(batch.check_chunk(tb, posts)) == 2
+        assert seen == [(batch.GC_YOUNG, 11, 12)] * 2 and gc.get_threshold() == (700, 11, 12)
+        monkeypatch.setattr(batch, "_plan", lambda *a, **k: 1 / 0)
+        with pytest.raises(ZeroDivisionError):
+            batch.check_chunk(tb, posts)
+        assert gc.get_threshold() == (700, 11, 12)
+    finally:
+        gc.set_threshold(*before)
         tb.close()
