@@ -106,3 +106,18 @@ def test_removed_ids_are_never_given_again(tmp_path):
     new_ids = [s.id for s in store.document_sentences("d2")]
     assert min(new_ids) > max(s.id for s in removed)
     store.close()
+
+
+def test_reads_of_every_length_share_a_few_statements(tmp_path):
+    """A read of n ids gives what reading each alone gives, through one statement per power of two (its list
+    padded with its last id), not one per length."""
+    store = SQLiteStore(tmp_path)
+    store.add_documents([_doc(i, f"جملة رقم {i}") for i in range(1, 21)])
+    alone = {i: s for i in range(1, 21) for i, s in store.get_sentences([i]).items()}
+    texts: set[str] = set()
+    original = store._run
+    store._run = lambda sql, params=(): texts.add(sql) or original(sql, params)
+    for n in range(1, 21):
+        ids = list(range(21 - n, 21))
+        assert store.get_sentences(ids) == {i: alone[i] for i in ids}
+    assert len(texts) == 6  # lists of 1, 2, 4, 8, 16 and 32 ids

@@ -154,9 +154,12 @@ class SQLiteStore(SQLStore):
 
     # -- the dialect (see ``SQLStore``) ------------------------------------------------------------
     def _in(self, column: str, values: Iterable) -> Iterator[tuple[str, list]]:
+        """A list's length is padded to a power of two (its last value repeated: the same rows), so that a few
+        statements, prepared once and kept by ``sqlite3``, serve lists of every length."""
         items = list(values)
         for part in _chunks(items):
-            yield f"{column} IN ({','.join('?' * len(part))})", part
+            size = 1 << (len(part) - 1).bit_length()
+            yield f"{column} IN ({','.join('?' * size)})", [*part, *[part[-1]] * (size - len(part))]
 
     def _many(self, sql: str, rows: Sequence[Sequence]) -> None:
         self.conn.executemany(sql, rows)
