@@ -1,4 +1,5 @@
 from tabayyun.verify import compare
+from tabayyun.verify.signals import DENIAL_NEAR
 
 EVIDENCE = "قالت قوات سوريا الديمقراطية إنها أسرت 157 مقاتلا معظمهم أجانب عام 2019"
 
@@ -431,3 +432,17 @@ def test_a_shared_entity_keeps_a_year_of_a_longer_report_a_contradiction():
 def test_a_denial_that_restates_the_claim_still_contradicts_it():
     s = compare("تعاقد الفريق مع لاعبين جديدين", "ما تردد عن تعاقد الفريق مع لاعبين جديدين غير صحيح")
     assert s.stated_mismatches() == ["denied: the evidence says «غير صحيح»"]
+
+
+def test_a_denial_of_another_matter_on_the_topic_is_no_contradiction():
+    # no entity in common; the denial's clause speaks of penalties, the shared words stand in another clause
+    s = compare("ألغى الحكم هدفين للفريق في المباراة النهائية بسبب التسلل",
+                "شهدت المباراة النهائية أهدافا كثيرة للفريق وجمهورا غفيرا في الملعب، وقال المدرب إن قرارات الحكم "
+                "بشأن ركلات الجزاء كانت غير صحيحة")
+    assert s.about() and s.denial_near < DENIAL_NEAR and not s.stated_mismatches()
+
+
+def test_a_denial_of_the_claims_report_in_its_clause_still_contradicts_it():
+    s = compare("أغلقت السلطات جميع المدارس في العاصمة بسبب الأمطار الغزيرة",
+                "ما يتداول عن إغلاق المدارس في العاصمة بسبب الأمطار الغزيرة عار عن الصحة، والدوام مستمر كالمعتاد")
+    assert s.stated_mismatches() == ["denied: the evidence says «عار عن الصحة»"]

@@ -53,6 +53,10 @@ DENIAL_COVERS = 0.5  # or: half of what a denial denies (the words after its cue
 # folds 1-3: «تنفي ... انسحاب القوات الروسية من عفرين» 0.36, «نفت مصادر ... مقتل زعيم تنظيم الدولة» 0.30 deny the
 # claim; «نفى التحالف مسؤوليته عن قصف» 0.23 denies its own part, not the claimed toll)
 DENIAL_ABOUT_COVERS = 0.3
+# A denial of a text that names no entity of the claim contradicts only when this many of the claim's report terms
+# (words of attribution and of a report's medium aside: "بيان", "موقع") stand in the clauses of its cues ("ما يشاع عن ... عار عن الصحة"), not elsewhere in the
+# text ("الأهداف المحتسبة على نحو غير صحيح" beside a report on the same matches).
+DENIAL_NEAR = 2
 
 APPROX = 0.15  # how far from its figure an approximation ("نحو 100") may be: 105 is about 100, 137 is not
 # A floor ("14 على الأقل", "أكثر من 60 ألف") allows a toll that rose since (22 at least), not another order of
@@ -116,6 +120,7 @@ class TextFacts:
     denial: str  # the first cue that the text denies something ("عار عن الصحة", "نفى"), or ""
     says_false: bool  # a cue calls a report false ("عار عن الصحة"), not only a verb of denial
     denied_terms: frozenset[str]  # terms (and entities) of the words right after the first cue: what is denied
+    denial_clauses: frozenset[str]  # terms (and entities) of the clauses around every denial cue: what it speaks of
     antonyms: dict[tuple[int, int], str]  # (antonym pair, side) -> the word stating it
     frames: dict[str, frozenset[str]]  # per predicate class: the terms (and entities) next to it: who does it to what
     hedge: str  # the first cue that the text reports something as unconfirmed or alleged ("أنباء عن", "يزعم"), or ""
@@ -131,6 +136,13 @@ def _attribution() -> frozenset[str]:
 
 def _format(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+@lru_cache(maxsize=1)
+def _report_words() -> frozenset[str]:
+    """Terms that say who reports or where (``attribution.txt``, ``report_media.txt``: "بيان", "نشر", "موقع"): the
+    words of a denial's clause that name a report, not what it reports."""
+    return _attribution() | frozenset(term for row in data_rows("report_media.txt") for term in _terms(row[0]))
 
 
 def _key(term: str) -> str:
@@ -201,6 +213,23 @@ def _clause(tokens: list[Token], text: str, start: int) -> list[Token]:
     return out
 
 
+def _around(tokens: list[Token], text: str, start: int, end: int) -> list[Token]:
+    """The ``tokens`` of the clause before a cue at ``start``-``end`` and of the clause after it (a punctuation mark
+    right after the cue aside: "عار عن الصحة. لم ...")."""
+    before = [i for i, t in enumerate(tokens) if t.end <= start]
+    after = [i for i, t in enumerate(tokens) if t.start >= end]
+    lo = hi = -1
+    if before:
+        lo = before[-1]
+        while lo > 0 and not _PUNCT.search(text[tokens[lo - 1].end:tokens[lo].start]):
+            lo -= 1
+    if after:
+        hi = after[0]
+        while hi < len(tokens) - 1 and not _PUNCT.search(text[tokens[hi].end:tokens[hi + 1].start]):
+            hi += 1
+    return (tokens[lo:before[-1] + 1] if before else []) + (tokens[after[0]:hi + 1] if after else [])
+
+
 class TextMemory(Generic[T]):
     """What was read from texts, by text, in memory: at most ``bound`` texts, the oldest going first."""
 
@@ -259,7 +288,7 @@ def facts_fields(f: TextFacts) -> list:
     return [sorted(f.terms), sorted(f.words),
             [[n.value, n.text, n.kind, sorted(n.context), n.bound] for n in f.numbers],
             sorted(f.years), f.entities, sorted(f.predicates), f.polarity, sorted(f.negated), sorted(f.affirmed),
-            f.denial, f.says_false, sorted(f.denied_terms),
+            f.denial, f.says_false, sorted(f.denied_terms), sorted(f.denial_clauses),
             [[pair, side, word] for (pair, side), word in f.antonyms.items()],
             {cls: sorted(terms) for cls, terms in f.frames.items()}, f.hedge, sorted(f.qualifiers)]
 
@@ -267,13 +296,13 @@ def facts_fields(f: TextFacts) -> list:
 def facts_from_fields(fields: list) -> TextFacts:
     """The facts that ``facts_fields`` wrote (read back from JSON)."""
     (terms, words, numbers, years, entities, predicates, polarity, negated, affirmed, denial, says_false,
-     denied_terms, antonyms, frames, hedge, qualifiers) = fields
+     denied_terms, denial_clauses, antonyms, frames, hedge, qualifiers) = fields
     return TextFacts(terms=frozenset(terms), words=frozenset(words),
                      numbers=tuple(_Number(v, t, k, frozenset(c), b) for v, t, k, c, b in numbers),
                      years=frozenset(years),
                      entities=entities, predicates=frozenset(predicates), polarity=polarity,
                      negated=frozenset(negated), affirmed=frozenset(affirmed), denial=denial, says_false=says_false,
-                     denied_terms=frozenset(denied_terms),
+                     denied_terms=frozenset(denied_terms), denial_clauses=frozenset(denial_clauses),
                      antonyms={(pair, side): word for pair, side, word in antonyms},
                      frames={cls: frozenset(terms) for cls, terms in frames.items()}, hedge=hedge,
                      qualifiers=frozenset(qualifiers))
@@ -326,6 +355,7 @@ def _extract(text: str) -> TextFacts:
         # follows the comma)
         after = _clause(following, text, following[0].start if strong and following else end)
     denied = {"@" + e.canonical for e in entities if after and after[0].start <= e.start <= after[-1].start}
+    near = [t for start, end, _ in denials for t in _around(tokens, text, start, end)]
     return TextFacts(
         terms=frozenset(term for t in plain for term in _terms(t.text)) | {"@" + e.canonical for e in entities},
         words=frozenset(term for t in plain if not any(e.start <= t.start < e.end for e in entities)
@@ -340,6 +370,8 @@ def _extract(text: str) -> TextFacts:
         denial=text[denials[0][0]:denials[0][1]] if denials else "",
         says_false=any(strong for _, _, strong in denials),
         denied_terms=frozenset(term for t in after for term in _terms(t.text)) | denied,
+        denial_clauses=frozenset(term for t in near for term in _terms(t.text))
+        | {"@" + e.canonical for e in entities if any(e.start <= t.start < e.end for t in near)},
         antonyms=antonym_sides(text),
         frames=_frames(text, tokens, entities),
         hedge=next(iter(find_hedges(text)), ""),
@@ -368,6 +400,7 @@ class Signals:
     denied: bool = False  # the evidence calls a report false and the claim does not
     denial_unstated: bool = False  # the claim reports a denial that the evidence does not state
     denial_covers: float = 0.0  # share of what the evidence denies (the words after its cue) that the claim states
+    denial_near: int = 0  # the claim's report terms in the clauses of the evidence's denial cues
     both_deny: bool = False  # both texts report a denial (a replaced denial verb is no contradiction)
     actors_shared: int = 0  # shared entities that can act (people, organisations), not places
     predicates_missing: int = 0  # key predicates of the claim (released, captured, won ...) the evidence lacks
@@ -411,16 +444,19 @@ class Signals:
         thing (a narrated denial only when ``DENIAL_ABOUT_COVERS`` of what it denies is the claim's words);
         otherwise only an opposite action about an actor both name, or a report called false
         that restates enough of the claim (a denial restates it loosely: "ما يشاع عن ... عار عن الصحة"),
-        or a denial whose object is mostly the claim's own words.
+        or a denial whose object is mostly the claim's own words. A denial in a text that names no entity of the
+        claim counts only with ``DENIAL_NEAR`` of the claim's report terms in the clauses of its cues.
         A replaced word (``swap``) is left to the caller: only a stance model can tell an antonym."""
         # "نفى التحالف مسؤوليته عن قصف ...": someone denies something else than the claim, however close the rest
-        narrated = not self.denied and self.denial_covers < DENIAL_ABOUT_COVERS
+        # "نفى ... أنباء عن هدنة" in a text on another matter's truce, no entity in common: another matter denied
+        elsewhere = not self.entities_shared and self.denial_near < DENIAL_NEAR
+        narrated = elsewhere or (not self.denied and self.denial_covers < DENIAL_ABOUT_COVERS)
         if self.about():
             return [m for m in self.mismatches if not (narrated and m.startswith("denied"))]
         out = [m for m in self.mismatches if m.startswith("opposite action")] if self.opposite_about_shared_actor else []
         said_false = self.denied and self.report_shared >= DENIAL_SHARED and (
             self.overlap >= DENIAL_AT or self.evidence_overlap >= DENIAL_CONTAINED_AT)
-        if said_false or self.denial_covers >= DENIAL_COVERS:  # "ينفي إيقاف استخدام لقاح ...": the claim
+        if (said_false or self.denial_covers >= DENIAL_COVERS) and not elsewhere:  # "ينفي إيقاف لقاح ...": the claim
             out += [m for m in self.mismatches if m.startswith("denied")]
         return out
 
@@ -616,6 +652,7 @@ def compare(claim_text: str, evidence_text: str) -> Signals:
     out.both_deny = bool(claim.denial) and bool(evidence.denial)
     denied_shared = len(claim.terms & evidence.denied_terms)
     out.denial_covers = denied_shared / len(evidence.denied_terms) if denied_shared >= _MIN_SHARED else 0.0
+    out.denial_near = len((claim.terms - _report_words()) & evidence.denial_clauses)
     if evidence.denial and not claim.denial and (evidence.says_false or out.denial_covers):
         out.denied = evidence.says_false
         out.mismatches.append(f"denied: the evidence says «{evidence.denial}»")
