@@ -54,8 +54,9 @@ DENIAL_COVERS = 0.5  # or: half of what a denial denies (the words after its cue
 # claim; «نفى التحالف مسؤوليته عن قصف» 0.23 denies its own part, not the claimed toll)
 DENIAL_ABOUT_COVERS = 0.3
 # A denial of a text that names no entity of the claim contradicts only when this many of the claim's report terms
-# (words of attribution and of a report's medium aside: "بيان", "موقع") stand in the clauses of its cues ("ما يشاع عن ... عار عن الصحة"), not elsewhere in the
-# text ("الأهداف المحتسبة على نحو غير صحيح" beside a report on the same matches).
+# (words of attribution and of a report's medium aside: "بيان", "موقع") stand in the clauses of its cues
+# ("ما يشاع عن ... عار عن الصحة"), not elsewhere in the text ("الأهداف المحتسبة على نحو غير صحيح" beside a report on
+# the same matches).
 DENIAL_NEAR = 2
 
 APPROX = 0.15  # how far from its figure an approximation ("نحو 100") may be: 105 is about 100, 137 is not
@@ -127,11 +128,16 @@ class TextFacts:
     qualifiers: frozenset[str]  # classes of the words that qualify how much or how finally ("بالكامل" -> whole)
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=None)
+def _listed_terms(name: str) -> frozenset[str]:
+    """Terms of the words listed in ``text/data/NAME``, one a line."""
+    return frozenset(term for row in data_rows(name) for term in _terms(row[0]))
+
+
 def _attribution() -> frozenset[str]:
-    """Terms of the words that say who reports (``text/data/attribution.txt``): a shared attribution ("نقلت الوكالة
-    الروسية عن ... قوله") is no shared report."""
-    return frozenset(term for row in data_rows("attribution.txt") for term in _terms(row[0]))
+    """Terms of the words that say who reports (``attribution.txt``): a shared attribution ("نقلت الوكالة الروسية
+    عن ... قوله") is no shared report."""
+    return _listed_terms("attribution.txt")
 
 
 def _format(value: float) -> str:
@@ -142,7 +148,7 @@ def _format(value: float) -> str:
 def _report_words() -> frozenset[str]:
     """Terms that say who reports or where (``attribution.txt``, ``report_media.txt``: "بيان", "نشر", "موقع"): the
     words of a denial's clause that name a report, not what it reports."""
-    return _attribution() | frozenset(term for row in data_rows("report_media.txt") for term in _terms(row[0]))
+    return _attribution() | _listed_terms("report_media.txt")
 
 
 def _key(term: str) -> str:
@@ -216,18 +222,14 @@ def _clause(tokens: list[Token], text: str, start: int) -> list[Token]:
 def _around(tokens: list[Token], text: str, start: int, end: int) -> list[Token]:
     """The ``tokens`` of the clause before a cue at ``start``-``end`` and of the clause after it (a punctuation mark
     right after the cue aside: "عار عن الصحة. لم ...")."""
-    before = [i for i, t in enumerate(tokens) if t.end <= start]
-    after = [i for i, t in enumerate(tokens) if t.start >= end]
-    lo = hi = -1
-    if before:
-        lo = before[-1]
-        while lo > 0 and not _PUNCT.search(text[tokens[lo - 1].end:tokens[lo].start]):
-            lo -= 1
-    if after:
-        hi = after[0]
-        while hi < len(tokens) - 1 and not _PUNCT.search(text[tokens[hi].end:tokens[hi + 1].start]):
-            hi += 1
-    return (tokens[lo:before[-1] + 1] if before else []) + (tokens[after[0]:hi + 1] if after else [])
+    before = [t for t in tokens if t.end <= start][::-1]  # nearest first
+    after = [t for t in tokens if t.start >= end]
+    clause = before[:1]
+    for t in before[1:]:  # ``_clause`` walked backwards
+        if _PUNCT.search(text[t.end:clause[-1].start]):
+            break
+        clause.append(t)
+    return clause[::-1] + (_clause(after, text, after[0].start) if after else [])
 
 
 class TextMemory(Generic[T]):
