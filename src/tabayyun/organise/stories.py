@@ -492,10 +492,10 @@ class StoryClusterer:
         for other_score, other in scored[1:]:
             if other_score < min(join, c.regather_floor):
                 break
-            below = other_score < join
-            if other in self.stories and (self._regathered(self.stories[other], story, below) if below else (
-                    _cosine(self.stories[other].centroid, story.centroid) >= c.merge
-                    or self._regathered(self.stories[other], story))):
+            below = other_score < join  # scored under the threshold: only gathered, never merged by centroid
+            if other in self.stories and (
+                    (not below and _cosine(self.stories[other].centroid, story.centroid) >= c.merge)
+                    or self._regathered(self.stories[other], story, below)):
                 kept = self._merge(story, self.stories[other])
                 merged.append(story.id if kept is not story else other)  # the larger of the two is kept
                 story = kept
