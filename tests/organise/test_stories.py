@@ -111,7 +111,8 @@ def test_a_report_joining_the_smaller_of_two_stories_it_merges_leaves_the_larger
 
 
 def test_candidates_are_bounded_however_many_stories_share_the_words():
-    config = StoryConfig(postings=4, rescored=3, join=2.0, join_short=2.0)  # above any score: every report starts a story
+    config = StoryConfig(postings=4, rescored=3, join=2.0, join_short=2.0, merge=2.0)  # above any score: every report
+    # starts a story and none merges
     clusterer = StoryClusterer(config=config)
     base = doc(QUAKE[0])
     for n in range(60):

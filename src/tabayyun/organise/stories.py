@@ -93,6 +93,8 @@ class StoryConfig:
     regather_floor: float = 0.10  # ... and so is one of posts only that the document scores at least this (below
     regather_margin: float = 0.05  # its join threshold) when each would join the story by this much more than
     # its own threshold (a post that came while its event's story was still too far: the story grew since)
+    merge_near: bool = True  # a post: a candidate it scores under its threshold is merged too when the story the
+    # post joined (or started) has grown within ``merge`` of it and the two pass the gates (dates, headlines, entities)
     loose_names: bool = True  # a short text or a checked claim shares an entity with a story when two of their
     # names share a word («سلمان العوده» and «سلمان العوده فك»: names are cut where they end in a tweet)
 
@@ -489,19 +491,39 @@ class StoryClusterer:
             score, sid = 1.0, story_id_for(doc.id)
             story = self.stories[sid] = StoryState(sid, 0, {}, Counter(), Counter(), {})
         self._add(story, doc, f, score)
+        near = c.merge_near and f.short  # a post: also the candidates it scores under its threshold, by centroid
         for other_score, other in scored[1:]:
-            if other_score < min(join, c.regather_floor):
+            gather = other_score >= min(join, c.regather_floor)
+            if not (gather or near):
                 break
-            below = other_score < join  # scored under the threshold: only gathered, never merged by centroid
+            below = other_score < join  # scored under the threshold: merged by centroid only next to a post
             if other in self.stories and (
-                    (not below and _cosine(self.stories[other].centroid, story.centroid) >= c.merge)
-                    or self._regathered(self.stories[other], story, below)):
+                    ((not below or near) and self._close(self.stories[other], story, below))
+                    or (gather and self._regathered(self.stories[other], story, below))):
                 kept = self._merge(story, self.stories[other])
                 merged.append(story.id if kept is not story else other)  # the larger of the two is kept
                 story = kept
         self._split(story)
         self._moved.pop(doc.id, None)  # its own placement names the story it ends in
         return self.moved.get(doc.id, story.id), score, merged
+
+    def _close(self, other: StoryState, story: StoryState, below: bool = False) -> bool:
+        """Whether ``other``'s centroid is within ``merge`` of ``story``'s. ``below``: the document that grew
+        ``story`` scored ``other`` under its threshold (it did not join it), so the two stories must also pass the
+        gates a document passes: their dates within ``max_span_days``, their headlines sharing terms, and their
+        entities not disjoint."""
+        c = self.config
+        if _cosine(other.centroid, story.centroid) < c.merge:
+            return False
+        if not below:
+            return True
+        days = [d for d in (other.first_day, other.last_day, story.first_day, story.last_day) if d is not None]
+        if days and max(days) - min(days) > c.max_span_days:
+            return False
+        if other.heads and story.heads and _cosine(other.heads, story.heads) < c.head_min:
+            return False
+        return not (c.shared_entity and other.entities and story.entities
+                    and not other.entities.keys() & story.entities.keys())
 
     def _regathered(self, small: StoryState, story: StoryState, below: bool = False) -> bool:
         """Whether every document of ``small`` (of at most ``regather`` documents) would join ``story`` as it is
