@@ -275,7 +275,9 @@ def render_stories(ufc: dict[str, dict[str, Any]], aured: dict[str, Any], seed: 
               f"names sharing a word {'shared' if config.loose_names else 'not shared'}; a story of up to "
               f"{config.regather} document(s) that a new document also joins gathered into its story when they would "
               f"join it now, one of posts that it scores at least {config.regather_floor} (under its threshold) when "
-              f"they would join it {config.regather_margin} above theirs."]
+              f"they would join it {config.regather_margin} above theirs"
+              + ("; a post also merges a candidate it scores under its threshold once its story's centroid is within "
+                 "merge of it." if config.merge_near else ".")]
     return "\n".join(lines)
 
 

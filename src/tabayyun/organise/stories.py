@@ -18,7 +18,10 @@ Each document, in the order it was stored, either joins the story of the same ev
    the larger; the merged id stays an alias), and so is a story of one document that it joins when that
    document would join the story now (it arrived before its event's story existed or could take it: the
    stories depend less on the order documents arrive in), or a story of one post that it scores a little
-   under its threshold when that post would now join the story by a margin (the story grew close to it);
+   under its threshold when that post would now join the story by a margin (the story grew close to it); a
+   post also merges any candidate whose centroid the story it joined has grown within ``merge`` of, when the two
+   stories pass the gates a document passes (dates, headlines, entities): fragments of one event that started
+   apart come together as it grows;
 5. ``split``: a story that grew is checked for two separated groups of documents (a document, or a few,
    far from the rest: another event with the same people or words); the larger group keeps the id (so it
    stays resolvable), the other becomes a story of its own. A story keeps its members' vectors only while
