@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
+from tabayyun.ingest import content_hash
 from tabayyun.organise import StoryClusterer, StoryConfig, story_id_for
 from tabayyun.organise.stories import StoryState
 from tabayyun.records import Document
+from tabayyun.store import SQLiteStore
 
 POSTS = [  # made-up posts of one event, arriving as two fragments
     ("a1", "الوزارة تطلق حملة التطعيم في المستشفيات"),
@@ -80,3 +82,14 @@ def test_stories_below_the_threshold_merge_only_through_the_gates():
                                 story("s-1", ["وزارة الصحة"], head={"لقاح": 1.0}), below=True)  # headlines apart
     far = StoryState("s-3", 0, {"مطر": 1.0}, Counter(["وزارة الصحة"]), Counter(), {}, day, day, size=2)
     assert not clusterer._close(far, one, below=True)  # centroids apart
+
+
+def test_the_merged_id_stays_resolvable_in_the_store(tmp_path, monkeypatch):
+    scripted(monkeypatch)
+    docs = posts()
+    store = SQLiteStore(tmp_path / "db")
+    store.add_documents([(d, content_hash(d.text), []) for d in docs])
+    StoryClusterer(store).sync(batch_size=2)  # the merge happens in the second batch
+    [story] = store.list_stories(limit=10)
+    assert sorted(story.documents) == ["a1", "b1", "joins"]
+    assert store.resolve_story(story_id_for("a1")) == store.resolve_story(story_id_for("b1")) == story.id
