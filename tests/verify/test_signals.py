@@ -384,6 +384,40 @@ def test_an_adjective_of_a_noun_is_no_qualifier_of_the_statement():
     assert s.qualifiers_missing == 0
 
 
+def test_another_act_of_the_same_people_does_not_state_the_claim():
+    # the evidence shares who, when and where, none of what the claim says happened
+    claim = "استقبل الملك الأردني عبد الله الثاني وزير الخارجية الفرنسي صباح اليوم الأحد"
+    s = compare(claim, "قال الملك الأردني عبد الله الثاني صباح اليوم الأحد إن وزير الخارجية الفرنسي صديق قديم")
+    assert s.about() and s.event_unstated and not s.states()
+    stated = compare(claim, "استقبل الملك الأردني عبد الله الثاني اليوم الأحد وزير الخارجية الفرنسي")
+    assert not stated.event_unstated and stated.states()
+
+
+def test_another_statement_of_the_same_speaker_does_not_state_the_claim():
+    # a claim that reports a statement: the words after the verb of saying must be stated, not only the speaker
+    claim = "صرح وزير الخارجية الفرنسي بأن بلاده ستغلق سفارتها في دمشق الأسبوع المقبل"
+    s = compare(claim, "صرح وزير الخارجية الفرنسي الأسبوع المقبل في دمشق بأن بلاده ترحب بالمحادثات")
+    assert s.about() and s.event_unstated and not s.states()
+    assert compare(claim, "وصرح وزير الخارجية الفرنسي بأن بلاده ستغلق سفارتها في دمشق الأسبوع المقبل").states()
+    # the speaker's own words (not a title, not a known name) stand before what was said: they state nothing of it
+    claim = "أعلن المتحدث باسم نقابة المعلمين عن إضراب شامل في المدارس الحكومية"
+    s = compare(claim, "أعلن المتحدث باسم نقابة المعلمين أن الاجتماع مع الوزارة كان مثمرا")
+    assert s.event_unstated and not s.states()
+    assert not compare(claim, "أعلنت نقابة المعلمين عن إضراب شامل في المدارس الحكومية").event_unstated
+
+
+def test_a_narrated_denial_does_not_state_what_it_denies():
+    claim = "أعلن وزير الخارجية الكويتي إلغاء تجميد عضوية سوريا في جامعة الدول العربية"
+    # the denied report stands far after the cue: no denial of the claim is read, yet the text does not state it
+    s = compare(claim, "نفى المندوب الدائم لدى المنظمة السفير خالد الأحمد في القاهرة مساء اليوم الثلاثاء ما نسبته "
+                       "وسائل إعلام لوزير الخارجية الكويتي بشأن إلغاء تجميد عضوية سوريا في جامعة الدول العربية")
+    assert s.denial_unreported and not s.states()
+    # a claim that reports the denial is stated by it
+    denied = compare("نفى السفير الكويتي إلغاء تجميد عضوية سوريا في جامعة الدول العربية",
+                     "نفى السفير الكويتي اليوم إلغاء تجميد عضوية سوريا في جامعة الدول العربية")
+    assert not denied.denial_unreported and denied.states()
+
+
 def test_two_words_after_titles_that_no_gazetteer_knows_are_no_rival_actors():
     # "مباحثات" / "محادثات" follow a title as a name would: a synonym, not another actor
     claim = "من المتوقع أن يجري رئيس الوزراء مباحثات مع ترامب غدا الاثنين في واشنطن"

@@ -30,6 +30,7 @@ from tabayyun.text import (OPPOSITES, EntityMention, Token, analyze, antonym_sid
                            extract_entities, extract_numbers, find_denials, find_hedges, is_dateline, nested, place_parent,
                            predicate_mentions, predicate_polarity, qualifier_classes, stated_years, tokenize, within)
 from tabayyun.text._lexicon import WORD_CACHE, data_rows
+from tabayyun.text.normalize import normalize_ar
 
 __all__ = ["Signals", "compare", "weigh", "TextFacts", "TextMemory", "FACTS", "facts", "facts_version", "facts_fields",
            "facts_from_fields", "RELATED_AT", "STATES_COSINE"]
@@ -411,6 +412,8 @@ class Signals:
     report_shared: int = 0  # shared terms that are not words of an attribution ("نقلت الوكالة عن ... قوله")
     hedged: bool = False  # the evidence reports as unconfirmed or alleged ("أنباء عن", "يزعم") what the claim states
     qualifiers_missing: int = 0  # qualifiers of the claim ("بالكامل", "نهائيا", "لأول مرة") the evidence lacks
+    event_unstated: bool = False  # the evidence shares none of the claim's words for what happened, only who/when/where
+    denial_unreported: bool = False  # the evidence reports a denial ("نفى ...") and the claim reports none
     mismatches: list[str] = field(default_factory=list)
 
     @property
@@ -469,13 +472,15 @@ class Signals:
     def states(self, cosine: float | None = None) -> bool:
         """Whether the evidence states the claim's content: about it, every key predicate, number and
         year of the claim stated, its town not set elsewhere (``place_unstated``), its qualifiers ("بالكامل",
-        "لأول مرة") stated, not reported as a rumour or an allegation (``hedged``), nothing contradicting, and in
+        "لأول مرة") stated, not reported as a rumour or an allegation (``hedged``) nor as what someone denies
+        (``denial_unreported``), some of its words for what happened stated, not only who acted, when and where
+        (``event_unstated``), nothing contradicting, and in
         the same words (most of the claim's wording, or the evidence contained in the claim) or, when sentence
         vectors are given, in other words (``cosine`` >= ``PARAPHRASE_COSINE`` with ``PARAPHRASE_OVERLAP`` of the
         claim's terms). With vectors, a text below ``STATES_COSINE`` is a topic, not a statement."""
         if (not self.about() or self.mismatches or self.denial_unstated or self.predicates_missing
-                or self.place_unstated or self.hedged or self.qualifiers_missing
-                or self.specifics_matched < self.specifics):
+                or self.place_unstated or self.hedged or self.qualifiers_missing or self.event_unstated
+                or self.denial_unreported or self.specifics_matched < self.specifics):
             return False
         if cosine is not None and cosine < STATES_COSINE:
             return False
@@ -566,6 +571,44 @@ def _topic_only(out: Signals) -> bool:
     return not out.entities_shared and min(out.overlap, out.evidence_overlap) < PARAPHRASE_AT
 
 
+@lru_cache(maxsize=1)
+def _speech() -> dict[str, frozenset[str]]:
+    """Normalised verbs of saying ("verb") and the words that open what was said ("link"), ``speech.tsv``."""
+    rows = data_rows("speech.tsv")
+    return {kind: frozenset(normalize_ar(word) for word, k in rows if k == kind) for kind in ("verb", "link")}
+
+
+@lru_cache(maxsize=1)
+def _frame_words() -> frozenset[str]:
+    """Terms that say when, where or who acts, or that someone spoke (``frame_words.txt``, ``titles.txt``, the verbs
+    of ``speech.tsv`` and the words of an attribution or a report): the rest of a claim's words say what happened."""
+    verbs = frozenset(term for word in _speech()["verb"] for term in _terms(word))
+    return _listed_terms("frame_words.txt") | _listed_terms("titles.txt") | verbs | _report_words()
+
+
+@lru_cache(maxsize=1_000)
+def _said(text: str) -> frozenset[str] | None:
+    """Terms of what a reported statement says: the words after the first link ("بأن", "إن", "عن") that follows a
+    verb of saying ("صرح الوزير بأن ..."); None when the text reports no statement."""
+    tokens = tokenize(text)
+    speech = _speech()
+    verb = next((i for i, t in enumerate(tokens)
+                 if t.norm in speech["verb"] or (t.norm[:1] in "وف" and t.norm[1:] in speech["verb"])), None)
+    if verb is None:
+        return None
+    link = next((i for i in range(verb + 1, len(tokens)) if tokens[i].norm in speech["link"]), None)
+    return None if link is None else frozenset(term for t in tokens[link + 1:] for term in _terms(t.text))
+
+
+def _event_unstated(claim_text: str, claim: TextFacts, evidence: TextFacts) -> bool:
+    """The claim says what happened (what a reported statement says) in words of which the evidence has none: it
+    shares only who acted or spoke, when and where ("أجرى الرئيس اتصالا بنظيره" / "قال الرئيس إن نظيره ...",
+    "أعلن الوزير عن إلغاء ..." / "أعلن الوزير أن الاجتماع ..."): another act or statement of the same people."""
+    said = _said(claim_text)
+    event = (claim.words if said is None else claim.words & said) - _frame_words()
+    return bool(event) and not event & evidence.terms
+
+
 def _place_unstated(claim: TextFacts, evidence: TextFacts) -> bool:
     """The claim sets its event in a town or province (a place inside a country) that the evidence does not
     name, nor a place inside it, while the evidence names another such place or only a region around it
@@ -642,6 +685,8 @@ def compare(claim_text: str, evidence_text: str) -> Signals:
     out.place_unstated = _place_unstated(claim, evidence)
     out.hedged = bool(evidence.hedge) and not claim.hedge
     out.qualifiers_missing = len(claim.qualifiers - evidence.qualifiers)
+    out.event_unstated = _event_unstated(claim_text, claim, evidence)
+    out.denial_unreported = bool(evidence.denial) and not claim.denial
     _compare_numbers(claim, evidence, out)
     _compare_dates(claim, evidence, out)
     if _other_actors(claim, evidence) or _topic_only(out):  # figures of another match, another country's toll...
