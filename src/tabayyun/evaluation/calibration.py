@@ -15,7 +15,7 @@ from tabayyun.verify.calibrate import CONFIDENCE_VERSION, Calibration, Confidenc
 
 __all__ = ["CUTS", "Z", "MIN_N", "fit_dev", "artefact_meta", "main"]
 
-CUTS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9)  # the bins of each group, on ``ConfidenceFeatures.strength``
+CUTS = (0.0, 0.6, 0.8, 0.9)  # the bins of each group, on ``ConfidenceFeatures.strength`` (EVALUATION.md: calib2)
 Z = 1.0  # each pooled bin's share right is read at one standard error below (Wilson)
 MIN_N = 5  # a bin is read (pooled), and a corpus caps it, from this many verdicts in its block
 FITTED_ON = {"AuRED dev": "aured_folds1-2", "controls": "build_controls(seed=13)", "unifiedfc": "folds 1-3"}
