@@ -27,8 +27,9 @@ from typing import Callable, Generic, Iterable, Mapping, TypeVar
 
 from tabayyun.records import Evidence
 from tabayyun.text import (OPPOSITES, EntityMention, Token, analyze, antonym_sides, designations, entity_aliases,
-                           extract_entities, extract_numbers, find_denials, find_hedges, is_dateline, nested, place_parent,
-                           predicate_mentions, predicate_polarity, qualifier_classes, stated_years, tokenize, within)
+                           extract_entities, extract_numbers, find_denials, find_hedges, is_dateline, nested, normalize_ar,
+                           place_parent, predicate_mentions, predicate_polarity, qualifier_classes, stated_years, tokenize,
+                           within)
 from tabayyun.text._lexicon import WORD_CACHE, data_rows
 
 __all__ = ["Signals", "compare", "weigh", "TextFacts", "TextMemory", "FACTS", "facts", "facts_version", "facts_fields",
@@ -67,6 +68,10 @@ _TOLERANCE = 0.02  # figures this close are the same figure (rounding)
 _BOUND_WORDS = {"min": "at least ", "max": "at most ", "about": "about "}
 _NEIGHBOURS = 2  # words on each side of a number that say what it counts
 _FRAME = 4  # words on each side of a predicate, within its clause, that name who acts and on what
+# An opposite action or a negated word speaks of the claim's actor or object when the words around it on both sides
+# share an entity or this many terms: one topic word ("انخفض الدولار لثالث جلسة" against "ارتفع مؤشر الدولار إلى
+# أعلى مستوياته") is another event's.
+_FRAME_SHARED = 2
 # Verbal negators whose next word is the negated predicate ("لم تفرج", "ليس مديرا").
 _NEGATORS = frozenset({"لم", "لن", "لا", "ليس", "ليست", "ليسوا", "لسنا", "لست"})
 _NOT_NEGATED = frozenset({"يزال", "تزال", "يزالون", "تزالون", "نزال", "ازال", "بد", "سيما", "شك", "يخفي",
@@ -163,9 +168,18 @@ def _verb_forms(term: str) -> set[str]:
     return {term, term[1:]} if len(term) >= 4 else {term, "و" + term[1:]}
 
 
-def _negation_scope(norms: list[str]) -> set[int]:
-    """Indexes of the words a verbal negator governs (the next content word)."""
+@lru_cache(maxsize=1)
+def _conditionals() -> frozenset[str]:
+    """Normalised words after which a negator states a condition, not a fact ("في حال لم", "إذا لم"):
+    ``text/data/conditionals.txt``."""
+    return frozenset(normalize_ar(row[0]) for row in data_rows("conditionals.txt"))
+
+
+def _negation_scope(norms: list[str]) -> tuple[set[int], set[int]]:
+    """Indexes of the words a verbal negator governs (the next content word), and of those a negator governs in a
+    condition ("في حال لم تضمن": neither stated nor negated)."""
     out: set[int] = set()
+    supposed: set[int] = set()
     for i, w in enumerate(norms):
         bare = w[1:] if w[:1] in "وف" and w[1:] in _NEGATORS else w
         if bare not in _NEGATORS:
@@ -175,8 +189,8 @@ def _negation_scope(norms: list[str]) -> set[int]:
             j += 1
         exceptive = any(w in _EXCEPT for w in norms[i + 1:i + 1 + _EXCEPT_REACH])  # "لم يسجل سوى 3": only
         if j < len(norms) and norms[j] not in _NOT_NEGATED and not exceptive:
-            out.add(j)
-    return out
+            (supposed if i and norms[i - 1] in _conditionals() else out).add(j)
+    return out, supposed
 
 
 @lru_cache(maxsize=WORD_CACHE)
@@ -193,18 +207,42 @@ def _frames(text: str, tokens: list[Token], entities: list[EntityMention]) -> di
         inside = [i for i, t in enumerate(tokens) if start <= t.start < end]
         if not inside:
             continue
-        first, last = inside[0], inside[-1]
-        lo, hi = first, last
-        while lo > 0 and first - lo < _FRAME and not _PUNCT.search(text[tokens[lo - 1].end:tokens[lo].start]):
-            lo -= 1
-        while (hi < len(tokens) - 1 and hi - last < _FRAME
-               and not _PUNCT.search(text[tokens[hi].end:tokens[hi + 1].start])):
-            hi += 1
-        near = tokens[lo:first] + tokens[last + 1:hi + 1]
-        frame = frames.setdefault(cls, set())
-        frame.update(term for t in near for term in _terms(t.text) if not term.isdigit())
-        frame.update("@" + e.canonical for e in entities if any(e.start <= t.start < e.end for t in near))
+        frames.setdefault(cls, set()).update(_frame_terms(_near(tokens, text, inside[0], inside[-1]), entities))
     return {cls: frozenset(terms) for cls, terms in frames.items()}
+
+
+def _near(tokens: list[Token], text: str, first: int, last: int) -> list[Token]:
+    """The ``_FRAME`` tokens on each side of ``tokens[first:last + 1]``, within its clause."""
+    lo, hi = first, last
+    while lo > 0 and first - lo < _FRAME and not _PUNCT.search(text[tokens[lo - 1].end:tokens[lo].start]):
+        lo -= 1
+    while hi < len(tokens) - 1 and hi - last < _FRAME and not _PUNCT.search(text[tokens[hi].end:tokens[hi + 1].start]):
+        hi += 1
+    return tokens[lo:first] + tokens[last + 1:hi + 1]
+
+
+def _frame_terms(near: list[Token], entities: list[EntityMention]) -> set[str]:
+    """The terms of the ``near`` tokens (figures aside) and the entities among them."""
+    return ({term for t in near for term in _terms(t.text) if not term.isdigit()}
+            | {"@" + e.canonical for e in entities if any(e.start <= t.start < e.end for t in near)})
+
+
+def _word_frame(text: str, term: str) -> frozenset[str]:
+    """The terms around every word of ``text`` whose term (or a perfect form of its negated verb) is ``term``."""
+    tokens = list(tokenize(text))
+    entities = extract_entities(text)
+    out: set[str] = set()
+    for i, t in enumerate(tokens):
+        if any(term in _verb_forms(own) for own in _terms(t.text)):
+            out |= _frame_terms(_near(tokens, text, i, i), entities) - {term}
+    return frozenset(out)
+
+
+def _same_frame(said: frozenset[str], found: frozenset[str]) -> bool:
+    """Whether the words around a predicate in one text and around its opposite or negation in the other name the
+    same actor or object: an entity of both, or ``_FRAME_SHARED`` terms."""
+    shared = said & found
+    return len(shared) >= _FRAME_SHARED or any(term.startswith("@") for term in shared)
 
 
 def _clause(tokens: list[Token], text: str, start: int) -> list[Token]:
@@ -326,10 +364,10 @@ def _extract(text: str) -> TextFacts:
     # a gazetteer entity counts once, by its id; a name read from a title ("النائب ...") keeps its words
     known = [e for e in entities if entity_aliases(e.canonical)]
     plain = [t for t in content if not any(e.start <= t.start < e.end for e in known)]
-    scope = _negation_scope([t.norm for t in tokens])
+    scope, supposed = _negation_scope([t.norm for t in tokens])
     negated, affirmed = set(), set()
     for i, t in enumerate(tokens):
-        if t in is_content:
+        if t in is_content and i not in supposed:
             for term in _terms(t.text):
                 if i in scope:
                     negated.update(_verb_forms(term))
@@ -516,27 +554,30 @@ def _compare_dates(claim: TextFacts, evidence: TextFacts, out: Signals) -> None:
         out.mismatches.append(f"date mismatch: claim {min(claim.years)}, evidence {min(evidence.years)}")
 
 
-def _compare_polarity(claim: TextFacts, evidence: TextFacts, out: Signals) -> None:
-    """The opposite action (stated, not negated, on either side; with a word next to it that both name: the same
-    actor or object, not another party's), or one predicate negated on one side only."""
+def _compare_polarity(claim: TextFacts, evidence: TextFacts, out: Signals, texts: tuple[str, str]) -> None:
+    """The opposite action (stated, not negated, on either side), or one predicate or word negated on one side only
+    (of the claim's ``texts``, the evidence's); either with the same actor or object next to it (``_same_frame``), not
+    another party's ("لندن لا تريد الانخراط" / "موسكو تريد ضمانات")."""
     for cls in sorted(claim.predicates):
         opposite = OPPOSITES.get(cls)
         if (opposite and opposite in evidence.predicates and cls not in evidence.predicates
                 and opposite not in claim.predicates  # the claim states both ("فتحت المعبر الذي أغلقته")
                 and claim.polarity[cls] is not True and evidence.polarity[opposite] is not True  # no rise: no fall
-                and claim.frames.get(cls, frozenset()) & evidence.frames.get(opposite, frozenset())):
+                and _same_frame(claim.frames.get(cls, frozenset()), evidence.frames.get(opposite, frozenset()))):
             out.opposite = True
             out.mismatches.append(f"opposite action: claim '{cls}', evidence '{opposite}'")
     for cls in sorted(claim.polarity.keys() & evidence.polarity.keys()):
         said, found = claim.polarity[cls], evidence.polarity[cls]
-        if said is not None and found is not None and said != found:
+        if (said is not None and found is not None and said != found
+                and _same_frame(claim.frames.get(cls, frozenset()), evidence.frames.get(cls, frozenset()))):
             out.mismatches.append(f"negation mismatch: the {'claim' if said else 'evidence'} negates '{cls}'")
             return
     # any other predicate: negated on one side, stated on the other
     flipped = sorted((claim.negated & evidence.affirmed) | (evidence.negated & claim.affirmed))
-    if flipped:
-        side = "claim" if flipped[0] in claim.negated else "evidence"
-        out.mismatches.append(f"negation mismatch: the {side} negates '{flipped[0]}'")
+    word = next((w for w in flipped if _same_frame(*(_word_frame(text, w) for text in texts))), None)
+    if word:
+        side = "claim" if word in claim.negated else "evidence"
+        out.mismatches.append(f"negation mismatch: the {side} negates '{word}'")
 
 
 def _rival(a: str, b: str, kind: str) -> bool:
@@ -646,7 +687,7 @@ def compare(claim_text: str, evidence_text: str) -> Signals:
     _compare_dates(claim, evidence, out)
     if _other_actors(claim, evidence) or _topic_only(out):  # figures of another match, another country's toll...
         out.mismatches = [m for m in out.mismatches if not m.startswith(("number mismatch", "date mismatch"))]
-    _compare_polarity(claim, evidence, out)
+    _compare_polarity(claim, evidence, out, (claim_text, evidence_text))
     _compare_actors(claim, evidence, out)
     out.swap = _swap(claim, evidence)
     _compare_antonyms(claim, evidence, out)
