@@ -473,6 +473,7 @@ def test_a_negation_in_a_condition_states_nothing():
     claim = "ويجب أن تضمن الحكومة رواتب الموظفين كاملة هذا العام"
     s = compare(claim, "وقال إنه في حال لم تضمن الحكومة رواتب الموظفين فإن النقابة ستعلن الإضراب هذا العام")
     assert s.about() and not s.stated_mismatches(), s.mismatches
+    assert s.supposed and not s.states()  # nor does it state what the claim says
     # the same words stated as a fact still negate the claim
     s = compare(claim, "وقال إن الحكومة لم تضمن رواتب الموظفين كاملة هذا العام")
     assert any(m.startswith("negation mismatch") for m in s.stated_mismatches())

@@ -227,15 +227,19 @@ def _frame_terms(near: list[Token], entities: list[EntityMention]) -> set[str]:
             | {"@" + e.canonical for e in entities if any(e.start <= t.start < e.end for t in near)})
 
 
-def _word_frame(text: str, term: str) -> frozenset[str]:
-    """The terms around every word of ``text`` whose term (or a perfect form of its negated verb) is ``term``."""
+def _word_frame(text: str, term: str) -> tuple[frozenset[str], bool]:
+    """The terms around every word of ``text`` whose term (or a perfect form of its negated verb) is ``term``, and
+    whether every negation of it states a condition ("في حال لم تضمن")."""
     tokens = list(tokenize(text))
     entities = extract_entities(text)
+    scope, supposed = _negation_scope([t.norm for t in tokens])
     out: set[str] = set()
+    found: set[int] = set()
     for i, t in enumerate(tokens):
         if any(term in _verb_forms(own) for own in _terms(t.text)):
             out |= _frame_terms(_near(tokens, text, i, i), entities) - {term}
-    return frozenset(out)
+            found.add(i)
+    return frozenset(out), bool(found & supposed) and not found & scope
 
 
 def _same_frame(said: frozenset[str], found: frozenset[str]) -> bool:
@@ -367,9 +371,9 @@ def _extract(text: str) -> TextFacts:
     scope, supposed = _negation_scope([t.norm for t in tokens])
     negated, affirmed = set(), set()
     for i, t in enumerate(tokens):
-        if t in is_content and i not in supposed:
+        if t in is_content:
             for term in _terms(t.text):
-                if i in scope:
+                if i in scope or i in supposed:
                     negated.update(_verb_forms(term))
                 else:
                     affirmed.add(term)
@@ -449,6 +453,7 @@ class Signals:
     report_shared: int = 0  # shared terms that are not words of an attribution ("نقلت الوكالة عن ... قوله")
     hedged: bool = False  # the evidence reports as unconfirmed or alleged ("أنباء عن", "يزعم") what the claim states
     qualifiers_missing: int = 0  # qualifiers of the claim ("بالكامل", "نهائيا", "لأول مرة") the evidence lacks
+    supposed: bool = False  # a word one text states is negated in the other only in a condition ("في حال لم تضمن")
     mismatches: list[str] = field(default_factory=list)
 
     @property
@@ -512,7 +517,7 @@ class Signals:
         vectors are given, in other words (``cosine`` >= ``PARAPHRASE_COSINE`` with ``PARAPHRASE_OVERLAP`` of the
         claim's terms). With vectors, a text below ``STATES_COSINE`` is a topic, not a statement."""
         if (not self.about() or self.mismatches or self.denial_unstated or self.predicates_missing
-                or self.place_unstated or self.hedged or self.qualifiers_missing
+                or self.place_unstated or self.hedged or self.qualifiers_missing or self.supposed
                 or self.specifics_matched < self.specifics):
             return False
         if cosine is not None and cosine < STATES_COSINE:
@@ -573,11 +578,13 @@ def _compare_polarity(claim: TextFacts, evidence: TextFacts, out: Signals, texts
             out.mismatches.append(f"negation mismatch: the {'claim' if said else 'evidence'} negates '{cls}'")
             return
     # any other predicate: negated on one side, stated on the other
-    flipped = sorted((claim.negated & evidence.affirmed) | (evidence.negated & claim.affirmed))
-    word = next((w for w in flipped if _same_frame(*(_word_frame(text, w) for text in texts))), None)
-    if word:
-        side = "claim" if word in claim.negated else "evidence"
-        out.mismatches.append(f"negation mismatch: the {side} negates '{word}'")
+    for word in sorted((claim.negated & evidence.affirmed) | (evidence.negated & claim.affirmed)):
+        (said_frame, said_supposed), (found_frame, found_supposed) = (_word_frame(text, word) for text in texts)
+        out.supposed = out.supposed or said_supposed or found_supposed
+        if not (said_supposed or found_supposed) and _same_frame(said_frame, found_frame):
+            side = "claim" if word in claim.negated else "evidence"
+            out.mismatches.append(f"negation mismatch: the {side} negates '{word}'")
+            return
 
 
 def _rival(a: str, b: str, kind: str) -> bool:
