@@ -453,7 +453,9 @@ class Signals:
     report_shared: int = 0  # shared terms that are not words of an attribution ("نقلت الوكالة عن ... قوله")
     hedged: bool = False  # the evidence reports as unconfirmed or alleged ("أنباء عن", "يزعم") what the claim states
     qualifiers_missing: int = 0  # qualifiers of the claim ("بالكامل", "نهائيا", "لأول مرة") the evidence lacks
-    supposed: bool = False  # a word one text states is negated in the other only in a condition ("في حال لم تضمن")
+    # an opposite action or a negation of another actor or object, or in a condition ("في حال لم تضمن"): no
+    # contradiction, but the evidence does not state the claim either
+    aside: list[str] = field(default_factory=list)
     mismatches: list[str] = field(default_factory=list)
 
     @property
@@ -517,7 +519,7 @@ class Signals:
         vectors are given, in other words (``cosine`` >= ``PARAPHRASE_COSINE`` with ``PARAPHRASE_OVERLAP`` of the
         claim's terms). With vectors, a text below ``STATES_COSINE`` is a topic, not a statement."""
         if (not self.about() or self.mismatches or self.denial_unstated or self.predicates_missing
-                or self.place_unstated or self.hedged or self.qualifiers_missing or self.supposed
+                or self.place_unstated or self.hedged or self.qualifiers_missing or self.aside
                 or self.specifics_matched < self.specifics):
             return False
         if cosine is not None and cosine < STATES_COSINE:
@@ -565,26 +567,35 @@ def _compare_polarity(claim: TextFacts, evidence: TextFacts, out: Signals, texts
     another party's ("لندن لا تريد الانخراط" / "موسكو تريد ضمانات")."""
     for cls in sorted(claim.predicates):
         opposite = OPPOSITES.get(cls)
+        said_frame, found_frame = claim.frames.get(cls, frozenset()), evidence.frames.get(opposite or "", frozenset())
         if (opposite and opposite in evidence.predicates and cls not in evidence.predicates
                 and opposite not in claim.predicates  # the claim states both ("فتحت المعبر الذي أغلقته")
                 and claim.polarity[cls] is not True and evidence.polarity[opposite] is not True  # no rise: no fall
-                and _same_frame(claim.frames.get(cls, frozenset()), evidence.frames.get(opposite, frozenset()))):
-            out.opposite = True
-            out.mismatches.append(f"opposite action: claim '{cls}', evidence '{opposite}'")
+                and said_frame & found_frame):
+            line = f"opposite action: claim '{cls}', evidence '{opposite}'"
+            out.opposite = out.opposite or _framed(out, line, said_frame, found_frame)
     for cls in sorted(claim.polarity.keys() & evidence.polarity.keys()):
         said, found = claim.polarity[cls], evidence.polarity[cls]
         if (said is not None and found is not None and said != found
-                and _same_frame(claim.frames.get(cls, frozenset()), evidence.frames.get(cls, frozenset()))):
-            out.mismatches.append(f"negation mismatch: the {'claim' if said else 'evidence'} negates '{cls}'")
+                and _framed(out, f"negation mismatch: the {'claim' if said else 'evidence'} negates '{cls}'",
+                            claim.frames.get(cls, frozenset()), evidence.frames.get(cls, frozenset()))):
             return
     # any other predicate: negated on one side, stated on the other
     for word in sorted((claim.negated & evidence.affirmed) | (evidence.negated & claim.affirmed)):
+        line = f"negation mismatch: the {'claim' if word in claim.negated else 'evidence'} negates '{word}'"
         (said_frame, said_supposed), (found_frame, found_supposed) = (_word_frame(text, word) for text in texts)
-        out.supposed = out.supposed or said_supposed or found_supposed
-        if not (said_supposed or found_supposed) and _same_frame(said_frame, found_frame):
-            side = "claim" if word in claim.negated else "evidence"
-            out.mismatches.append(f"negation mismatch: the {side} negates '{word}'")
+        if said_supposed or found_supposed:
+            out.aside.append(f"{line} in a condition")
+        elif _framed(out, line, said_frame, found_frame):
             return
+
+
+def _framed(out: Signals, line: str, said: frozenset[str], found: frozenset[str]) -> bool:
+    """Record ``line`` among the mismatches when the words around both predicates name the same actor or object
+    (``_same_frame``), else aside (another party's: it neither contradicts nor lets the evidence state the claim)."""
+    same = _same_frame(said, found)
+    (out.mismatches if same else out.aside).append(line)
+    return same
 
 
 def _rival(a: str, b: str, kind: str) -> bool:
