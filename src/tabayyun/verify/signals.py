@@ -8,8 +8,9 @@ These are the facts a person reads in a verdict's reasons ("number mismatch: cla
 - ``Signals.mismatches``: what it states that is incompatible with the claim: a figure of the same kind
   for the same quantity that the claim's cannot hold beside (bounds and approximations read as such),
   another year (a figure or a year only where both name an entity or each restates half of the other), the
-  opposite action (neither negated, a word next to it shared) or the negation of the same predicate, another actor
-  in an otherwise identical statement, a word turned into its opposite, or a denial.
+  opposite action (neither negated) or the negation of the same predicate or word, each with an entity or two terms
+  next to it shared (the same actor or object; else set aside in ``Signals.aside``, as is a negation in a condition),
+  another actor in an otherwise identical statement, a word turned into its opposite, or a denial.
 ``Signals.stated_mismatches`` keeps those that count: all of them for evidence about the same thing,
 an opposite action about an actor both name, a report called false ("عار عن الصحة") that restates
 enough of the claim. ``Signals.states`` tells evidence that states the claim's content.
