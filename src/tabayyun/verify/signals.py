@@ -178,7 +178,7 @@ def _conditionals() -> frozenset[str]:
 
 def _negation_scope(norms: list[str]) -> tuple[set[int], set[int]]:
     """Indexes of the words a verbal negator governs (the next content word), and of those a negator governs in a
-    condition ("في حال لم تضمن": neither stated nor negated)."""
+    condition ("في حال لم تضمن": a text's facts count them as negated, ``_word_frame`` tells them apart)."""
     out: set[int] = set()
     supposed: set[int] = set()
     for i, w in enumerate(norms):
@@ -564,8 +564,8 @@ def _compare_dates(claim: TextFacts, evidence: TextFacts, out: Signals) -> None:
 
 def _compare_polarity(claim: TextFacts, evidence: TextFacts, out: Signals, texts: tuple[str, str]) -> None:
     """The opposite action (stated, not negated, on either side), or one predicate or word negated on one side only
-    (of the claim's ``texts``, the evidence's); either with the same actor or object next to it (``_same_frame``), not
-    another party's ("لندن لا تريد الانخراط" / "موسكو تريد ضمانات")."""
+    (``texts``: the claim's and the evidence's); either with the same actor or object next to it (``_same_frame``),
+    not another party's ("لندن لا تريد الانخراط" / "موسكو تريد ضمانات")."""
     for cls in sorted(claim.predicates):
         opposite = OPPOSITES.get(cls)
         said_frame, found_frame = claim.frames.get(cls, frozenset()), evidence.frames.get(opposite or "", frozenset())
