@@ -480,3 +480,42 @@ def test_a_denial_of_the_claims_report_in_its_clause_still_contradicts_it():
     s = compare("أغلقت السلطات جميع المدارس في العاصمة بسبب الأمطار الغزيرة",
                 "ما يتداول عن إغلاق المدارس في العاصمة بسبب الأمطار الغزيرة عار عن الصحة، والدوام مستمر كالمعتاد")
     assert s.stated_mismatches() == ["denied: the evidence says «عار عن الصحة»"]
+
+
+STOCKS = "ارتفع مؤشر الأسهم في البورصة إلى أعلى مستوياته منذ عامين مع صعود أرباح البنوك الكبرى"
+
+
+def test_an_opposite_action_of_another_event_on_the_topic_is_no_contradiction():
+    # one topic word next to both predicates ("الأسهم"): another session's fall, not the claim's rise
+    s = compare(STOCKS, "وانخفضت الأسهم لثالث جلسة على التوالي، بينما سجلت أرباح البنوك الكبرى في البورصة صعودا منذ عامين")
+    assert s.about() and not s.stated_mismatches(), s.mismatches
+    assert s.aside and not s.states()  # set aside, it still keeps the evidence from stating the claim
+
+
+def test_an_opposite_action_of_the_same_actor_still_contradicts():
+    s = compare("ارتفع مؤشر الأسهم في البورصة اليوم بدعم من أرباح البنوك",
+                "انخفض مؤشر الأسهم في البورصة اليوم بدعم من أرباح البنوك")
+    assert "opposite action: claim 'increase', evidence 'decrease'" in s.stated_mismatches()
+
+
+def test_a_negated_word_of_another_actor_is_no_contradiction():
+    s = compare("قال الوزير إن حكومته لا تريد الدخول في مواجهة جديدة مع الجيران بسبب الأزمة",
+                "وقال الوزير في وقت سابق إن الجيران تريد ضمانات بعدم التصعيد بسبب الأزمة")
+    assert s.about() and not s.stated_mismatches(), s.mismatches
+    assert s.aside and not s.states()
+
+
+def test_a_negation_in_a_condition_states_nothing():
+    claim = "ويجب أن تضمن الحكومة رواتب الموظفين كاملة هذا العام"
+    s = compare(claim, "وقال إنه في حال لم تضمن الحكومة رواتب الموظفين فإن النقابة ستعلن الإضراب هذا العام")
+    assert s.about() and not s.stated_mismatches(), s.mismatches
+    assert s.aside and not s.states()  # nor does it state what the claim says
+    # the same words stated as a fact still negate the claim
+    s = compare(claim, "وقال إن الحكومة لم تضمن رواتب الموظفين كاملة هذا العام")
+    assert any(m.startswith("negation mismatch") for m in s.stated_mismatches())
+
+
+def test_a_negated_predicate_of_the_same_actor_still_contradicts():
+    s = compare("وصل الوفد الحكومي إلى العاصمة للمشاركة في المفاوضات",
+                "لم يصل الوفد الحكومي إلى العاصمة للمشاركة في المفاوضات")
+    assert any(m.startswith("negation mismatch") for m in s.stated_mismatches())

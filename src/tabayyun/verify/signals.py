@@ -8,8 +8,9 @@ These are the facts a person reads in a verdict's reasons ("number mismatch: cla
 - ``Signals.mismatches``: what it states that is incompatible with the claim: a figure of the same kind
   for the same quantity that the claim's cannot hold beside (bounds and approximations read as such),
   another year (a figure or a year only where both name an entity or each restates half of the other), the
-  opposite action (neither negated, a word next to it shared) or the negation of the same predicate, another actor
-  in an otherwise identical statement, a word turned into its opposite, or a denial.
+  opposite action (neither negated) or the negation of the same predicate or word, each with an entity or two terms
+  next to it shared (the same actor or object; else set aside in ``Signals.aside``, as is a negation in a condition),
+  another actor in an otherwise identical statement, a word turned into its opposite, or a denial.
 ``Signals.stated_mismatches`` keeps those that count: all of them for evidence about the same thing,
 an opposite action about an actor both name, a report called false ("عار عن الصحة") that restates
 enough of the claim. ``Signals.states`` tells evidence that states the claim's content.
@@ -27,10 +28,10 @@ from typing import Callable, Generic, Iterable, Mapping, TypeVar
 
 from tabayyun.records import Evidence
 from tabayyun.text import (OPPOSITES, EntityMention, Token, analyze, antonym_sides, designations, entity_aliases,
-                           extract_entities, extract_numbers, find_denials, find_hedges, is_dateline, nested, place_parent,
-                           predicate_mentions, predicate_polarity, qualifier_classes, stated_years, tokenize, within)
+                           extract_entities, extract_numbers, find_denials, find_hedges, is_dateline, nested, normalize_ar,
+                           place_parent, predicate_mentions, predicate_polarity, qualifier_classes, stated_years, tokenize,
+                           within)
 from tabayyun.text._lexicon import WORD_CACHE, data_rows
-from tabayyun.text.normalize import normalize_ar
 
 __all__ = ["Signals", "compare", "weigh", "TextFacts", "TextMemory", "FACTS", "facts", "facts_version", "facts_fields",
            "facts_from_fields", "RELATED_AT", "STATES_COSINE"]
@@ -68,6 +69,10 @@ _TOLERANCE = 0.02  # figures this close are the same figure (rounding)
 _BOUND_WORDS = {"min": "at least ", "max": "at most ", "about": "about "}
 _NEIGHBOURS = 2  # words on each side of a number that say what it counts
 _FRAME = 4  # words on each side of a predicate, within its clause, that name who acts and on what
+# An opposite action or a negated word speaks of the claim's actor or object when the words around it on both sides
+# share an entity or this many terms: one topic word ("انخفض الدولار لثالث جلسة" against "ارتفع مؤشر الدولار إلى
+# أعلى مستوياته") is another event's.
+_FRAME_SHARED = 2
 # Verbal negators whose next word is the negated predicate ("لم تفرج", "ليس مديرا").
 _NEGATORS = frozenset({"لم", "لن", "لا", "ليس", "ليست", "ليسوا", "لسنا", "لست"})
 _NOT_NEGATED = frozenset({"يزال", "تزال", "يزالون", "تزالون", "نزال", "ازال", "بد", "سيما", "شك", "يخفي",
@@ -164,9 +169,18 @@ def _verb_forms(term: str) -> set[str]:
     return {term, term[1:]} if len(term) >= 4 else {term, "و" + term[1:]}
 
 
-def _negation_scope(norms: list[str]) -> set[int]:
-    """Indexes of the words a verbal negator governs (the next content word)."""
+@lru_cache(maxsize=1)
+def _conditionals() -> frozenset[str]:
+    """Normalised words after which a negator states a condition, not a fact ("في حال لم", "إذا لم"):
+    ``text/data/conditionals.txt``."""
+    return frozenset(normalize_ar(row[0]) for row in data_rows("conditionals.txt"))
+
+
+def _negation_scope(norms: list[str]) -> tuple[set[int], set[int]]:
+    """Indexes of the words a verbal negator governs (the next content word), and of those a negator governs in a
+    condition ("في حال لم تضمن": a text's facts count them as negated, ``_word_frame`` tells them apart)."""
     out: set[int] = set()
+    supposed: set[int] = set()
     for i, w in enumerate(norms):
         bare = w[1:] if w[:1] in "وف" and w[1:] in _NEGATORS else w
         if bare not in _NEGATORS:
@@ -176,8 +190,8 @@ def _negation_scope(norms: list[str]) -> set[int]:
             j += 1
         exceptive = any(w in _EXCEPT for w in norms[i + 1:i + 1 + _EXCEPT_REACH])  # "لم يسجل سوى 3": only
         if j < len(norms) and norms[j] not in _NOT_NEGATED and not exceptive:
-            out.add(j)
-    return out
+            (supposed if i and norms[i - 1] in _conditionals() else out).add(j)
+    return out, supposed
 
 
 @lru_cache(maxsize=WORD_CACHE)
@@ -194,18 +208,46 @@ def _frames(text: str, tokens: list[Token], entities: list[EntityMention]) -> di
         inside = [i for i, t in enumerate(tokens) if start <= t.start < end]
         if not inside:
             continue
-        first, last = inside[0], inside[-1]
-        lo, hi = first, last
-        while lo > 0 and first - lo < _FRAME and not _PUNCT.search(text[tokens[lo - 1].end:tokens[lo].start]):
-            lo -= 1
-        while (hi < len(tokens) - 1 and hi - last < _FRAME
-               and not _PUNCT.search(text[tokens[hi].end:tokens[hi + 1].start])):
-            hi += 1
-        near = tokens[lo:first] + tokens[last + 1:hi + 1]
-        frame = frames.setdefault(cls, set())
-        frame.update(term for t in near for term in _terms(t.text) if not term.isdigit())
-        frame.update("@" + e.canonical for e in entities if any(e.start <= t.start < e.end for t in near))
+        frames.setdefault(cls, set()).update(_frame_terms(_near(tokens, text, inside[0], inside[-1]), entities))
     return {cls: frozenset(terms) for cls, terms in frames.items()}
+
+
+def _near(tokens: list[Token], text: str, first: int, last: int) -> list[Token]:
+    """The ``_FRAME`` tokens on each side of ``tokens[first:last + 1]``, within its clause."""
+    lo, hi = first, last
+    while lo > 0 and first - lo < _FRAME and not _PUNCT.search(text[tokens[lo - 1].end:tokens[lo].start]):
+        lo -= 1
+    while hi < len(tokens) - 1 and hi - last < _FRAME and not _PUNCT.search(text[tokens[hi].end:tokens[hi + 1].start]):
+        hi += 1
+    return tokens[lo:first] + tokens[last + 1:hi + 1]
+
+
+def _frame_terms(near: list[Token], entities: list[EntityMention]) -> set[str]:
+    """The terms of the ``near`` tokens (figures aside) and the entities among them."""
+    return ({term for t in near for term in _terms(t.text) if not term.isdigit()}
+            | {"@" + e.canonical for e in entities if any(e.start <= t.start < e.end for t in near)})
+
+
+def _word_frame(text: str, term: str) -> tuple[frozenset[str], bool]:
+    """The terms around every word of ``text`` whose term (or a perfect form of its negated verb) is ``term``, and
+    whether every negation of it states a condition ("في حال لم تضمن")."""
+    tokens = list(tokenize(text))
+    entities = extract_entities(text)
+    scope, supposed = _negation_scope([t.norm for t in tokens])
+    out: set[str] = set()
+    found: set[int] = set()
+    for i, t in enumerate(tokens):
+        if any(term in _verb_forms(own) for own in _terms(t.text)):
+            out |= _frame_terms(_near(tokens, text, i, i), entities) - {term}
+            found.add(i)
+    return frozenset(out), bool(found & supposed) and not found & scope
+
+
+def _same_frame(said: frozenset[str], found: frozenset[str]) -> bool:
+    """Whether the words around a predicate in one text and around its opposite or negation in the other name the
+    same actor or object: an entity of both, or ``_FRAME_SHARED`` terms."""
+    shared = said & found
+    return len(shared) >= _FRAME_SHARED or any(term.startswith("@") for term in shared)
 
 
 def _clause(tokens: list[Token], text: str, start: int) -> list[Token]:
@@ -327,12 +369,12 @@ def _extract(text: str) -> TextFacts:
     # a gazetteer entity counts once, by its id; a name read from a title ("النائب ...") keeps its words
     known = [e for e in entities if entity_aliases(e.canonical)]
     plain = [t for t in content if not any(e.start <= t.start < e.end for e in known)]
-    scope = _negation_scope([t.norm for t in tokens])
+    scope, supposed = _negation_scope([t.norm for t in tokens])
     negated, affirmed = set(), set()
     for i, t in enumerate(tokens):
         if t in is_content:
             for term in _terms(t.text):
-                if i in scope:
+                if i in scope or i in supposed:
                     negated.update(_verb_forms(term))
                 else:
                     affirmed.add(term)
@@ -414,6 +456,9 @@ class Signals:
     qualifiers_missing: int = 0  # qualifiers of the claim ("بالكامل", "نهائيا", "لأول مرة") the evidence lacks
     event_unstated: bool = False  # the evidence shares none of the claim's words for what happened, only who/when/where
     denial_unreported: bool = False  # the evidence reports a denial ("نفى ...") and the claim reports none
+    # an opposite action or a negation of another actor or object, or in a condition ("في حال لم تضمن"): no
+    # contradiction, but the evidence does not state the claim either
+    aside: list[str] = field(default_factory=list)
     mismatches: list[str] = field(default_factory=list)
 
     @property
@@ -480,7 +525,7 @@ class Signals:
         claim's terms). With vectors, a text below ``STATES_COSINE`` is a topic, not a statement."""
         if (not self.about() or self.mismatches or self.denial_unstated or self.predicates_missing
                 or self.place_unstated or self.hedged or self.qualifiers_missing or self.event_unstated
-                or self.denial_unreported or self.specifics_matched < self.specifics):
+                or self.denial_unreported or self.aside or self.specifics_matched < self.specifics):
             return False
         if cosine is not None and cosine < STATES_COSINE:
             return False
@@ -521,27 +566,41 @@ def _compare_dates(claim: TextFacts, evidence: TextFacts, out: Signals) -> None:
         out.mismatches.append(f"date mismatch: claim {min(claim.years)}, evidence {min(evidence.years)}")
 
 
-def _compare_polarity(claim: TextFacts, evidence: TextFacts, out: Signals) -> None:
-    """The opposite action (stated, not negated, on either side; with a word next to it that both name: the same
-    actor or object, not another party's), or one predicate negated on one side only."""
+def _compare_polarity(claim: TextFacts, evidence: TextFacts, out: Signals, texts: tuple[str, str]) -> None:
+    """The opposite action (stated, not negated, on either side), or one predicate or word negated on one side only
+    (``texts``: the claim's and the evidence's); either with the same actor or object next to it (``_same_frame``),
+    not another party's ("لندن لا تريد الانخراط" / "موسكو تريد ضمانات")."""
     for cls in sorted(claim.predicates):
         opposite = OPPOSITES.get(cls)
+        said_frame, found_frame = claim.frames.get(cls, frozenset()), evidence.frames.get(opposite or "", frozenset())
         if (opposite and opposite in evidence.predicates and cls not in evidence.predicates
                 and opposite not in claim.predicates  # the claim states both ("فتحت المعبر الذي أغلقته")
                 and claim.polarity[cls] is not True and evidence.polarity[opposite] is not True  # no rise: no fall
-                and claim.frames.get(cls, frozenset()) & evidence.frames.get(opposite, frozenset())):
-            out.opposite = True
-            out.mismatches.append(f"opposite action: claim '{cls}', evidence '{opposite}'")
+                and said_frame & found_frame):
+            line = f"opposite action: claim '{cls}', evidence '{opposite}'"
+            out.opposite = out.opposite or _framed(out, line, said_frame, found_frame)
     for cls in sorted(claim.polarity.keys() & evidence.polarity.keys()):
         said, found = claim.polarity[cls], evidence.polarity[cls]
-        if said is not None and found is not None and said != found:
-            out.mismatches.append(f"negation mismatch: the {'claim' if said else 'evidence'} negates '{cls}'")
+        if (said is not None and found is not None and said != found
+                and _framed(out, f"negation mismatch: the {'claim' if said else 'evidence'} negates '{cls}'",
+                            claim.frames.get(cls, frozenset()), evidence.frames.get(cls, frozenset()))):
             return
     # any other predicate: negated on one side, stated on the other
-    flipped = sorted((claim.negated & evidence.affirmed) | (evidence.negated & claim.affirmed))
-    if flipped:
-        side = "claim" if flipped[0] in claim.negated else "evidence"
-        out.mismatches.append(f"negation mismatch: the {side} negates '{flipped[0]}'")
+    for word in sorted((claim.negated & evidence.affirmed) | (evidence.negated & claim.affirmed)):
+        line = f"negation mismatch: the {'claim' if word in claim.negated else 'evidence'} negates '{word}'"
+        (said_frame, said_supposed), (found_frame, found_supposed) = (_word_frame(text, word) for text in texts)
+        if said_supposed or found_supposed:
+            out.aside.append(f"{line} in a condition")
+        elif _framed(out, line, said_frame, found_frame):
+            return
+
+
+def _framed(out: Signals, line: str, said: frozenset[str], found: frozenset[str]) -> bool:
+    """Record ``line`` among the mismatches when the words around both predicates name the same actor or object
+    (``_same_frame``), else aside (another party's: it neither contradicts nor lets the evidence state the claim)."""
+    same = _same_frame(said, found)
+    (out.mismatches if same else out.aside).append(line)
+    return same
 
 
 def _rival(a: str, b: str, kind: str) -> bool:
@@ -691,7 +750,7 @@ def compare(claim_text: str, evidence_text: str) -> Signals:
     _compare_dates(claim, evidence, out)
     if _other_actors(claim, evidence) or _topic_only(out):  # figures of another match, another country's toll...
         out.mismatches = [m for m in out.mismatches if not m.startswith(("number mismatch", "date mismatch"))]
-    _compare_polarity(claim, evidence, out)
+    _compare_polarity(claim, evidence, out, (claim_text, evidence_text))
     _compare_actors(claim, evidence, out)
     out.swap = _swap(claim, evidence)
     _compare_antonyms(claim, evidence, out)
