@@ -31,7 +31,7 @@ from tabayyun.verify import (CheckedStance, RuleStance, RuleVerdict, StanceModel
                              WorthinessModel, decisive_first, weigh)
 
 if TYPE_CHECKING:
-    from tabayyun.models.stance import StoredInputs
+    from tabayyun.stance_inputs import StoredInputs
 
 __all__ = ["Tabayyun", "IngestSummary", "extract_claims", "has_arabic", "MAX_TEXT_CHARS", "MAX_CLAIM_CHARS",
            "MAX_CLAIMS"]
@@ -110,7 +110,8 @@ def default_stance(embedder: Embedder | None = None) -> StanceModel:
 
 def stored_inputs(stance: StanceModel, store: Store) -> StoredInputs | None:
     """The per-text inputs of a learned stance model (``CheckedStance.model``), kept in ``store``; None for others."""
-    from tabayyun.models.stance import LearnedStance, StoredInputs
+    from tabayyun.models.stance import LearnedStance
+    from tabayyun.stance_inputs import StoredInputs
 
     model = getattr(stance, "model", None)
     return StoredInputs(model, store) if isinstance(model, LearnedStance) else None

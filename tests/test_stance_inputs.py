@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from tabayyun.models import stance
+from tabayyun import stance_inputs
+from tabayyun.models.stance import LearnedStance
 from tabayyun.models.features import TextInputs
 from tabayyun.pipeline import Tabayyun
 from tabayyun.store.base import text_key
@@ -31,7 +32,7 @@ def test_a_check_in_a_new_process_reads_the_kept_inputs_instead_of_the_texts(tmp
     base.ingest([news_file])
     first, texts = _judged(base)
     assert len(texts) > len(CLAIMS) and texts <= set(reads)
-    kept = base.store.load_vectors(stance.INPUTS_NAME, [text_key(t) for t in texts])
+    kept = base.store.load_vectors(stance_inputs.INPUTS_NAME, [text_key(t) for t in texts])
     assert len(kept) == len(texts)
     reads.clear()
     again = Tabayyun(tmp_path / "db")  # a new model: nothing in its memory
@@ -46,11 +47,23 @@ def test_inputs_are_not_kept_by_a_read_only_open_nor_read_under_another_spec(tmp
     _, texts = _judged(Tabayyun(tmp_path / "db", readonly=True))
     keys = [text_key(t) for t in texts]
     writer = Tabayyun(tmp_path / "db")
-    assert writer.store.load_vectors(stance.INPUTS_NAME, keys) == {}  # a base from before: read from the texts
+    assert writer.store.load_vectors(stance_inputs.INPUTS_NAME, keys) == {}  # a base from before: read from the texts
     first, _ = _judged(writer)
-    assert len(writer.store.load_vectors(stance.INPUTS_NAME, keys)) == len(texts)
+    assert len(writer.store.load_vectors(stance_inputs.INPUTS_NAME, keys)) == len(texts)
     reads.clear()
-    monkeypatch.setattr(stance.LearnedStance, "inputs_spec", lambda self: "another")  # the features changed
+    monkeypatch.setattr(LearnedStance, "inputs_spec", lambda self, text_version: "another")  # the features changed
     changed = Tabayyun(tmp_path / "db")
-    assert changed.store.load_vectors(stance.INPUTS_NAME, keys) == {}  # dropped by a writable open
+    assert changed.store.load_vectors(stance_inputs.INPUTS_NAME, keys) == {}  # dropped by a writable open
     assert _judged(changed)[0] == first and set(reads) == texts
+
+
+def test_the_kept_inputs_spec_follows_the_text_codes_version(tmp_path, monkeypatch):
+    """The spec recorded in the store digests the text code's version: a change of the text code drops the inputs."""
+    model = LearnedStance.pretrained()
+    assert model.inputs_spec("a") == model.inputs_spec("a") != model.inputs_spec("b")
+    store = Tabayyun(tmp_path / "db", create=True).store
+    first = store.vector_spec(stance_inputs.INPUTS_NAME)
+    assert first == model.inputs_spec(stance_inputs.facts_version())
+    monkeypatch.setattr(stance_inputs, "facts_version", lambda: "another text code")
+    assert stance_inputs.StoredInputs(model, store).usable
+    assert store.vector_spec(stance_inputs.INPUTS_NAME) == model.inputs_spec("another text code") != first
