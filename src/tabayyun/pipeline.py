@@ -31,7 +31,7 @@ from tabayyun.verify import (CheckedStance, RuleStance, RuleVerdict, StanceModel
                              WorthinessModel, decisive_first, weigh)
 
 if TYPE_CHECKING:
-    from tabayyun.stance_inputs import StoredInputs
+    from tabayyun.stance_kept import StoredStance
 
 __all__ = ["Tabayyun", "IngestSummary", "extract_claims", "has_arabic", "MAX_TEXT_CHARS", "MAX_CLAIM_CHARS",
            "MAX_CLAIMS"]
@@ -108,13 +108,14 @@ def default_stance(embedder: Embedder | None = None) -> StanceModel:
     return CheckedStance(model, encoder=model.encoder)
 
 
-def stored_inputs(stance: StanceModel, store: Store) -> StoredInputs | None:
-    """The per-text inputs of a learned stance model (``CheckedStance.model``), kept in ``store``; None for others."""
+def stored_stance(stance: StanceModel, store: Store) -> StoredStance | None:
+    """The per-text inputs and per-call results of a learned stance model (``CheckedStance.model``), kept in
+    ``store``; None for others."""
     from tabayyun.models.stance import LearnedStance
-    from tabayyun.stance_inputs import StoredInputs
+    from tabayyun.stance_kept import StoredStance
 
     model = getattr(stance, "model", None)
-    return StoredInputs(model, store) if isinstance(model, LearnedStance) else None
+    return StoredStance(model, store) if isinstance(model, LearnedStance) else None
 
 
 def extract_claims(text: str, worthiness: WorthinessModel | None = None) -> list[Claim]:
@@ -175,7 +176,7 @@ class Tabayyun:
         self.topics = topics or TopicClassifier.pretrained()
         self.stories = StoryClusterer(self.store)
         self.facts = StoredFacts(self.store)  # the candidates' facts, kept for the next check
-        self.stance_inputs = stored_inputs(self.stance, self.store)  # the evidence's, for the stance model
+        self.stance_kept = stored_stance(self.stance, self.store)  # what the stance model read and gave
 
     def embedder(self, name: str) -> EmbeddingCache:
         """The vector cache of sentence encoder ``name``, kept in the store (one per encoder). Vectors that
@@ -384,11 +385,11 @@ class Tabayyun:
         """The verdict on ``claim`` from its selected evidence: each one's stance, the decision, the story and
         the topics (``topics`` if given, else the claim's own)."""
         texts = [e.sentence.text for e in found]
-        if self.stance_inputs is not None:
-            self.stance_inputs.load([claim.text, *texts])
+        if self.stance_kept is not None:
+            self.stance_kept.load([(claim.text, texts)])
         probs = self.stance.predict(claim.text, texts)
-        if self.stance_inputs is not None:
-            self.stance_inputs.flush()
+        if self.stance_kept is not None:
+            self.stance_kept.flush()
         evidence = [weigh(claim.text, e, p) for e, p in zip(found, probs)]
         label, confidence, reasons = self.verdict.decide(claim, evidence)
         story = self.stories.attach(claim.text, story_votes(evidence), claim.date)

@@ -11,6 +11,7 @@ into passages; the ``top_k`` passages closest to the claim are scored by the sen
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 from typing import Sequence
 
@@ -81,6 +82,7 @@ class LearnedStance(UsesEncoder):
         self.encoder_name = encoder_name
         self.encoder_dim = encoder_dim
         self.inputs: TextMemory[TextInputs] = TextMemory(_REMEMBER)  # the per-text half of the pair features
+        self.predictions: TextMemory[np.ndarray] = TextMemory(_REMEMBER)  # ``predict``'s of the last calls, by call_key
 
     def text_inputs(self, text: str) -> TextInputs:
         """``TextInputs`` of ``text`` (read once: kept in ``inputs``, where a store's kept ones are put too)."""
@@ -94,6 +96,22 @@ class LearnedStance(UsesEncoder):
         digest.update(self.tfidf.idf.tobytes())
         digest.update(Path(features.__file__).read_bytes())
         return digest.hexdigest()[:16]
+
+    def predictions_spec(self, text_version: str, encoder_spec: str) -> str:
+        """What ``predict`` depends on, as a short digest: ``inputs_spec``, this module's code, the heads and
+        ``encoder_spec``: that of the encoder whose vectors the model reads (``index.vectors.Encoder.spec``)."""
+        digest = hashlib.sha1(f"{self.inputs_spec(text_version)}:{self.top_k}:{encoder_spec}".encode())
+        digest.update(Path(__file__).read_bytes())
+        for head in (self.relatedness_head, self.sentence_head, self.article_head):
+            digest.update(repr(head.labels).encode())
+            for array in (head.dense_w, head.bias, head.mean, head.scale, head.sparse_w, head.calib):
+                digest.update(b"-" if array is None else np.ascontiguousarray(array).tobytes())
+        return digest.hexdigest()[:16]
+
+    @staticmethod
+    def call_key(claim: str, texts: Sequence[str]) -> str:
+        """The key of a ``predict`` call in ``predictions``."""
+        return json.dumps([claim, *texts], ensure_ascii=False)
 
     @classmethod
     def pretrained(cls, path: str | Path | None = None, encoder=None) -> "LearnedStance":
@@ -140,7 +158,12 @@ class LearnedStance(UsesEncoder):
         return self.article_head.proba(np.array(rows))
 
     def predict(self, claim: str, texts: Sequence[str]) -> list[dict[str, float]]:
-        """Stance probabilities per text, in order; a text with several passages is read as an article."""
+        """Stance probabilities per text, in order; a text with several passages is read as an article. What a
+        call gave is kept in ``predictions`` (where a store's kept ones are put too): the same call reads it."""
+        out = self.predictions.read(self.call_key(claim, texts), lambda _: self._proba(claim, texts))
+        return [{s: float(p) for s, p in zip(STANCES, row)} for row in out]
+
+    def _proba(self, claim: str, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), len(STANCES)))
         long = [i for i, t in enumerate(texts) if len(split_passages(t)) > 1]
         short = [i for i in range(len(texts)) if i not in set(long)]
@@ -148,4 +171,4 @@ class LearnedStance(UsesEncoder):
             out[short] = self.sentence_proba([claim] * len(short), [texts[i] for i in short])
         if long:
             out[long] = self.article_proba(claim, [texts[i] for i in long])
-        return [{s: float(p) for s, p in zip(STANCES, row)} for row in out]
+        return out
