@@ -53,6 +53,12 @@ class LinearHead:
                 z[i] += vals.astype(np.float64) @ self.sparse_w[idx]
         return z
 
+    def digest(self, into) -> None:
+        """Feed what the head computes with (labels, weights, scaling, calibration) to the hash ``into``."""
+        into.update(repr(self.labels).encode())
+        for array in (self.dense_w, self.bias, self.mean, self.scale, self.sparse_w, self.calib):
+            into.update(b"-" if array is None else np.ascontiguousarray(array).tobytes())
+
     def calibrate(self, z: np.ndarray) -> np.ndarray:
         """Calibrated probabilities over ``labels`` from raw decision values."""
         a, b = float(self.calib[0]), float(self.calib[1])

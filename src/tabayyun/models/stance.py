@@ -103,9 +103,7 @@ class LearnedStance(UsesEncoder):
         digest = hashlib.sha1(f"{self.inputs_spec(text_version)}:{self.top_k}:{encoder_spec}".encode())
         digest.update(Path(__file__).read_bytes())
         for head in (self.relatedness_head, self.sentence_head, self.article_head):
-            digest.update(repr(head.labels).encode())
-            for array in (head.dense_w, head.bias, head.mean, head.scale, head.sparse_w, head.calib):
-                digest.update(b"-" if array is None else np.ascontiguousarray(array).tobytes())
+            head.digest(digest)
         return digest.hexdigest()[:16]
 
     @staticmethod

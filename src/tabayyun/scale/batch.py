@@ -120,6 +120,8 @@ def check_chunk(tb: Tabayyun, posts: Sequence[Post], all_claims: bool = False, w
                                                        load=partial(tb.store.load_vectors, name),
                                                        save=partial(tb.store.save_vectors, name))
     with _fewer_collections():
+        if tb.posts_kept is not None:  # the chunk's posts' claims and subjects, kept by an earlier run: one query
+            tb.posts_kept.load(post.text for post in posts if post.error is None)
         plans = [_plan(tb, post, all_claims) for post in posts]
         if warm:
             try:
