@@ -57,7 +57,7 @@ class LinearHead:
         """Feed what the head computes with (labels, weights, scaling, calibration) to the hash ``into``."""
         into.update(repr(self.labels).encode())
         for array in (self.dense_w, self.bias, self.mean, self.scale, self.sparse_w, self.calib):
-            into.update(b"-" if array is None else np.ascontiguousarray(array).tobytes())
+            into.update(b"-" if array is None else array.ravel(order="K"))  # memory order: no copy
 
     def calibrate(self, z: np.ndarray) -> np.ndarray:
         """Calibrated probabilities over ``labels`` from raw decision values."""

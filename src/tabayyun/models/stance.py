@@ -18,7 +18,7 @@ from typing import Sequence
 import numpy as np
 
 from tabayyun.index.vectors import UsesEncoder
-from tabayyun.models import features
+from tabayyun.models import features, linear
 from tabayyun.models.artefacts import MODEL_VERSION, load_artefact
 from tabayyun.models.features import HashedTfidf, TextInputs, pair_dense, sparse_dot, split_passages, tokens
 from tabayyun.models.linear import LinearHead, SparseRows
@@ -98,10 +98,12 @@ class LearnedStance(UsesEncoder):
         return digest.hexdigest()[:16]
 
     def predictions_spec(self, text_version: str, encoder_spec: str) -> str:
-        """What ``predict`` depends on, as a short digest: ``inputs_spec``, this module's code, the heads and
-        ``encoder_spec``: that of the encoder whose vectors the model reads (``index.vectors.Encoder.spec``)."""
-        digest = hashlib.sha1(f"{self.inputs_spec(text_version)}:{self.top_k}:{encoder_spec}".encode())
-        digest.update(Path(__file__).read_bytes())
+        """What ``predict`` depends on, as a short digest: ``inputs_spec``, the code of this module and of the heads,
+        their weights, and ``encoder_spec``: that of the encoder whose vectors the model reads
+        (``index.vectors.Encoder.spec``)."""
+        digest = hashlib.sha1(f"{self.inputs_spec(text_version)}:{self.top_k}:{encoder_spec}:{STANCES}".encode())
+        for module in (__file__, linear.__file__):
+            digest.update(Path(module).read_bytes())
         for head in (self.relatedness_head, self.sentence_head, self.article_head):
             head.digest(digest)
         return digest.hexdigest()[:16]

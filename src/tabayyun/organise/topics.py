@@ -146,5 +146,6 @@ class TopicClassifier(UsesEncoder):
         """Feed what ``predict`` computes with (features, weights, thresholds, taxonomy) to the hash ``into``."""
         into.update(f"{self.threshold}:{self.max_chars}:{self.vector_chars}:{MAX_TOPICS}:{self._subjects}".encode())
         for name, array in sorted(self.tfidf.to_arrays("tfidf").items()):
-            into.update(name.encode() + np.ascontiguousarray(array).tobytes())
+            into.update(name.encode())
+            into.update(array.ravel(order="K"))
         self.head.digest(into)
