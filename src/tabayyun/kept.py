@@ -142,7 +142,9 @@ class StoredPosts:
     its text, in memory and in ``store`` (vectors named ``POSTS_NAME`` under ``posts_spec``). ``load`` the posts of
     a chunk before ``read``, ``flush`` after."""
 
-    def __init__(self, store: VectorStore, topics: TopicClassifier, remember: int = 2_000) -> None:
+    def __init__(self, store: VectorStore, topics: TopicClassifier, remember: int = 256) -> None:
+        # ``remember`` posts in memory, by their text (up to ``MAX_TEXT_CHARS`` each): a chunk of ``batch`` and
+        # the last few posts checked in a server
         self.topics = topics
         self.kept: Kept[PostReads] = Kept(store, POSTS_NAME, posts_spec(topics), TextMemory(remember), self._vector,
                                           self._reads)
@@ -150,9 +152,9 @@ class StoredPosts:
     @classmethod
     def of(cls, store: VectorStore, worthiness: WorthinessModel, topics: object) -> "StoredPosts | None":
         """Posts kept for the rule check-worthiness and a topic model that reads no vectors; None for others."""
-        usable = (isinstance(worthiness, RuleWorthiness) and isinstance(topics, TopicClassifier)
-                  and not topics.uses_vectors)
-        return cls(store, topics) if usable and isinstance(topics, TopicClassifier) else None
+        if isinstance(worthiness, RuleWorthiness) and isinstance(topics, TopicClassifier) and not topics.uses_vectors:
+            return cls(store, topics)
+        return None
 
     def load(self, texts: Iterable[str]) -> None:
         self.kept.load(texts)
