@@ -9,6 +9,7 @@ Training: ``tabayyun.organise.train``.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib.resources import files
@@ -142,10 +143,10 @@ class TopicClassifier(UsesEncoder):
         """The number of subject ``topic_id`` in the taxonomy (``topic``'s ``i``)."""
         return next(i for i, s in enumerate(self._subjects) if s.id == topic_id)
 
-    def digest(self, into) -> None:
+    def digest(self, into: hashlib._Hash) -> None:
         """Feed what ``predict`` computes with (features, weights, thresholds, taxonomy) to the hash ``into``."""
         into.update(f"{self.threshold}:{self.max_chars}:{self.vector_chars}:{MAX_TOPICS}:{self._subjects}".encode())
         for name, array in sorted(self.tfidf.to_arrays("tfidf").items()):
             into.update(name.encode())
-            into.update(array.ravel(order="K"))
+            into.update(array.ravel(order="K").data)
         self.head.digest(into)
