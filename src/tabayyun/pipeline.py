@@ -31,7 +31,7 @@ from tabayyun.verify import (CheckedStance, RuleStance, RuleVerdict, StanceModel
                              WorthinessModel, decisive_first, weigh)
 
 if TYPE_CHECKING:
-    from tabayyun.models.stance import StoredInputs
+    from tabayyun.kept import StoredPosts, StoredStance
 
 __all__ = ["Tabayyun", "IngestSummary", "extract_claims", "has_arabic", "MAX_TEXT_CHARS", "MAX_CLAIM_CHARS",
            "MAX_CLAIMS"]
@@ -108,12 +108,22 @@ def default_stance(embedder: Embedder | None = None) -> StanceModel:
     return CheckedStance(model, encoder=model.encoder)
 
 
-def stored_inputs(stance: StanceModel, store: Store) -> StoredInputs | None:
-    """The per-text inputs of a learned stance model (``CheckedStance.model``), kept in ``store``; None for others."""
-    from tabayyun.models.stance import LearnedStance, StoredInputs
+def stored_stance(stance: StanceModel, store: Store) -> StoredStance | None:
+    """The per-text inputs and per-call results of a learned stance model (``CheckedStance.model``), kept in
+    ``store``; None for others."""
+    from tabayyun.models.stance import LearnedStance
+    from tabayyun.kept import StoredStance
 
     model = getattr(stance, "model", None)
-    return StoredInputs(model, store) if isinstance(model, LearnedStance) else None
+    return StoredStance(model, store) if isinstance(model, LearnedStance) else None
+
+
+def stored_posts(worthiness: WorthinessModel, topics: TopicClassifier, store: Store) -> StoredPosts | None:
+    """The claims and subjects of posts, kept in ``store``, for the rule check-worthiness and a topic model that reads
+    no vectors; None for others."""
+    from tabayyun.kept import StoredPosts
+
+    return StoredPosts.of(store, worthiness, topics)
 
 
 def extract_claims(text: str, worthiness: WorthinessModel | None = None) -> list[Claim]:
@@ -174,7 +184,8 @@ class Tabayyun:
         self.topics = topics or TopicClassifier.pretrained()
         self.stories = StoryClusterer(self.store)
         self.facts = StoredFacts(self.store)  # the candidates' facts, kept for the next check
-        self.stance_inputs = stored_inputs(self.stance, self.store)  # the evidence's, for the stance model
+        self.stance_kept = stored_stance(self.stance, self.store)  # what the stance model read and gave
+        self.posts_kept = stored_posts(self.worthiness, self.topics, self.store)  # the claims and subjects of posts
 
     def embedder(self, name: str) -> EmbeddingCache:
         """The vector cache of sentence encoder ``name``, kept in the store (one per encoder). Vectors that
@@ -383,11 +394,11 @@ class Tabayyun:
         """The verdict on ``claim`` from its selected evidence: each one's stance, the decision, the story and
         the topics (``topics`` if given, else the claim's own)."""
         texts = [e.sentence.text for e in found]
-        if self.stance_inputs is not None:
-            self.stance_inputs.load([claim.text, *texts])
+        if self.stance_kept is not None:
+            self.stance_kept.load([(claim.text, texts)])
         probs = self.stance.predict(claim.text, texts)
-        if self.stance_inputs is not None:
-            self.stance_inputs.flush()
+        if self.stance_kept is not None:
+            self.stance_kept.flush()
         evidence = [weigh(claim.text, e, p) for e, p in zip(found, probs)]
         label, confidence, reasons = self.verdict.decide(claim, evidence)
         story = self.stories.attach(claim.text, story_votes(evidence), claim.date)
@@ -423,12 +434,25 @@ class Tabayyun:
             raise TabayyunError("empty text / النص فارغ")
         if not has_arabic(text[:MAX_TEXT_CHARS]):
             raise TabayyunError("the text has no Arabic; tabayyun checks Arabic posts / النص ليس بالعربية")
-        claims = [_bounded(replace(c, date=date)) for c in self.claims(text)
+        found, topics = self._post_reads(text)
+        claims = [_bounded(replace(c, date=date)) for c in found
                   if (all_claims or c.checkworthiness >= self.worthiness.threshold) and has_arabic(c.text)]
         if len(claims) > MAX_CLAIMS:
             raise TabayyunError(f"the text holds {len(claims)} claims to verify, over the limit of {MAX_CLAIMS} per "
                                 "check (check it in parts) / عدد الادعاءات أكبر من المسموح")
-        return claims, self.topics.predict([text])[0]
+        return claims, topics
+
+    def _post_reads(self, text: str) -> tuple[list[Claim], list[Topic]]:
+        """The claims and subjects of a post (kept: a post checked again is not read again)."""
+        def extract(post: str) -> tuple[list[Claim], list[Topic]]:
+            return self.claims(post), self.topics.predict([post])[0]
+
+        if self.posts_kept is None:
+            return extract(text)
+        self.posts_kept.load([text])
+        found = self.posts_kept.read(text, extract)
+        self.posts_kept.flush()
+        return found
 
     def place_post(self, text: str, verdicts: Sequence[Verdict], date: str | None = None) -> list[Verdict]:
         """The verdicts of one post, all placed in the post's story (found from its words and all their

@@ -1,56 +1,28 @@
-"""The stance model's per-text inputs kept in the store: read back instead of from the texts, to the same verdicts."""
+"""The stance model's results kept by call: a call made again is read, not computed, to the same values."""
 from __future__ import annotations
 
-import pytest
+from tabayyun.models.stance import LearnedStance
 
-from tabayyun.models import stance
-from tabayyun.models.features import TextInputs
-from tabayyun.pipeline import Tabayyun
-from tabayyun.store.base import text_key
-
-CLAIMS = ("أسرت قوات سوريا الديمقراطية 500 مقاتل قرب الباغوز", "ارتفعت أسعار النفط إلى 70 دولارا للبرميل")
+CLAIM = "افتتاح الجسر في حلب بعد 3 أيام"
+TEXTS = ["تم افتتاح الجسر في حلب", "القائمة الرئيسية\nتم إغلاق الجسر في حلب رسميا\nحقوق النشر محفوظة"]
 
 
-@pytest.fixture
-def reads(monkeypatch):
-    """The texts whose ``TextInputs`` are read from their words in this test."""
-    read: list[str] = []
-    inner = TextInputs.read.__func__
-    monkeypatch.setattr(TextInputs, "read", classmethod(lambda cls, text, tfidf: read.append(text)
-                                                        or inner(cls, text, tfidf)))
-    return read
+def test_a_call_is_computed_once_and_its_results_read_back_equal(trained, encoder, monkeypatch):
+    computed: list[tuple[str, tuple[str, ...]]] = []
+    inner = LearnedStance._proba
+    monkeypatch.setattr(LearnedStance, "_proba", lambda self, claim, texts: computed.append((claim, tuple(texts)))
+                        or inner(self, claim, texts))
+    model = LearnedStance.pretrained(trained, encoder=encoder)
+    first = model.predict(CLAIM, TEXTS)
+    assert model.predict(CLAIM, TEXTS) == first and computed == [(CLAIM, tuple(TEXTS))]
+    assert model.predict(CLAIM, TEXTS[:1])[0] != first[1] and len(computed) == 2  # another call: computed
+    fresh = LearnedStance.pretrained(trained, encoder=encoder)  # a new process, given what was kept
+    key = model.call_key(CLAIM, TEXTS)
+    fresh.predictions.remember({key: model.predictions.get(key)})
+    assert fresh.predict(CLAIM, TEXTS) == first and len(computed) == 2
 
 
-def _judged(base: Tabayyun) -> tuple[list[dict], set[str]]:
-    verdicts = [base.verify(c).to_dict() for c in CLAIMS]
-    return verdicts, {*CLAIMS, *(e["sentence"] for v in verdicts for e in v["evidence"])}
-
-
-def test_a_check_in_a_new_process_reads_the_kept_inputs_instead_of_the_texts(tmp_path, news_file, reads):
-    base = Tabayyun(tmp_path / "db", create=True)
-    base.ingest([news_file])
-    first, texts = _judged(base)
-    assert len(texts) > len(CLAIMS) and texts <= set(reads)
-    kept = base.store.load_vectors(stance.INPUTS_NAME, [text_key(t) for t in texts])
-    assert len(kept) == len(texts)
-    reads.clear()
-    again = Tabayyun(tmp_path / "db")  # a new model: nothing in its memory
-    assert again.stance_inputs is not None and again.stance_inputs.model.inputs.get(CLAIMS[0]) is None
-    assert _judged(again)[0] == first  # the same verdicts, to the byte
-    assert reads == []
-
-
-def test_inputs_are_not_kept_by_a_read_only_open_nor_read_under_another_spec(tmp_path, news_file, reads,
-                                                                             monkeypatch):
-    Tabayyun(tmp_path / "db", create=True).ingest([news_file])
-    _, texts = _judged(Tabayyun(tmp_path / "db", readonly=True))
-    keys = [text_key(t) for t in texts]
-    writer = Tabayyun(tmp_path / "db")
-    assert writer.store.load_vectors(stance.INPUTS_NAME, keys) == {}  # a base from before: read from the texts
-    first, _ = _judged(writer)
-    assert len(writer.store.load_vectors(stance.INPUTS_NAME, keys)) == len(texts)
-    reads.clear()
-    monkeypatch.setattr(stance.LearnedStance, "inputs_spec", lambda self: "another")  # the features changed
-    changed = Tabayyun(tmp_path / "db")
-    assert changed.store.load_vectors(stance.INPUTS_NAME, keys) == {}  # dropped by a writable open
-    assert _judged(changed)[0] == first and set(reads) == texts
+def test_call_keys_tell_the_claim_from_its_texts():
+    keys = {LearnedStance.call_key("a b", ["c"]), LearnedStance.call_key("a", ["b c"]),
+            LearnedStance.call_key("a", ["b", "c"]), LearnedStance.call_key("a", ["c", "b"])}
+    assert len(keys) == 4

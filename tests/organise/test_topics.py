@@ -126,3 +126,26 @@ def test_the_seed_story_is_about_conflict(tmp_path):
     assert story.documents == ["reuters"] and story.topics[0].id == "conflict"
     assert tb.find_story(story.id).topics == story.topics
     tb.close()
+
+
+def test_a_topic_is_rebuilt_from_its_subject_number(model):
+    for topic in [t for topics in model.predict([n["text"] for n in NEWS] + ["مباراة كرة القدم"]) for t in topics]:
+        assert model.topic(model.subject_index(topic.id), topic.score) == topic
+
+
+def test_the_digest_follows_the_weights_and_threshold(model):
+    import hashlib
+
+    def digest(m: TopicClassifier) -> str:
+        h = hashlib.sha1()
+        m.digest(h)
+        return h.hexdigest()
+
+    again = TopicClassifier.pretrained()
+    assert digest(again) == digest(model)
+    again.threshold += 0.01
+    assert digest(again) != digest(model)
+    again = TopicClassifier.pretrained()
+    again.head.sparse_w = again.head.sparse_w.copy()
+    again.head.sparse_w[0, 0] += 1e-6
+    assert digest(again) != digest(model)

@@ -5,6 +5,7 @@ Platt scaling for two labels, temperature scaling for more.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
@@ -52,6 +53,12 @@ class LinearHead:
             for i, (idx, vals) in enumerate(sparse):
                 z[i] += vals.astype(np.float64) @ self.sparse_w[idx]
         return z
+
+    def digest(self, into: hashlib._Hash) -> None:
+        """Feed what the head computes with (labels, weights, scaling, calibration) to the hash ``into``."""
+        into.update(repr(self.labels).encode())
+        for array in (self.dense_w, self.bias, self.mean, self.scale, self.sparse_w, self.calib):
+            into.update(b"-" if array is None else array.ravel(order="K").data)  # memory order: no copy
 
     def calibrate(self, z: np.ndarray) -> np.ndarray:
         """Calibrated probabilities over ``labels`` from raw decision values."""

@@ -11,21 +11,21 @@ into passages; the ``top_k`` passages closest to the claim are scored by the sen
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 
 from tabayyun.index.vectors import UsesEncoder
-from tabayyun.models import features
+from tabayyun.models import features, linear
 from tabayyun.models.artefacts import MODEL_VERSION, load_artefact
 from tabayyun.models.features import HashedTfidf, TextInputs, pair_dense, sparse_dot, split_passages, tokens
 from tabayyun.models.linear import LinearHead, SparseRows
 from tabayyun.records import STANCES
-from tabayyun.store.base import VectorStore, text_key
-from tabayyun.verify.signals import TextMemory, facts_version
+from tabayyun.verify.signals import TextMemory
 
-__all__ = ["LearnedStance", "StoredInputs", "diff_rows", "rank_passages", "ARTICLE_FEATURES", "INPUTS_NAME"]
+__all__ = ["LearnedStance", "diff_rows", "rank_passages", "ARTICLE_FEATURES"]
 
 ARTICLE_FEATURES = tuple([f"top1_{s}" for s in STANCES] + [f"mean_{s}" for s in STANCES]
                          + [f"max_{s}" for s in STANCES]
@@ -63,8 +63,6 @@ def rank_passages(claim: str, passages: Sequence[str],
 _MAX_SWAP = 6
 _SWAP_WEIGHT = 1.0
 _REMEMBER = 2_000  # texts whose TextInputs are kept in memory (about 7 KB each: their TF-IDF rows)
-#: The name under which a store keeps the stance model's ``TextInputs`` of texts, beside the sentence vectors.
-INPUTS_NAME = "stance-inputs"
 
 
 class LearnedStance(UsesEncoder):
@@ -84,19 +82,36 @@ class LearnedStance(UsesEncoder):
         self.encoder_name = encoder_name
         self.encoder_dim = encoder_dim
         self.inputs: TextMemory[TextInputs] = TextMemory(_REMEMBER)  # the per-text half of the pair features
+        self.predictions: TextMemory[np.ndarray] = TextMemory(_REMEMBER)  # ``predict``'s of the last calls, by call_key
 
     def text_inputs(self, text: str) -> TextInputs:
         """``TextInputs`` of ``text`` (read once: kept in ``inputs``, where a store's kept ones are put too)."""
         return self.inputs.read(text, lambda t: TextInputs.read(t, self.tfidf))
 
-    def inputs_spec(self) -> str:
+    def inputs_spec(self, text_version: str) -> str:
         """What ``text_inputs`` depends on, as a short digest: the TF-IDF's configuration and IDF, the features'
-        code, and the text code and word lists (``facts_version``)."""
-        digest = hashlib.sha1(f"{MODEL_VERSION}:{facts_version()}:{self.tfidf.n_features}:{self.tfidf.char_range}:"
+        code, and ``text_version``: that of the text code and word lists (``verify.signals.facts_version()``)."""
+        digest = hashlib.sha1(f"{MODEL_VERSION}:{text_version}:{self.tfidf.n_features}:{self.tfidf.char_range}:"
                               f"{self.tfidf.words}".encode())
         digest.update(self.tfidf.idf.tobytes())
         digest.update(Path(features.__file__).read_bytes())
         return digest.hexdigest()[:16]
+
+    def predictions_spec(self, text_version: str, encoder_spec: str) -> str:
+        """What ``predict`` depends on, as a short digest: ``inputs_spec``, the code of this module and of the heads,
+        their weights, and ``encoder_spec``: that of the encoder whose vectors the model reads
+        (``index.vectors.Encoder.spec``)."""
+        digest = hashlib.sha1(f"{self.inputs_spec(text_version)}:{self.top_k}:{encoder_spec}:{STANCES}".encode())
+        for module in (__file__, linear.__file__):
+            digest.update(Path(module).read_bytes())
+        for head in (self.relatedness_head, self.sentence_head, self.article_head):
+            head.digest(digest)
+        return digest.hexdigest()[:16]
+
+    @staticmethod
+    def call_key(claim: str, texts: Sequence[str]) -> str:
+        """The key of a ``predict`` call in ``predictions``."""
+        return json.dumps([claim, *texts], ensure_ascii=False)
 
     @classmethod
     def pretrained(cls, path: str | Path | None = None, encoder=None) -> "LearnedStance":
@@ -143,7 +158,12 @@ class LearnedStance(UsesEncoder):
         return self.article_head.proba(np.array(rows))
 
     def predict(self, claim: str, texts: Sequence[str]) -> list[dict[str, float]]:
-        """Stance probabilities per text, in order; a text with several passages is read as an article."""
+        """Stance probabilities per text, in order; a text with several passages is read as an article. What a
+        call gave is kept in ``predictions`` (where a store's kept ones are put too): the same call reads it."""
+        out = self.predictions.read(self.call_key(claim, texts), lambda _: self._proba(claim, texts))
+        return [{s: float(p) for s, p in zip(STANCES, row)} for row in out]
+
+    def _proba(self, claim: str, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), len(STANCES)))
         long = [i for i, t in enumerate(texts) if len(split_passages(t)) > 1]
         short = [i for i in range(len(texts)) if i not in set(long)]
@@ -151,35 +171,4 @@ class LearnedStance(UsesEncoder):
             out[short] = self.sentence_proba([claim] * len(short), [texts[i] for i in short])
         if long:
             out[long] = self.article_proba(claim, [texts[i] for i in long])
-        return [{s: float(p) for s, p in zip(STANCES, row)} for row in out]
-
-
-class StoredInputs:
-    """The ``TextInputs`` of the texts ``model`` reads, kept in ``store`` as vectors named ``INPUTS_NAME`` under the
-    spec ``model.inputs_spec()`` (those of another spec are dropped by a writable store, not read by a read-only
-    one; a base from before has none: they are read from the texts). ``load`` before the model reads texts,
-    ``flush`` after it: what it read of the texts the store lacked is kept (a read-only store keeps nothing)."""
-
-    def __init__(self, model: LearnedStance, store: VectorStore) -> None:
-        self.model = model
-        self.store = store
-        self.usable = store.use_vector_spec(INPUTS_NAME, model.inputs_spec())
-        self._lacking: dict[str, None] = {}  # loaded, not in the store
-
-    def load(self, texts: Iterable[str]) -> None:
-        """Put the stored ``TextInputs`` of ``texts`` in the model's memory (one query for those not there)."""
-        if not self.usable:
-            return
-        keys = {text_key(t): t for t in dict.fromkeys(texts) if self.model.inputs.get(t) is None}
-        if not keys:
-            return
-        stored = self.store.load_vectors(INPUTS_NAME, list(keys))
-        self.model.inputs.remember({keys[k]: TextInputs.from_vector(v) for k, v in stored.items()})
-        self._lacking.update((t, None) for k, t in keys.items() if k not in stored)
-
-    def flush(self) -> None:
-        """Keep the ``TextInputs`` the model read of the loaded texts that the store lacked."""
-        read = self.model.inputs.known(self._lacking)
-        self._lacking.clear()
-        if read:
-            self.store.save_vectors(INPUTS_NAME, {text_key(t): i.to_vector() for t, i in read.items()})
+        return out

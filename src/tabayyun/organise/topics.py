@@ -9,6 +9,7 @@ Training: ``tabayyun.organise.train``.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib.resources import files
@@ -130,9 +131,22 @@ class TopicClassifier(UsesEncoder):
         out = []
         for p in self.proba(texts, titles):
             order = np.argsort(-p, kind="stable")[:MAX_TOPICS]
-            out.append([self._topic(int(i), float(p[i])) for n, i in enumerate(order) if n == 0 or p[i] >= self.threshold])
+            out.append([self.topic(int(i), float(p[i])) for n, i in enumerate(order) if n == 0 or p[i] >= self.threshold])
         return out
 
-    def _topic(self, i: int, score: float) -> Topic:
+    def topic(self, i: int, score: float) -> Topic:
+        """The ``i``-th subject of the taxonomy with ``score``."""
         s = self._subjects[i]
         return Topic(id=s.id, ar=s.ar, en=s.en, score=score)
+
+    def subject_index(self, topic_id: str) -> int:
+        """The number of subject ``topic_id`` in the taxonomy (``topic``'s ``i``)."""
+        return next(i for i, s in enumerate(self._subjects) if s.id == topic_id)
+
+    def digest(self, into: hashlib._Hash) -> None:
+        """Feed what ``predict`` computes with (features, weights, thresholds, taxonomy) to the hash ``into``."""
+        into.update(f"{self.threshold}:{self.max_chars}:{self.vector_chars}:{MAX_TOPICS}:{self._subjects}".encode())
+        for name, array in sorted(self.tfidf.to_arrays("tfidf").items()):
+            into.update(name.encode())
+            into.update(array.ravel(order="K").data)
+        self.head.digest(into)

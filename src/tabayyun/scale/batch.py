@@ -85,14 +85,15 @@ def _plan(tb: Tabayyun, post: Post, all_claims: bool) -> _Planned:
 
 def _share_encoding(tb: Tabayyun, plans: Sequence[_Planned]) -> None:
     """Encode in one call the e5 vectors that judging ``plans`` will ask for (the claims and their evidence), and
-    read the stance model's kept inputs of those texts in one query."""
+    read what the stance model kept of those claims and texts (``StoredStance.load``: two queries)."""
     stance_encoder = getattr(tb.stance, "encoder", None)
-    texts = list(dict.fromkeys(text for plan in plans for claim, found in zip(plan.claims, plan.found)
-                               for text in (claim.text, *(e.sentence.text for e in found))))
+    calls = [(claim.text, [e.sentence.text for e in found]) for plan in plans
+             for claim, found in zip(plan.claims, plan.found)]
+    texts = list(dict.fromkeys(text for claim, found in calls for text in (claim, *found)))
     if texts and stance_encoder is not None:
         stance_encoder.encode(texts)
-    if texts and tb.stance_inputs is not None:
-        tb.stance_inputs.load(texts)
+    if calls and tb.stance_kept is not None:
+        tb.stance_kept.load(calls)
 
 
 def _record(tb: Tabayyun, plan: _Planned) -> dict[str, Any]:
@@ -119,6 +120,8 @@ def check_chunk(tb: Tabayyun, posts: Sequence[Post], all_claims: bool = False, w
                                                        load=partial(tb.store.load_vectors, name),
                                                        save=partial(tb.store.save_vectors, name))
     with _fewer_collections():
+        if tb.posts_kept is not None:  # the chunk's posts' claims and subjects, kept by an earlier run: one query
+            tb.posts_kept.load(post.text for post in posts if post.error is None)
         plans = [_plan(tb, post, all_claims) for post in posts]
         if warm:
             try:

@@ -1,0 +1,188 @@
+"""What the pipeline read of texts, kept in the store beside the sentence vectors (pure functions of the texts,
+each kept under a spec of everything it depends on; no verdict or state of the base is kept).
+
+- the learned stance model's ``TextInputs`` of a text (the half of a pair's features that reads one text alone), and
+  its probabilities per ``predict`` call (a claim and its evidence, in order): a claim checked again against the
+  same evidence (a feed checked again) reads them instead of computing the pair features;
+- a post's claims (spans and check-worthiness) and subjects: a post checked again is not split and scored again.
+
+A model reads texts; where what it read is kept is the pipeline's business, so this module (not ``tabayyun.models``)
+joins the models to the store and to the text code's version.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Callable, Generic, Iterable, Sequence, TypeVar
+
+import numpy as np
+
+from tabayyun.claims import RuleWorthiness
+from tabayyun.models.features import TextInputs
+from tabayyun.models.stance import LearnedStance
+from tabayyun.organise.topics import TopicClassifier
+from tabayyun.records import STANCES, Claim, Topic
+from tabayyun.store.base import VectorStore, text_key
+from tabayyun.verify.base import WorthinessModel
+from tabayyun.verify.signals import TextMemory, facts_version
+
+__all__ = ["Kept", "StoredStance", "StoredPosts", "INPUTS_NAME", "PREDICTIONS_NAME", "POSTS_NAME"]
+
+#: The names under which a store keeps the stance model's ``TextInputs`` of texts, its predictions of calls, and
+#: posts' claims and subjects.
+INPUTS_NAME = "stance-inputs"
+PREDICTIONS_NAME = "stance-predictions"
+POSTS_NAME = "post-claims"
+
+T = TypeVar("T")
+
+
+class Kept(Generic[T]):
+    """What a model read, by string, in its ``memory`` and in ``store`` as vectors named ``name`` under ``spec``
+    (those of another spec are dropped by a writable store, not read by a read-only one; a base from before has
+    none). ``load`` before the model reads, ``flush`` after it: what it read of the loaded strings that the
+    store lacked is kept (a read-only store keeps nothing)."""
+
+    def __init__(self, store: VectorStore, name: str, spec: str | None, memory: TextMemory[T],
+                 to_vector: Callable[[T], np.ndarray], from_vector: Callable[[np.ndarray], T]) -> None:
+        self.store, self.name, self.memory = store, name, memory
+        self.to_vector, self.from_vector = to_vector, from_vector
+        self.usable = spec is not None and store.use_vector_spec(name, spec)
+        self._lacking: dict[str, None] = {}  # loaded, not in the store
+
+    def load(self, keys: Iterable[str]) -> None:
+        """Put the stored values of ``keys`` in memory (one query for those not there)."""
+        if not self.usable:
+            return
+        wanted = {text_key(k): k for k in dict.fromkeys(keys) if self.memory.get(k) is None}
+        if not wanted:
+            return
+        stored = self.store.load_vectors(self.name, list(wanted))
+        self.memory.remember({wanted[h]: self.from_vector(v) for h, v in stored.items()})
+        self._lacking.update((k, None) for h, k in wanted.items() if h not in stored)
+
+    def flush(self) -> None:
+        read = self.memory.known(self._lacking)
+        self._lacking.clear()
+        if read:
+            self.store.save_vectors(self.name, {text_key(k): self.to_vector(v) for k, v in read.items()})
+
+
+def _words(values: np.ndarray) -> np.ndarray:
+    """float64 values as float32 words (the same bits back: ``_values``)."""
+    return np.ascontiguousarray(values, dtype=np.float64).view(np.float32).ravel()
+
+
+def _values(vector: np.ndarray) -> np.ndarray:
+    return np.frombuffer(vector.tobytes(), dtype=np.float64)
+
+
+def _probabilities_vector(probs: np.ndarray) -> np.ndarray:
+    """(n, 4) float64 probabilities as float32 words (the same bits back: ``_probabilities``)."""
+    return _words(probs)
+
+
+def _probabilities(vector: np.ndarray) -> np.ndarray:
+    return _values(vector).reshape(-1, len(STANCES))
+
+
+class StoredStance:
+    """The ``TextInputs`` of the texts ``model`` reads and its ``predict`` results, kept in ``store``: the inputs
+    under ``model.inputs_spec(facts_version())``, the results under ``model.predictions_spec`` (with the spec of
+    the encoder whose vectors it reads; none are kept for an encoder without one)."""
+
+    def __init__(self, model: LearnedStance, store: VectorStore) -> None:
+        self.model = model
+        self.inputs = Kept(store, INPUTS_NAME, model.inputs_spec(facts_version()), model.inputs,
+                            TextInputs.to_vector, TextInputs.from_vector)
+        spec = getattr(getattr(model.encoder, "encoder", model.encoder), "spec", None)  # behind a vector cache
+        encoder_spec = spec() if callable(spec) else None
+        self.predictions = Kept(store, PREDICTIONS_NAME, encoder_spec and model.predictions_spec(
+            facts_version(), encoder_spec), model.predictions, _probabilities_vector, _probabilities)
+
+    def load(self, calls: Iterable[tuple[str, Sequence[str]]]) -> None:
+        """Put what the store kept for the ``predict`` calls ``calls`` (claim, texts) in the model's memory: their
+        results (one query), and the inputs of the texts of those whose result it lacks (one query)."""
+        keyed = {self.model.call_key(claim, texts): (claim, texts) for claim, texts in calls}
+        self.predictions.load(keyed)
+        self.inputs.load(text for key, (claim, texts) in keyed.items() if self.model.predictions.get(key) is None
+                         for text in (claim, *texts))
+
+    def flush(self) -> None:
+        """Keep what the model read or gave of the loaded calls that the store lacked."""
+        self.inputs.flush()
+        self.predictions.flush()
+
+
+PostReads = tuple[list[Claim], list[Topic]]
+
+
+def _span(claim: Claim) -> tuple[int, int]:
+    assert claim.span is not None, "split_claims gives every claim its span"
+    return claim.span
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def posts_spec(topics: TopicClassifier) -> str:
+    """What a post's claims and subjects depend on, as a short digest: the text code (``facts_version``), the
+    claims' splitting and rule check-worthiness, ``pipeline.extract_claims``, the topic model's code, data and
+    weights."""
+    digest = hashlib.sha1(facts_version().encode())
+    code = [*sorted((_PACKAGE / "claims").glob("*.py")), *sorted((_PACKAGE / "organise" / "data").iterdir()),
+            _PACKAGE / "organise" / "topics.py", _PACKAGE / "models" / "features.py", _PACKAGE / "models" / "linear.py",
+            _PACKAGE / "pipeline.py"]
+    for path in code:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    topics.digest(digest)
+    return digest.hexdigest()[:16]
+
+
+class StoredPosts:
+    """A post's claims (``extract_claims`` with the rule check-worthiness) and subjects (``topics.predict``), by
+    its text, in memory and in ``store`` (vectors named ``POSTS_NAME`` under ``posts_spec``). ``load`` the posts of
+    a chunk before ``read``, ``flush`` after."""
+
+    def __init__(self, store: VectorStore, topics: TopicClassifier, remember: int = 256) -> None:
+        # ``remember`` posts in memory, by their text (up to ``MAX_TEXT_CHARS`` each): a chunk of ``batch`` and
+        # the last few posts checked in a server
+        self.topics = topics
+        self.kept: Kept[PostReads] = Kept(store, POSTS_NAME, posts_spec(topics), TextMemory(remember), self._vector,
+                                          self._reads)
+
+    @classmethod
+    def of(cls, store: VectorStore, worthiness: WorthinessModel, topics: object) -> "StoredPosts | None":
+        """Posts kept for the rule check-worthiness and a topic model that reads no vectors; None for others."""
+        if isinstance(worthiness, RuleWorthiness) and isinstance(topics, TopicClassifier) and not topics.uses_vectors:
+            return cls(store, topics)
+        return None
+
+    def load(self, texts: Iterable[str]) -> None:
+        self.kept.load(texts)
+
+    def read(self, text: str, extract: Callable[[str], PostReads]) -> PostReads:
+        """The claims and subjects of ``text`` (new lists and claims: the caller may change them), read by
+        ``extract`` if not kept (a claim's text is the post's text at its span, as ``split_claims`` cuts it)."""
+        claims, topics = self.kept.memory.read(text, extract) if self.kept.usable else extract(text)
+        out = []
+        for c in claims:
+            a, b = _span(c)
+            out.append(Claim(text[a:b], (a, b), c.checkworthiness))
+        return out, list(topics)
+
+    def flush(self) -> None:
+        self.kept.flush()
+
+    def _vector(self, reads: PostReads) -> np.ndarray:
+        """[n, then start, end, check-worthiness of each claim, then subject number and score of each topic]."""
+        claims, topics = reads
+        return _words(np.array([len(claims), *(x for c in claims for x in (*_span(c), c.checkworthiness)),
+                                *(x for t in topics for x in (self.topics.subject_index(t.id), t.score))],
+                               dtype=np.float64))
+
+    def _reads(self, vector: np.ndarray) -> PostReads:
+        values = _values(vector)
+        n = int(values[0])
+        spans = values[1:1 + 3 * n].reshape(-1, 3)
+        topics = values[1 + 3 * n:].reshape(-1, 2)
+        return ([Claim(text="", span=(int(a), int(b)), checkworthiness=float(w)) for a, b, w in spans],
+                [self.topics.topic(int(i), float(p)) for i, p in topics])
