@@ -22,6 +22,7 @@ from tabayyun.scale.cluster import MAX_WORKERS
 __all__ = ["main"]
 
 EXIT_USAGE = 2
+MAX_ID = 2**63 - 1  # the largest id the stores hold
 
 
 class _Parser(argparse.ArgumentParser):
@@ -192,12 +193,15 @@ def _window(args: argparse.Namespace):
 def cmd_search(args: argparse.Namespace) -> int:
     window = _window(args)
     tb = _open(args.db)
-    for n, e in enumerate(tb.search(args.query, args.limit, window=window), 1):
+    found = tb.search(args.query, args.limit, window=window)
+    for n, e in enumerate(found, 1):
         if args.json:
             _print(dumps(e.to_dict(weighed=False)))
         else:
             _print(f"{n}. ({e.score:.3f}) {e.sentence.text}\n   — {e.document.title} ({e.document.source}, "
                    f"{e.document.date or 'no date'})")
+    if not found and not args.json:
+        _print("no matching sentences / لا جمل مطابقة" + (" (with these filters)" if window else ""))
     return 0
 
 
@@ -612,7 +616,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="verify every claim, not only check-worthy ones")
 
     p = add("review", cmd_review, "sign a person's verdict on one claim of a saved check (the machine's stays beside it)")
-    p.add_argument("check_id", type=int, metavar="CHECK_ID")
+    p.add_argument("check_id", type=_bounded_int(1, MAX_ID), metavar="CHECK_ID")
     p.add_argument("--db", required=True, help="evidence base folder")
     p.add_argument("--claim", type=int, default=1, help="which claim of the check, from 1 (default 1)")
     p.add_argument("--verdict", required=True, choices=VERDICTS)
@@ -633,7 +637,7 @@ def _parser() -> argparse.ArgumentParser:
     p = add("export", cmd_export, "export reviewed checks: one (--check) or a date range")
     p.add_argument("--db", required=True, help="evidence base folder")
     p.add_argument("--format", required=True, choices=("json", "jsonl", "csv", "claimreview"))
-    p.add_argument("--check", type=int, help="only this check")
+    p.add_argument("--check", type=_bounded_int(1, MAX_ID), help="only this check")
     p.add_argument("--since", help="checks made on or after this day (YYYY-MM-DD)")
     p.add_argument("--until", help="checks made on or before this day (YYYY-MM-DD)")
     p.add_argument("--out", help="write to this file (whole or not at all) instead of standard output")
@@ -699,7 +703,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--until", help="stories that began on or before this date (YYYY-MM-DD)")
     p.add_argument("--source", help="stories with a document from this source")
     p.add_argument("--topic", help="stories with a document on this topic (needs the topics stage)")
-    p.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
+    p.add_argument("--limit", type=_bounded_int(1, 10_000), default=50,
+                   help="at most this many, 1 to 10,000 (default 50)")
     p.add_argument("--json", action="store_true", help="one JSON object per story")
 
     p = add("story", cmd_story, "one story: its documents by date and source, and the claims checked in it")
