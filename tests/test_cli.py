@@ -176,6 +176,20 @@ def test_bad_input_one_line(capsys, db, tmp_path, argv):
     assert not (tmp_path / "no-such-base").exists()
 
 
+def test_claims_has_no_date_option_that_would_do_nothing(capsys, tmp_path):
+    post = tmp_path / "post.txt"
+    post.write_text("ارتفعت أسعار النفط اليوم إلى 70 دولارا للبرميل.", encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_:
+        main(["claims", str(post), "--date", "2019-13-45"])
+    assert exit_.value.code == 2 and "--date" in capsys.readouterr().err
+
+
+def test_ingest_from_standard_input_says_to_save_a_file(capsys, tmp_path):
+    code, _, err = run(capsys, "ingest", "-", "--db", str(tmp_path / "db"))
+    _one_line_error(code, err)
+    assert "standard input" in err and not (tmp_path / "db").exists()
+
+
 def test_missing_db_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["verify", "ادعاء"])

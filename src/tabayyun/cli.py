@@ -76,6 +76,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from tabayyun.ingest import parse_field_map
 
     fields = parse_field_map(args.map) if args.map else None
+    if "-" in args.paths:
+        raise TabayyunError("ingest reads files and folders, not standard input: save it as a .jsonl file first / "
+                            "احفظ المدخل في ملف")
     folder = Path(args.db)
     existed = folder.exists()
     new_base = not existed or (folder.is_dir() and not any(folder.iterdir()))
@@ -573,8 +576,6 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE|-")
     p.add_argument("--json", action="store_true", help="one JSON object per claim")
     p.add_argument("--worthiness", choices=("rules", "learned"), default="rules", help="check-worthiness model")
-    p.add_argument("--date", help="when the post was made (YYYY-MM-DD): figures are not refuted by evidence "
-                                  "dated more than a week away")
 
     p = add("verify", cmd_verify, "verify one claim, or a file of claims (one per line)")
     p.add_argument("claim", nargs="?", metavar="CLAIM")
