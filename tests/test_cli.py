@@ -184,10 +184,11 @@ def test_claims_has_no_date_option_that_would_do_nothing(capsys, tmp_path):
     assert exit_.value.code == 2 and "--date" in capsys.readouterr().err
 
 
-def test_ingest_from_standard_input_says_to_save_a_file(capsys, tmp_path):
-    code, _, err = run(capsys, "ingest", "-", "--db", str(tmp_path / "db"))
+@pytest.mark.parametrize("argv", [("ingest", "-", "--db", "{tmp}/db"), ("batch", "-", "--db", "{db}", "--out", "{tmp}/o")])
+def test_ingest_and_batch_from_standard_input_say_to_save_a_file(capsys, db, tmp_path, argv):
+    code, _, err = run(capsys, *(a.format(db=db, tmp=tmp_path) for a in argv))
     _one_line_error(code, err)
-    assert "standard input" in err and not (tmp_path / "db").exists()
+    assert "standard input" in err and not (tmp_path / "o").exists()
 
 
 def test_missing_db_is_a_usage_error(capsys):
@@ -492,3 +493,15 @@ def test_a_check_saved_by_the_cli_is_kept_in_its_story_as_the_desk_keeps_it(caps
     code, out, _ = run(capsys, "story", checked["story"]["id"], "--db", str(db), "--json")
     claims = json.loads(out)["claims"]
     assert code == 0 and [(c["claim"], c["verdict"]) for c in claims] == [(checked["claim"], checked["verdict"])]
+
+
+def test_a_removed_document_takes_its_story_along_when_it_was_alone_in_it(capsys, db):
+    code, out, _ = run(capsys, "stories", "--db", str(db), "--json")
+    oil = next(s for s in map(json.loads, out.splitlines()) if s["documents"] == ["n2"])
+    assert run(capsys, "remove", "n2", "--db", str(db))[0] == 0
+    code, out, _ = run(capsys, "stories", "--db", str(db), "--json")
+    stories = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(stories) == 2 and all(s["documents"] for s in stories)
+    code, _, err = run(capsys, "story", oil["id"], "--db", str(db))
+    _one_line_error(code, err)
+    assert "no story" in err

@@ -64,6 +64,13 @@ def _print(line: str) -> None:
     sys.stdout.flush()
 
 
+def _files_only(paths: Sequence[str], command: str) -> None:
+    """Refuse '-' where a command reads files and folders only (it would be looked up as a file named '-')."""
+    if "-" in paths:
+        raise TabayyunError(f"{command} reads files and folders, not standard input: save it as a .jsonl file first / "
+                            "احفظ المدخل في ملف")
+
+
 # -- commands --------------------------------------------------------------------------------------
 def _stored_documents(tb) -> int:
     try:
@@ -76,9 +83,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from tabayyun.ingest import parse_field_map
 
     fields = parse_field_map(args.map) if args.map else None
-    if "-" in args.paths:
-        raise TabayyunError("ingest reads files and folders, not standard input: save it as a .jsonl file first / "
-                            "احفظ المدخل في ملف")
+    _files_only(args.paths, "ingest")
     folder = Path(args.db)
     existed = folder.exists()
     new_base = not existed or (folder.is_dir() and not any(folder.iterdir()))
@@ -173,6 +178,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_batch(args: argparse.Namespace) -> int:
     from tabayyun.scale import run_batch
 
+    _files_only(args.feed, "batch")
     summary = run_batch(args.feed, args.db, args.out, args.format, resume=args.resume, dask=args.dask,
                         date_field=args.date_field, all_claims=args.all, workers=args.workers)
     print(f"tabayyun: {summary.line(args.out)}", file=sys.stderr)
