@@ -191,6 +191,14 @@ def test_ingest_and_batch_from_standard_input_say_to_save_a_file(capsys, db, tmp
     assert "standard input" in err and not (tmp_path / "o").exists()
 
 
+def test_version(capsys):
+    from tabayyun import __version__
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0 and capsys.readouterr().out == f"tabayyun {__version__}\n"
+
+
 def test_missing_db_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["verify", "ادعاء"])

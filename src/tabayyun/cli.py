@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable, NoReturn, Sequence
 
+from tabayyun import __version__
 from tabayyun.errors import TabayyunError
 from tabayyun.ingest import check_text, decode_text, parse_json
 from tabayyun.records import VERDICTS
@@ -550,6 +551,7 @@ def _bounded_int(low: int, high: int | None = None) -> Callable[[str], int]:
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="tabayyun", description="تبيّن: check Arabic claims against your own trusted reporting, "
                                                   "offline.")
+    parser.add_argument("--version", action="version", version=f"tabayyun {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def add(name: str, func: Callable[[argparse.Namespace], int], help_: str) -> argparse.ArgumentParser:
