@@ -285,6 +285,10 @@ def test_train_and_eval_need_the_data(capsys, tmp_path):
     for command in ("train", "eval"):
         code, _, err = run(capsys, command, "--data", str(tmp_path / "missing"))
         _one_line_error(code, err)
+    (tmp_path / "other").mkdir()  # a folder that is not the datasets folder
+    code, _, err = run(capsys, "eval", "--data", str(tmp_path / "other"), "--part", "stories")
+    _one_line_error(code, err)
+    assert "shared/data" in err
 
 
 def test_serve_without_the_serve_extra_names_the_extra(capsys, db, monkeypatch):

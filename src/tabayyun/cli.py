@@ -9,9 +9,10 @@ import os
 import shutil
 import sys
 import tempfile
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Callable, NoReturn, Sequence
+from typing import Callable, Iterator, NoReturn, Sequence
 
 from tabayyun import __version__
 from tabayyun.errors import TabayyunError
@@ -423,38 +424,55 @@ def _data_dir(path: str | None) -> Path:
     return data
 
 
+@contextmanager
+def _data_files(data: Path) -> Iterator[None]:
+    """A file the datasets folder lacks is one line naming it, not an internal error."""
+    try:
+        yield
+    except FileNotFoundError as exc:
+        raise TabayyunError(f"no {exc.filename}: is {data} the shared/data folder? (give --data DIR)") from None
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     train, _ = _training_tools()
     from tabayyun.organise.train import train_topics
 
-    train.train_all(_data_dir(args.data), Path(args.out) if args.out else None)
-    train_topics(_data_dir(args.data), Path(args.out) if args.out else None)
+    data = _data_dir(args.data)
+    with _data_files(data):
+        train.train_all(data, Path(args.out) if args.out else None)
+        train_topics(data, Path(args.out) if args.out else None)
     return 0
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
     data = _data_dir(args.data)
-    if args.part in ("all", "verdicts"):
+    with _data_files(data):
+        _evaluate(data, args.part)
+    return 0
+
+
+def _evaluate(data: Path, part: str) -> None:
+    """Print the tables of EVALUATION.md for ``part`` of the evaluation."""
+    if part in ("all", "verdicts"):
         from tabayyun.evaluation.endtoend import eval_aured, eval_controls, eval_ufc_verdicts, render_endtoend
 
         _print("## Verdicts, end to end\n")
         _print(render_endtoend(eval_aured(data), eval_controls(data), eval_ufc_verdicts(data)))
-    if args.part in ("all", "stories"):
+    if part in ("all", "stories"):
         from tabayyun.evaluation.stories import eval_stories
 
         _print("## Stories\n")
         _print(eval_stories(data))
-    if args.part in ("all", "models"):
+    if part in ("all", "models"):
         _, evaluate = _training_tools()
         _print("## Components\n")
         _print(evaluate.render_markdown(evaluate.evaluate_all(data)))
-    if args.part in ("all", "topics"):
+    if part in ("all", "topics"):
         _training_tools()  # the baseline needs scikit-learn
         from tabayyun.evaluation.topics import eval_topics, render_topics
 
         _print("## Topics\n")
         _print(render_topics(eval_topics(data)))
-    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
