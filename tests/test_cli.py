@@ -397,8 +397,11 @@ def test_stories_and_one_story(capsys, db):
 
 
 @pytest.mark.parametrize("argv", [("story", "s-nope"), ("stories", "--topic", "nonsense"), ("stories", "--since", "soon"),
-                                  ("stories", "--until", "2019-02-30")])
-def test_story_commands_refuse_bad_input_in_one_line(capsys, db, argv):
+                                  ("stories", "--until", "2019-02-30"),
+                                  ("stories", "--since", "2019-12-01", "--until", "2019-01-01"),
+                                  ("search", "النفط", "--since", "2019-12-01", "--until", "2019-01-01"),
+                                  ("export", "--format", "csv", "--since", "2019-12-01", "--until", "2019-01-01")])
+def test_story_commands_and_empty_date_ranges_refuse_bad_input_in_one_line(capsys, db, argv):
     _one_line_error(*run(capsys, *argv, "--db", str(db))[::2])
 
 

@@ -134,6 +134,14 @@ def _date(value: str | None, option: str = "--date") -> str | None:
     return iso
 
 
+def _date_range(args: argparse.Namespace) -> tuple[str | None, str | None]:
+    """``--since`` and ``--until`` as ISO-8601 days, refused when the range is empty."""
+    since, until = _date(args.since, "--since"), _date(args.until, "--until")
+    if since and until and since > until:
+        raise TabayyunError(f"--since {since} is after --until {until} / تاريخ البداية بعد تاريخ النهاية")
+    return since, until
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     if (args.claim is None) == (args.file is None):
         raise TabayyunError("give one claim, or --file CLAIMS.txt with one claim per line")
@@ -194,7 +202,7 @@ def _window(args: argparse.Namespace):
     from tabayyun.organise.topics import known_subject
     from tabayyun.text import day_after
 
-    since, until = _date(args.since, "--since"), _date(args.until, "--until")
+    since, until = _date_range(args)
     if not (args.source or since or until or args.topic):
         return None
     return Window(sources=frozenset(args.source or ()), since=since, before=day_after(until),
@@ -294,7 +302,7 @@ def _story_line(story) -> str:
 def cmd_stories(args: argparse.Namespace) -> int:
     from tabayyun.organise.topics import known_subject
 
-    since, until = _date(args.since, "--since"), _date(args.until, "--until")
+    since, until = _date_range(args)
     if args.topic is not None:
         known_subject(args.topic)
     tb = _open(args.db)
@@ -533,7 +541,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from tabayyun.publish import write_export
     from tabayyun.text import day_after
 
-    since, before = _date(args.since, "--since"), day_after(_date(args.until, "--until"))
+    since, until = _date_range(args)
+    before = day_after(until)
     tb = _open(args.db)
     if args.out is None:
         write_export(tb.store, sys.stdout, args.format, since, before, args.check)
