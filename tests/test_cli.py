@@ -199,6 +199,18 @@ def test_version(capsys):
     assert exit_.value.code == 0 and capsys.readouterr().out == f"tabayyun {__version__}\n"
 
 
+def test_check_save_on_a_read_only_base_says_so_before_checking(capsys, db, tmp_path, monkeypatch):
+    from tabayyun.pipeline import Tabayyun
+
+    post = tmp_path / "post.txt"
+    post.write_text("ارتفعت أسعار النفط إلى 90 دولارا للبرميل.", encoding="utf-8")
+    monkeypatch.setattr("tabayyun.store.sqlite.os.access", lambda *_: False)  # as a read-only folder reads
+    monkeypatch.setattr(Tabayyun, "check", lambda *a, **k: pytest.fail("checked, then failed to save"))
+    code, out, err = run(capsys, "check", str(post), "--db", str(db), "--save")
+    _one_line_error(code, err)
+    assert "read-only" in err and out == ""
+
+
 def test_missing_db_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["verify", "ادعاء"])

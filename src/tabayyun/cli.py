@@ -168,6 +168,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     date, before = _date(args.date), _date(args.before, "--before")
     text = _read_input(args.file)
     tb = _open(args.db)
+    if args.save and tb.store.readonly:  # say so before the check, not after it
+        raise TabayyunError(f"{args.db}: the evidence base is read-only here: --save cannot keep the check / "
+                            "القاعدة للقراءة فقط")
     if args.worthiness != "rules":
         from tabayyun.pipeline import default_worthiness
 
