@@ -176,6 +176,41 @@ def test_bad_input_one_line(capsys, db, tmp_path, argv):
     assert not (tmp_path / "no-such-base").exists()
 
 
+def test_claims_has_no_date_option_that_would_do_nothing(capsys, tmp_path):
+    post = tmp_path / "post.txt"
+    post.write_text("ارتفعت أسعار النفط اليوم إلى 70 دولارا للبرميل.", encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_:
+        main(["claims", str(post), "--date", "2019-13-45"])
+    assert exit_.value.code == 2 and "--date" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [("ingest", "-", "--db", "{tmp}/db"), ("batch", "-", "--db", "{db}", "--out", "{tmp}/o")])
+def test_ingest_and_batch_from_standard_input_say_to_save_a_file(capsys, db, tmp_path, argv):
+    code, _, err = run(capsys, *(a.format(db=db, tmp=tmp_path) for a in argv))
+    _one_line_error(code, err)
+    assert "standard input" in err and not (tmp_path / "o").exists()
+
+
+def test_version(capsys):
+    from tabayyun import __version__
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0 and capsys.readouterr().out == f"tabayyun {__version__}\n"
+
+
+def test_check_save_on_a_read_only_base_says_so_before_checking(capsys, db, tmp_path, monkeypatch):
+    from tabayyun.pipeline import Tabayyun
+
+    post = tmp_path / "post.txt"
+    post.write_text("ارتفعت أسعار النفط إلى 90 دولارا للبرميل.", encoding="utf-8")
+    monkeypatch.setattr("tabayyun.store.sqlite.os.access", lambda *_: False)  # as a read-only folder reads
+    monkeypatch.setattr(Tabayyun, "check", lambda *a, **k: pytest.fail("checked, then failed to save"))
+    code, out, err = run(capsys, "check", str(post), "--db", str(db), "--save")
+    _one_line_error(code, err)
+    assert "read-only" in err and out == ""
+
+
 def test_missing_db_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["verify", "ادعاء"])
@@ -262,6 +297,10 @@ def test_train_and_eval_need_the_data(capsys, tmp_path):
     for command in ("train", "eval"):
         code, _, err = run(capsys, command, "--data", str(tmp_path / "missing"))
         _one_line_error(code, err)
+    (tmp_path / "other").mkdir()  # a folder that is not the datasets folder
+    code, _, err = run(capsys, "eval", "--data", str(tmp_path / "other"), "--part", "stories")
+    _one_line_error(code, err)
+    assert "shared/data" in err
 
 
 def test_serve_without_the_serve_extra_names_the_extra(capsys, db, monkeypatch):
@@ -370,8 +409,11 @@ def test_stories_and_one_story(capsys, db):
 
 
 @pytest.mark.parametrize("argv", [("story", "s-nope"), ("stories", "--topic", "nonsense"), ("stories", "--since", "soon"),
-                                  ("stories", "--until", "2019-02-30")])
-def test_story_commands_refuse_bad_input_in_one_line(capsys, db, argv):
+                                  ("stories", "--until", "2019-02-30"),
+                                  ("stories", "--since", "2019-12-01", "--until", "2019-01-01"),
+                                  ("search", "النفط", "--since", "2019-12-01", "--until", "2019-01-01"),
+                                  ("export", "--format", "csv", "--since", "2019-12-01", "--until", "2019-01-01")])
+def test_story_commands_and_empty_date_ranges_refuse_bad_input_in_one_line(capsys, db, argv):
     _one_line_error(*run(capsys, *argv, "--db", str(db))[::2])
 
 
@@ -478,3 +520,15 @@ def test_a_check_saved_by_the_cli_is_kept_in_its_story_as_the_desk_keeps_it(caps
     code, out, _ = run(capsys, "story", checked["story"]["id"], "--db", str(db), "--json")
     claims = json.loads(out)["claims"]
     assert code == 0 and [(c["claim"], c["verdict"]) for c in claims] == [(checked["claim"], checked["verdict"])]
+
+
+def test_a_removed_document_takes_its_story_along_when_it_was_alone_in_it(capsys, db):
+    code, out, _ = run(capsys, "stories", "--db", str(db), "--json")
+    oil = next(s for s in map(json.loads, out.splitlines()) if s["documents"] == ["n2"])
+    assert run(capsys, "remove", "n2", "--db", str(db))[0] == 0
+    code, out, _ = run(capsys, "stories", "--db", str(db), "--json")
+    stories = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(stories) == 2 and all(s["documents"] for s in stories)
+    code, _, err = run(capsys, "story", oil["id"], "--db", str(db))
+    _one_line_error(code, err)
+    assert "no story" in err

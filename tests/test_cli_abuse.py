@@ -87,6 +87,11 @@ def test_the_same_id_with_another_text_is_refused_naming_the_line(capsys, tmp_pa
     ("ingest", "{feed}", "--db", "{tmp}/db", "--batch-size", "9" * 5000),
     ("search", "النفط", "--db", "{tmp}/db", "--limit", "0"),
     ("search", "النفط", "--db", "{tmp}/db", "--limit", "1000"),
+    ("stories", "--db", "{tmp}/db", "--limit", "0"),
+    ("stories", "--db", "{tmp}/db", "--limit", "-1"),  # SQL reads LIMIT -1 as no limit at all
+    ("review", "9" * 30, "--db", "{tmp}/db", "--verdict", "refuted", "--reviewer", "x"),
+    ("export", "--db", "{tmp}/db", "--format", "csv", "--check", "9" * 30),
+    ("export", "--db", "{tmp}/db", "--format", "csv", "--check", "0"),
 ])
 def test_bad_numbers_are_usage_errors(capsys, tmp_path, argv):
     feed = write_jsonl(tmp_path / "feed.jsonl", _records(3))
@@ -107,6 +112,24 @@ def test_silent_successes_are_now_errors(capsys, tmp_path):
         code, _, err = run(capsys, "search", query, "--db", str(tmp_path / "db"))
         one_line_error(code, err)
         assert "empty query" in err
+
+
+@pytest.mark.parametrize("command", [("ingest", "{feed}"), ("stats",), ("verify", "ارتفعت أسعار النفط")])
+def test_a_db_that_is_a_file_is_one_line_and_left_alone(capsys, tmp_path, command):
+    feed = write_jsonl(tmp_path / "feed.jsonl", _records(3))
+    (tmp_path / "db").write_text("notes", encoding="utf-8")
+    code, _, err = run(capsys, *(a.format(feed=feed) for a in command), "--db", str(tmp_path / "db"))
+    one_line_error(code, err)
+    assert "is a file" in err and (tmp_path / "db").read_text(encoding="utf-8") == "notes"
+
+
+def test_a_search_that_finds_nothing_says_so(capsys, tmp_path):
+    feed = write_jsonl(tmp_path / "feed.jsonl", _records(3))
+    assert run(capsys, "ingest", str(feed), "--db", str(tmp_path / "db"))[0] == 0
+    code, out, _ = run(capsys, "search", "سوق الأسهم", "--db", str(tmp_path / "db"), "--source", "لا مصدر بهذا الاسم")
+    assert code == 0 and out.startswith("no matching sentences")
+    code, out, _ = run(capsys, "search", "سوق الأسهم", "--db", str(tmp_path / "db"), "--source", "x", "--json")
+    assert code == 0 and out == ""
 
 
 def test_search_limit_is_honoured(capsys, tmp_path):

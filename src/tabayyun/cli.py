@@ -9,10 +9,12 @@ import os
 import shutil
 import sys
 import tempfile
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Callable, NoReturn, Sequence
+from typing import Callable, Iterator, NoReturn, Sequence
 
+from tabayyun import __version__
 from tabayyun.errors import TabayyunError
 from tabayyun.ingest import check_text, decode_text, parse_json
 from tabayyun.records import VERDICTS
@@ -22,6 +24,7 @@ from tabayyun.scale.cluster import MAX_WORKERS
 __all__ = ["main"]
 
 EXIT_USAGE = 2
+MAX_ID = 2**63 - 1  # the largest id the stores hold
 
 
 class _Parser(argparse.ArgumentParser):
@@ -63,6 +66,13 @@ def _print(line: str) -> None:
     sys.stdout.flush()
 
 
+def _files_only(paths: Sequence[str], command: str) -> None:
+    """Refuse '-' where a command reads files and folders only (it would be looked up as a file named '-')."""
+    if "-" in paths:
+        raise TabayyunError(f"{command} reads files and folders, not standard input: save it as a .jsonl file first / "
+                            "احفظ المدخل في ملف")
+
+
 # -- commands --------------------------------------------------------------------------------------
 def _stored_documents(tb) -> int:
     try:
@@ -75,6 +85,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from tabayyun.ingest import parse_field_map
 
     fields = parse_field_map(args.map) if args.map else None
+    _files_only(args.paths, "ingest")
     folder = Path(args.db)
     existed = folder.exists()
     new_base = not existed or (folder.is_dir() and not any(folder.iterdir()))
@@ -123,6 +134,14 @@ def _date(value: str | None, option: str = "--date") -> str | None:
     return iso
 
 
+def _date_range(args: argparse.Namespace) -> tuple[str | None, str | None]:
+    """``--since`` and ``--until`` as ISO-8601 days, refused when the range is empty."""
+    since, until = _date(args.since, "--since"), _date(args.until, "--until")
+    if since and until and since > until:
+        raise TabayyunError(f"--since {since} is after --until {until} / تاريخ البداية بعد تاريخ النهاية")
+    return since, until
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     if (args.claim is None) == (args.file is None):
         raise TabayyunError("give one claim, or --file CLAIMS.txt with one claim per line")
@@ -149,6 +168,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     date, before = _date(args.date), _date(args.before, "--before")
     text = _read_input(args.file)
     tb = _open(args.db)
+    if args.save and tb.store.readonly:  # say so before the check, not after it
+        raise TabayyunError(f"{args.db}: the evidence base is read-only here: --save cannot keep the check / "
+                            "القاعدة للقراءة فقط")
     if args.worthiness != "rules":
         from tabayyun.pipeline import default_worthiness
 
@@ -169,6 +191,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_batch(args: argparse.Namespace) -> int:
     from tabayyun.scale import run_batch
 
+    _files_only(args.feed, "batch")
     summary = run_batch(args.feed, args.db, args.out, args.format, resume=args.resume, dask=args.dask,
                         date_field=args.date_field, all_claims=args.all, workers=args.workers)
     print(f"tabayyun: {summary.line(args.out)}", file=sys.stderr)
@@ -182,7 +205,7 @@ def _window(args: argparse.Namespace):
     from tabayyun.organise.topics import known_subject
     from tabayyun.text import day_after
 
-    since, until = _date(args.since, "--since"), _date(args.until, "--until")
+    since, until = _date_range(args)
     if not (args.source or since or until or args.topic):
         return None
     return Window(sources=frozenset(args.source or ()), since=since, before=day_after(until),
@@ -192,12 +215,15 @@ def _window(args: argparse.Namespace):
 def cmd_search(args: argparse.Namespace) -> int:
     window = _window(args)
     tb = _open(args.db)
-    for n, e in enumerate(tb.search(args.query, args.limit, window=window), 1):
+    found = tb.search(args.query, args.limit, window=window)
+    for n, e in enumerate(found, 1):
         if args.json:
             _print(dumps(e.to_dict(weighed=False)))
         else:
             _print(f"{n}. ({e.score:.3f}) {e.sentence.text}\n   — {e.document.title} ({e.document.source}, "
                    f"{e.document.date or 'no date'})")
+    if not found and not args.json:
+        _print("no matching sentences / لا جمل مطابقة" + (" (with these filters)" if window else ""))
     return 0
 
 
@@ -279,7 +305,7 @@ def _story_line(story) -> str:
 def cmd_stories(args: argparse.Namespace) -> int:
     from tabayyun.organise.topics import known_subject
 
-    since, until = _date(args.since, "--since"), _date(args.until, "--until")
+    since, until = _date_range(args)
     if args.topic is not None:
         known_subject(args.topic)
     tb = _open(args.db)
@@ -409,38 +435,55 @@ def _data_dir(path: str | None) -> Path:
     return data
 
 
+@contextmanager
+def _data_files(data: Path) -> Iterator[None]:
+    """A file the datasets folder lacks is one line naming it, not an internal error."""
+    try:
+        yield
+    except FileNotFoundError as exc:
+        raise TabayyunError(f"no {exc.filename}: is {data} the shared/data folder? (give --data DIR)") from None
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     train, _ = _training_tools()
     from tabayyun.organise.train import train_topics
 
-    train.train_all(_data_dir(args.data), Path(args.out) if args.out else None)
-    train_topics(_data_dir(args.data), Path(args.out) if args.out else None)
+    data = _data_dir(args.data)
+    with _data_files(data):
+        train.train_all(data, Path(args.out) if args.out else None)
+        train_topics(data, Path(args.out) if args.out else None)
     return 0
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
     data = _data_dir(args.data)
-    if args.part in ("all", "verdicts"):
+    with _data_files(data):
+        _evaluate(data, args.part)
+    return 0
+
+
+def _evaluate(data: Path, part: str) -> None:
+    """Print the tables of EVALUATION.md for ``part`` of the evaluation."""
+    if part in ("all", "verdicts"):
         from tabayyun.evaluation.endtoend import eval_aured, eval_controls, eval_ufc_verdicts, render_endtoend
 
         _print("## Verdicts, end to end\n")
         _print(render_endtoend(eval_aured(data), eval_controls(data), eval_ufc_verdicts(data)))
-    if args.part in ("all", "stories"):
+    if part in ("all", "stories"):
         from tabayyun.evaluation.stories import eval_stories
 
         _print("## Stories\n")
         _print(eval_stories(data))
-    if args.part in ("all", "models"):
+    if part in ("all", "models"):
         _, evaluate = _training_tools()
         _print("## Components\n")
         _print(evaluate.render_markdown(evaluate.evaluate_all(data)))
-    if args.part in ("all", "topics"):
+    if part in ("all", "topics"):
         _training_tools()  # the baseline needs scikit-learn
         from tabayyun.evaluation.topics import eval_topics, render_topics
 
         _print("## Topics\n")
         _print(render_topics(eval_topics(data)))
-    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -501,7 +544,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from tabayyun.publish import write_export
     from tabayyun.text import day_after
 
-    since, before = _date(args.since, "--since"), day_after(_date(args.until, "--until"))
+    since, until = _date_range(args)
+    before = day_after(until)
     tb = _open(args.db)
     if args.out is None:
         write_export(tb.store, sys.stdout, args.format, since, before, args.check)
@@ -537,6 +581,7 @@ def _bounded_int(low: int, high: int | None = None) -> Callable[[str], int]:
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="tabayyun", description="تبيّن: check Arabic claims against your own trusted reporting, "
                                                   "offline.")
+    parser.add_argument("--version", action="version", version=f"tabayyun {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def add(name: str, func: Callable[[argparse.Namespace], int], help_: str) -> argparse.ArgumentParser:
@@ -569,8 +614,6 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE|-")
     p.add_argument("--json", action="store_true", help="one JSON object per claim")
     p.add_argument("--worthiness", choices=("rules", "learned"), default="rules", help="check-worthiness model")
-    p.add_argument("--date", help="when the post was made (YYYY-MM-DD): figures are not refuted by evidence "
-                                  "dated more than a week away")
 
     p = add("verify", cmd_verify, "verify one claim, or a file of claims (one per line)")
     p.add_argument("claim", nargs="?", metavar="CLAIM")
@@ -612,7 +655,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="verify every claim, not only check-worthy ones")
 
     p = add("review", cmd_review, "sign a person's verdict on one claim of a saved check (the machine's stays beside it)")
-    p.add_argument("check_id", type=int, metavar="CHECK_ID")
+    p.add_argument("check_id", type=_bounded_int(1, MAX_ID), metavar="CHECK_ID")
     p.add_argument("--db", required=True, help="evidence base folder")
     p.add_argument("--claim", type=int, default=1, help="which claim of the check, from 1 (default 1)")
     p.add_argument("--verdict", required=True, choices=VERDICTS)
@@ -633,7 +676,7 @@ def _parser() -> argparse.ArgumentParser:
     p = add("export", cmd_export, "export reviewed checks: one (--check) or a date range")
     p.add_argument("--db", required=True, help="evidence base folder")
     p.add_argument("--format", required=True, choices=("json", "jsonl", "csv", "claimreview"))
-    p.add_argument("--check", type=int, help="only this check")
+    p.add_argument("--check", type=_bounded_int(1, MAX_ID), help="only this check")
     p.add_argument("--since", help="checks made on or after this day (YYYY-MM-DD)")
     p.add_argument("--until", help="checks made on or before this day (YYYY-MM-DD)")
     p.add_argument("--out", help="write to this file (whole or not at all) instead of standard output")
@@ -699,7 +742,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--until", help="stories that began on or before this date (YYYY-MM-DD)")
     p.add_argument("--source", help="stories with a document from this source")
     p.add_argument("--topic", help="stories with a document on this topic (needs the topics stage)")
-    p.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
+    p.add_argument("--limit", type=_bounded_int(1, 10_000), default=50,
+                   help="at most this many, 1 to 10,000 (default 50)")
     p.add_argument("--json", action="store_true", help="one JSON object per story")
 
     p = add("story", cmd_story, "one story: its documents by date and source, and the claims checked in it")

@@ -90,3 +90,12 @@ def test_a_huge_text_or_csv_field_is_refused(tmp_path, name, content):
     path.write_text(content, encoding="utf-8")
     with pytest.raises(TabayyunError, match="over the limit|field larger than field limit"):
         list(read_documents([path]))
+
+
+def test_a_csv_quote_left_open_is_refused_not_read_as_one_document_to_the_end(tmp_path):
+    path = tmp_path / "in.csv"
+    rows = [f'"{GOOD} {n}",t{n}' for n in range(4)]
+    rows[1] = f'"{GOOD} بلا علامة إغلاق,t1'  # the closing quote forgotten: the rows after it would join its text
+    path.write_text("text,title\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(TabayyunError, match="in.csv:.*unreadable CSV"):
+        list(read_documents([path]))

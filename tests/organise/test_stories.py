@@ -245,3 +245,23 @@ def test_lead_features_weigh_the_headline_and_read_entities_from_one_tokenisatio
     assert by_word["مدينة"] == 2.0 and by_word["توقف"] == 1.0
     assert "المعارك" not in by_word  # past lead_chars
     assert lead.entities  # the title rule finds the president's name in the lead
+
+
+def test_a_document_corrected_twice_stays_in_a_story_that_exists(tmp_path):
+    """A corrected document that starts a story gets the id its first placement gave a story that is still there:
+    the two must not be taken for one (merged into itself, the story's row was deleted and its documents and claims
+    pointed nowhere)."""
+    from importlib import resources
+
+    from tabayyun.pipeline import Tabayyun
+
+    tb = Tabayyun(tmp_path / "db", create=True)
+    with resources.as_file(resources.files("tabayyun") / "data" / "demo" / "corpus.jsonl") as corpus:
+        tb.ingest([corpus])
+    first = tb.store.get_document("demo-003")
+    tb.correct_document(replace(first, text=first.text.split(". ")[0] + "، بحسب بيان معدل."))
+    tb.correct_document(replace(tb.store.get_document("demo-003"), title="عنوان جديد"))
+    sid = tb.store.story_of_documents(["demo-003"])["demo-003"]
+    assert tb.store.resolve_story(sid) is not None
+    assert "demo-003" in tb.find_story(sid).documents
+    assert sum(len(s.documents) for s in tb.list_stories()) == tb.store.counts()["documents"]

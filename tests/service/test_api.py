@@ -325,6 +325,25 @@ def test_correct_and_remove_a_document_and_checks_keep_the_citation(tmp_path):
     tb.close()
 
 
+def test_a_correction_that_changes_nothing_leaves_the_document_and_its_citations_alone(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from tabayyun.service import create_app
+    from tests.service.conftest import build_base
+
+    tb = build_base(tmp_path / "base")
+    with TestClient(create_app(tb, TOKEN)) as c:
+        check = c.post("/api/check", json={"text": "ارتفعت أسعار النفط إلى 90 دولارا للبرميل"}).json()
+        before = c.get("/api/documents/n2").json()
+        for fields in ({}, {"source": before["source"]}):
+            r = c.put("/api/documents/n2", json=fields, headers=AUTH)
+            assert r.status_code == 200 and r.json() == {"corrected": "n2"}
+        assert c.get("/api/documents/n2").json() == before  # the same sentences, under the same ids
+        evidence = c.get(f"/api/checks/{check['id']}/reviewed").json()["claims"][0]["evidence"]
+        assert not any(e["removed"] for e in evidence if e["doc_id"] == "n2")
+    tb.close()
+
+
 def test_claimreview_never_points_readers_at_a_loopback_address(base):
     from fastapi.testclient import TestClient
 

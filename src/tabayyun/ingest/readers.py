@@ -210,7 +210,7 @@ def _read_jsonl(path: Path) -> Iterator[tuple[str, dict | RecordError]]:
 def _read_csv(path: Path, text_column: str = "text") -> Iterator[tuple[str, dict | RecordError]]:
     csv.field_size_limit(_MAX_LINE_CHARS)
     with open_text(path, newline="") as fh:
-        reader = csv.DictReader(fh)
+        reader = csv.DictReader(fh, strict=True)  # a quote left open is an error, not the rest of the file as one field
         try:
             if not reader.fieldnames or text_column not in reader.fieldnames:
                 columns = ", ".join(reader.fieldnames or []) or "none"
@@ -218,7 +218,7 @@ def _read_csv(path: Path, text_column: str = "text") -> Iterator[tuple[str, dict
                                     f"{columns[:200]}; map yours with --map text=COLUMN)")
             for record in reader:
                 yield f"{path}:{reader.line_num}", record
-        except csv.Error as exc:  # a field over the bound, a NUL byte ...
+        except csv.Error as exc:  # a field over the bound, a NUL byte, a quote left open ...
             raise TabayyunError(f"{path}:{reader.line_num}: unreadable CSV ({exc})") from None
 
 

@@ -491,7 +491,7 @@ class StoryClusterer:
             score, sid = scored[0]
             story = self.stories[sid]
         else:
-            score, sid = 1.0, story_id_for(doc.id)
+            score, sid = 1.0, self._free_id(doc.id)
             story = self.stories[sid] = StoryState(sid, 0, {}, Counter(), Counter(), {})
         self._add(story, doc, f, score)
         near = c.merge_near and f.short  # a post: also the candidates it scores under its threshold, by centroid
@@ -509,6 +509,15 @@ class StoryClusterer:
         self._split(story)
         self._moved.pop(doc.id, None)  # its own placement names the story it ends in
         return self.moved.get(doc.id, story.id), score, merged
+
+    def _free_id(self, doc_id: str) -> str:
+        """The id of a story ``doc_id`` starts: from the document's id, or, when a story or alias already holds that
+        (the document was corrected and placed again), from the id and a counter."""
+        sid, n = story_id_for(doc_id), 0
+        while sid in self.stories or sid in self.aliases:
+            n += 1
+            sid = story_id_for(f"{doc_id}#{n}")
+        return sid
 
     def _close(self, other: StoryState, story: StoryState, below: bool = False) -> bool:
         """Whether ``other``'s centroid is within ``merge`` of ``story``'s. ``below``: the document that grew

@@ -46,6 +46,11 @@ def _validation_message(errors: list[dict[str, Any]]) -> str:
     return "; ".join(f"{'.'.join(str(x) for x in e.get('loc', ()))}: {e.get('msg', 'invalid')}" for e in errors[:3])
 
 
+def _cause(error: BaseException) -> str:
+    """Why a body could not be read as JSON, in a few words."""
+    return "nested too deeply" if isinstance(error, RecursionError) else str(error).split(";")[0][:120]
+
+
 def _printable(value: Any) -> Any:
     """What a page prints of a value: text without bidi overrides (markup made by the templates is kept)."""
     return neutral_bidi(value) if isinstance(value, str) and not isinstance(value, Markup) else value
@@ -98,6 +103,9 @@ def create_app(tb: Tabayyun, token: str, open_reads: bool = True, public_url: st
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
+        if exc.status_code == 400 and isinstance(exc.__cause__, (RecursionError, ValueError)):
+            # what FastAPI's JSON reading gives up on: nesting too deep, an integer of thousands of digits
+            return _error(request, 422, f"malformed JSON: {_cause(exc.__cause__)} / JSON غير صالح")
         return _error(request, exc.status_code, str(exc.detail), getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)

@@ -190,6 +190,7 @@ class SQLStore:
         if row is None:
             return None
         stored, seq = row
+        story = self._run("SELECT story_id FROM story_documents WHERE doc_id = ?", (stored,)).fetchone()
         sentences = self.document_sentences(stored)
         self._before_remove(sentences, int(seq))
         for cond, args in self._in("key", _unique(text_key(s.text) for s in sentences)):
@@ -198,6 +199,9 @@ class SQLStore:
         for table, column in (("sentences", "doc_id"), ("aliases", "doc_id"), ("document_topics", "doc_id"),
                               ("story_documents", "doc_id"), ("documents", "id")):
             self._run(f"DELETE FROM {table} WHERE {column} = ?", (stored,))
+        if story is not None:  # a story left with no document goes too (a document placed again brings it back)
+            self._run("DELETE FROM stories WHERE id = ? AND NOT EXISTS "
+                      "(SELECT 1 FROM story_documents WHERE story_id = ?)", (story[0], story[0]))
         return sentences
 
     def document_hashes(self, doc_ids: Sequence[str]) -> dict[str, str]:
@@ -427,8 +431,8 @@ class SQLStore:
             self._run("DELETE FROM meta WHERE key IN (?, ?)", (watermark_key, STORY_COUNT_KEY))
 
     def resolve_story(self, story_id: str) -> str | None:
-        row = self._run("SELECT id FROM stories WHERE id = ? UNION ALL SELECT story_id FROM story_aliases "
-                        "WHERE alias = ?", (story_id, story_id)).fetchone()
+        row = self._run("SELECT id FROM stories WHERE id = ? UNION ALL SELECT a.story_id FROM story_aliases a "
+                        "JOIN stories s ON s.id = a.story_id WHERE a.alias = ?", (story_id, story_id)).fetchone()
         return row[0] if row else None
 
     def count_stories(self) -> int:

@@ -82,6 +82,8 @@ class SQLiteStore(SQLStore):
         folder = Path(directory)
         path = folder / self.FILENAME
         self.path = path
+        if folder.exists() and not folder.is_dir():
+            raise TabayyunError(f"{directory} is a file: an evidence base is a folder / قاعدة الأدلة مجلد لا ملف")
         fresh = not path.exists() or path.stat().st_size == 0
         if fresh and (readonly or not create):
             raise TabayyunError(f"no evidence base at {directory} (run 'tabayyun ingest' first) / "
