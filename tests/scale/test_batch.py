@@ -169,6 +169,8 @@ def test_one_line_errors_for_bad_input(base, feed, tmp_path, capsys):
     assert "not valid UTF-8" in error(str(tmp_path / "latin.txt"), "--db", str(base), "--out", out)
     (tmp_path / "posts.csv").write_text("body\nنص\n", encoding="utf-8")
     assert "'text' column" in error(str(tmp_path / "posts.csv"), "--db", str(base), "--out", out)
+    (tmp_path / "open.csv").write_text('text\n"نص لم يغلق\nسطر\n', encoding="utf-8")  # a quote left open
+    assert "unreadable CSV" in error(str(tmp_path / "open.csv"), "--db", str(base), "--out", out)
     (tmp_path / "blank.txt").write_text("\n\n", encoding="utf-8")
     assert "no posts" in error(str(tmp_path / "blank.txt"), "--db", str(base), "--out", out)
     assert "no evidence base" in error(str(feed), "--db", str(tmp_path / "nobase"), "--out", out)

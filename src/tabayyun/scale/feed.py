@@ -60,11 +60,14 @@ def _records(path: Path) -> Iterator[tuple[str, Any]]:
     if kind == ".csv":
         csv.field_size_limit(sys.maxsize)
         with open_text(path, newline="") as fh:
-            reader = csv.DictReader(fh)
-            if not reader.fieldnames or "text" not in reader.fieldnames:
-                raise TabayyunError(f"{path}: CSV needs a header row with a 'text' column")
-            for row in reader:
-                yield f"{path}:{reader.line_num}", row
+            reader = csv.DictReader(fh, strict=True)  # a quote left open is an error, not the rest as one field
+            try:
+                if not reader.fieldnames or "text" not in reader.fieldnames:
+                    raise TabayyunError(f"{path}: CSV needs a header row with a 'text' column")
+                for row in reader:
+                    yield f"{path}:{reader.line_num}", row
+            except csv.Error as exc:
+                raise TabayyunError(f"{path}:{reader.line_num}: unreadable CSV ({exc})") from None
         return
     with open_text(path) as fh:
         for number, line in enumerate(fh, 1):
