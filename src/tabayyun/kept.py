@@ -24,7 +24,8 @@ from tabayyun.organise.topics import TopicClassifier
 from tabayyun.records import STANCES, Claim, Topic
 from tabayyun.store.base import VectorStore, text_key
 from tabayyun.verify.base import WorthinessModel
-from tabayyun.verify.signals import TextMemory, facts_version
+from tabayyun.memory import TextMemory
+from tabayyun.verify.signals import facts_version
 
 __all__ = ["Kept", "StoredStance", "StoredPosts", "INPUTS_NAME", "PREDICTIONS_NAME", "POSTS_NAME"]
 

@@ -170,15 +170,6 @@ def test_facts_read_back_from_json_equal_the_extracted_ones():
     assert rich.numbers and rich.negated and rich.antonyms and _extract(texts[1]).denial
 
 
-def test_text_memory_keeps_the_newest_texts():
-    from tabayyun.verify.signals import TextMemory
-
-    memory: TextMemory[int] = TextMemory(2)
-    memory.remember({"a": 1, "b": 2})
-    memory.remember({"c": 3})
-    assert memory.known(["a", "b", "c"]) == {"b": 2, "c": 3} and memory.get("a") is None
-
-
 def test_the_facts_version_names_the_code_that_extracts_them():
     from tabayyun.verify.signals import facts_version
 

@@ -23,7 +23,7 @@ from tabayyun.models.artefacts import MODEL_VERSION, load_artefact
 from tabayyun.models.features import HashedTfidf, TextInputs, pair_dense, sparse_dot, split_passages, tokens
 from tabayyun.models.linear import LinearHead, SparseRows
 from tabayyun.records import STANCES
-from tabayyun.verify.signals import TextMemory
+from tabayyun.memory import TextMemory
 
 __all__ = ["LearnedStance", "diff_rows", "rank_passages", "ARTICLE_FEATURES"]
 

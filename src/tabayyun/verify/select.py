@@ -18,7 +18,8 @@ from tabayyun.records import Evidence
 from tabayyun.store.base import FactStore, text_key
 from tabayyun.index.lexical import query_terms
 from tabayyun.text import analyze
-from tabayyun.verify.signals import (FACTS, TextFacts, TextMemory, compare, facts_fields, facts_from_fields,
+from tabayyun.memory import TextMemory
+from tabayyun.verify.signals import (FACTS, TextFacts, compare, facts_fields, facts_from_fields,
                                      facts_version)
 
 _MIN_SHARED = 2

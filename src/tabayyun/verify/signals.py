@@ -24,8 +24,8 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
-from typing import Callable, Generic, Iterable, Mapping, TypeVar
 
+from tabayyun.memory import TextMemory
 from tabayyun.records import Evidence
 from tabayyun.text import (OPPOSITES, EntityMention, Token, analyze, antonym_sides, designations, entity_aliases,
                            extract_entities, extract_numbers, find_denials, find_hedges, is_dateline, nested, normalize_ar,
@@ -33,7 +33,7 @@ from tabayyun.text import (OPPOSITES, EntityMention, Token, analyze, antonym_sid
                            within)
 from tabayyun.text._lexicon import WORD_CACHE, data_rows
 
-__all__ = ["Signals", "compare", "weigh", "TextFacts", "TextMemory", "FACTS", "facts", "facts_version", "facts_fields",
+__all__ = ["Signals", "compare", "weigh", "TextFacts", "FACTS", "facts", "facts_version", "facts_fields",
            "facts_from_fields", "RELATED_AT", "STATES_COSINE"]
 
 RELATED_AT = 0.3  # share of the claim's terms a text needs to be about the same thing (with a shared entity)
@@ -81,7 +81,6 @@ _EXCEPT = frozenset({"سوي", "الا", "غير"})  # after a negator: "not ...
 _EXCEPT_REACH = 4
 _DENIED_REACH = 12  # words after a verb of denial that say what is denied (up to the end of its clause)
 _PUNCT = re.compile(r"[,.:;!?،؛؟]")  # ends a clause
-T = TypeVar("T")
 _SKIP = frozenset({"قد", "يعد", "تعد", "يكن", "تكن", "يكون", "تكون", "بعد", "ان", "انه", "انها"})
 
 
@@ -273,37 +272,6 @@ def _around(tokens: list[Token], text: str, start: int, end: int) -> list[Token]
             break
         clause.append(t)
     return clause[::-1] + (_clause(after, text, after[0].start) if after else [])
-
-
-class TextMemory(Generic[T]):
-    """What was read from texts, by text, in memory: at most ``bound`` texts, the oldest going first."""
-
-    def __init__(self, bound: int) -> None:
-        self.bound = bound
-        self._items: dict[str, T] = {}
-
-    def get(self, text: str) -> T | None:
-        return self._items.get(text)
-
-    def known(self, texts: Iterable[str]) -> dict[str, T]:
-        """What is in memory of those ``texts`` (nothing is read)."""
-        return {t: self._items[t] for t in texts if t in self._items}
-
-    def read(self, text: str, extract: Callable[[str], T]) -> T:
-        """What was read from ``text``, reading it with ``extract`` (and remembering it) if it is not in memory."""
-        found = self._items.get(text)
-        if found is None:
-            found = extract(text)
-            self.remember({text: found})
-        return found
-
-    def remember(self, items: Mapping[str, T]) -> None:
-        self._items.update(items)
-        while len(self._items) > self.bound:
-            self._items.pop(next(iter(self._items)), None)
-
-    def clear(self) -> None:
-        self._items.clear()
 
 
 #: The facts of the texts last compared (about 6 KB each: the candidates of the last 100 claims); a store's
