@@ -48,7 +48,7 @@ def _read_input(path: str) -> str:
     except IsADirectoryError:
         raise TabayyunError(f"{path}: is a folder, expected a text file") from None
     except OSError as exc:
-        raise TabayyunError(f"{path}: cannot read ({exc.strerror})") from None
+        raise TabayyunError(f"{path}: cannot read ({exc.strerror}) / تعذرت قراءة الملف") from None
     text = decode_text(data, path)
     if not text.strip():
         raise TabayyunError(f"{path}: empty input / المدخل فارغ")

@@ -67,11 +67,11 @@ def reading(path: Path) -> Iterator[None]:
     try:
         yield
     except (gzip.BadGzipFile, EOFError):
-        raise TabayyunError(f"{path}: damaged gzip file") from None
+        raise TabayyunError(f"{path}: damaged gzip file / ملف gzip تالف") from None
     except UnicodeDecodeError:
         raise not_utf8(path) from None
     except OSError as exc:
-        raise TabayyunError(f"{path}: cannot read ({exc.strerror})") from None
+        raise TabayyunError(f"{path}: cannot read ({exc.strerror}) / تعذرت قراءة الملف") from None
 
 
 def open_text(path: Path, newline: str | None = None):
@@ -219,7 +219,7 @@ def _read_csv(path: Path, text_column: str = "text") -> Iterator[tuple[str, dict
             for record in reader:
                 yield f"{path}:{reader.line_num}", record
         except csv.Error as exc:  # a field over the bound, a NUL byte, a quote left open ...
-            raise TabayyunError(f"{path}:{reader.line_num}: unreadable CSV ({exc})") from None
+            raise TabayyunError(f"{path}:{reader.line_num}: unreadable CSV ({exc}) / ملف CSV غير صالح") from None
 
 
 def _read_txt(path: Path) -> Iterator[tuple[str, dict | RecordError]]:

@@ -38,7 +38,7 @@ def parse_target(spec: str) -> tuple[str, int | None]:
         return "local", n
     if re.fullmatch(r"tcp://[^\s/:]+:\d+", spec.strip()):
         return spec.strip(), None
-    raise TabayyunError(f"--dask must be local, local:N or tcp://HOST:PORT, not '{spec}'")
+    raise TabayyunError(f"--dask must be local, local:N or tcp://HOST:PORT, not '{spec}' / قيمة --dask غير صالحة")
 
 
 def worker_engine(db: str, version: int):

@@ -67,7 +67,7 @@ def _records(path: Path) -> Iterator[tuple[str, Any]]:
                 for row in reader:
                     yield f"{path}:{reader.line_num}", row
             except csv.Error as exc:
-                raise TabayyunError(f"{path}:{reader.line_num}: unreadable CSV ({exc})") from None
+                raise TabayyunError(f"{path}:{reader.line_num}: unreadable CSV ({exc}) / ملف CSV غير صالح") from None
         return
     with open_text(path) as fh:
         for number, line in enumerate(fh, 1):
