@@ -510,3 +510,10 @@ def test_a_negated_predicate_of_the_same_actor_still_contradicts():
     s = compare("وصل الوفد الحكومي إلى العاصمة للمشاركة في المفاوضات",
                 "لم يصل الوفد الحكومي إلى العاصمة للمشاركة في المفاوضات")
     assert any(m.startswith("negation mismatch") for m in s.stated_mismatches())
+
+
+def test_every_opposite_action_about_the_same_actor_is_a_reason():
+    s = compare("أفرجت القوات عن المقاتلين في المدينة وفتحت القوات المعبر الحدودي",
+                "أسرت القوات المقاتلين في المدينة وأغلقت القوات المعبر الحدودي")
+    assert s.opposite and {"opposite action: claim 'open', evidence 'close'",
+                           "opposite action: claim 'release', evidence 'capture'"} <= set(s.mismatches)

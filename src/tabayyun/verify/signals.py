@@ -545,8 +545,8 @@ def _compare_polarity(claim: TextFacts, evidence: TextFacts, out: Signals, texts
                 and opposite not in claim.predicates  # the claim states both ("فتحت المعبر الذي أغلقته")
                 and claim.polarity[cls] is not True and evidence.polarity[opposite] is not True  # no rise: no fall
                 and said_frame & found_frame):
-            line = f"opposite action: claim '{cls}', evidence '{opposite}'"
-            out.opposite = out.opposite or _framed(out, line, said_frame, found_frame)
+            same = _framed(out, f"opposite action: claim '{cls}', evidence '{opposite}'", said_frame, found_frame)
+            out.opposite = out.opposite or same
     for cls in sorted(claim.polarity.keys() & evidence.polarity.keys()):
         said, found = claim.polarity[cls], evidence.polarity[cls]
         if (said is not None and found is not None and said != found
