@@ -7,7 +7,7 @@ from tabayyun.pipeline import Tabayyun
 from tabayyun.records import Document
 
 from tabayyun.evaluation.endtoend import seed_claims
-from tests.conftest import seed_parts
+from tests.conftest import NEWS, seed_parts
 from tests.store.test_guard import _read_only
 
 SUPPORTED = [
@@ -217,3 +217,18 @@ def test_a_contradiction_below_the_top_five_is_still_weighed(tmp_path):
     tb.close()
     assert verdict.label == "refuted", verdict.reasons
     assert any("opposite action" in r for r in verdict.reasons)
+
+
+
+def test_a_correction_that_changes_nothing_keeps_the_sentences_and_their_ids(tmp_path, news_file):
+    from dataclasses import replace
+
+    tb = Tabayyun(tmp_path / "db", create=True)
+    tb.ingest([news_file])
+    doc = tb.store.get_document(NEWS[0]["id"])
+    before = tb.store.document_sentences(doc.id)
+    assert tb.correct_document(replace(doc))  # the same document: left as it is
+    assert tb.store.document_sentences(doc.id) == before
+    assert tb.correct_document(replace(doc, title="عنوان آخر"))  # a real correction rewrites it
+    assert [s.id for s in tb.store.document_sentences(doc.id)] != [s.id for s in before]
+    tb.close()

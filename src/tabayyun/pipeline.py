@@ -268,7 +268,10 @@ class Tabayyun:
 
     def correct_document(self, document: Document) -> bool:
         """Replace the text (and title, source, date, address) of a stored document, keeping its id: its
-        old sentences leave the index, the new ones are indexed and placed in a story; False if none."""
+        old sentences leave the index, the new ones are indexed and placed in a story; False if none. The same
+        document again is left as it is (new sentence ids would mark saved checks' evidence removed)."""
+        if self.store.get_document(document.id) == document:
+            return True
         topics = self.topics.predict([document.text], [document.title])[0]
         replaced = self.store.replace_document(document, content_hash(document.text), sentence_spans(document.text),
                                                topics)
