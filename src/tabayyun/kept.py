@@ -78,12 +78,8 @@ def _values(vector: np.ndarray) -> np.ndarray:
     return np.frombuffer(vector.tobytes(), dtype=np.float64)
 
 
-def _probabilities_vector(probs: np.ndarray) -> np.ndarray:
-    """(n, 4) float64 probabilities as float32 words (the same bits back: ``_probabilities``)."""
-    return _words(probs)
-
-
 def _probabilities(vector: np.ndarray) -> np.ndarray:
+    """(n, 4) float64 probabilities back from their float32 words (``_words``)."""
     return _values(vector).reshape(-1, len(STANCES))
 
 
@@ -99,7 +95,7 @@ class StoredStance:
         spec = getattr(getattr(model.encoder, "encoder", model.encoder), "spec", None)  # behind a vector cache
         encoder_spec = spec() if callable(spec) else None
         self.predictions = Kept(store, PREDICTIONS_NAME, encoder_spec and model.predictions_spec(
-            facts_version(), encoder_spec), model.predictions, _probabilities_vector, _probabilities)
+            facts_version(), encoder_spec), model.predictions, _words, _probabilities)
 
     def load(self, calls: Iterable[tuple[str, Sequence[str]]]) -> None:
         """Put what the store kept for the ``predict`` calls ``calls`` (claim, texts) in the model's memory: their
@@ -121,6 +117,8 @@ PostReads = tuple[list[Claim], list[Topic]]
 def _span(claim: Claim) -> tuple[int, int]:
     assert claim.span is not None, "split_claims gives every claim its span"
     return claim.span
+
+
 _PACKAGE = Path(__file__).resolve().parent
 
 
