@@ -111,9 +111,9 @@ def test_a_heads_weight_changes_the_results_spec():
 
 def test_probabilities_come_back_to_the_bit():
     probs = np.random.default_rng(3).dirichlet(np.ones(4), size=5)
-    back = kept_store._probabilities(np.frombuffer(kept_store._probabilities_vector(probs).tobytes(), np.float32))
+    back = kept_store._probabilities(np.frombuffer(kept_store._words(probs).tobytes(), np.float32))
     assert back.dtype == np.float64 and back.shape == (5, 4) and back.tobytes() == probs.tobytes()
-    assert kept_store._probabilities(kept_store._probabilities_vector(np.zeros((0, 4)))).shape == (0, 4)
+    assert kept_store._probabilities(kept_store._words(np.zeros((0, 4)))).shape == (0, 4)
 
 
 POST = ("أسرت قوات سوريا الديمقراطية 500 مقاتل قرب الباغوز، وقالت إن العملية مستمرة. "
