@@ -30,9 +30,12 @@ TEST_SEED = 20261128
 TEST_PREFIX = {"world": 400, "economy": 85, "technology": 85, "sport": 55}
 #: how many articles of each ``sample_c_order`` stratum sample C takes (fixed before drawing)
 SAMPLE_C_SIZES = {"world": 200, "economy": 40, "technology": 40, "sport": 25, "culture_dev": 40}
+SAMPLE_D_SEED = 20261208
+#: sample D: the random part (a prefix of ``sample_d_order``), the quota per subject and the most titles screened
+SAMPLE_D_RANDOM, SAMPLE_D_QUOTA, SAMPLE_D_SCREEN = 280, 10, 1200
 
 __all__ = ["eval_topics", "default_test_sample", "default_sample_c", "draw_order", "sample_c_order", "TEST_SEED",
-           "SAMPLE_C_SIZES", "TEST_PREFIX", "render_topics", "default_sample", "load_sample", "prf", "calibration_error"]
+           "SAMPLE_C_SIZES", "sample_d_order", "SAMPLE_D_SEED", "SAMPLE_D_RANDOM", "SAMPLE_D_QUOTA", "SAMPLE_D_SCREEN", "TEST_PREFIX", "render_topics", "default_sample", "load_sample", "prf", "calibration_error"]
 
 
 def default_sample() -> Path:
@@ -93,6 +96,23 @@ def sample_c_order(data_dir: Path) -> dict[str, list[AntArticle]]:
     culture = [a for a in ant if a.split == "dev" and [c for c in a.categories if c in MAPPED] == ["culture"]]
     order["culture_dev"] = fresh([culture[i] for i in np.random.default_rng(TEST_SEED).permutation(len(culture))])
     return order
+
+
+def sample_d_order(data_dir: Path) -> list[AntArticle]:
+    """The order in which sample D is drawn (``docs/topics-labelling.md``, "Sample D"): ANT dev and test texts (one
+    per ``text_md5``) whose hash or title is not that of a dev-sample, test-sample, sample-C, calibration or
+    training-label article and whose title is not an ANT train title, all sections together, shuffled with
+    ``SAMPLE_D_SEED``."""
+    from tabayyun.organise.train import calibration_set, hand_labels
+
+    seen = {md5 for path in (default_sample(), default_test_sample(), default_sample_c())
+            for md5, *_ in load_sample(path, passed_over=True)}
+    seen |= {a.md5 for a, _ in calibration_set(data_dir)}
+    seen |= set(hand_labels()) | set(hand_labels("topic_training_labels_s8.tsv"))
+    ant = load_ant(data_dir, ("train", "dev", "test"))
+    seen_titles = {a.title.strip() for a in ant if a.md5 in seen or a.split == "train"}
+    pool = [a for a in ant if a.split != "train" and a.md5 not in seen and a.title.strip() not in seen_titles]
+    return [pool[i] for i in np.random.default_rng(SAMPLE_D_SEED).permutation(len(pool))]
 
 
 def load_sample(path: Path, passed_over: bool = False) -> list[tuple[str, str, str, str]]:
