@@ -1,4 +1,4 @@
-"""The hand-labelled topic samples (ids and labels only: the blind TEST sample and the DEV sample) and the
+"""The hand-labelled topic samples (ids and labels only: samples D and C, the TEST sample and the DEV sample) and the
 scoring of the topic evaluation."""
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from importlib.resources import files
 
 import pytest
 
-from tabayyun.evaluation.topics import (SAMPLE_C_SIZES, TEST_PREFIX, TEST_SEED, calibration_error, default_sample,
-                                        default_sample_c, default_test_sample, draw_order, load_sample, prf,
-                                        render_topics, sample_c_order)
+from tabayyun.evaluation.topics import (SAMPLE_C_SIZES, SAMPLE_D_QUOTA, SAMPLE_D_RANDOM, SAMPLE_D_SCREEN,
+                                        SAMPLE_D_SEED, TEST_PREFIX, TEST_SEED, calibration_error, default_sample,
+                                        default_sample_c, default_sample_d, default_test_sample, draw_order,
+                                        load_sample, prf, render_topics, sample_c_order, sample_d_order)
 from tabayyun.organise.topics import subject_ids
 from tabayyun.organise.train import calibration_set, load_ant
 
@@ -82,6 +83,44 @@ def test_sample_c_shares_no_article_nor_title_with_any_other_sample_calibration_
     assert not {ant[md5].title.strip() for md5 in c} & {ant[md5].title.strip() for md5 in others}
 
 
+def test_sample_d_is_its_orders_random_prefix_and_the_takes_of_its_title_screening(ant):
+    assert SAMPLE_D_SEED != TEST_SEED  # a seed of its own
+    order = sample_d_order(SHARED / "data")
+    rows = load_sample(default_sample_d(), passed_over=True)
+    labelled = load_sample(default_sample_d())
+    assert len(labelled) >= 300 and set(s for *_, s in labelled) == set(subject_ids())
+    assert [md5 for md5, _, part, _ in rows if part == "random"] == [a.md5 for a in order[:SAMPLE_D_RANDOM]]
+    screened = [line.split("\t") for line in (default_sample_d().parent / "topics_sample_d_screened.tsv")
+                .read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    assert [int(pos) for pos, *_ in screened] == list(range(SAMPLE_D_RANDOM, SAMPLE_D_RANDOM + SAMPLE_D_SCREEN))
+    assert all(order[int(pos)].md5 == md5 and order[int(pos)].docno == docno for pos, md5, docno, _, _ in screened)
+    # the quota rule replayed on the recorded title judgments: a pointed subject is taken while under the quota
+    held = Counter(s for _, _, part, s in rows if part == "random" and s != "-")
+    for _, _, _, pointed, taken in screened:
+        assert pointed == "-" or pointed in subject_ids()
+        expected = "no" if pointed == "-" else "yes" if held[pointed] < SAMPLE_D_QUOTA else "full"
+        held[pointed] += expected == "yes"
+        assert taken == expected
+    takes = [md5 for _, md5, _, _, taken in screened if taken == "yes"]
+    assert [md5 for md5, _, part, _ in rows if part == "quota"] == takes and takes
+    for md5, docno, part, subject in rows:
+        assert ant[md5].split in ("dev", "test") and ant[md5].docno == docno and part in ("random", "quota")
+        assert subject == "-" or subject in subject_ids()
+
+
+def test_sample_d_shares_no_article_nor_title_with_earlier_samples_calibration_training_labels_or_ant_train(ant):
+    from tabayyun.organise.train import hand_labels
+
+    d = {md5 for md5, *_ in load_sample(default_sample_d(), passed_over=True)}
+    others = {md5 for path in (default_sample_c(), default_test_sample(), default_sample())
+              for md5, *_ in load_sample(path, passed_over=True)}
+    others |= {a.md5 for a, _ in calibration_set(SHARED / "data")}
+    others |= set(hand_labels()) | set(hand_labels("topic_training_labels_s8.tsv"))
+    others |= {md5 for md5, a in ant.items() if a.split == "train"}
+    assert len(others) > 25000 and not d & others
+    assert not {ant[md5].title.strip() for md5 in d} & {ant[md5].title.strip() for md5 in others}
+
+
 def test_dev_sample_covers_the_17_subjects_with_unique_articles():
     rows = load_sample(default_sample())
     assert len(rows) >= 300 and len({md5 for md5, *_ in rows}) == len(rows)
@@ -125,10 +164,18 @@ def test_render_labels_the_test_and_dev_samples_and_their_macro_f1():
         return r
 
     four = prf(["sport", "arts"], ["sport", "sport"], ["arts", "economy", "science", "sport"])
-    out = render_topics({"sample_c": sample(["arts", "crime"], ["arts", "arts"], "world"), "sample_c_passed_over": 7,
+    out = render_topics({"sample_d": sample(["weather", "crime", "arts"], ["weather", "arts", "arts"], "random"),
+                         "sample_d_passed_over": 2,
+                         "sample_c": sample(["arts", "crime"], ["arts", "arts"], "world"), "sample_c_passed_over": 7,
                          "test": sample(["sport", "politics", "crime"], ["sport", "politics", "politics"], "world"),
                          "test_passed_over": 4, "dev": sample(list(ids), list(ids), "random"),
                          "ant_test_first_of_17": four, "ant_test_best_of_4": four, "ant_test_baseline": four})
+    d_part, out = out.split("SAMPLE C")
+    assert d_part.startswith("SAMPLE D (3 ANT dev/test articles") and "2 more passed over" in d_part
+    assert "the random part is the random figure" in d_part and "Random part (2 articles)" in d_part
+    macro17 = prf(["weather", "crime"], ["weather", "arts"], ids)["macro_f1"]  # weather 1, crime 0, arts 0 (predicted)
+    assert f"over the 2 subjects it holds 0.500 (over the 17, an absent subject counted 0: {macro17:.3f})" in d_part
+    out = "SAMPLE C" + out
     c_part, rest = out.split("TEST sample")
     test_part, dev_part = rest.split("DEV sample")
     assert c_part.startswith("SAMPLE C (2 ANT test and dev articles") and "the blind sample" in c_part

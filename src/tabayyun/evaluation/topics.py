@@ -1,14 +1,16 @@
 """Evaluation of the topic classifier (``tabayyun eval --part topics``; needs ``../shared/data``).
 
-1. Three hand-labelled samples (guide and drawing in ``docs/topics-labelling.md``): SAMPLE C
+1. Four hand-labelled samples (guide and drawing in ``docs/topics-labelling.md``): SAMPLE D
+   (``tests/organise/topics_sample_d.tsv``: ANT dev/test articles in the order of ``sample_d_order``, a random part and
+   a part screened by title to bring every subject towards a quota, labelled blind; scored only to report), SAMPLE C
    (``tests/organise/topics_sample_c.tsv``: the continuation of the test sample's draw, ``sample_c_order``,
    labelled blind; the honest figure since the ninth session, scored only to report), the TEST sample
    (``tests/organise/topics_test_sample.tsv``: ANT test articles drawn by ``draw_order``, labelled blind; scored
    by two sessions, a development set since the ninth) and the DEV sample (``tests/organise/topics_dev_sample.tsv``:
    scored while labels and model changed, so its figures are optimistic). For each, per-subject
    precision/recall/F1 of the first topic and macro-F1 over the 17 (and over the subjects it holds, when one has
-   no article), on the whole sample and on one part (the world stratum of sample C and of the test sample, the
-   dev sample's randomly drawn part).
+   no article), on the whole sample and on one part (the random part of samples D and of the dev sample, the world
+   stratum of sample C and of the test sample).
 2. ANT test, the four categories that map onto subjects (one distinct text each, texts filed under two
    categories left out): accuracy and macro-F1 of the first topic out of the 17, of the best of the four
    subjects, and of a baseline trained on ANT train for these four classes only (scikit-learn TF-IDF of
@@ -35,7 +37,7 @@ SAMPLE_D_SEED = 20261208
 SAMPLE_D_RANDOM, SAMPLE_D_QUOTA, SAMPLE_D_SCREEN = 280, 10, 1200
 
 __all__ = ["eval_topics", "default_test_sample", "default_sample_c", "draw_order", "sample_c_order", "TEST_SEED",
-           "SAMPLE_C_SIZES", "sample_d_order", "SAMPLE_D_SEED", "SAMPLE_D_RANDOM", "SAMPLE_D_QUOTA", "SAMPLE_D_SCREEN", "TEST_PREFIX", "render_topics", "default_sample", "load_sample", "prf", "calibration_error"]
+           "SAMPLE_C_SIZES", "sample_d_order", "default_sample_d", "SAMPLE_D_SEED", "SAMPLE_D_RANDOM", "SAMPLE_D_QUOTA", "SAMPLE_D_SCREEN", "TEST_PREFIX", "render_topics", "default_sample", "load_sample", "prf", "calibration_error"]
 
 
 def default_sample() -> Path:
@@ -53,6 +55,12 @@ def default_sample_c() -> Path:
     """Sample C: the continuation of ``draw_order`` (``sample_c_order``), labelled blind; the honest figure since
     the ninth session."""
     return _FIXTURES / "topics_sample_c.tsv"
+
+
+def default_sample_d() -> Path:
+    """Sample D: ``sample_d_order``'s random prefix and the articles screened by title for the rare subjects, labelled
+    blind (``docs/topics-labelling.md``, "Sample D")."""
+    return _FIXTURES / "topics_sample_d.tsv"
 
 
 def draw_order(data_dir: Path, dev: Sequence[tuple[str, str, str, str]]) -> dict[str, list[AntArticle]]:
@@ -187,15 +195,17 @@ def _score(model: TopicClassifier, rows: Sequence[tuple[str, str, str, str]], by
 
 
 def eval_topics(data_dir: Path, dev: Path | None = None, test: Path | None = None, sample_c: Path | None = None,
-                model: TopicClassifier | None = None) -> dict[str, Any]:
+                sample_d: Path | None = None, model: TopicClassifier | None = None) -> dict[str, Any]:
     """Every figure of the Topics section of EVALUATION.md."""
     model = model or TopicClassifier.pretrained()
     ids = subject_ids()
     by_md5 = {a.md5: a for a in load_ant(data_dir, ("dev", "test"))}
     out: dict[str, Any] = {"dev": _score(model, load_sample(dev or default_sample()), by_md5, ("random",))}
-    for key, path in (("sample_c", sample_c or default_sample_c()), ("test", test or default_test_sample())):
+    for key, path, part in (("sample_d", sample_d or default_sample_d(), "random"),
+                            ("sample_c", sample_c or default_sample_c(), "world"),
+                            ("test", test or default_test_sample(), "world")):
         rows = load_sample(path)
-        out[key] = _score(model, rows, by_md5, ("world",))
+        out[key] = _score(model, rows, by_md5, (part,))
         out[f"{key}_passed_over"] = len(load_sample(path, passed_over=True)) - len(rows)
     four = sorted(set(MAPPED.values()))
     ant_test = single_mapped(load_ant(data_dir, ("test",)))
@@ -218,24 +228,35 @@ def _sample_table(title: str, r: dict[str, Any], part: str, part_name: str) -> l
         lines.append(f"| {lab} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} | {v['support']} | "
                      f"{w['f1']:.3f} | {w['support']} |")
     present = [lab for lab, v in sub["per_label"].items() if v["support"]]
-    sub_macro = float(np.mean([sub["per_label"][lab]["f1"] for lab in present]))
-    held = [v["f1"] for v in s["per_label"].values() if v["support"]]
+    sub_macro = f"macro-F1 over the {len(present)} subjects it holds {_macro_held(sub):.3f}"
+    if len(present) < len(sub["per_label"]):
+        sub_macro += f" (over the 17, an absent subject counted 0: {sub['macro_f1']:.3f})"
+    held = [lab for lab, v in s["per_label"].items() if v["support"]]
     macro = f"Macro-F1 over the 17: **{s['macro_f1']:.3f}**"
     if len(held) < len(s["per_label"]):  # a subject with no article has no recall to measure
-        macro = (f"Macro-F1 over the {len(held)} subjects it holds: **{float(np.mean(held)):.3f}** (over the 17, an "
+        macro = (f"Macro-F1 over the {len(held)} subjects it holds: **{_macro_held(s):.3f}** (over the 17, an "
                  f"absent subject counted 0: {s['macro_f1']:.3f})")
     return lines + ["", f"{macro}, accuracy {s['accuracy']:.3f}, label among the "
                         f"first three topics {r['in_top3']:.3f}; mean probability of the first topic "
                         f"{r['mean_confidence']:.3f}, expected calibration error {r['ece']:.3f}. {part_name.capitalize()} "
-                        f"({sub['n']} articles): accuracy {sub['accuracy']:.3f}, macro-F1 over the {len(present)} "
-                        f"subjects it holds {sub_macro:.3f}.", ""]
+                        f"({sub['n']} articles): accuracy {sub['accuracy']:.3f}, {sub_macro}.", ""]
+
+
+def _macro_held(r: dict[str, Any]) -> float:
+    """Macro-F1 over the subjects with at least one labelled article in ``r`` (a ``prf`` result)."""
+    return float(np.mean([v["f1"] for v in r["per_label"].values() if v["support"]]))
 
 
 def render_topics(r: dict[str, Any]) -> str:
     """Markdown tables of ``eval_topics``."""
-    lines = _sample_table(f"SAMPLE C ({r['sample_c']['all']['n']} ANT test and dev articles drawn at random per stratum "
-                          f"and labelled blind, {r['sample_c_passed_over']} more passed over; the blind sample, the "
-                          "honest figure):", r["sample_c"], "world", "world stratum")
+    lines = _sample_table(f"SAMPLE D ({r['sample_d']['all']['n']} ANT dev/test articles labelled blind, "
+                          f"{r['sample_d_passed_over']} more passed over: a random part and a part screened by title "
+                          "to bring each subject towards 10 articles, which raises the rare subjects' share and so their "
+                          "precision compared with a random draw: the random part is the random figure):",
+                          r["sample_d"], "random", "random part")
+    lines += _sample_table(f"SAMPLE C ({r['sample_c']['all']['n']} ANT test and dev articles drawn at random per stratum "
+                           f"and labelled blind, {r['sample_c_passed_over']} more passed over; the blind sample, the "
+                           "honest figure):", r["sample_c"], "world", "world stratum")
     lines += _sample_table(f"TEST sample ({r['test']['all']['n']} ANT test articles drawn at random per stratum and "
                            f"labelled blind, {r['test_passed_over']} more passed over; scored by two sessions, a "
                            "development set since the ninth):", r["test"], "world", "world stratum")
