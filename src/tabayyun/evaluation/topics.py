@@ -37,7 +37,9 @@ SAMPLE_D_SEED = 20261208
 SAMPLE_D_RANDOM, SAMPLE_D_QUOTA, SAMPLE_D_SCREEN = 280, 10, 1200
 
 __all__ = ["eval_topics", "default_test_sample", "default_sample_c", "draw_order", "sample_c_order", "TEST_SEED",
-           "SAMPLE_C_SIZES", "sample_d_order", "default_sample_d", "SAMPLE_D_SEED", "SAMPLE_D_RANDOM", "SAMPLE_D_QUOTA", "SAMPLE_D_SCREEN", "TEST_PREFIX", "render_topics", "default_sample", "load_sample", "prf", "calibration_error"]
+           "SAMPLE_C_SIZES", "sample_d_order", "default_sample_d", "SAMPLE_D_SEED", "SAMPLE_D_RANDOM",
+           "SAMPLE_D_QUOTA", "SAMPLE_D_SCREEN", "TEST_PREFIX", "render_topics", "default_sample", "load_sample",
+           "prf", "calibration_error"]
 
 
 def default_sample() -> Path:
