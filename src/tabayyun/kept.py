@@ -4,7 +4,9 @@ each kept under a spec of everything it depends on; no verdict or state of the b
 - the learned stance model's ``TextInputs`` of a text (the half of a pair's features that reads one text alone), and
   its probabilities per ``predict`` call (a claim and its evidence, in order): a claim checked again against the
   same evidence (a feed checked again) reads them instead of computing the pair features;
-- a post's claims (spans and check-worthiness) and subjects: a post checked again is not split and scored again.
+- a post's claims (spans and check-worthiness) and subjects: a post checked again is not split and scored again;
+- the ranks the fact checks give a claim's candidates (``verify.select.candidate_ranks``): a claim checked again
+  against the same candidates is not compared with each of them again, and only its selected evidence's facts are read.
 
 A model reads texts; where what it read is kept is the pipeline's business, so this module (not ``tabayyun.models``)
 joins the models to the store and to the text code's version.
@@ -12,6 +14,7 @@ joins the models to the store and to the text code's version.
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 from typing import Callable, Generic, Iterable, Sequence, TypeVar
 
@@ -27,13 +30,15 @@ from tabayyun.verify.base import WorthinessModel
 from tabayyun.memory import TextMemory
 from tabayyun.verify.signals import facts_version
 
-__all__ = ["Kept", "StoredStance", "StoredPosts", "INPUTS_NAME", "PREDICTIONS_NAME", "POSTS_NAME"]
+__all__ = ["Kept", "StoredStance", "StoredPosts", "StoredRanks", "INPUTS_NAME", "PREDICTIONS_NAME", "POSTS_NAME",
+           "RANKS_NAME"]
 
-#: The names under which a store keeps the stance model's ``TextInputs`` of texts, its predictions of calls, and
-#: posts' claims and subjects.
+#: The names under which a store keeps the stance model's ``TextInputs`` of texts, its predictions of calls, posts'
+#: claims and subjects, and the ranks of claims' candidates.
 INPUTS_NAME = "stance-inputs"
 PREDICTIONS_NAME = "stance-predictions"
 POSTS_NAME = "post-claims"
+RANKS_NAME = "candidate-ranks"
 
 T = TypeVar("T")
 
@@ -185,3 +190,44 @@ class StoredPosts:
         topics = values[1 + 3 * n:].reshape(-1, 2)
         return ([Claim(text="", span=(int(a), int(b)), checkworthiness=float(w)) for a, b, w in spans],
                 [self.topics.topic(int(i), float(p)) for i, p in topics])
+
+
+def ranks_spec() -> str:
+    """What the ranks of a claim's candidates depend on, as a short digest: the text code and the fact checks
+    (``facts_version``), the ranking (``verify/select.py``) and the claim's query terms (``index/lexical.py``)."""
+    digest = hashlib.sha1(facts_version().encode())
+    for path in (_PACKAGE / "verify" / "select.py", _PACKAGE / "index" / "lexical.py"):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _ranks_vector(ranks: tuple[int, ...]) -> np.ndarray:
+    return np.array(ranks, dtype=np.float32)
+
+
+def _ranks(vector: np.ndarray) -> tuple[int, ...]:
+    return tuple(int(r) for r in vector)
+
+
+class StoredRanks:
+    """The ``candidate_ranks`` of claims' candidates, by the claim and the candidates' texts (in order), in memory
+    and in ``store`` (vectors named ``RANKS_NAME`` under ``ranks_spec``). ``load`` the calls before ``read``,
+    ``flush`` after."""
+
+    def __init__(self, store: VectorStore, remember: int = 256) -> None:
+        self.kept: Kept[tuple[int, ...]] = Kept(store, RANKS_NAME, ranks_spec(), TextMemory(remember), _ranks_vector,
+                                                _ranks)
+
+    @staticmethod
+    def key(claim: str, texts: Sequence[str]) -> str:
+        return json.dumps([claim, *texts], ensure_ascii=False)
+
+    def load(self, calls: Iterable[tuple[str, Sequence[str]]]) -> None:
+        self.kept.load(self.key(claim, texts) for claim, texts in calls)
+
+    def read(self, claim: str, texts: Sequence[str], rank: Callable[[], Sequence[int]]) -> tuple[int, ...]:
+        """The kept ranks of the candidates ``texts`` of ``claim``, computed by ``rank`` if not kept."""
+        return self.kept.memory.read(self.key(claim, texts), lambda _: tuple(rank()))
+
+    def flush(self) -> None:
+        self.kept.flush()

@@ -28,10 +28,10 @@ from tabayyun.records import Claim, Document, Evidence, Story, Topic, Verdict
 from tabayyun.store import BatchResult, Store, is_postgres_url, open_store
 from tabayyun.store.base import text_key
 from tabayyun.verify import (CheckedStance, RuleStance, RuleVerdict, StanceModel, StoredFacts, VerdictModel,
-                             WorthinessModel, decisive_first, weigh)
+                             WorthinessModel, candidate_ranks, decisive_first, weigh)
 
 if TYPE_CHECKING:
-    from tabayyun.kept import StoredPosts, StoredStance
+    from tabayyun.kept import StoredPosts, StoredRanks, StoredStance
 
 __all__ = ["Tabayyun", "IngestSummary", "extract_claims", "has_arabic", "MAX_TEXT_CHARS", "MAX_CLAIM_CHARS",
            "MAX_CLAIMS"]
@@ -126,6 +126,13 @@ def stored_posts(worthiness: WorthinessModel, topics: TopicClassifier, store: St
     return StoredPosts.of(store, worthiness, topics)
 
 
+def stored_ranks(store: Store) -> StoredRanks:
+    """The ranks of claims' candidates (``verify.select.candidate_ranks``), kept in ``store``."""
+    from tabayyun.kept import StoredRanks
+
+    return StoredRanks(store)
+
+
 def extract_claims(text: str, worthiness: WorthinessModel | None = None) -> list[Claim]:
     """Atomic claims of a post or article, each with its span and check-worthiness."""
     if len(text) > MAX_TEXT_CHARS:
@@ -186,6 +193,7 @@ class Tabayyun:
         self.facts = StoredFacts(self.store)  # the candidates' facts, kept for the next check
         self.stance_kept = stored_stance(self.stance, self.store)  # what the stance model read and gave
         self.posts_kept = stored_posts(self.worthiness, self.topics, self.store)  # the claims and subjects of posts
+        self.ranks_kept = stored_ranks(self.store)  # the ranks of claims' candidates
 
     def embedder(self, name: str) -> EmbeddingCache:
         """The vector cache of sentence encoder ``name``, kept in the store (one per encoder). Vectors that
@@ -389,9 +397,18 @@ class Tabayyun:
         (``decisive_first``), among those published before ``before`` (ISO-8601) if given."""
         window = Window(before=before) if before else None
         candidates = self.retriever.candidates(claim.text, window=window)
-        # those kept by an earlier check (of the claim too: a feed checked again) are read, not extracted
-        self.facts.load([claim.text, *(e.sentence.text for e in candidates)])
-        return decisive_first(claim.text, candidates, self.evidence_k)
+        texts = [e.sentence.text for e in candidates]
+
+        def rank() -> list[int]:
+            # those kept by an earlier check (of the claim too: a feed checked again) are read, not extracted
+            self.facts.load([claim.text, *texts])
+            return candidate_ranks(claim.text, candidates)
+
+        self.ranks_kept.load([(claim.text, texts)])
+        found = decisive_first(claim.text, candidates, self.evidence_k, self.ranks_kept.read(claim.text, texts, rank))
+        self.ranks_kept.flush()
+        self.facts.load([claim.text, *(e.sentence.text for e in found)])  # what judging them reads
+        return found
 
     def judge(self, claim: Claim, found: Sequence[Evidence], topics: list[Topic] | None = None) -> Verdict:
         """The verdict on ``claim`` from its selected evidence: each one's stance, the decision, the story and
