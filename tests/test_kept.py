@@ -174,3 +174,43 @@ def test_a_posts_claims_and_subjects_come_back_to_the_bit(tmp_path):
     kept = base.posts_kept
     back = kept.read(POST, lambda text: kept._reads(kept._vector(reads)))
     assert back == reads and [c.checkworthiness for c in back[0]] == [c.checkworthiness for c in reads[0]]
+
+
+@pytest.fixture
+def ranked(monkeypatch):
+    """The claims whose candidates the fact checks ranked (``candidate_ranks`` called) in this test."""
+    from tabayyun import pipeline
+
+    done: list[str] = []
+    inner = pipeline.candidate_ranks
+    monkeypatch.setattr(pipeline, "candidate_ranks", lambda claim, candidates: done.append(claim)
+                        or inner(claim, candidates))
+    return done
+
+
+def test_a_claim_checked_again_in_a_new_process_reads_its_candidates_ranks(tmp_path, news_file, ranked):
+    base = Tabayyun(tmp_path / "db", create=True)
+    base.ingest([news_file])
+    first, _ = _judged(base)
+    assert sorted(ranked) == sorted(CLAIMS)
+    ranked.clear()
+    again = Tabayyun(tmp_path / "db")
+    assert _judged(again)[0] == first and ranked == []  # the same verdicts, the candidates not ranked again
+    candidates = again.retriever.candidates(CLAIMS[0])
+    texts = [e.sentence.text for e in candidates]
+    from tabayyun.verify import candidate_ranks
+
+    assert again.ranks_kept.read(CLAIMS[0], texts, lambda: []) == tuple(candidate_ranks(CLAIMS[0], candidates))
+    assert again.ranks_kept.read(CLAIMS[0], texts[1:], lambda: [7]) == (7,)  # other candidates: ranked
+
+
+def test_the_ranks_spec_follows_the_text_code(monkeypatch):
+    spec = kept_store.ranks_spec()
+    assert kept_store.ranks_spec() == spec
+    monkeypatch.setattr(kept_store, "facts_version", lambda: "another text code")
+    assert kept_store.ranks_spec() != spec
+
+
+def test_ranks_come_back_as_given():
+    ranks = (0, 2, 1, 2, 0)
+    assert kept_store._ranks(np.frombuffer(kept_store._ranks_vector(ranks).tobytes(), np.float32)) == ranks
