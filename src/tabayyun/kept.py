@@ -5,6 +5,8 @@ each kept under a spec of everything it depends on; no verdict or state of the b
   its probabilities per ``predict`` call (a claim and its evidence, in order): a claim checked again against the
   same evidence (a feed checked again) reads them instead of computing the pair features;
 - a post's claims (spans and check-worthiness) and subjects: a post checked again is not split and scored again;
+- a claim's query terms (``index.lexical.query_terms``: its entities' other names and its actions' opposites,
+  analysed);
 - the ranks the fact checks give a claim's candidates (``verify.select.candidate_ranks``): a claim checked again
   against the same candidates is not compared with each of them again, and only its selected evidence's facts are read.
 
@@ -21,6 +23,7 @@ from typing import Callable, Generic, Iterable, Sequence, TypeVar
 import numpy as np
 
 from tabayyun.claims import RuleWorthiness
+from tabayyun.index.lexical import QUERY_TERMS
 from tabayyun.models.features import TextInputs
 from tabayyun.models.stance import LearnedStance
 from tabayyun.organise.topics import TopicClassifier
@@ -30,14 +33,15 @@ from tabayyun.verify.base import WorthinessModel
 from tabayyun.memory import TextMemory
 from tabayyun.verify.signals import facts_version
 
-__all__ = ["Kept", "StoredStance", "StoredPosts", "StoredRanks", "INPUTS_NAME", "PREDICTIONS_NAME", "POSTS_NAME",
-           "RANKS_NAME"]
+__all__ = ["Kept", "StoredStance", "StoredPosts", "StoredRanks", "stored_queries", "INPUTS_NAME", "PREDICTIONS_NAME",
+           "POSTS_NAME", "RANKS_NAME", "QUERIES_NAME"]
 
 #: The names under which a store keeps the stance model's ``TextInputs`` of texts, its predictions of calls, posts'
-#: claims and subjects, and the ranks of claims' candidates.
+#: claims and subjects, claims' query terms and the ranks of claims' candidates.
 INPUTS_NAME = "stance-inputs"
 PREDICTIONS_NAME = "stance-predictions"
 POSTS_NAME = "post-claims"
+QUERIES_NAME = "query-terms"
 RANKS_NAME = "candidate-ranks"
 
 T = TypeVar("T")
@@ -192,13 +196,40 @@ class StoredPosts:
                 [self.topics.topic(int(i), float(p)) for i, p in topics])
 
 
-def ranks_spec() -> str:
-    """What the ranks of a claim's candidates depend on, as a short digest: the text code and the fact checks
-    (``facts_version``), the ranking (``verify/select.py``) and the claim's query terms (``index/lexical.py``)."""
+def _code_spec(*paths: str) -> str:
+    """The text code's version (``facts_version``) and the code of ``paths`` (in the package), as a short digest."""
     digest = hashlib.sha1(facts_version().encode())
-    for path in (_PACKAGE / "verify" / "select.py", _PACKAGE / "index" / "lexical.py"):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in paths:
+        digest.update(path.encode() + b"\0" + (_PACKAGE / path).read_bytes())
     return digest.hexdigest()[:16]
+
+
+def queries_spec() -> str:
+    """What a claim's query terms depend on: the text code and ``index/lexical.py``."""
+    return _code_spec("index/lexical.py")
+
+
+def ranks_spec() -> str:
+    """What the ranks of a claim's candidates depend on: the text code and the fact checks (``facts_version``), the
+    ranking (``verify/select.py``) and the claim's query terms (``index/lexical.py``)."""
+    return _code_spec("verify/select.py", "index/lexical.py")
+
+
+def _terms_vector(terms: tuple[str, ...]) -> np.ndarray:
+    """Terms (none holds a line break) as float32 words: their lines in UTF-8, padded with zero bytes."""
+    data = "\n".join(terms).encode()
+    return np.frombuffer(data + b"\0" * (-len(data) % 4), dtype=np.float32)
+
+
+def _terms(vector: np.ndarray) -> tuple[str, ...]:
+    text = vector.tobytes().rstrip(b"\0").decode()
+    return tuple(text.split("\n")) if text else ()
+
+
+def stored_queries(store: VectorStore) -> Kept[tuple[str, ...]]:
+    """Claims' query terms (``QUERY_TERMS``), kept in ``store`` under ``queries_spec``: ``load`` the claims before
+    they are searched, ``flush`` after."""
+    return Kept(store, QUERIES_NAME, queries_spec(), QUERY_TERMS, _terms_vector, _terms)
 
 
 def _ranks_vector(ranks: tuple[int, ...]) -> np.ndarray:

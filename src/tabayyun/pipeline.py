@@ -31,7 +31,7 @@ from tabayyun.verify import (CheckedStance, RuleStance, RuleVerdict, StanceModel
                              WorthinessModel, candidate_ranks, decisive_first, weigh)
 
 if TYPE_CHECKING:
-    from tabayyun.kept import StoredPosts, StoredRanks, StoredStance
+    from tabayyun.kept import Kept, StoredPosts, StoredRanks, StoredStance
 
 __all__ = ["Tabayyun", "IngestSummary", "extract_claims", "has_arabic", "MAX_TEXT_CHARS", "MAX_CLAIM_CHARS",
            "MAX_CLAIMS"]
@@ -126,11 +126,11 @@ def stored_posts(worthiness: WorthinessModel, topics: TopicClassifier, store: St
     return StoredPosts.of(store, worthiness, topics)
 
 
-def stored_ranks(store: Store) -> StoredRanks:
-    """The ranks of claims' candidates (``verify.select.candidate_ranks``), kept in ``store``."""
-    from tabayyun.kept import StoredRanks
+def stored_searches(store: Store) -> tuple[Kept[tuple[str, ...]], StoredRanks]:
+    """Claims' query terms and the ranks of their candidates (``verify.select.candidate_ranks``), kept in ``store``."""
+    from tabayyun.kept import StoredRanks, stored_queries
 
-    return StoredRanks(store)
+    return stored_queries(store), StoredRanks(store)
 
 
 def extract_claims(text: str, worthiness: WorthinessModel | None = None) -> list[Claim]:
@@ -193,7 +193,7 @@ class Tabayyun:
         self.facts = StoredFacts(self.store)  # the candidates' facts, kept for the next check
         self.stance_kept = stored_stance(self.stance, self.store)  # what the stance model read and gave
         self.posts_kept = stored_posts(self.worthiness, self.topics, self.store)  # the claims and subjects of posts
-        self.ranks_kept = stored_ranks(self.store)  # the ranks of claims' candidates
+        self.queries_kept, self.ranks_kept = stored_searches(self.store)  # claims' query terms, candidates' ranks
 
     def embedder(self, name: str) -> EmbeddingCache:
         """The vector cache of sentence encoder ``name``, kept in the store (one per encoder). Vectors that
@@ -396,7 +396,9 @@ class Tabayyun:
         """The evidence the stance stage reads: the ``evidence_k`` most decisive candidates, one per document
         (``decisive_first``), among those published before ``before`` (ISO-8601) if given."""
         window = Window(before=before) if before else None
+        self.queries_kept.load([claim.text])
         candidates = self.retriever.candidates(claim.text, window=window)
+        self.queries_kept.flush()
         texts = [e.sentence.text for e in candidates]
 
         def rank() -> list[int]:

@@ -72,15 +72,22 @@ def _failed(post: Post, exc: Exception) -> str:
     return f"{post.where}: internal error: {type(exc).__name__}: {exc}"
 
 
-def _plan(tb: Tabayyun, post: Post, all_claims: bool) -> _Planned:
+def _claims(tb: Tabayyun, post: Post, all_claims: bool) -> _Planned:
     if post.error is not None:
         return _Planned(post, error=post.error)
     try:
         claims, topics = tb.post_claims(post.text, all_claims, post.date)
-        claims = [tb.checked_claim(c) for c in claims]
-        return _Planned(post, claims, topics, [tb.select(c) for c in claims])
+        return _Planned(post, [tb.checked_claim(c) for c in claims], topics)
     except Exception as exc:
         return _Planned(post, error=_failed(post, exc))
+
+
+def _select(tb: Tabayyun, plan: _Planned) -> None:
+    if plan.error is None:
+        try:
+            plan.found = [tb.select(c) for c in plan.claims]
+        except Exception as exc:
+            plan.error = _failed(plan.post, exc)
 
 
 def _share_encoding(tb: Tabayyun, plans: Sequence[_Planned]) -> None:
@@ -122,7 +129,10 @@ def check_chunk(tb: Tabayyun, posts: Sequence[Post], all_claims: bool = False, w
     with _fewer_collections():
         if tb.posts_kept is not None:  # the chunk's posts' claims and subjects, kept by an earlier run: one query
             tb.posts_kept.load(post.text for post in posts if post.error is None)
-        plans = [_plan(tb, post, all_claims) for post in posts]
+        plans = [_claims(tb, post, all_claims) for post in posts]
+        tb.queries_kept.load(c.text for plan in plans for c in plan.claims)  # the claims' query terms: one query
+        for plan in plans:
+            _select(tb, plan)
         if warm:
             try:
                 _share_encoding(tb, plans)
