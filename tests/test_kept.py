@@ -8,6 +8,7 @@ from tabayyun import kept as kept_store
 from tabayyun.models.features import TextInputs
 from tabayyun.models.stance import LearnedStance
 from tabayyun.pipeline import Tabayyun
+from tabayyun.records import Claim
 from tabayyun.store.base import text_key
 
 CLAIMS = ("أسرت قوات سوريا الديمقراطية 500 مقاتل قرب الباغوز", "ارتفعت أسعار النفط إلى 70 دولارا للبرميل")
@@ -214,3 +215,29 @@ def test_the_ranks_spec_follows_the_text_code(monkeypatch):
 def test_ranks_come_back_as_given():
     ranks = (0, 2, 1, 2, 0)
     assert kept_store._ranks(np.frombuffer(kept_store._ranks_vector(ranks).tobytes(), np.float32)) == ranks
+
+
+def test_a_claims_query_terms_are_read_back_in_a_new_process_not_expanded_again(tmp_path, news_file, monkeypatch):
+    from tabayyun.index import lexical
+
+    lexical.QUERY_TERMS.clear()  # expanded in this test, so kept
+    base = Tabayyun(tmp_path / "db", create=True)
+    base.ingest([news_file])
+    first, _ = _judged(base)
+    want = {c: lexical.query_terms(c) for c in CLAIMS}
+    lexical.QUERY_TERMS.clear()  # as in a new process
+    expanded: list[str] = []
+    inner = lexical._query_terms
+    monkeypatch.setattr(lexical, "_query_terms", lambda text: expanded.append(text) or inner(text))
+    again = Tabayyun(tmp_path / "db")
+    assert _judged(again)[0] == first and expanded == []
+    assert {c: lexical.QUERY_TERMS.get(c) for c in CLAIMS} == want
+    lexical.QUERY_TERMS.clear()
+    Tabayyun(tmp_path / "db").select(Claim("ارتفعت أسعار الذهب"))  # a claim never searched: expanded
+    assert expanded == ["ارتفعت أسعار الذهب"]
+
+
+def test_query_terms_come_back_as_given():
+    for terms in [("سوري", "ديمقراط", "500"), (), ("ا",), ("x" * 5, "ب")]:
+        assert kept_store._terms(np.frombuffer(kept_store._terms_vector(terms).tobytes(), np.float32)) == terms
+    assert kept_store.queries_spec() != kept_store.ranks_spec()
