@@ -7,6 +7,7 @@ each kept under a spec of everything it depends on; no verdict or state of the b
 - a post's claims (spans and check-worthiness) and subjects: a post checked again is not split and scored again;
 - a claim's query terms (``index.lexical.query_terms``: its entities' other names and its actions' opposites,
   analysed);
+- what a checked text's story is found by (``StoryClusterer.attach``: its terms and entities);
 - the ranks the fact checks give a claim's candidates (``verify.select.candidate_ranks``): a claim checked again
   against the same candidates is not compared with each of them again, and only its selected evidence's facts are read.
 
@@ -26,6 +27,7 @@ from tabayyun.claims import RuleWorthiness
 from tabayyun.index.lexical import QUERY_TERMS
 from tabayyun.models.features import TextInputs
 from tabayyun.models.stance import LearnedStance
+from tabayyun.organise.stories import LeadFeatures, StoryClusterer
 from tabayyun.organise.topics import TopicClassifier
 from tabayyun.records import STANCES, Claim, Topic
 from tabayyun.store.base import VectorStore, text_key
@@ -33,16 +35,17 @@ from tabayyun.verify.base import WorthinessModel
 from tabayyun.memory import TextMemory
 from tabayyun.verify.signals import facts_version
 
-__all__ = ["Kept", "StoredStance", "StoredPosts", "StoredRanks", "stored_queries", "INPUTS_NAME", "PREDICTIONS_NAME",
-           "POSTS_NAME", "RANKS_NAME", "QUERIES_NAME"]
+__all__ = ["Kept", "StoredStance", "StoredPosts", "StoredRanks", "stored_queries", "stored_leads", "INPUTS_NAME",
+           "PREDICTIONS_NAME", "POSTS_NAME", "RANKS_NAME", "QUERIES_NAME", "LEADS_NAME"]
 
 #: The names under which a store keeps the stance model's ``TextInputs`` of texts, its predictions of calls, posts'
-#: claims and subjects, claims' query terms and the ranks of claims' candidates.
+#: claims and subjects, claims' query terms, the ranks of claims' candidates, and what checked texts' stories are found by.
 INPUTS_NAME = "stance-inputs"
 PREDICTIONS_NAME = "stance-predictions"
 POSTS_NAME = "post-claims"
 QUERIES_NAME = "query-terms"
 RANKS_NAME = "candidate-ranks"
+LEADS_NAME = "story-leads"
 
 T = TypeVar("T")
 
@@ -196,9 +199,10 @@ class StoredPosts:
                 [self.topics.topic(int(i), float(p)) for i, p in topics])
 
 
-def _code_spec(*paths: str) -> str:
-    """The text code's version (``facts_version``) and the code of ``paths`` (in the package), as a short digest."""
-    digest = hashlib.sha1(facts_version().encode())
+def _code_spec(*paths: str, extra: str = "") -> str:
+    """The text code's version (``facts_version``), the code of ``paths`` (in the package) and ``extra``, as a short
+    digest."""
+    digest = hashlib.sha1(f"{facts_version()}:{extra}".encode())
     for path in paths:
         digest.update(path.encode() + b"\0" + (_PACKAGE / path).read_bytes())
     return digest.hexdigest()[:16]
@@ -215,15 +219,42 @@ def ranks_spec() -> str:
     return _code_spec("verify/select.py", "index/lexical.py")
 
 
-def _terms_vector(terms: tuple[str, ...]) -> np.ndarray:
-    """Terms (none holds a line break) as float32 words: their lines in UTF-8, padded with zero bytes."""
-    data = "\n".join(terms).encode()
+def _text_words(text: str) -> np.ndarray:
+    """A text (no NUL in it) as float32 words: its UTF-8, padded with zero bytes (``_text`` reads it back)."""
+    data = text.encode()
     return np.frombuffer(data + b"\0" * (-len(data) % 4), dtype=np.float32)
 
 
+def _text(vector: np.ndarray) -> str:
+    return vector.tobytes().rstrip(b"\0").decode()
+
+
+def _terms_vector(terms: tuple[str, ...]) -> np.ndarray:
+    """Terms (none holds a line break) as their lines."""
+    return _text_words("\n".join(terms))
+
+
 def _terms(vector: np.ndarray) -> tuple[str, ...]:
-    text = vector.tobytes().rstrip(b"\0").decode()
+    text = _text(vector)
     return tuple(text.split("\n")) if text else ()
+
+
+def _lead_vector(lead: LeadFeatures) -> np.ndarray:
+    """The terms with their counts and surface words, in order, and the entities, as JSON."""
+    return _text_words(json.dumps([[[t, n, lead.surface[t]] for t, n in lead.counts.items()], sorted(lead.entities)],
+                                  ensure_ascii=False))
+
+
+def _lead(vector: np.ndarray) -> LeadFeatures:
+    terms, entities = json.loads(_text(vector))
+    return LeadFeatures({t: n for t, n, _ in terms}, {t: w for t, _, w in terms}, frozenset(entities))
+
+
+def stored_leads(stories: StoryClusterer, store: VectorStore) -> Kept[LeadFeatures]:
+    """What ``stories.attach`` read of checked texts (``stories.texts``), kept in ``store`` under a digest of the text
+    code, ``organise/stories.py`` and the clusterer's configuration: ``load`` before attaching, ``flush`` after."""
+    return Kept(store, LEADS_NAME, _code_spec("organise/stories.py", extra=repr(stories.config)), stories.texts,
+                _lead_vector, _lead)
 
 
 def stored_queries(store: VectorStore) -> Kept[tuple[str, ...]]:

@@ -32,6 +32,7 @@ from tabayyun.verify import (CheckedStance, RuleStance, RuleVerdict, StanceModel
 
 if TYPE_CHECKING:
     from tabayyun.kept import Kept, StoredPosts, StoredRanks, StoredStance
+    from tabayyun.organise.stories import LeadFeatures
 
 __all__ = ["Tabayyun", "IngestSummary", "extract_claims", "has_arabic", "MAX_TEXT_CHARS", "MAX_CLAIM_CHARS",
            "MAX_CLAIMS"]
@@ -133,6 +134,13 @@ def stored_searches(store: Store) -> tuple[Kept[tuple[str, ...]], StoredRanks]:
     return stored_queries(store), StoredRanks(store)
 
 
+def stored_leads(stories: StoryClusterer, store: Store) -> Kept[LeadFeatures]:
+    """What ``stories.attach`` reads of checked texts, kept in ``store``."""
+    from tabayyun.kept import stored_leads
+
+    return stored_leads(stories, store)
+
+
 def extract_claims(text: str, worthiness: WorthinessModel | None = None) -> list[Claim]:
     """Atomic claims of a post or article, each with its span and check-worthiness."""
     if len(text) > MAX_TEXT_CHARS:
@@ -194,6 +202,7 @@ class Tabayyun:
         self.stance_kept = stored_stance(self.stance, self.store)  # what the stance model read and gave
         self.posts_kept = stored_posts(self.worthiness, self.topics, self.store)  # the claims and subjects of posts
         self.queries_kept, self.ranks_kept = stored_searches(self.store)  # claims' query terms, candidates' ranks
+        self.leads_kept = stored_leads(self.stories, self.store)  # what checked texts' stories are found by
 
     def embedder(self, name: str) -> EmbeddingCache:
         """The vector cache of sentence encoder ``name``, kept in the store (one per encoder). Vectors that
@@ -423,7 +432,7 @@ class Tabayyun:
             self.stance_kept.flush()
         evidence = [weigh(claim.text, e, p) for e, p in zip(found, probs)]
         label, confidence, reasons = self.verdict.decide(claim, evidence)
-        story = self.stories.attach(claim.text, story_votes(evidence), claim.date)
+        story = self._attach(claim.text, story_votes(evidence), claim.date)
         self.facts.flush(e.sentence.text for e in found)
         return Verdict(claim=claim, label=label, confidence=confidence, evidence=evidence, reasons=reasons,
                        topics=self.topics.predict([claim.text])[0] if topics is None else topics, story=story)
@@ -479,8 +488,15 @@ class Tabayyun:
     def place_post(self, text: str, verdicts: Sequence[Verdict], date: str | None = None) -> list[Verdict]:
         """The verdicts of one post, all placed in the post's story (found from its words and all their
         evidence; a claim keeps its own story when the post has none)."""
-        post = self.stories.attach(text, [vote for v in verdicts for vote in story_votes(v.evidence)], date)
+        post = self._attach(text, [vote for v in verdicts for vote in story_votes(v.evidence)], date)
         return [replace(v, story=post or v.story) for v in verdicts]
+
+    def _attach(self, text: str, evidence: Sequence[tuple[str, float]], date: str | None) -> tuple[str, str] | None:
+        """``stories.attach``, with what it reads of ``text`` kept in the store."""
+        self.leads_kept.load([text])
+        story = self.stories.attach(text, evidence, date)
+        self.leads_kept.flush()
+        return story
 
     # -- stories ---------------------------------------------------------------------------------
     def organise(self, rebuild: bool = False) -> int:

@@ -138,6 +138,9 @@ def check_chunk(tb: Tabayyun, posts: Sequence[Post], all_claims: bool = False, w
                 _share_encoding(tb, plans)
             except Exception:  # sharing only saves time; judging below reports what failed
                 pass
+        # what the stories are found by, of the chunk's claims and posts: one query
+        tb.leads_kept.load(text for plan in plans if plan.error is None
+                           for text in (*(c.text for c in plan.claims), plan.post.text))
         with tb.stories.shared_reads():  # the chunk's claims and posts read the stories of their evidence once
             return [_record(tb, plan) for plan in plans]
 
