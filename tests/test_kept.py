@@ -241,3 +241,33 @@ def test_query_terms_come_back_as_given():
     for terms in [("سوري", "ديمقراط", "500"), (), ("ا",), ("x" * 5, "ب")]:
         assert kept_store._terms(np.frombuffer(kept_store._terms_vector(terms).tobytes(), np.float32)) == terms
     assert kept_store.queries_spec() != kept_store.ranks_spec()
+
+
+def test_what_a_checked_texts_story_is_found_by_is_read_back_in_a_new_process(tmp_path, news_file, monkeypatch):
+    from tabayyun.organise.stories import StoryClusterer
+
+    base = Tabayyun(tmp_path / "db", create=True)
+    base.ingest([news_file])
+    first = [v.to_dict() for v in base.check(POST, all_claims=True, date="2019-03-20")]
+    assert any(v["story"] for v in first)
+    read: list[str] = []
+    inner = StoryClusterer._text_lead
+    monkeypatch.setattr(StoryClusterer, "_text_lead", lambda self, text: read.append(text) or inner(self, text))
+    again = Tabayyun(tmp_path / "db")
+    assert [v.to_dict() for v in again.check(POST, all_claims=True, date="2019-03-20")] == first and read == []
+    kept = again.stories.texts.get(POST)
+    assert kept is not None and kept == inner(again.stories, POST)
+    assert list(kept.counts) == list(inner(again.stories, POST).counts)  # in the same order (sums read them so)
+    lead = kept_store._lead(np.frombuffer(kept_store._lead_vector(kept).tobytes(), np.float32))
+    assert lead == kept and list(lead.counts) == list(kept.counts)
+
+
+def test_the_story_leads_spec_follows_the_clusterer_configuration(tmp_path):
+    from dataclasses import replace
+
+    base = Tabayyun(tmp_path / "db", create=True)
+    spec = base.store.vector_spec(kept_store.LEADS_NAME)
+    assert spec is not None
+    base.stories.config = replace(base.stories.config, lead_chars=base.stories.config.lead_chars + 1)
+    assert kept_store.stored_leads(base.stories, base.store).usable
+    assert base.store.vector_spec(kept_store.LEADS_NAME) not in (None, spec)
