@@ -403,7 +403,9 @@ class Tabayyun:
 
     def select(self, claim: Claim, before: str | None = None) -> list[Evidence]:
         """The evidence the stance stage reads: the ``evidence_k`` most decisive candidates, one per document
-        (``decisive_first``), among those published before ``before`` (ISO-8601) if given."""
+        (``decisive_first``), among those published before ``before`` (ISO-8601) if given. The claim's query terms
+        and its candidates' ranks are kept in the store: a claim checked again against the same candidates reads
+        them, and only the facts of the evidence selected."""
         window = Window(before=before) if before else None
         self.queries_kept.load([claim.text])
         candidates = self.retriever.candidates(claim.text, window=window)

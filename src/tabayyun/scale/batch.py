@@ -12,7 +12,8 @@ ran (this process, a Dask worker or a ``--workers`` process: ``scale.pool``) nor
 - the stance encoder (e5) gives the same vector in any batch, so its vectors are shared and saved.
 
 A chunk is planned before it is judged: the claims of all its posts are found and their evidence
-selected (``Tabayyun.post_claims``, ``select``), the e5 vectors they need (the claims and their
+selected (``Tabayyun.post_claims``, ``select``; what earlier runs kept of the posts, of their claims' query
+terms and of what their stories are found by is read in one query each), the e5 vectors they need (the claims and their
 evidence) are encoded in one call, then each claim is judged (``Tabayyun.judge``) and each post's
 verdicts placed in its story: no claim is extracted or retrieved twice (USE's vectors, encoded one by
 one, gain nothing from a shared call), and the stories of the chunk's evidence are read from the store
