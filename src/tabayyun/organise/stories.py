@@ -333,7 +333,9 @@ class StoryClusterer:
         self._loaded = False
         self._watermark = 0  # the last document organised, as far as this object knows
         self._shared: StoryReads | None = None  # the store's stories read for ``attach`` (``shared_reads``)
-        self.texts: TextMemory[LeadFeatures] = TextMemory(512)  # what ``attach`` read of the last texts checked
+        # what ``attach`` read of the last texts checked (claims and posts, up to ``MAX_TEXT_CHARS`` each: a chunk of
+        # ``batch`` and the last few checked in a server)
+        self.texts: TextMemory[LeadFeatures] = TextMemory(256)
         self._reset()
 
     def _reset(self) -> None:
