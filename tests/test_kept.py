@@ -8,6 +8,7 @@ from tabayyun import kept as kept_store
 from tabayyun.models.features import TextInputs
 from tabayyun.models.stance import LearnedStance
 from tabayyun.pipeline import Tabayyun
+from tabayyun.records import Claim
 from tabayyun.store.base import text_key
 
 CLAIMS = ("أسرت قوات سوريا الديمقراطية 500 مقاتل قرب الباغوز", "ارتفعت أسعار النفط إلى 70 دولارا للبرميل")
@@ -174,3 +175,99 @@ def test_a_posts_claims_and_subjects_come_back_to_the_bit(tmp_path):
     kept = base.posts_kept
     back = kept.read(POST, lambda text: kept._reads(kept._vector(reads)))
     assert back == reads and [c.checkworthiness for c in back[0]] == [c.checkworthiness for c in reads[0]]
+
+
+@pytest.fixture
+def ranked(monkeypatch):
+    """The claims whose candidates the fact checks ranked (``candidate_ranks`` called) in this test."""
+    from tabayyun import pipeline
+
+    done: list[str] = []
+    inner = pipeline.candidate_ranks
+    monkeypatch.setattr(pipeline, "candidate_ranks", lambda claim, candidates: done.append(claim)
+                        or inner(claim, candidates))
+    return done
+
+
+def test_a_claim_checked_again_in_a_new_process_reads_its_candidates_ranks(tmp_path, news_file, ranked):
+    base = Tabayyun(tmp_path / "db", create=True)
+    base.ingest([news_file])
+    first, _ = _judged(base)
+    assert sorted(ranked) == sorted(CLAIMS)
+    ranked.clear()
+    again = Tabayyun(tmp_path / "db")
+    assert _judged(again)[0] == first and ranked == []  # the same verdicts, the candidates not ranked again
+    candidates = again.retriever.candidates(CLAIMS[0])
+    texts = [e.sentence.text for e in candidates]
+    from tabayyun.verify import candidate_ranks
+
+    assert again.ranks_kept.read(CLAIMS[0], texts, lambda: []) == tuple(candidate_ranks(CLAIMS[0], candidates))
+    assert again.ranks_kept.read(CLAIMS[0], texts[1:], lambda: [7]) == (7,)  # other candidates: ranked
+
+
+def test_the_ranks_spec_follows_the_text_code(monkeypatch):
+    spec = kept_store.ranks_spec()
+    assert kept_store.ranks_spec() == spec
+    monkeypatch.setattr(kept_store, "facts_version", lambda: "another text code")
+    assert kept_store.ranks_spec() != spec
+
+
+def test_ranks_come_back_as_given():
+    ranks = (0, 2, 1, 2, 0)
+    assert kept_store._ranks(np.frombuffer(kept_store._ranks_vector(ranks).tobytes(), np.float32)) == ranks
+
+
+def test_a_claims_query_terms_are_read_back_in_a_new_process_not_expanded_again(tmp_path, news_file, monkeypatch):
+    from tabayyun.index import lexical
+
+    lexical.QUERY_TERMS.clear()  # expanded in this test, so kept
+    base = Tabayyun(tmp_path / "db", create=True)
+    base.ingest([news_file])
+    first, _ = _judged(base)
+    want = {c: lexical.query_terms(c) for c in CLAIMS}
+    lexical.QUERY_TERMS.clear()  # as in a new process
+    expanded: list[str] = []
+    inner = lexical._query_terms
+    monkeypatch.setattr(lexical, "_query_terms", lambda text: expanded.append(text) or inner(text))
+    again = Tabayyun(tmp_path / "db")
+    assert _judged(again)[0] == first and expanded == []
+    assert {c: lexical.QUERY_TERMS.get(c) for c in CLAIMS} == want
+    lexical.QUERY_TERMS.clear()
+    Tabayyun(tmp_path / "db").select(Claim("ارتفعت أسعار الذهب"))  # a claim never searched: expanded
+    assert expanded == ["ارتفعت أسعار الذهب"]
+
+
+def test_query_terms_come_back_as_given():
+    for terms in [("سوري", "ديمقراط", "500"), (), ("ا",), ("x" * 5, "ب")]:
+        assert kept_store._terms(np.frombuffer(kept_store._terms_vector(terms).tobytes(), np.float32)) == terms
+    assert kept_store.queries_spec() != kept_store.ranks_spec()
+
+
+def test_what_a_checked_texts_story_is_found_by_is_read_back_in_a_new_process(tmp_path, news_file, monkeypatch):
+    from tabayyun.organise.stories import StoryClusterer
+
+    base = Tabayyun(tmp_path / "db", create=True)
+    base.ingest([news_file])
+    first = [v.to_dict() for v in base.check(POST, all_claims=True, date="2019-03-20")]
+    assert any(v["story"] for v in first)
+    read: list[str] = []
+    inner = StoryClusterer._text_lead
+    monkeypatch.setattr(StoryClusterer, "_text_lead", lambda self, text: read.append(text) or inner(self, text))
+    again = Tabayyun(tmp_path / "db")
+    assert [v.to_dict() for v in again.check(POST, all_claims=True, date="2019-03-20")] == first and read == []
+    kept = again.stories.texts.get(POST)
+    assert kept is not None and kept == inner(again.stories, POST)
+    assert list(kept.counts) == list(inner(again.stories, POST).counts)  # in the same order (sums read them so)
+    lead = kept_store._lead(np.frombuffer(kept_store._lead_vector(kept).tobytes(), np.float32))
+    assert lead == kept and list(lead.counts) == list(kept.counts)
+
+
+def test_the_story_leads_spec_follows_the_clusterer_configuration(tmp_path):
+    from dataclasses import replace
+
+    base = Tabayyun(tmp_path / "db", create=True)
+    spec = base.store.vector_spec(kept_store.LEADS_NAME)
+    assert spec is not None
+    base.stories.config = replace(base.stories.config, lead_chars=base.stories.config.lead_chars + 1)
+    assert kept_store.stored_leads(base.stories, base.store).usable
+    assert base.store.vector_spec(kept_store.LEADS_NAME) not in (None, spec)

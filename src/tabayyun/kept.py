@@ -4,7 +4,12 @@ each kept under a spec of everything it depends on; no verdict or state of the b
 - the learned stance model's ``TextInputs`` of a text (the half of a pair's features that reads one text alone), and
   its probabilities per ``predict`` call (a claim and its evidence, in order): a claim checked again against the
   same evidence (a feed checked again) reads them instead of computing the pair features;
-- a post's claims (spans and check-worthiness) and subjects: a post checked again is not split and scored again.
+- a post's claims (spans and check-worthiness) and subjects: a post checked again is not split and scored again;
+- a claim's query terms (``index.lexical.query_terms``: its entities' other names and its actions' opposites,
+  analysed);
+- what a checked text's story is found by (``StoryClusterer.attach``: its terms and entities);
+- the ranks the fact checks give a claim's candidates (``verify.select.candidate_ranks``): a claim checked again
+  against the same candidates is not compared with each of them again, and only its selected evidence's facts are read.
 
 A model reads texts; where what it read is kept is the pipeline's business, so this module (not ``tabayyun.models``)
 joins the models to the store and to the text code's version.
@@ -12,14 +17,17 @@ joins the models to the store and to the text code's version.
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 from typing import Callable, Generic, Iterable, Sequence, TypeVar
 
 import numpy as np
 
 from tabayyun.claims import RuleWorthiness
+from tabayyun.index.lexical import QUERY_TERMS
 from tabayyun.models.features import TextInputs
 from tabayyun.models.stance import LearnedStance
+from tabayyun.organise.stories import LeadFeatures, StoryClusterer
 from tabayyun.organise.topics import TopicClassifier
 from tabayyun.records import STANCES, Claim, Topic
 from tabayyun.store.base import VectorStore, text_key
@@ -27,13 +35,17 @@ from tabayyun.verify.base import WorthinessModel
 from tabayyun.memory import TextMemory
 from tabayyun.verify.signals import facts_version
 
-__all__ = ["Kept", "StoredStance", "StoredPosts", "INPUTS_NAME", "PREDICTIONS_NAME", "POSTS_NAME"]
+__all__ = ["Kept", "StoredStance", "StoredPosts", "StoredRanks", "stored_queries", "stored_leads", "INPUTS_NAME",
+           "PREDICTIONS_NAME", "POSTS_NAME", "RANKS_NAME", "QUERIES_NAME", "LEADS_NAME"]
 
-#: The names under which a store keeps the stance model's ``TextInputs`` of texts, its predictions of calls, and
-#: posts' claims and subjects.
+#: The names under which a store keeps the stance model's ``TextInputs`` of texts, its predictions of calls, posts'
+#: claims and subjects, claims' query terms, the ranks of claims' candidates, and what checked texts' stories are found by.
 INPUTS_NAME = "stance-inputs"
 PREDICTIONS_NAME = "stance-predictions"
 POSTS_NAME = "post-claims"
+QUERIES_NAME = "query-terms"
+RANKS_NAME = "candidate-ranks"
+LEADS_NAME = "story-leads"
 
 T = TypeVar("T")
 
@@ -185,3 +197,99 @@ class StoredPosts:
         topics = values[1 + 3 * n:].reshape(-1, 2)
         return ([Claim(text="", span=(int(a), int(b)), checkworthiness=float(w)) for a, b, w in spans],
                 [self.topics.topic(int(i), float(p)) for i, p in topics])
+
+
+def _code_spec(*paths: str, extra: str = "") -> str:
+    """The text code's version (``facts_version``), the code of ``paths`` (in the package) and ``extra``, as a short
+    digest."""
+    digest = hashlib.sha1(f"{facts_version()}:{extra}".encode())
+    for path in paths:
+        digest.update(path.encode() + b"\0" + (_PACKAGE / path).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def queries_spec() -> str:
+    """What a claim's query terms depend on: the text code and ``index/lexical.py``."""
+    return _code_spec("index/lexical.py")
+
+
+def ranks_spec() -> str:
+    """What the ranks of a claim's candidates depend on: the text code and the fact checks (``facts_version``), the
+    ranking (``verify/select.py``) and the claim's query terms (``index/lexical.py``)."""
+    return _code_spec("verify/select.py", "index/lexical.py")
+
+
+def _text_words(text: str) -> np.ndarray:
+    """A text (no NUL in it) as float32 words: its UTF-8, padded with zero bytes (``_text`` reads it back)."""
+    data = text.encode()
+    return np.frombuffer(data + b"\0" * (-len(data) % 4), dtype=np.float32)
+
+
+def _text(vector: np.ndarray) -> str:
+    return vector.tobytes().rstrip(b"\0").decode()
+
+
+def _terms_vector(terms: tuple[str, ...]) -> np.ndarray:
+    """Terms (none holds a line break) as their lines."""
+    return _text_words("\n".join(terms))
+
+
+def _terms(vector: np.ndarray) -> tuple[str, ...]:
+    text = _text(vector)
+    return tuple(text.split("\n")) if text else ()
+
+
+def _lead_vector(lead: LeadFeatures) -> np.ndarray:
+    """The terms with their counts and surface words, in order, and the entities, as JSON."""
+    return _text_words(json.dumps([[[t, n, lead.surface[t]] for t, n in lead.counts.items()], sorted(lead.entities)],
+                                  ensure_ascii=False))
+
+
+def _lead(vector: np.ndarray) -> LeadFeatures:
+    terms, entities = json.loads(_text(vector))
+    return LeadFeatures({t: n for t, n, _ in terms}, {t: w for t, _, w in terms}, frozenset(entities))
+
+
+def stored_leads(stories: StoryClusterer, store: VectorStore) -> Kept[LeadFeatures]:
+    """What ``stories.attach`` read of checked texts (``stories.texts``), kept in ``store`` under a digest of the text
+    code, ``organise/stories.py`` and the clusterer's configuration: ``load`` before attaching, ``flush`` after."""
+    return Kept(store, LEADS_NAME, _code_spec("organise/stories.py", extra=repr(stories.config)), stories.texts,
+                _lead_vector, _lead)
+
+
+def stored_queries(store: VectorStore) -> Kept[tuple[str, ...]]:
+    """Claims' query terms (``QUERY_TERMS``), kept in ``store`` under ``queries_spec``: ``load`` the claims before
+    they are searched, ``flush`` after."""
+    return Kept(store, QUERIES_NAME, queries_spec(), QUERY_TERMS, _terms_vector, _terms)
+
+
+def _ranks_vector(ranks: tuple[int, ...]) -> np.ndarray:
+    return np.array(ranks, dtype=np.float32)
+
+
+def _ranks(vector: np.ndarray) -> tuple[int, ...]:
+    return tuple(int(r) for r in vector)
+
+
+class StoredRanks:
+    """The ``candidate_ranks`` of claims' candidates, by the claim and the candidates' texts (in order), in memory
+    and in ``store`` (vectors named ``RANKS_NAME`` under ``ranks_spec``). ``load`` the calls before ``read``,
+    ``flush`` after."""
+
+    def __init__(self, store: VectorStore, remember: int = 256) -> None:
+        self.kept: Kept[tuple[int, ...]] = Kept(store, RANKS_NAME, ranks_spec(), TextMemory(remember), _ranks_vector,
+                                                _ranks)
+
+    @staticmethod
+    def key(claim: str, texts: Sequence[str]) -> str:
+        return json.dumps([claim, *texts], ensure_ascii=False)
+
+    def load(self, calls: Iterable[tuple[str, Sequence[str]]]) -> None:
+        self.kept.load(self.key(claim, texts) for claim, texts in calls)
+
+    def read(self, claim: str, texts: Sequence[str], rank: Callable[[], Sequence[int]]) -> tuple[int, ...]:
+        """The kept ranks of the candidates ``texts`` of ``claim``, computed by ``rank`` if not kept."""
+        return self.kept.memory.read(self.key(claim, texts), lambda _: tuple(rank()))
+
+    def flush(self) -> None:
+        self.kept.flush()

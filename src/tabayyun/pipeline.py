@@ -28,10 +28,11 @@ from tabayyun.records import Claim, Document, Evidence, Story, Topic, Verdict
 from tabayyun.store import BatchResult, Store, is_postgres_url, open_store
 from tabayyun.store.base import text_key
 from tabayyun.verify import (CheckedStance, RuleStance, RuleVerdict, StanceModel, StoredFacts, VerdictModel,
-                             WorthinessModel, decisive_first, weigh)
+                             WorthinessModel, candidate_ranks, decisive_first, weigh)
 
 if TYPE_CHECKING:
-    from tabayyun.kept import StoredPosts, StoredStance
+    from tabayyun.kept import Kept, StoredPosts, StoredRanks, StoredStance
+    from tabayyun.organise.stories import LeadFeatures
 
 __all__ = ["Tabayyun", "IngestSummary", "extract_claims", "has_arabic", "MAX_TEXT_CHARS", "MAX_CLAIM_CHARS",
            "MAX_CLAIMS"]
@@ -126,6 +127,20 @@ def stored_posts(worthiness: WorthinessModel, topics: TopicClassifier, store: St
     return StoredPosts.of(store, worthiness, topics)
 
 
+def stored_searches(store: Store) -> tuple[Kept[tuple[str, ...]], StoredRanks]:
+    """Claims' query terms and the ranks of their candidates (``verify.select.candidate_ranks``), kept in ``store``."""
+    from tabayyun.kept import StoredRanks, stored_queries
+
+    return stored_queries(store), StoredRanks(store)
+
+
+def stored_leads(stories: StoryClusterer, store: Store) -> Kept[LeadFeatures]:
+    """What ``stories.attach`` reads of checked texts, kept in ``store``."""
+    from tabayyun.kept import stored_leads
+
+    return stored_leads(stories, store)
+
+
 def extract_claims(text: str, worthiness: WorthinessModel | None = None) -> list[Claim]:
     """Atomic claims of a post or article, each with its span and check-worthiness."""
     if len(text) > MAX_TEXT_CHARS:
@@ -186,6 +201,8 @@ class Tabayyun:
         self.facts = StoredFacts(self.store)  # the candidates' facts, kept for the next check
         self.stance_kept = stored_stance(self.stance, self.store)  # what the stance model read and gave
         self.posts_kept = stored_posts(self.worthiness, self.topics, self.store)  # the claims and subjects of posts
+        self.queries_kept, self.ranks_kept = stored_searches(self.store)  # claims' query terms, candidates' ranks
+        self.leads_kept = stored_leads(self.stories, self.store)  # what checked texts' stories are found by
 
     def embedder(self, name: str) -> EmbeddingCache:
         """The vector cache of sentence encoder ``name``, kept in the store (one per encoder). Vectors that
@@ -386,12 +403,25 @@ class Tabayyun:
 
     def select(self, claim: Claim, before: str | None = None) -> list[Evidence]:
         """The evidence the stance stage reads: the ``evidence_k`` most decisive candidates, one per document
-        (``decisive_first``), among those published before ``before`` (ISO-8601) if given."""
+        (``decisive_first``), among those published before ``before`` (ISO-8601) if given. The claim's query terms
+        and its candidates' ranks are kept in the store: a claim checked again against the same candidates reads
+        them, and only the facts of the evidence selected."""
         window = Window(before=before) if before else None
+        self.queries_kept.load([claim.text])
         candidates = self.retriever.candidates(claim.text, window=window)
-        # those kept by an earlier check (of the claim too: a feed checked again) are read, not extracted
-        self.facts.load([claim.text, *(e.sentence.text for e in candidates)])
-        return decisive_first(claim.text, candidates, self.evidence_k)
+        self.queries_kept.flush()
+        texts = [e.sentence.text for e in candidates]
+
+        def rank() -> list[int]:
+            # those kept by an earlier check (of the claim too: a feed checked again) are read, not extracted
+            self.facts.load([claim.text, *texts])
+            return candidate_ranks(claim.text, candidates)
+
+        self.ranks_kept.load([(claim.text, texts)])
+        found = decisive_first(claim.text, candidates, self.evidence_k, self.ranks_kept.read(claim.text, texts, rank))
+        self.ranks_kept.flush()
+        self.facts.load([claim.text, *(e.sentence.text for e in found)])  # what judging them reads
+        return found
 
     def judge(self, claim: Claim, found: Sequence[Evidence], topics: list[Topic] | None = None) -> Verdict:
         """The verdict on ``claim`` from its selected evidence: each one's stance, the decision, the story and
@@ -404,7 +434,7 @@ class Tabayyun:
             self.stance_kept.flush()
         evidence = [weigh(claim.text, e, p) for e, p in zip(found, probs)]
         label, confidence, reasons = self.verdict.decide(claim, evidence)
-        story = self.stories.attach(claim.text, story_votes(evidence), claim.date)
+        story = self._attach(claim.text, story_votes(evidence), claim.date)
         self.facts.flush(e.sentence.text for e in found)
         return Verdict(claim=claim, label=label, confidence=confidence, evidence=evidence, reasons=reasons,
                        topics=self.topics.predict([claim.text])[0] if topics is None else topics, story=story)
@@ -460,8 +490,15 @@ class Tabayyun:
     def place_post(self, text: str, verdicts: Sequence[Verdict], date: str | None = None) -> list[Verdict]:
         """The verdicts of one post, all placed in the post's story (found from its words and all their
         evidence; a claim keeps its own story when the post has none)."""
-        post = self.stories.attach(text, [vote for v in verdicts for vote in story_votes(v.evidence)], date)
+        post = self._attach(text, [vote for v in verdicts for vote in story_votes(v.evidence)], date)
         return [replace(v, story=post or v.story) for v in verdicts]
+
+    def _attach(self, text: str, evidence: Sequence[tuple[str, float]], date: str | None) -> tuple[str, str] | None:
+        """``stories.attach``, with what it reads of ``text`` kept in the store."""
+        self.leads_kept.load([text])
+        story = self.stories.attach(text, evidence, date)
+        self.leads_kept.flush()
+        return story
 
     # -- stories ---------------------------------------------------------------------------------
     def organise(self, rebuild: bool = False) -> int:

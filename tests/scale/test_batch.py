@@ -300,15 +300,15 @@ def test_a_chunk_is_checked_with_fewer_collections_and_the_collector_set_back(ba
 
     posts = list(read_posts([feed], "date"))[:2]
     seen: list[tuple[int, int, int]] = []
-    original = batch._plan
-    monkeypatch.setattr(batch, "_plan", lambda *a, **k: seen.append(gc.get_threshold()) or original(*a, **k))
+    original = batch._claims
+    monkeypatch.setattr(batch, "_claims", lambda *a, **k: seen.append(gc.get_threshold()) or original(*a, **k))
     before = gc.get_threshold()
     gc.set_threshold(700, 11, 12)
     tb = Tabayyun(base)
     try:
         assert len(batch.check_chunk(tb, posts)) == 2
         assert seen == [(batch.GC_YOUNG, 11, 12)] * 2 and gc.get_threshold() == (700, 11, 12)
-        monkeypatch.setattr(batch, "_plan", lambda *a, **k: 1 / 0)
+        monkeypatch.setattr(batch, "_claims", lambda *a, **k: 1 / 0)
         with pytest.raises(ZeroDivisionError):
             batch.check_chunk(tb, posts)
         assert gc.get_threshold() == (700, 11, 12)

@@ -68,3 +68,26 @@ def test_the_desk_api_on_postgres(pg_database, tmp_path, monkeypatch):
         assert client.post("/api/documents", json=records, headers=auth).json()["documents_added"] == 1
         assert client.get("/api/search", params={"q": "الهندسة الزراعية"}).json()["results"][0]["doc_id"] == "uni-1"
     tb.close()
+
+
+def test_what_a_check_keeps_is_read_back_on_postgres(news_file, pg_database, tmp_path, monkeypatch):
+    """A check in a new process on PostgreSQL reads its claims' query terms, candidates' ranks and story reads back."""
+    from tabayyun import pipeline
+    from tabayyun.index import lexical
+    from tabayyun.organise.stories import StoryClusterer
+
+    post = "أسرت قوات سوريا الديمقراطية 157 مقاتلا قرب الباغوز. وارتفعت أسعار النفط إلى 70 دولارا للبرميل"
+    first = Tabayyun(pg_database, create=True, index_dir=tmp_path / "index")
+    first.ingest([news_file])
+    lexical.QUERY_TERMS.clear()
+    want = [v.to_dict() for v in first.check(post, all_claims=True)]
+    first.close()
+    lexical.QUERY_TERMS.clear()
+    computed: list[str] = []
+    for owner, name in ((pipeline, "candidate_ranks"), (lexical, "_query_terms"), (StoryClusterer, "_text_lead")):
+        inner = getattr(owner, name)
+        monkeypatch.setattr(owner, name, lambda *a, _inner=inner, _name=name: computed.append(_name) or _inner(*a))
+    again = Tabayyun(pg_database, index_dir=tmp_path / "index")
+    assert [v.to_dict() for v in again.check(post, all_claims=True)] == want and len(want) == 2
+    assert computed == []
+    again.close()

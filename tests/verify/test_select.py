@@ -103,3 +103,16 @@ def test_stored_facts_remember_a_bounded_number_of_texts(tmp_path, monkeypatch):
     stored.load(texts[2:])  # remembered: the store is not asked again
     stored.load(texts[:1])  # forgotten (the oldest went first): asked again
     assert asked == [sorted(map(select.text_key, texts)), [select.text_key("ا")]]
+
+
+def test_the_decisive_candidates_come_first_one_per_document_in_retrieval_order_within_a_rank():
+    from tabayyun.records import Document, Evidence, Sentence
+
+    def candidate(n: int, doc: str) -> Evidence:
+        return Evidence(sentence=Sentence(id=n, doc_id=doc, position=n, text=f"s{n}"),
+                        document=Document(id=doc, text=""), score=1.0)
+
+    candidates = [candidate(0, "a"), candidate(1, "b"), candidate(2, "a"), candidate(3, "c"), candidate(4, "d")]
+    found = select.decisive_first("claim", candidates, 3, ranks=[2, 1, 0, 1, 0])
+    assert [e.sentence.id for e in found] == [2, 4, 1]  # a's decisive sentence stands for it; c comes after b
+    assert [e.sentence.id for e in select.decisive_first("claim", candidates, 9, ranks=[1] * 5)] == [0, 1, 3, 4]

@@ -10,14 +10,14 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
-from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
 import tantivy
 
+from tabayyun.memory import TextMemory
 from tabayyun.text import analyze, expand_query
 
-__all__ = ["LexicalIndex", "IndexBusy", "query_terms"]
+__all__ = ["LexicalIndex", "IndexBusy", "query_terms", "QUERY_TERMS"]
 
 LOCK_WAIT_S = 600.0  # how long a writer waits for another process's index writer
 
@@ -36,11 +36,17 @@ def _schema() -> tantivy.Schema:
     return builder.build()
 
 
-@lru_cache(maxsize=1_000)
-def query_terms(text: str) -> tuple[str, ...]:
-    """The distinct index terms a claim is searched by: its ``expand_query``, analysed (kept for the last 1,000
-    claims: the candidates are retrieved by them, then ranked by them)."""
+#: The query terms of the last claims searched (the candidates are retrieved by them, then ranked by them).
+QUERY_TERMS: TextMemory[tuple[str, ...]] = TextMemory(1_000)
+
+
+def _query_terms(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(analyze(expand_query(text))))
+
+
+def query_terms(text: str) -> tuple[str, ...]:
+    """The distinct index terms a claim is searched by: its ``expand_query``, analysed (kept in ``QUERY_TERMS``)."""
+    return QUERY_TERMS.read(text, _query_terms)
 
 
 class LexicalIndex:

@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
+from tabayyun.memory import TextMemory
 from tabayyun.records import Document
 from tabayyun.store.base import StoryBatch, Store
 from tabayyun.text import Token, extract_entities, is_stopword, stem_ar, tokenize
@@ -332,6 +333,9 @@ class StoryClusterer:
         self._loaded = False
         self._watermark = 0  # the last document organised, as far as this object knows
         self._shared: StoryReads | None = None  # the store's stories read for ``attach`` (``shared_reads``)
+        # what ``attach`` read of the last texts checked (claims and posts, up to ``MAX_TEXT_CHARS`` each: a chunk of
+        # ``batch`` and the last few checked in a server)
+        self.texts: TextMemory[LeadFeatures] = TextMemory(256)
         self._reset()
 
     def _reset(self) -> None:
@@ -690,12 +694,16 @@ class StoryClusterer:
         states = reads.states(set(of.values()))
         if not states:
             return None
-        counts, surface = lead_terms("", text, len(text), 1.0)
-        df, n_docs = reads.terms(list(counts))
-        entities = extract_entities(f"\n{text[:self.config.lead_chars]}", cache=False)  # as ``lead_features`` reads
-        f = self._features(Document(id="", text=text, date=date_),
-                           LeadFeatures(counts, surface, frozenset(e.canonical for e in entities)), df, n_docs)
+        lead = self.texts.read(text, self._text_lead)
+        df, n_docs = reads.terms(list(lead.counts))
+        f = self._features(Document(id="", text=text, date=date_), lead, df, n_docs)
         return self.place(f, states, of, evidence)
+
+    def _text_lead(self, text: str) -> LeadFeatures:
+        """What ``attach`` reads of a checked text: its terms (all of it, no headline) and the entities of its lead."""
+        counts, surface = lead_terms("", text, len(text), 1.0)
+        entities = extract_entities(f"\n{text[:self.config.lead_chars]}", cache=False)  # as ``lead_features`` reads
+        return LeadFeatures(counts, surface, frozenset(e.canonical for e in entities))
 
     @contextmanager
     def shared_reads(self) -> Iterator[None]:

@@ -12,7 +12,8 @@ ran (this process, a Dask worker or a ``--workers`` process: ``scale.pool``) nor
 - the stance encoder (e5) gives the same vector in any batch, so its vectors are shared and saved.
 
 A chunk is planned before it is judged: the claims of all its posts are found and their evidence
-selected (``Tabayyun.post_claims``, ``select``), the e5 vectors they need (the claims and their
+selected (``Tabayyun.post_claims``, ``select``; what earlier runs kept of the posts, of their claims' query
+terms and of what their stories are found by is read in one query each), the e5 vectors they need (the claims and their
 evidence) are encoded in one call, then each claim is judged (``Tabayyun.judge``) and each post's
 verdicts placed in its story: no claim is extracted or retrieved twice (USE's vectors, encoded one by
 one, gain nothing from a shared call), and the stories of the chunk's evidence are read from the store
@@ -72,15 +73,22 @@ def _failed(post: Post, exc: Exception) -> str:
     return f"{post.where}: internal error: {type(exc).__name__}: {exc}"
 
 
-def _plan(tb: Tabayyun, post: Post, all_claims: bool) -> _Planned:
+def _claims(tb: Tabayyun, post: Post, all_claims: bool) -> _Planned:
     if post.error is not None:
         return _Planned(post, error=post.error)
     try:
         claims, topics = tb.post_claims(post.text, all_claims, post.date)
-        claims = [tb.checked_claim(c) for c in claims]
-        return _Planned(post, claims, topics, [tb.select(c) for c in claims])
+        return _Planned(post, [tb.checked_claim(c) for c in claims], topics)
     except Exception as exc:
         return _Planned(post, error=_failed(post, exc))
+
+
+def _select(tb: Tabayyun, plan: _Planned) -> None:
+    if plan.error is None:
+        try:
+            plan.found = [tb.select(c) for c in plan.claims]
+        except Exception as exc:
+            plan.error = _failed(plan.post, exc)
 
 
 def _share_encoding(tb: Tabayyun, plans: Sequence[_Planned]) -> None:
@@ -122,12 +130,18 @@ def check_chunk(tb: Tabayyun, posts: Sequence[Post], all_claims: bool = False, w
     with _fewer_collections():
         if tb.posts_kept is not None:  # the chunk's posts' claims and subjects, kept by an earlier run: one query
             tb.posts_kept.load(post.text for post in posts if post.error is None)
-        plans = [_plan(tb, post, all_claims) for post in posts]
+        plans = [_claims(tb, post, all_claims) for post in posts]
+        tb.queries_kept.load(c.text for plan in plans for c in plan.claims)  # the claims' query terms: one query
+        for plan in plans:
+            _select(tb, plan)
         if warm:
             try:
                 _share_encoding(tb, plans)
             except Exception:  # sharing only saves time; judging below reports what failed
                 pass
+        # what the stories are found by, of the chunk's claims and posts: one query
+        tb.leads_kept.load(text for plan in plans if plan.error is None
+                           for text in (*(c.text for c in plan.claims), plan.post.text))
         with tb.stories.shared_reads():  # the chunk's claims and posts read the stories of their evidence once
             return [_record(tb, plan) for plan in plans]
 

@@ -2,8 +2,8 @@
 from tabayyun.verify.base import StanceModel, VerdictModel, WorthinessModel
 from tabayyun.verify.hybrid import CheckedStance
 from tabayyun.verify.rules import RuleStance, RuleVerdict
-from tabayyun.verify.select import StoredFacts, decisive_first
+from tabayyun.verify.select import StoredFacts, candidate_ranks, decisive_first
 from tabayyun.verify.signals import Signals, compare, weigh
 
 __all__ = ["StanceModel", "VerdictModel", "WorthinessModel", "CheckedStance", "RuleStance", "RuleVerdict",
-           "Signals", "StoredFacts", "compare", "decisive_first", "weigh"]
+           "Signals", "StoredFacts", "candidate_ranks", "compare", "decisive_first", "weigh"]

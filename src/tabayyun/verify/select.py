@@ -24,7 +24,7 @@ from tabayyun.verify.signals import (FACTS, TextFacts, compare, facts_fields, fa
 
 _MIN_SHARED = 2
 
-__all__ = ["decisive_first", "StoredFacts", "INDEX_TERMS"]
+__all__ = ["decisive_first", "candidate_ranks", "StoredFacts", "INDEX_TERMS"]
 
 
 #: The index terms of the candidates last ranked (the same candidates come back for a claim checked again).
@@ -103,13 +103,23 @@ def _rank(claim: str, terms: frozenset[str], evidence: Evidence) -> int:
     return 0 if s.contradicts() or s.states() else 1 if s.about() else 2
 
 
-def decisive_first(claim: str, candidates: Sequence[Evidence], k: int) -> list[Evidence]:
-    """The ``k`` candidates to weigh, one per document: contradicting or stating ones, then ones about
-    the claim, then the rest (each document shows its most decisive sentence)."""
+def candidate_ranks(claim: str, candidates: Sequence[Evidence]) -> list[int]:
+    """How decisive each candidate is for the claim, by the cheap fact checks: 0 contradicting or stating it, 1 about
+    it, 2 the rest (a pure function of the claim's and the candidates' texts)."""
     terms = frozenset(query_terms(claim))
+    return [_rank(claim, terms, e) for e in candidates]
+
+
+def decisive_first(claim: str, candidates: Sequence[Evidence], k: int,
+                   ranks: Sequence[int] | None = None) -> list[Evidence]:
+    """The ``k`` candidates to weigh, one per document: contradicting or stating ones, then ones about
+    the claim, then the rest (each document shows its most decisive sentence); ``ranks``: the candidates'
+    ``candidate_ranks``, when they were kept."""
+    order = candidate_ranks(claim, candidates) if ranks is None else ranks
     out: list[Evidence] = []
     seen: set[str] = set()
-    for e in sorted(candidates, key=lambda e: _rank(claim, terms, e)):
+    for i in sorted(range(len(candidates)), key=order.__getitem__):
+        e = candidates[i]
         if e.document.id not in seen:
             seen.add(e.document.id)
             out.append(e)
