@@ -782,24 +782,46 @@ class StoryClusterer:
 
     def sync_some(self, batch_size: int = 2000, leads: Mapping[str, LeadFeatures] | None = None) -> int:
         """Organise the next ``batch_size`` stored documents not yet in a story, in one transaction."""
+        store, mark = self._in_step()
+        rows = store.documents_after(mark, batch_size)
+        if not rows:
+            return 0
+        self._place([doc for _, doc in rows], rows[-1][0], leads)
+        return len(rows)
+
+    def place_again(self, doc_ids: Sequence[str]) -> int:
+        """Place stored documents already organised but in no story (the story they were placed in is gone), in
+        the order given, as ``sync_some`` places new ones; the watermark stays. Returns how many were placed."""
+        store, mark = self._in_step()
+        found = store.get_documents(doc_ids)
+        docs = [found[d] for d in doc_ids if d in found]
+        if docs:
+            self._place(docs, mark)
+        return len(docs)
+
+    def _in_step(self) -> tuple[Store, int]:
+        """The state loaded and in step with the store's (read again if another process organised since, or a
+        batch failed); the store and the watermark."""
         if self.store is None:
-            raise ValueError("sync needs a store")
+            raise ValueError("organising needs a store")
         self._ensure_loaded()
         mark = int(self.store.get_meta(_WATERMARK) or 0)
-        if mark != self._watermark:  # another process organised since (or a batch failed): start from the store
+        if mark != self._watermark:
             self._reset()
             self._loaded = False
             self._ensure_loaded()
-        rows = self.store.documents_after(mark, batch_size)
-        if not rows:
-            return 0
+        return self.store, mark
+
+    def _place(self, docs: Sequence[Document], watermark: int, leads: Mapping[str, LeadFeatures] | None = None) -> None:
+        """Place documents in stories and save the batch, in one transaction, with ``watermark`` reached."""
+        assert self.store is not None
         before = {sid: s.seq for sid, s in self.stories.items()}
         self._dirty_terms, self._new_aliases = set(), {}
         members: list[tuple[str, str, float]] = []
         removed: list[str] = []
         self.moved.clear()
         self._moved.clear()
-        for _, doc in rows:
+        for doc in docs:
             sid, score, gone = self.assign(doc, (leads or {}).get(doc.id))
             members.append((doc.id, sid, score))
             removed.extend(gone)
@@ -808,10 +830,9 @@ class StoryClusterer:
             stories={sid: s.row() for sid, s in self.stories.items() if before.get(sid) != s.seq},
             removed=[sid for sid in removed if sid in before], members=members,
             aliases={a: self.aliases[a] for a in self._new_aliases},
-            df={t: self.df[t] for t in self._dirty_terms}, n_docs=self.n_docs, watermark=rows[-1][0],
+            df={t: self.df[t] for t in self._dirty_terms}, n_docs=self.n_docs, watermark=watermark,
             watermark_key=_WATERMARK))
-        self._watermark = rows[-1][0]
-        return len(rows)
+        self._watermark = watermark
 
     def _moves(self, placed: list[tuple[str, str, float]]) -> list[tuple[str, str, float]]:
         """The documents splits moved in this batch, as placements to save after the batch's own; a member of
