@@ -265,32 +265,3 @@ def test_a_document_corrected_twice_stays_in_a_story_that_exists(tmp_path):
     assert tb.store.resolve_story(sid) is not None
     assert "demo-003" in tb.find_story(sid).documents
     assert sum(len(s.documents) for s in tb.list_stories()) == tb.store.counts()["documents"]
-
-
-def test_a_text_whose_evidence_is_all_unrelated_is_placed_in_no_story(tmp_path):
-    store = store_with(tmp_path, corpus())
-    clusterer = StoryClusterer(store)
-    clusterer.sync()
-    text, date_ = QUAKE[1][4], QUAKE[1][2]  # its words alone are close to the quake story
-    assert clusterer.attach(text, [("q1", 0.0), ("q2", 0.0)], date_) is None
-    assert clusterer.attach(text, [("q1", 0.0), ("q2", 0.7)], date_) == (story_id_for("q1"), store.get_story(
-        story_id_for("q1")).title)
-
-
-def test_a_claim_without_related_reporting_takes_only_the_story_of_a_placed_post(tmp_path, monkeypatch):
-    from tabayyun.pipeline import Tabayyun
-
-    tb = Tabayyun(tmp_path / "unrelated", create=True)
-    try:
-        tb.add_documents(corpus())
-        claim = QUAKE[1][4]  # a report's own words: close to its story even without its evidence
-        related = tb.check(claim, all_claims=True)
-        assert related and all(v.story and v.story[0] == story_id_for("q1") for v in related)
-        monkeypatch.setattr(tb.stance, "predict", lambda _claim, texts: [
-            {"agree": 0.0, "disagree": 0.0, "discuss": 0.0, "unrelated": 1.0} for _ in texts])
-        unrelated = tb.check(claim, all_claims=True)
-        assert unrelated and all(v.evidence for v in unrelated)
-        assert all(e.stance == "unrelated" for v in unrelated for e in v.evidence)
-        assert all(v.story is None for v in unrelated)  # neither the claim nor its post was placed
-    finally:
-        tb.close()

@@ -681,10 +681,9 @@ class StoryClusterer:
                date_: str | None = None) -> tuple[str, str] | None:
         """(id, title) of the story a checked text belongs to: among the stories of its evidence documents
         (``(doc id, weight)``: how strongly that evidence is about the text, 0 for unrelated), the one its
-        words and the weight of its evidence point to most, if above ``attach``; none when no evidence is about
-        the text (every weight 0: unrelated reporting places nothing). Reads the store for these few stories
-        only; nothing is changed."""
-        if self.store is None or not any(weight > 0 for _, weight in evidence):
+        words and the weight of its evidence point to most, if above ``attach``. Reads the store for these
+        few stories only; nothing is changed."""
+        if self.store is None or not evidence:
             return None
         reads = self._shared if self._shared is not None else StoryReads(self.store)
         of = reads.stories_of([d for d, _ in evidence])
