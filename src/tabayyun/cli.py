@@ -658,7 +658,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--date-field", default="date", help="the field holding when a post was made (default: date)")
     p.add_argument("--all", action="store_true", help="verify every claim, not only check-worthy ones")
 
-    p = add("review", cmd_review, "sign a person's verdict on one claim of a saved check (the machine's stays beside it)")
+    p = add("review", cmd_review,
+            "sign a person's verdict on one claim of a saved check (the machine's stays beside it)")
     p.add_argument("check_id", type=_bounded_int(1, MAX_ID), metavar="CHECK_ID")
     p.add_argument("--db", required=True, help="evidence base folder")
     p.add_argument("--claim", type=int, default=1, help="which claim of the check, from 1 (default 1)")
