@@ -291,6 +291,10 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_organise(args: argparse.Namespace) -> int:
     tb = _open(args.db)
+    if not args.rebuild and (dropped := tb.repair_stories()):
+        _print(f"repaired story links that led nowhere: {dropped.gone_documents} to removed documents dropped, "
+               f"{len(dropped.unplaced)} documents and the claims of {len(dropped.checks)} checks placed again / "
+               "أُصلحت روابط قصص لا تؤدي إلى شيء")
     placed = tb.organise(rebuild=args.rebuild)
     _print(f"placed {placed} documents in stories ({tb.store.count_stories()} stories)")
     return 0
@@ -654,7 +658,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--date-field", default="date", help="the field holding when a post was made (default: date)")
     p.add_argument("--all", action="store_true", help="verify every claim, not only check-worthy ones")
 
-    p = add("review", cmd_review, "sign a person's verdict on one claim of a saved check (the machine's stays beside it)")
+    p = add("review", cmd_review,
+            "sign a person's verdict on one claim of a saved check (the machine's stays beside it)")
     p.add_argument("check_id", type=_bounded_int(1, MAX_ID), metavar="CHECK_ID")
     p.add_argument("--db", required=True, help="evidence base folder")
     p.add_argument("--claim", type=int, default=1, help="which claim of the check, from 1 (default 1)")
@@ -732,7 +737,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=_positive_int, default=1, metavar="N",
                    help="worker processes answering on the port, each with its own opening of the base (default 1)")
 
-    p = add("organise", cmd_organise, "place every document not yet in a story in the story of its event")
+    p = add("organise", cmd_organise, "place every document not yet in a story in the story of its event "
+                                       "(story links that lead nowhere are repaired first)")
     p.add_argument("--db", required=True, help="evidence base folder")
     p.add_argument("--rebuild", action="store_true", help="forget the stories and organise the whole base again")
 

@@ -26,7 +26,7 @@ from tabayyun.organise import StoryClusterer, TopicClassifier
 from tabayyun.organise.topics import combine_topics
 from tabayyun.records import Claim, Document, Evidence, Story, Topic, Verdict
 from tabayyun.store import BatchResult, Store, is_postgres_url, open_store
-from tabayyun.store.base import text_key
+from tabayyun.store.base import DanglingLinks, text_key
 from tabayyun.verify import (CheckedStance, RuleStance, RuleVerdict, StanceModel, StoredFacts, VerdictModel,
                              WorthinessModel, candidate_ranks, decisive_first, weigh)
 
@@ -510,6 +510,17 @@ class Tabayyun:
                 for check in checks:
                     self.attach_check(check["id"], check["claims"])
         return placed
+
+    def repair_stories(self) -> DanglingLinks:
+        """Drop the story links that lead nowhere (``Store.drop_dangling_story_links``), place the documents
+        left in no story again, and the claims of the checks that lost theirs; what was dropped."""
+        dropped = self.store.drop_dangling_story_links()
+        self.stories.place_again(dropped.unplaced)
+        for check_id in dropped.checks:
+            check = self.store.get_check(check_id)
+            if check is not None:
+                self.attach_check(check_id, check["claims"])
+        return dropped
 
     def find_story(self, story_id: str) -> Story | None:
         """A story (by its id or the id of a story merged into it) with the subjects of its documents."""

@@ -99,3 +99,29 @@ def test_a_json_file_is_refused_not_stored_as_one_text(tmp_path, name):
     for read in (read_documents, read_posts):
         with pytest.raises(TabayyunError, match=r"reports\.json.*\.jsonl"):
             list(read([path]))
+
+
+def test_csv_readers_keep_their_own_field_bound(tmp_path):
+    """The CSV field bound is process-global: a reader suspended between rows keeps its own bound while
+    another reader uses a smaller one, and the setting is restored once both are done."""
+    import csv
+
+    from tabayyun.ingest.readers import read_csv
+    before = csv.field_size_limit()
+    (tmp_path / "long.csv").write_text("text\nقصير\n" + "طويل " * 20 + "\n", encoding="utf-8")
+    (tmp_path / "small.csv").write_text("text\n" + "طويل " * 20 + "\n", encoding="utf-8")
+    wide = read_csv(tmp_path / "long.csv", field_limit=1000)
+    assert next(wide)[1]["text"] == "قصير"
+    with pytest.raises(TabayyunError, match="small.csv:.*unreadable CSV"):
+        list(read_csv(tmp_path / "small.csv", field_limit=10))
+    assert len(next(wide)[1]["text"]) == 100  # the small bound did not leak into the suspended reader
+    assert list(wide) == [] and csv.field_size_limit() == before
+
+
+def test_csv_without_the_text_column_names_its_columns_and_the_hint(tmp_path):
+    from tabayyun.ingest.readers import read_csv
+    (tmp_path / "posts.csv").write_text("title,body\nx,y\n", encoding="utf-8")
+    with pytest.raises(TabayyunError, match=r"'text' column \(it has: title, body; use --x\)"):
+        list(read_csv(tmp_path / "posts.csv", hint="use --x"))
+    with pytest.raises(TabayyunError, match=r"'text' column \(it has: title, body\)"):
+        list(read_csv(tmp_path / "posts.csv", hint=""))

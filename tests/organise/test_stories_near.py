@@ -7,7 +7,7 @@ from datetime import date
 
 from tabayyun.ingest import content_hash
 from tabayyun.organise import StoryClusterer, StoryConfig, story_id_for
-from tabayyun.organise.stories import StoryState
+from tabayyun.organise.stories import DocFeatures, StoryState
 from tabayyun.records import Document
 from tabayyun.store import SQLiteStore
 
@@ -82,6 +82,27 @@ def test_stories_below_the_threshold_merge_only_through_the_gates():
                                 story("s-1", ["وزارة الصحة"], head={"لقاح": 1.0}), below=True)  # headlines apart
     far = StoryState("s-3", 0, {"مطر": 1.0}, Counter(["وزارة الصحة"]), Counter(), {}, day, day, size=2)
     assert not clusterer._close(far, one, below=True)  # centroids apart
+
+
+def test_a_document_and_a_story_of_that_document_pass_the_same_gates():
+    """One implementation of the date, headline and entity gates serves documents and stories: a story made of
+    one document passes them where the document does (with the same window, names read the same way)."""
+    clusterer = StoryClusterer()
+    day = date(2021, 3, 1).toordinal()
+    one = StoryState("s-1", 0, {"حمل": 1.0}, Counter(["وزارة الصحة"]), Counter(), {}, day, day + 1, size=2,
+                     heads={"لقاح": 1.0}, head_entities=Counter(["وزارة الصحة"]))
+    for doc_day, entities, head in [(day, {"وزارة الصحة"}, {"لقاح": 1.0}), (day + 3, {"وزارة الصحة"}, {}),
+                                    (day + 9, {"وزارة الصحة"}, {}), (None, {"الاتحاد"}, {}),
+                                    (day, {"وزارة الصحة"}, {"مطر": 1.0}), (day, {"الصحة"}, {})]:
+        f = DocFeatures({"حمل": 1.0}, frozenset(entities), doc_day, head=head, head_entities=frozenset(entities))
+        as_story = StoryState("s-2", 0, dict(f.terms), Counter(entities), Counter(), {}, doc_day, doc_day, size=1,
+                              heads=head, head_entities=Counter(entities))
+        for window, loose, headlines in [(2, False, True), (None, False, False), (None, True, True)]:
+            assert clusterer.gates(f, one, window=window, loose=loose, headlines=headlines) == clusterer.gates(
+                as_story, one, window=window, loose=loose, headlines=headlines), (doc_day, entities, head, window)
+    f = DocFeatures({"حمل": 1.0}, frozenset(["وزارة الصحة"]), day + 3, head={"لقاح": 1.0})
+    assert clusterer.score(f, one) > 0 and not clusterer.gates(f, one, window=0, loose=False, headlines=True)
+    assert clusterer.gates(f, one, window=None, loose=False, headlines=False)  # two stories: their span only
 
 
 def test_the_merged_id_stays_resolvable_in_the_store(tmp_path, monkeypatch):

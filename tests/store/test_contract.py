@@ -247,6 +247,26 @@ def test_stories(store):
     assert store.get_story("s1") is None
 
 
+def test_story_links_that_lead_nowhere_are_dropped(store):
+    store.add_documents([_doc(i) for i in (1, 2, 3)])
+    row = {"title": "t", "keywords": [], "entities": [], "first_date": None, "last_date": None, "sources": [],
+           "size": 1, "state": {}}
+    store.save_story_batch(StoryBatch(
+        stories={"s1": row, "s2": row, "s3": row}, removed=[], aliases={"s3": "s1"}, df={}, n_docs=3, watermark=3,
+        members=[("d1", "s1", 1.0), ("d2", "s2", 1.0), ("d3", "s2", 1.0), ("gone", "s1", 1.0), ("gone2", "s2", 1.0)]))
+    store.save_check("منشور", [])
+    store.save_check("منشور آخر", [])
+    store.attach_claims(1, [(0, "s1", "ادعاء", "supported"), (1, "s3", "ادعاء", "supported")])
+    store.attach_claims(2, [(0, "s1", "ادعاء", "supported"), (1, "s2", "ادعاء", "refuted")])
+    store.save_story_batch(StoryBatch(stories={}, removed=["s2"], members=[], aliases={}, df={}, n_docs=3,
+                                      watermark=3))  # as an old correction bug did: its documents and claims stay
+    dropped = store.drop_dangling_story_links()  # a claim placed under an alias (s3) leads to s1: kept
+    assert (dropped.gone_documents, dropped.unplaced, dropped.checks) == (2, ("d2", "d3"), (2,))
+    assert store.story_of_documents(["d1", "d2", "d3", "gone"]) == {"d1": "s1"}
+    assert [(c["check_id"], c["position"]) for c in store.get_story("s1").claims] == [(1, 0), (2, 0)]
+    assert not store.drop_dangling_story_links()  # nothing left
+
+
 _WRITER = """
 import sys
 from tabayyun.records import Document

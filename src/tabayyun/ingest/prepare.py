@@ -15,11 +15,14 @@ from tabayyun.organise.stories import LeadFeatures, StoryConfig, lead_features
 from tabayyun.organise.topics import TopicClassifier
 from tabayyun.records import Document, Topic
 from tabayyun.store.base import PendingSentence
-from tabayyun.text import analyze, content_words, split_sentences
+from tabayyun.text import analyze, content_words, longest_arabic_run, split_sentences
 
 __all__ = ["Prepared", "prepare", "sentence_spans", "MIN_SENTENCE_WORDS", "MAX_PIECE_CHARS"]
 
 MIN_SENTENCE_WORDS = 3  # shorter fragments ("حرب" glued to a last sentence, a tweet of links and hashtags) are not evidence
+# A run of this many Arabic letters is words written without spaces (a word is shorter): a text of no space and no
+# punctuation is still evidence, in pieces of ``MAX_PIECE_CHARS``.
+RUN_ON_LETTERS = 24
 MAX_PIECE_CHARS = 2_000  # a longer sentence is cut in pieces (``pipeline.MAX_CLAIM_CHARS``: one claim's bound)
 
 
@@ -51,11 +54,13 @@ def _pieces(text: str, start: int, end: int, size: int = MAX_PIECE_CHARS) -> Ite
 
 
 def sentence_spans(text: str) -> list[PendingSentence]:
-    """The evidence sentences of a document text (a sentence over ``MAX_PIECE_CHARS`` is cut in pieces)."""
+    """The evidence sentences of a document text (a sentence over ``MAX_PIECE_CHARS`` is cut in pieces): those
+    of ``MIN_SENTENCE_WORDS`` words or more, or holding words written without spaces (``RUN_ON_LETTERS``)."""
     spans: list[PendingSentence] = []
     for sentence in split_sentences(text):
         for start, end in _pieces(text, *sentence):
-            if content_words(text[start:end]) >= MIN_SENTENCE_WORDS:
+            piece = text[start:end]
+            if content_words(piece) >= MIN_SENTENCE_WORDS or longest_arabic_run(piece) >= RUN_ON_LETTERS:
                 spans.append(PendingSentence(position=len(spans), start=start, end=end))
     return spans
 

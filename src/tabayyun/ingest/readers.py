@@ -19,7 +19,7 @@ from tabayyun.text import parse_iso_date
 
 __all__ = ["read_documents", "read_records", "validate_record", "parse_field_map", "FIELDS", "decode_text",
            "content_hash", "RecordError", "SUFFIXES", "check_text", "parse_json", "MAX_DOCUMENT_CHARS", "MAX_ID_CHARS",
-           "expand_paths", "open_text", "file_kind", "check_text_file", "reading"]
+           "expand_paths", "open_text", "file_kind", "check_text_file", "reading", "read_csv"]
 
 SUFFIXES = (".jsonl", ".csv", ".txt", ".gz")  # .gz: a gzip-compressed file of one of the others
 _SNIFF_BYTES = 8192
@@ -207,16 +207,36 @@ def _read_jsonl(path: Path) -> Iterator[tuple[str, dict | RecordError]]:
                           else RecordError(f"{where}: expected a JSON object per line"))
 
 
-def _read_csv(path: Path, text_column: str = "text") -> Iterator[tuple[str, dict | RecordError]]:
-    csv.field_size_limit(_MAX_LINE_CHARS)
+@contextmanager
+def _field_limit(limit: int) -> Iterator[None]:
+    """``csv.field_size_limit`` at ``limit`` for the block only: the setting is process-global, so a reader
+    that sets it while suspended between records would change the bound of any other reader."""
+    old = csv.field_size_limit(limit)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
+
+
+def read_csv(path: Path, text_column: str = "text", field_limit: int = _MAX_LINE_CHARS,
+             hint: str = "map yours with --map text=COLUMN") -> Iterator[tuple[str, dict]]:
+    """(``file:line``, row) of each row of a CSV file with a header naming ``text_column``. Strict: a quote
+    left open, a NUL byte or a field over ``field_limit`` characters makes the whole file unreadable
+    (``TabayyunError``); ``hint`` ends the message about a missing column."""
     with open_text(path, newline="") as fh:
         reader = csv.DictReader(fh, strict=True)  # a quote left open is an error, not the rest of the file as one field
         try:
-            if not reader.fieldnames or text_column not in reader.fieldnames:
-                columns = ", ".join(reader.fieldnames or []) or "none"
+            with _field_limit(field_limit):
+                names = reader.fieldnames
+            if not names or text_column not in names:
+                columns = ", ".join(names or []) or "none"
                 raise TabayyunError(f"{path}: CSV needs a header row with a '{text_column}' column (it has: "
-                                    f"{columns[:200]}; map yours with --map text=COLUMN)")
-            for record in reader:
+                                    f"{columns[:200]}{'; ' + hint if hint else ''}) / لا يوجد عمود النص")
+            while True:
+                with _field_limit(field_limit):
+                    record = next(reader, None)
+                if record is None:
+                    return
                 yield f"{path}:{reader.line_num}", record
         except csv.Error as exc:  # a field over the bound, a NUL byte, a quote left open ...
             raise TabayyunError(f"{path}:{reader.line_num}: unreadable CSV ({exc}) / ملف CSV غير صالح") from None
@@ -231,7 +251,7 @@ def _read_txt(path: Path) -> Iterator[tuple[str, dict | RecordError]]:
     yield str(path), {"text": text, "title": title[:200]}
 
 
-_READERS = {".jsonl": _read_jsonl, ".csv": _read_csv}
+_READERS = {".jsonl": _read_jsonl, ".csv": read_csv}
 FIELDS = ("id", "title", "text", "source", "date", "url")
 
 
@@ -285,7 +305,7 @@ def read_records(paths: Iterable[str | Path], source: str | None = None,
         found = False
         with reading(path):
             check_text_file(path)
-            records = _read_csv(path, fields.get("text", "text")) if kind == ".csv" else reader(path)
+            records = read_csv(path, fields.get("text", "text")) if kind == ".csv" else reader(path)
             for where, record in records:
                 found = True
                 try:

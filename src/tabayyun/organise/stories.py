@@ -44,7 +44,7 @@ from collections import Counter, OrderedDict, deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import AbstractSet, Any, Iterable, Iterator, Mapping, Protocol, Sequence
 
 from tabayyun.memory import TextMemory
 from tabayyun.records import Document
@@ -52,7 +52,7 @@ from tabayyun.store.base import StoryBatch, Store
 from tabayyun.text import Token, extract_entities, is_stopword, stem_ar, tokenize
 
 __all__ = ["StoryConfig", "StoryClusterer", "DocFeatures", "StoryState", "Member", "story_id_for", "LeadFeatures",
-           "lead_features", "StoryReads"]
+           "lead_features", "StoryReads", "Gated"]
 
 
 @dataclass(frozen=True)
@@ -108,6 +108,26 @@ def story_id_for(doc_id: str) -> str:
     return "s-" + hashlib.sha1(doc_id.encode("utf-8")).hexdigest()[:12]
 
 
+class Gated(Protocol):
+    """What the gates of ``StoryClusterer.gates`` read of a document or a story: its first and last day (ordinal),
+    the terms of its headlines, the entities it names and those its headlines name."""
+
+    @property
+    def first_day(self) -> int | None: ...
+
+    @property
+    def last_day(self) -> int | None: ...
+
+    @property
+    def heads(self) -> Mapping[str, float]: ...
+
+    @property
+    def names(self) -> AbstractSet[str]: ...
+
+    @property
+    def head_names(self) -> AbstractSet[str]: ...
+
+
 @dataclass
 class DocFeatures:
     """A document as the clusterer sees it: normalised term weights, entities, day (ordinal) if dated."""
@@ -119,6 +139,26 @@ class DocFeatures:
     head: dict[str, float] = field(default_factory=dict)  # the terms of its headline alone (none without one)
     head_entities: frozenset[str] = frozenset()  # the entities its headline names
     short: bool = False  # a post or a tweet: few terms, or no headline and a short text
+
+    @property
+    def first_day(self) -> int | None:
+        return self.day
+
+    @property
+    def last_day(self) -> int | None:
+        return self.day
+
+    @property
+    def heads(self) -> Mapping[str, float]:
+        return self.head
+
+    @property
+    def names(self) -> AbstractSet[str]:
+        return self.entities
+
+    @property
+    def head_names(self) -> AbstractSet[str]:
+        return self.head_entities
 
 
 @dataclass
@@ -196,6 +236,14 @@ class StoryState:
     def main_entities(self, n: int = 6) -> list[str]:
         return [e for e, _ in sorted(self.entities.items(), key=lambda kv: (-kv[1], kv[0]))[:n]]
 
+    @property
+    def names(self) -> AbstractSet[str]:
+        return self.entities.keys()
+
+    @property
+    def head_names(self) -> AbstractSet[str]:
+        return self.head_entities.keys()
+
 
 def _day(iso: str | None) -> int | None:
     if not iso:
@@ -210,7 +258,7 @@ def _iso(day: int | None) -> str | None:
     return None if day is None else date.fromordinal(day).isoformat()
 
 
-def _norm(vec: dict[str, float]) -> float:
+def _norm(vec: Mapping[str, float]) -> float:
     return math.sqrt(sum(w * w for w in vec.values())) or 1.0
 
 
@@ -221,7 +269,7 @@ def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     return sum(w * b.get(t, 0.0) for t, w in a.items())
 
 
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     return _dot(a, b) / (_norm(a) * _norm(b))
 
 
@@ -436,12 +484,25 @@ class StoryClusterer:
         return [sid for sid, _ in ranked[:c.rescored]]
 
     # -- stage 3: score --------------------------------------------------------------------------
-    def in_window(self, f: DocFeatures, story: StoryState) -> bool:
-        if f.day is None or story.first_day is None or story.last_day is None:
-            return True
-        w, span = self.config.window_days, self.config.max_span_days
-        return (story.first_day - w <= f.day <= story.last_day + w
-                and max(story.last_day, f.day) - min(story.first_day, f.day) <= span)
+    def gates(self, a: Gated, story: Gated, *, window: int | None, loose: bool, headlines: bool) -> bool:
+        """Whether ``a`` (a document, or a story to merge) may be one event with ``story``, whatever their
+        similarity: dated together (``dated_together``), their headlines sharing terms (``head_min``, when both
+        have some), and their entities not disjoint (``disjoint``)."""
+        c = self.config
+        return (self.dated_together(a, story, window)
+                and not (a.heads and story.heads and _cosine(a.heads, story.heads) < c.head_min)
+                and not (c.shared_entity and self.disjoint(a, story, loose, headlines)))
+
+    def dated_together(self, a: Gated, story: Gated, window: int | None) -> bool:
+        """Whether all the days of ``a`` and ``story`` lie within ``max_span_days``. ``window`` (a document
+        joining a story): also ``a`` within that many days of the story's, and undated on either side passes."""
+        if window is not None:
+            if a.first_day is None or a.last_day is None or story.first_day is None or story.last_day is None:
+                return True
+            if not story.first_day - window <= a.first_day <= a.last_day <= story.last_day + window:
+                return False
+        days = [d for d in (a.first_day, a.last_day, story.first_day, story.last_day) if d is not None]
+        return not days or max(days) - min(days) <= self.config.max_span_days
 
     def gap(self, f: DocFeatures, story: StoryState) -> int:
         """Days between the document's date and the story's nearest date (0 within its days or undated)."""
@@ -449,17 +510,17 @@ class StoryClusterer:
             return 0
         return max(story.first_day - f.day, f.day - story.last_day, 0)
 
-    def disjoint(self, f: DocFeatures, story: StoryState, loose: bool = False) -> bool:
-        """Whether the document and the story name people, places or bodies and none in common: in their
-        headlines when both headlines name some, else in their leads. ``loose``: two names that share a word
-        (of three letters or more) are in common."""
-        if f.head_entities and story.head_entities:
-            mine, theirs = f.head_entities, story.head_entities.keys()
-        elif f.entities and story.entities:
-            mine, theirs = f.entities, story.entities.keys()
+    def disjoint(self, a: Gated, story: Gated, loose: bool = False, headlines: bool = True) -> bool:
+        """Whether ``a`` (a document or a story) and the story name people, places or bodies and none in common:
+        with ``headlines``, in their headlines when both headlines name some; else in their leads. ``loose``: two
+        names that share a word (of three letters or more) are in common."""
+        if headlines and a.head_names and story.head_names:
+            mine, theirs = a.head_names, story.head_names
+        elif a.names and story.names:
+            mine, theirs = a.names, story.names
         else:
             return False
-        if mine & theirs:
+        if not mine.isdisjoint(theirs):
             return False
         if not loose:
             return True
@@ -470,8 +531,7 @@ class StoryClusterer:
         """Cosine with the story's centroid, plus the share of the document's entities the story holds, less
         ``gap_weight`` per day beyond ``gap_free`` between the document and the story's nearest date."""
         c = self.config
-        if (not self.in_window(f, story) or (f.head and story.heads and _cosine(f.head, story.heads) < c.head_min)
-                or (c.shared_entity and self.disjoint(f, story, c.loose_names and f.short))):
+        if not self.gates(f, story, window=c.window_days, loose=c.loose_names and f.short, headlines=True):
             return 0.0
         sim = _cosine(f.terms, story.centroid)
         if f.short and story.members and story.size > 1:  # a short text: its nearest member too
@@ -526,20 +586,11 @@ class StoryClusterer:
     def _close(self, other: StoryState, story: StoryState, below: bool = False) -> bool:
         """Whether ``other``'s centroid is within ``merge`` of ``story``'s. ``below``: the document that grew
         ``story`` scored ``other`` under its threshold (it did not join it), so the two stories must also pass the
-        gates a document passes: their dates within ``max_span_days``, their headlines sharing terms, and their
-        entities not disjoint."""
-        c = self.config
-        if _cosine(other.centroid, story.centroid) < c.merge:
+        ``gates`` a document passes: their days within ``max_span_days`` (however far apart within it), their
+        headlines sharing terms, and the entities they name (in their leads, strictly) not disjoint."""
+        if _cosine(other.centroid, story.centroid) < self.config.merge:
             return False
-        if not below:
-            return True
-        days = [d for d in (other.first_day, other.last_day, story.first_day, story.last_day) if d is not None]
-        if days and max(days) - min(days) > c.max_span_days:
-            return False
-        if other.heads and story.heads and _cosine(other.heads, story.heads) < c.head_min:
-            return False
-        return not (c.shared_entity and other.entities and story.entities
-                    and not other.entities.keys() & story.entities.keys())
+        return not below or self.gates(other, story, window=None, loose=False, headlines=False)
 
     def _regathered(self, small: StoryState, story: StoryState, below: bool = False) -> bool:
         """Whether every document of ``small`` (of at most ``regather`` documents) would join ``story`` as it is
@@ -724,7 +775,7 @@ class StoryClusterer:
         time window scores its similarity to the text, ``about_weight`` x its share of the evidence weight and
         ``rank_weight`` x its share of the evidence ranks (evidence comes best first)."""
         c = self.config
-        stories = {sid: s for sid, s in stories.items() if self.in_window(f, s)}
+        stories = {sid: s for sid, s in stories.items() if self.dated_together(f, s, c.window_days)}
         votes: dict[str, float] = {}
         ranks: dict[str, float] = {}
         for rank, (doc_id, weight) in enumerate(evidence):
@@ -789,24 +840,46 @@ class StoryClusterer:
 
     def sync_some(self, batch_size: int = 2000, leads: Mapping[str, LeadFeatures] | None = None) -> int:
         """Organise the next ``batch_size`` stored documents not yet in a story, in one transaction."""
+        store, mark = self._in_step()
+        rows = store.documents_after(mark, batch_size)
+        if not rows:
+            return 0
+        self._place([doc for _, doc in rows], rows[-1][0], leads)
+        return len(rows)
+
+    def place_again(self, doc_ids: Sequence[str]) -> int:
+        """Place stored documents already organised but in no story (the story they were placed in is gone), in
+        the order given, as ``sync_some`` places new ones; the watermark stays. Returns how many were placed."""
+        store, mark = self._in_step()
+        found = store.get_documents(doc_ids)
+        docs = [found[d] for d in doc_ids if d in found]
+        if docs:
+            self._place(docs, mark)
+        return len(docs)
+
+    def _in_step(self) -> tuple[Store, int]:
+        """The state loaded and in step with the store's (read again if another process organised since, or a
+        batch failed); the store and the watermark."""
         if self.store is None:
-            raise ValueError("sync needs a store")
+            raise ValueError("organising needs a store")
         self._ensure_loaded()
         mark = int(self.store.get_meta(_WATERMARK) or 0)
-        if mark != self._watermark:  # another process organised since (or a batch failed): start from the store
+        if mark != self._watermark:
             self._reset()
             self._loaded = False
             self._ensure_loaded()
-        rows = self.store.documents_after(mark, batch_size)
-        if not rows:
-            return 0
+        return self.store, mark
+
+    def _place(self, docs: Sequence[Document], watermark: int, leads: Mapping[str, LeadFeatures] | None = None) -> None:
+        """Place documents in stories and save the batch, in one transaction, with ``watermark`` reached."""
+        assert self.store is not None
         before = {sid: s.seq for sid, s in self.stories.items()}
         self._dirty_terms, self._new_aliases = set(), {}
         members: list[tuple[str, str, float]] = []
         removed: list[str] = []
         self.moved.clear()
         self._moved.clear()
-        for _, doc in rows:
+        for doc in docs:
             sid, score, gone = self.assign(doc, (leads or {}).get(doc.id))
             members.append((doc.id, sid, score))
             removed.extend(gone)
@@ -815,10 +888,9 @@ class StoryClusterer:
             stories={sid: s.row() for sid, s in self.stories.items() if before.get(sid) != s.seq},
             removed=[sid for sid in removed if sid in before], members=members,
             aliases={a: self.aliases[a] for a in self._new_aliases},
-            df={t: self.df[t] for t in self._dirty_terms}, n_docs=self.n_docs, watermark=rows[-1][0],
+            df={t: self.df[t] for t in self._dirty_terms}, n_docs=self.n_docs, watermark=watermark,
             watermark_key=_WATERMARK))
-        self._watermark = rows[-1][0]
-        return len(rows)
+        self._watermark = watermark
 
     def _moves(self, placed: list[tuple[str, str, float]]) -> list[tuple[str, str, float]]:
         """The documents splits moved in this batch, as placements to save after the batch's own; a member of

@@ -16,7 +16,7 @@ import numpy as np
 from tabayyun.records import Document, Review, Sentence, Story, Topic
 
 __all__ = ["Store", "DocumentStore", "MetaStore", "VectorStore", "FactStore", "CheckStore", "StoryStore", "BatchResult",
-           "PendingSentence", "text_key", "StoryBatch", "StoryStateRows"]
+           "PendingSentence", "text_key", "StoryBatch", "StoryStateRows", "DanglingLinks"]
 
 
 VECTOR_SPEC_KEY = "vector_spec:"  # + encoder name: the meta key of the spec its stored vectors were made with
@@ -59,6 +59,20 @@ class StoryBatch:
     n_docs: int
     watermark: int
     watermark_key: str = "stories_organised_upto"
+
+
+@dataclass(frozen=True)
+class DanglingLinks:
+    """Story links that led nowhere, dropped: how many placements of documents that are gone, the documents
+    placed in a story that is gone (storage order) and the checks with a claim placed in one; the documents and
+    the claims are to be placed again."""
+
+    gone_documents: int = 0
+    unplaced: tuple[str, ...] = ()
+    checks: tuple[int, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.gone_documents or self.unplaced or self.checks)
 
 
 @dataclass
@@ -214,6 +228,11 @@ class StoryStore(Protocol):
 
     def clear_stories(self, watermark_key: str) -> None:
         """Forget every story (the claims placed in them are kept, to be placed again)."""
+
+    def drop_dangling_story_links(self) -> DanglingLinks:
+        """Drop the story links that lead nowhere (an old correction bug left some): placements of documents
+        that are gone, placements of documents and claims in stories that are gone (no story and no alias of
+        one holds the id); what was dropped."""
 
     def resolve_story(self, story_id: str) -> str | None:
         """The id a story is kept under now (a merged id leads to the story it joined), or None."""

@@ -20,8 +20,8 @@ import numpy as np
 
 from tabayyun.errors import TabayyunError
 from tabayyun.records import Document, Review, Sentence, Story, Topic
-from tabayyun.store.base import (VECTOR_SPEC_KEY, BatchResult, PendingSentence, StoryBatch, StoryStateRows,
-                                 text_key)
+from tabayyun.store.base import (VECTOR_SPEC_KEY, BatchResult, DanglingLinks, PendingSentence, StoryBatch,
+                                 StoryStateRows, text_key)
 
 __all__ = ["SQLStore", "IdConflict"]
 
@@ -429,6 +429,22 @@ class SQLStore:
             for table in ("stories", "story_documents", "story_aliases", "story_terms"):
                 self._run(f"DELETE FROM {table}")
             self._run("DELETE FROM meta WHERE key IN (?, ?)", (watermark_key, STORY_COUNT_KEY))
+
+    def drop_dangling_story_links(self) -> DanglingLinks:
+        gone = ("NOT EXISTS (SELECT 1 FROM stories s WHERE s.id = {0}.story_id) AND NOT EXISTS (SELECT 1 FROM "
+                "story_aliases a JOIN stories s ON s.id = a.story_id WHERE a.alias = {0}.story_id)")
+        with self._transaction():
+            no_document = "NOT EXISTS (SELECT 1 FROM documents d WHERE d.id = story_documents.doc_id)"
+            gone_documents = int(self._value(f"SELECT COUNT(*) FROM story_documents WHERE {no_document}"))
+            self._run(f"DELETE FROM story_documents WHERE {no_document}")
+            unplaced = tuple(r[0] for r in self._run(
+                f"SELECT sd.doc_id FROM story_documents sd JOIN documents d ON d.id = sd.doc_id "
+                f"WHERE {gone.format('sd')} ORDER BY d.{self.SEQ}"))
+            self._run(f"DELETE FROM story_documents WHERE {gone.format('story_documents')}")
+            checks = tuple(r[0] for r in self._run(
+                f"SELECT DISTINCT check_id FROM story_claims WHERE {gone.format('story_claims')} ORDER BY check_id"))
+            self._run(f"DELETE FROM story_claims WHERE {gone.format('story_claims')}")
+        return DanglingLinks(gone_documents, unplaced, checks)
 
     def resolve_story(self, story_id: str) -> str | None:
         row = self._run("SELECT id FROM stories WHERE id = ? UNION ALL SELECT a.story_id FROM story_aliases a "

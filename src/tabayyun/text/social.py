@@ -9,7 +9,7 @@ import re
 
 from tabayyun.text.normalize import WORD_MARKS
 
-__all__ = ["mask_social", "content_words"]
+__all__ = ["mask_social", "content_words", "longest_arabic_run"]
 
 # Pictographs, dingbats, arrows and stars, flags (regional indicators), skin tones and subdivision tags.
 _EMOJI = "\U0001f000-\U0001faff\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff\U000e0020-\U000e007f"
@@ -36,6 +36,7 @@ _MASK_ALL = re.compile(rf"{_NOISE}|{_HASHTAG}[\w{WORD_MARKS}]+", re.IGNORECASE)
 # Every match of _MASK holds one of these: most text has none and is returned as is.
 _TRIGGER = re.compile(rf"[@#/{_EMOJI}{_GLUE}{_BIDI}]|\.[A-Za-z]")
 _WORD = re.compile(rf"[{WORD_MARKS}]*[^\W\d_](?:[^\W\d_]|[{WORD_MARKS}])*")
+_ARABIC_LETTERS = re.compile("[\u0621-\u063f\u0641-\u064a\u0671-\u06d3]+")  # tatweel (U+0640) is no letter
 
 
 def _blank(m: re.Match[str]) -> str:
@@ -51,6 +52,17 @@ def mask_social(text: str) -> str:
     return text if _TRIGGER.search(text) is None else _MASK.sub(_blank, text)
 
 
+def _content(text: str) -> str:
+    """``text`` with links, mentions, emoji and hashtags blanked."""
+    return text if _TRIGGER.search(text) is None else _MASK_ALL.sub(" ", text)
+
+
 def content_words(text: str) -> int:
     """Words of ``text`` outside links, mentions, emoji and hashtags: 0 for a tweet that is only those."""
-    return len(_WORD.findall(text if _TRIGGER.search(text) is None else _MASK_ALL.sub(" ", text)))
+    return len(_WORD.findall(_content(text)))
+
+
+def longest_arabic_run(text: str) -> int:
+    """The most Arabic letters in a row (no space, digit, mark or punctuation between) outside links, mentions,
+    emoji and hashtags."""
+    return max(map(len, _ARABIC_LETTERS.findall(_content(text))), default=0)
