@@ -579,9 +579,3 @@ def test_a_removed_document_takes_its_story_along_when_it_was_alone_in_it(capsys
     _one_line_error(code, err)
     assert "no story" in err
 
-
-def test_the_cli_source_keeps_lines_within_120_characters():
-    import tabayyun.cli
-
-    lines = Path(tabayyun.cli.__file__).read_text(encoding="utf-8").splitlines()
-    assert [n for n, line in enumerate(lines, 1) if len(line) > 120] == []
