@@ -1,6 +1,6 @@
 import pytest
 
-from tabayyun.text import OPPOSITES, find_negations, predicate_classes, predicate_polarity
+from tabayyun.text import OPPOSITES, find_formulae, find_negations, predicate_classes, predicate_polarity
 
 
 def _cues(text):
@@ -107,3 +107,8 @@ def test_dialect_negations(text, cues):
 @pytest.mark.parametrize("text", ["أهم ما في الاتفاق", "كل ما في الأمر", "سنبذل ما في وسعنا"])
 def test_ma_fi_as_relative_clause_is_not_negation(text):
     assert find_negations(text) == []
+
+
+def test_formulae_are_whole_phrases():
+    text = "عاجل: رحيل الشاعر رحمه الله، ونعاه حزب الله"
+    assert [text[a:b] for a, b in find_formulae(text)] == ["عاجل", "رحمه الله"]

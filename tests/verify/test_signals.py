@@ -1,5 +1,5 @@
 from tabayyun.verify import compare
-from tabayyun.verify.signals import DENIAL_NEAR
+from tabayyun.verify.signals import DENIAL_NEAR, facts
 
 EVIDENCE = "قالت قوات سوريا الديمقراطية إنها أسرت 157 مقاتلا معظمهم أجانب عام 2019"
 
@@ -517,3 +517,25 @@ def test_every_opposite_action_about_the_same_actor_is_a_reason():
                 "أسرت القوات المقاتلين في المدينة وأغلقت القوات المعبر الحدودي")
     assert s.opposite and {"opposite action: claim 'open', evidence 'close'",
                            "opposite action: claim 'release', evidence 'capture'"} <= set(s.mismatches)
+
+
+def test_a_falsehood_word_with_the_article_denies_what_follows_it():
+    # "التسريب الكاذب عن ...": the article form of a listed falsehood word is a cue too
+    claim = "السلطات تفرج عن الناشط خالد العمري بعد سنتين من الاعتقال"
+    evidence = "لا نعرف هدف التسريب الكاذب عن الإفراج عن الناشط خالد العمري"
+    assert any(m.startswith("denied") for m in compare(claim, evidence).stated_mismatches())
+
+
+def test_a_falsehood_word_with_the_article_narrates_and_does_not_call_a_report_false():
+    # "التهم الملفقة" names falsehood in passing: a verb-like cue held to the about test, not a report called false
+    evidence = "توفي المعتقل سعيد في سجن الجنوب بعد سنوات من التهم الملفقة"
+    found = facts(evidence)
+    assert found.denial == "الملفقة" and not found.says_false
+    assert not compare("وفاة معتقل في سجن المدينة المركزي بعد محاولة اقتحامه", evidence).contradicts()
+
+
+def test_formulae_are_not_a_claims_content():
+    # a banner and an invocation ("عاجل", "رحمه الله") do not lower the share of the claim a statement restates
+    claim = "عاجل | وفاة الممثل سمير الحلبي بعد صراع مع المرض رحمه الله"
+    assert facts(claim).terms == facts("وفاة الممثل سمير الحلبي بعد صراع مع المرض").terms
+    assert compare(claim, "النقابة تقدم التعازي في وفاة الممثل سمير الحلبي بعد صراع طويل").states()

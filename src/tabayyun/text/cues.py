@@ -6,8 +6,8 @@ from typing import cast
 from tabayyun.text._lexicon import CONJ_CLITICS, ALL_CLITICS, PhraseMatcher, data_rows, joined_flags
 from tabayyun.text.tokens import Token, tokenize
 
-__all__ = ["find_negations", "find_denials", "find_hedges", "qualifier_classes", "antonym_sides", "predicate_words",
-           "predicate_classes", "predicate_polarity", "predicate_mentions", "OPPOSITES"]
+__all__ = ["find_negations", "find_denials", "find_hedges", "find_formulae", "qualifier_classes", "antonym_sides",
+           "predicate_words", "predicate_classes", "predicate_polarity", "predicate_mentions", "OPPOSITES"]
 
 #: A negation cue governs a predicate at most this many words after it ("لم تطلق", "نفت قسد أن تكون أطلقت").
 NEGATION_SCOPE = 4
@@ -17,6 +17,7 @@ _NEGATIONS = PhraseMatcher(((r[0].lstrip("!"), not r[0].startswith("!")) for r i
                            CONJ_CLITICS)
 _DENIALS = PhraseMatcher(((r[0], r[1] == "report") for r in data_rows("denials.txt")), ALL_CLITICS)
 _HEDGES = PhraseMatcher(((r[0], None) for r in data_rows("hedges.txt")), ALL_CLITICS)
+_FORMULAE = PhraseMatcher(((r[0], None) for r in data_rows("formulae.txt")), CONJ_CLITICS)
 _QUALIFIERS = PhraseMatcher(((r[0], r[1]) for r in data_rows("qualifiers.tsv")), ALL_CLITICS)
 
 
@@ -69,6 +70,11 @@ def find_hedges(text: str) -> list[str]:
     """The cues by which ``text`` reports something as unconfirmed, rumoured or alleged ("أنباء عن", "يزعم",
     "لم يتسن التحقق"), in order."""
     return [text[a:b] for a, b, _ in _matches(_HEDGES, text)]
+
+
+def find_formulae(text: str) -> list[tuple[int, int]]:
+    """(start, end) spans of formulae that state nothing of a post: invocations and banners ("رحمه الله", "عاجل")."""
+    return [(a, b) for a, b, _ in _matches(_FORMULAE, text)]
 
 
 def qualifier_classes(text: str) -> set[str]:

@@ -28,9 +28,9 @@ from pathlib import Path
 from tabayyun.memory import TextMemory
 from tabayyun.records import Evidence
 from tabayyun.text import (OPPOSITES, EntityMention, Token, analyze, antonym_sides, designations, entity_aliases,
-                           extract_entities, extract_numbers, find_denials, find_hedges, is_dateline, nested, normalize_ar,
-                           place_parent, predicate_mentions, predicate_polarity, qualifier_classes, stated_years, tokenize,
-                           within)
+                           extract_entities, extract_numbers, find_denials, find_formulae, find_hedges, is_dateline, nested,
+                           normalize_ar, place_parent, predicate_mentions, predicate_polarity, qualifier_classes,
+                           stated_years, tokenize, within)
 from tabayyun.text._lexicon import WORD_CACHE, data_rows
 
 __all__ = ["Signals", "compare", "weigh", "TextFacts", "FACTS", "facts", "facts_version", "facts_fields",
@@ -328,11 +328,12 @@ def _extract(text: str) -> TextFacts:
     mentions = extract_numbers(text)
     entities = extract_entities(text)
     # content terms: numbers are compared as values, not as words; entities by canonical id too; a dateline
-    # ("بيروت (رويترز) -") says where the report was filed, not what it is about: neither
+    # ("بيروت (رويترز) -") says where the report was filed, not what it is about, a formula ("رحمه الله", "عاجل")
+    # states nothing of it: neither
     datelines = [e for e in entities if is_dateline(text, e)]
-    numeric = [(m.start, m.end) for m in mentions] + [(e.start, e.end) for e in datelines]
+    left_out = [(m.start, m.end) for m in mentions] + [(e.start, e.end) for e in datelines] + find_formulae(text)
     entities = [e for e in entities if e not in datelines]
-    content = [t for t in tokens if not any(s <= t.start < e for s, e in numeric)]
+    content = [t for t in tokens if not any(s <= t.start < e for s, e in left_out)]
     is_content = set(content)
     # a gazetteer entity counts once, by its id; a name read from a title ("النائب ...") keeps its words
     known = [e for e in entities if entity_aliases(e.canonical)]
