@@ -115,10 +115,12 @@ def test_embed_at_ingest_moves_the_watermark_without_reading_its_vectors_back(tm
     assert tb.embed_pending() == 0
 
 
-def test_embed_stance_stores_both_encoders_vectors_and_changes_no_verdict(tmp_path, news_file):
-    """``ingest --embed-stance`` stores the stance encoder's (e5) vectors of every sentence too: a cold verify
-    then embeds only its claim, and gives the verdict of a base without them (``--embed`` alone), to the byte."""
+def test_embed_stance_stores_both_encoders_vectors_and_changes_no_verdict(tmp_path, news_file, monkeypatch):
+    """``ingest --embed-stance`` stores the stance encoder's (e5) vectors and the facts of every sentence too: a
+    cold verify then embeds only its claim and extracts only its claim's facts, and gives the verdict of a base
+    without them (``--embed`` alone), to the byte."""
     from tabayyun.cli import main
+    from tabayyun.verify import select, signals
 
     assert main(["ingest", str(news_file), "--db", str(tmp_path / "both"), "--embed-stance"]) == 0
     plain = Tabayyun(tmp_path / "plain", create=True)
@@ -127,9 +129,18 @@ def test_embed_stance_stores_both_encoders_vectors_and_changes_no_verdict(tmp_pa
     sentences = both.store.counts()["sentences"]
     stored = dict(both.store.conn.execute("SELECT model, COUNT(*) FROM vectors GROUP BY model").fetchall())
     assert stored == {"usem3": sentences, "e5small": sentences}
-    assert both.embed_pending(stance=True) == 0  # resumable: nothing left to embed
-    for claim in ("ارتفعت أسعار النفط إلى 70 دولارا", "أفرجت قوات سوريا الديمقراطية عن 157 مقاتلا"):
-        assert both.verify(claim).to_dict() == plain.verify(claim).to_dict()
+    assert both.store.conn.execute("SELECT COUNT(*) FROM facts").fetchone() == (sentences,)
+    assert both.embed_pending(stance=True) == 0  # resumable: nothing left to embed or read
+    extracted: list[str] = []
+    extract = signals._extract
+    monkeypatch.setattr(signals, "_extract", lambda text: extracted.append(text) or extract(text))
+    claims = ("ارتفعت أسعار النفط إلى 70 دولارا", "أفرجت قوات سوريا الديمقراطية عن 157 مقاتلا")
+    for claim in claims:
+        signals.FACTS.clear()
+        select.INDEX_TERMS.clear()
+        verdict = both.verify(claim).to_dict()
+        assert verdict["evidence"] and set(extracted) <= set(claims)  # its candidates' facts read from the store
+        assert verdict == plain.verify(claim).to_dict()
     assert both.embedder("e5small").misses == 2  # the two claims, no evidence sentence
     assert plain.embedder("e5small").misses > 2
 

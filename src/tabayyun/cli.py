@@ -605,8 +605,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--embed", action="store_true",
                    help="compute sentence vectors now (slower ingest, faster first checks)")
     p.add_argument("--embed-stance", action="store_true",
-                   help="with --embed, the stance encoder's vectors of every sentence too (e5: about 15 sentences/s "
-                        "per core, resumable; a cold check then embeds only its claim)")
+                   help="with --embed, the stance encoder's vectors of every sentence too, and the facts the fact "
+                        "checks read (e5: about 15 sentences/s per core, resumable; a cold check then embeds only "
+                        "its claim)")
     p.add_argument("--map", metavar="FIELD=COLUMN,...",
                    help="read other column names: e.g. --map text=body,date=published (JSONL and CSV)")
     p.add_argument("--skip-invalid", action="store_true",

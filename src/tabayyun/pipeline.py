@@ -29,6 +29,7 @@ from tabayyun.store import BatchResult, Store, is_postgres_url, open_store
 from tabayyun.store.base import DanglingLinks, text_key
 from tabayyun.verify import (CheckedStance, RuleStance, RuleVerdict, StanceModel, StoredFacts, VerdictModel,
                              WorthinessModel, candidate_ranks, decisive_first, weigh)
+from tabayyun.verify.signals import facts_version
 
 if TYPE_CHECKING:
     from tabayyun.kept import Kept, StoredPosts, StoredRanks, StoredStance
@@ -42,6 +43,7 @@ MAX_TEXT_CHARS = 100_000  # a post or article given to check
 MAX_CLAIM_CHARS = 2_000  # one claim given to verify; a longer claim found in a text is verified on its start
 MAX_CLAIMS = 50  # claims to verify in one check; a text with more is refused (check it in parts)
 _VECTORS_UPTO = "vectors_upto:"  # meta key prefix: sentences up to this id have vectors of that encoder
+_FACTS_UPTO = "facts_upto:"  # meta key prefix: sentences up to this id have their facts kept, of that facts version
 
 
 @dataclass
@@ -301,20 +303,25 @@ class Tabayyun:
 
     def embed_pending(self, batch_size: int = 512, stance: bool = False, stored: Collection[str] = ()) -> int:
         """Compute the retrieval vectors of the sentences that have none yet, and with ``stance`` the stance
-        encoder's too (e5: several times slower, but a cold check then embeds only its claim); resumable (a
-        watermark per encoder in the store's meta moves after each batch). ``stored``: the ``text_key`` of
-        texts whose retrieval vectors were just saved (ingest's batch): the watermark moves past them without
-        reading them back. Returns how many sentences were passed, over the encoders."""
-        caches = [self.cache]
+        encoder's too (e5: several times slower, but a cold check then embeds only its claim) and the facts the fact
+        checks read (``StoredFacts.keep``: under 1 ms a sentence; a cold check then reads its candidates' facts);
+        resumable (a watermark per encoder, and one per facts version, in the store's meta moves after each batch).
+        ``stored``: the ``text_key`` of texts whose retrieval vectors were just saved (ingest's batch): the
+        watermark moves past them without reading them back. Returns how many sentences were passed, over the
+        passes."""
+        passes: list[tuple[str, Callable[[list[str]], object]]] = [(
+            _VECTORS_UPTO + self.cache.encoder.name,
+            lambda texts: self.cache.encode([t for t in texts if text_key(t) not in stored]))]
         stance_cache = getattr(self.stance, "encoder", None)
         if stance and isinstance(stance_cache, EmbeddingCache) and stance_cache.encoder.name != self.cache.encoder.name:
-            caches.append(stance_cache)
+            passes.append((_VECTORS_UPTO + stance_cache.encoder.name, stance_cache.encode))
+        if stance:
+            passes.append((_FACTS_UPTO + facts_version(), self.facts.keep))
         count = 0
-        for cache in caches:
-            key = _VECTORS_UPTO + cache.encoder.name
+        for key, step in passes:
             done = int(self.store.get_meta(key) or 0)
             for sentences in self.store.iter_sentences(after_id=done, batch_size=batch_size):
-                cache.encode([s.text for s in sentences if cache is not self.cache or text_key(s.text) not in stored])
+                step([s.text for s in sentences])
                 self.store.set_meta(key, str(sentences[-1].id))
                 count += len(sentences)
         return count

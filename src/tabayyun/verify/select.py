@@ -19,7 +19,7 @@ from tabayyun.store.base import FactStore, text_key
 from tabayyun.index.lexical import query_terms
 from tabayyun.text import analyze
 from tabayyun.memory import TextMemory
-from tabayyun.verify.signals import (FACTS, TextFacts, compare, facts_fields, facts_from_fields,
+from tabayyun.verify.signals import (FACTS, TextFacts, compare, facts, facts_fields, facts_from_fields,
                                      facts_version)
 
 _MIN_SHARED = 2
@@ -73,6 +73,16 @@ class StoredFacts:
         INDEX_TERMS.remember({t: v for t, v in terms.items() if INDEX_TERMS.get(t) is None})
         FACTS.remember({t: f for t, f in found.items() if FACTS.get(t) is None})
         self._held.remember(held)
+
+    def keep(self, texts: Sequence[str]) -> None:
+        """Extract and keep the index terms and facts of ``texts`` that the store lacks (``ingest --embed-stance``:
+        a cold check then reads its candidates' facts instead of extracting them)."""
+        self.load(texts)
+        for text in texts:
+            if self._held.get(text) != _FACTS:
+                _terms(text)
+                facts(text)
+        self.flush()
 
     def flush(self, texts: Iterable[str] = ()) -> None:
         """Keep what was read of the texts loaded since the last flush, and of ``texts`` (the judged claim's
