@@ -253,6 +253,10 @@ def test_a_narrated_denial_of_another_act_of_the_claims_people_is_set_aside():
     freed = compare("السلطات تفرج عن الناشط سامي الحلو بعد سنتين من الاعتقال",
                     "نفى مصدر أمني الإفراج عن الناشط سامي الحلو")
     assert freed.contradicts()
+    # a rumour word first ("الشائعات" narrates), then a report called false about the claim's act: a contradiction
+    crash = compare("أصيب اللاعب كريم الزين في حادث سير على الطريق السريع",
+                    "ضمن حملة الشائعات المغرضة، ما نشر عن إصابة اللاعب كريم الزين في حادث سير عار عن الصحة")
+    assert crash.contradicts() and not crash.aside
 
 
 def test_a_narrated_denial_of_the_claim_in_a_longer_clause_still_contradicts_it():

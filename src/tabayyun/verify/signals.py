@@ -647,12 +647,18 @@ def _event_unstated(claim_text: str, claim: TextFacts, terms: frozenset[str]) ->
 def _denies_another_act(claim_text: str, claim: TextFacts, evidence_text: str, evidence: TextFacts) -> bool:
     """The evidence's first denial cue is a verb ("نفت الوزارة أنها احتجزت ...") whose clause shares none of the claim's
     words for what happened (``_event_unstated``) nor its key predicates ("تفرج" / "نفى الإفراج"): it denies another
-    act of the claim's people. A report called false ("عار عن الصحة") is left to the about tests: what it denies
-    stands before its cue as often as after."""
+    act of the claim's people, unless a report called false in the text speaks of the claim's act in its cue's clauses
+    ("في إطار الشائعات، ... خبر كاذب عن تعرضه لحادث"). A report called false first ("عار عن الصحة") is left to the about
+    tests: what it denies stands before its cue as often as after."""
     denials = find_denials(evidence_text)
     if denials[0][2] or not _event_unstated(claim_text, claim, evidence.denied_terms):
         return False
-    clause = _denied_clause(evidence_text, tokenize(evidence_text), denials)
+    tokens = tokenize(evidence_text)
+    reported = frozenset(term for start, end, strong in denials if strong
+                         for t in _around(tokens, evidence_text, start, end) for term in _terms(t.text))
+    if not _event_unstated(claim_text, claim, reported):
+        return False
+    clause = _denied_clause(evidence_text, tokens, denials)
     return not clause or not claim.predicates & predicate_classes(evidence_text[clause[0].start:clause[-1].end])
 
 
