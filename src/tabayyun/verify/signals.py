@@ -10,7 +10,8 @@ These are the facts a person reads in a verdict's reasons ("number mismatch: cla
   another year (a figure or a year only where both name an entity or each restates half of the other), the
   opposite action (neither negated) or the negation of the same predicate or word, each with an entity or two terms
   next to it shared (the same actor or object; else set aside in ``Signals.aside``, as is a negation in a condition),
-  another actor in an otherwise identical statement, a word turned into its opposite, or a denial.
+  another actor in an otherwise identical statement, a word turned into its opposite, or a denial (a narrated
+  denial of another act of the claim's people set aside: ``_denies_another_act``).
 ``Signals.stated_mismatches`` keeps those that count: all of them for evidence about the same thing,
 an opposite action about an actor both name, a report called false ("عار عن الصحة") that restates
 enough of the claim. ``Signals.states`` tells evidence that states the claim's content.
