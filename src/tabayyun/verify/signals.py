@@ -10,7 +10,8 @@ These are the facts a person reads in a verdict's reasons ("number mismatch: cla
   another year (a figure or a year only where both name an entity or each restates half of the other), the
   opposite action (neither negated) or the negation of the same predicate or word, each with an entity or two terms
   next to it shared (the same actor or object; else set aside in ``Signals.aside``, as is a negation in a condition),
-  another actor in an otherwise identical statement, a word turned into its opposite, or a denial.
+  another actor in an otherwise identical statement, a word turned into its opposite, or a denial (a narrated
+  denial of another act of the claim's people set aside: ``_denies_another_act``).
 ``Signals.stated_mismatches`` keeps those that count: all of them for evidence about the same thing,
 an opposite action about an actor both name, a report called false ("عار عن الصحة") that restates
 enough of the claim. ``Signals.states`` tells evidence that states the claim's content.
@@ -29,8 +30,8 @@ from tabayyun.memory import TextMemory
 from tabayyun.records import Evidence
 from tabayyun.text import (OPPOSITES, EntityMention, Token, analyze, antonym_sides, designations, entity_aliases,
                            extract_entities, extract_numbers, find_denials, find_formulae, find_hedges, is_dateline, nested,
-                           normalize_ar, place_parent, predicate_mentions, predicate_polarity, qualifier_classes,
-                           stated_years, tokenize, within)
+                           normalize_ar, place_parent, predicate_classes, predicate_mentions, predicate_polarity,
+                           qualifier_classes, stated_years, tokenize, within)
 from tabayyun.text._lexicon import WORD_CACHE, data_rows
 
 __all__ = ["Signals", "compare", "weigh", "TextFacts", "FACTS", "facts", "facts_version", "facts_fields",
@@ -274,6 +275,19 @@ def _around(tokens: list[Token], text: str, start: int, end: int) -> list[Token]
     return clause[::-1] + (_clause(after, text, after[0].start) if after else [])
 
 
+def _denied_clause(text: str, tokens: list[Token], denials: list[tuple[int, int, bool]]) -> list[Token]:
+    """The ``tokens`` that say what the first of ``denials`` (``find_denials``) denies: up to ``_DENIED_REACH`` words
+    after its cue, to the end of their clause."""
+    if not denials:
+        return []
+    _, end, strong = denials[0]
+    following = [t for t in tokens if t.start >= end][:_DENIED_REACH]
+    # a report called false is followed by what is true, even past a full stop ("عار من الصحة. لم يتحدث ..."); a word
+    # that names falsehood in passing speaks of its own clause ("بيان كاذب، حيث أن ..." is not about what follows the
+    # comma)
+    return _clause(following, text, following[0].start if strong and following else end)
+
+
 #: The facts of the texts last compared (about 6 KB each: the candidates of the last 100 claims); a store's
 #: kept facts are put here (``select.StoredFacts``) so that ``facts`` does not extract them again.
 FACTS: TextMemory[TextFacts] = TextMemory(5_000)
@@ -360,14 +374,7 @@ def _extract(text: str) -> TextFacts:
         numbers.append(_Number(m.value, m.text, m.kind, context, m.bound))
     polarity = predicate_polarity(text)
     denials = find_denials(text)
-    after: list[Token] = []
-    if denials:
-        _, end, strong = denials[0]
-        following = [t for t in tokens if t.start >= end][:_DENIED_REACH]
-        # a report called false is followed by what is true, even past a full stop ("عار من الصحة. لم يتحدث ...");
-        # a word that names falsehood in passing speaks of its own clause ("بيان كاذب، حيث أن ..." is not about what
-        # follows the comma)
-        after = _clause(following, text, following[0].start if strong and following else end)
+    after = _denied_clause(text, tokens, denials)
     denied = {"@" + e.canonical for e in entities if after and after[0].start <= e.start <= after[-1].start}
     near = [t for start, end, _ in denials for t in _around(tokens, text, start, end)]
     return TextFacts(
@@ -628,13 +635,32 @@ def _said(text: str) -> frozenset[str] | None:
     return None if link is None else frozenset(term for t in tokens[link + 1:] for term in _terms(t.text))
 
 
-def _event_unstated(claim_text: str, claim: TextFacts, evidence: TextFacts) -> bool:
-    """The claim says what happened (what a reported statement says) in words of which the evidence has none: it
-    shares only who acted or spoke, when and where ("أجرى الرئيس اتصالا بنظيره" / "قال الرئيس إن نظيره ...",
-    "أعلن الوزير عن إلغاء ..." / "أعلن الوزير أن الاجتماع ..."): another act or statement of the same people."""
+def _event_unstated(claim_text: str, claim: TextFacts, terms: frozenset[str]) -> bool:
+    """The claim says what happened (what a reported statement says) in words of which ``terms`` (an evidence text's,
+    or what it denies) have none: they share only who acted or spoke, when and where ("أجرى الرئيس اتصالا بنظيره" /
+    "قال الرئيس إن نظيره ...", "أعلن الوزير عن إلغاء ..." / "أعلن الوزير أن الاجتماع ..."): another act or statement
+    of the same people."""
     said = _said(claim_text)
     event = (claim.words if said is None else claim.words & said) - _frame_words()
-    return bool(event) and not event & evidence.terms
+    return bool(event) and not event & terms
+
+
+def _denies_another_act(claim_text: str, claim: TextFacts, evidence_text: str, evidence: TextFacts) -> bool:
+    """The evidence's first denial cue is a verb ("نفت الوزارة أنها احتجزت ...") whose clause shares none of the claim's
+    words for what happened (``_event_unstated``) nor its key predicates ("تفرج" / "نفى الإفراج"): it denies another
+    act of the claim's people, unless a report called false in the text speaks of the claim's act in its cue's clauses
+    ("في إطار الشائعات، ... خبر كاذب عن تعرضه لحادث"). A report called false first ("عار عن الصحة") is left to the about
+    tests: what it denies stands before its cue as often as after."""
+    denials = find_denials(evidence_text)
+    if denials[0][2] or not _event_unstated(claim_text, claim, evidence.denied_terms):
+        return False
+    tokens = tokenize(evidence_text)
+    reported = frozenset(term for start, end, strong in denials if strong
+                         for t in _around(tokens, evidence_text, start, end) for term in _terms(t.text))
+    if not _event_unstated(claim_text, claim, reported):
+        return False
+    clause = _denied_clause(evidence_text, tokens, denials)
+    return not clause or not claim.predicates & predicate_classes(evidence_text[clause[0].start:clause[-1].end])
 
 
 def _place_unstated(claim: TextFacts, evidence: TextFacts) -> bool:
@@ -713,7 +739,7 @@ def compare(claim_text: str, evidence_text: str) -> Signals:
     out.place_unstated = _place_unstated(claim, evidence)
     out.hedged = bool(evidence.hedge) and not claim.hedge
     out.qualifiers_missing = len(claim.qualifiers - evidence.qualifiers)
-    out.event_unstated = _event_unstated(claim_text, claim, evidence)
+    out.event_unstated = _event_unstated(claim_text, claim, evidence.terms)
     out.denial_unreported = bool(evidence.denial) and not claim.denial
     _compare_numbers(claim, evidence, out)
     _compare_dates(claim, evidence, out)
@@ -730,7 +756,11 @@ def compare(claim_text: str, evidence_text: str) -> Signals:
     out.denial_near = len((claim.terms - _report_words()) & evidence.denial_clauses)
     if evidence.denial and not claim.denial and (evidence.says_false or out.denial_covers):
         out.denied = evidence.says_false
-        out.mismatches.append(f"denied: the evidence says «{evidence.denial}»")
+        line = f"denied: the evidence says «{evidence.denial}»"
+        if _denies_another_act(claim_text, claim, evidence_text, evidence):
+            out.aside.append(f"{line} of another act")
+        else:
+            out.mismatches.append(line)
     return out
 
 
