@@ -3,9 +3,9 @@ entities, cues.
 
 Pure functions over ``str``; word lists live in ``tabayyun/text/data``.
 """
-from tabayyun.text.cues import (OPPOSITES, antonym_sides, find_denials, find_formulae, find_hedges, find_negations,
-                                predicate_classes, predicate_mentions, predicate_polarity, predicate_words,
-                                qualifier_classes)
+from tabayyun.text.cues import (OPPOSITES, antonym_sides, find_attributed, find_denials, find_formulae, find_hedges,
+                                find_negations, predicate_classes, predicate_mentions, predicate_polarity,
+                                predicate_words, qualifier_classes)
 from tabayyun.text.dates import DateMention, day_after, extract_dates, parse_iso_date, stated_years
 from tabayyun.text.entities import (EntityMention, entity_aliases, extract_entities, is_dateline, nested, place_parent,
                                    within)
@@ -26,7 +26,7 @@ __all__ = [
     "NumberMention", "extract_numbers", "designations", "DateMention", "extract_dates", "stated_years",
     "parse_iso_date", "day_after",
     "EntityMention", "extract_entities", "entity_aliases", "place_parent", "within", "nested", "is_dateline",
-    "find_denials", "find_hedges", "find_formulae", "qualifier_classes", "antonym_sides", "predicate_words",
+    "find_denials", "find_attributed", "find_hedges", "find_formulae", "qualifier_classes", "antonym_sides", "predicate_words",
     "find_negations",
     "predicate_classes", "predicate_polarity", "predicate_mentions", "OPPOSITES",
     "expand_query",

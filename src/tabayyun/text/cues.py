@@ -6,7 +6,7 @@ from typing import cast
 from tabayyun.text._lexicon import CONJ_CLITICS, ALL_CLITICS, PhraseMatcher, data_rows, joined_flags
 from tabayyun.text.tokens import Token, tokenize
 
-__all__ = ["find_negations", "find_denials", "find_hedges", "find_formulae", "qualifier_classes", "antonym_sides",
+__all__ = ["find_negations", "find_denials", "find_hedges", "find_formulae", "find_attributed", "qualifier_classes", "antonym_sides",
            "predicate_words", "predicate_classes", "predicate_polarity", "predicate_mentions", "OPPOSITES"]
 
 #: A negation cue governs a predicate at most this many words after it ("لم تطلق", "نفت قسد أن تكون أطلقت").
@@ -18,6 +18,7 @@ _NEGATIONS = PhraseMatcher(((r[0].lstrip("!"), not r[0].startswith("!")) for r i
 _DENIALS = PhraseMatcher(((r[0], r[1] == "report") for r in data_rows("denials.txt")), ALL_CLITICS)
 _HEDGES = PhraseMatcher(((r[0], None) for r in data_rows("hedges.txt")), ALL_CLITICS)
 _FORMULAE = PhraseMatcher(((r[0], None) for r in data_rows("formulae.txt")), CONJ_CLITICS)
+_ATTRIBUTED = PhraseMatcher(((r[0], None) for r in data_rows("attributed.txt")), ALL_CLITICS)
 _QUALIFIERS = PhraseMatcher(((r[0], r[1]) for r in data_rows("qualifiers.tsv")), ALL_CLITICS)
 
 
@@ -75,6 +76,11 @@ def find_hedges(text: str) -> list[str]:
 def find_formulae(text: str) -> list[tuple[int, int]]:
     """(start, end) spans of formulae that state nothing of a post: invocations and banners ("رحمه الله", "عاجل")."""
     return [(a, b) for a, b, _ in _matches(_FORMULAE, text)]
+
+
+def find_attributed(text: str) -> list[tuple[int, int]]:
+    """(start, end) spans of words that attribute a report to a source ("المنسوب إلى", "منسوبة لـ")."""
+    return [(a, b) for a, b, _ in _matches(_ATTRIBUTED, text)]
 
 
 def qualifier_classes(text: str) -> set[str]:

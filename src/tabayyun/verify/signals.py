@@ -29,7 +29,7 @@ from pathlib import Path
 from tabayyun.memory import TextMemory
 from tabayyun.records import Evidence
 from tabayyun.text import (OPPOSITES, EntityMention, Token, analyze, antonym_sides, designations, entity_aliases,
-                           extract_entities, extract_numbers, find_denials, find_formulae, find_hedges, is_dateline, nested,
+                           extract_entities, extract_numbers, find_attributed, find_denials, find_formulae, find_hedges, is_dateline, nested,
                            normalize_ar, place_parent, predicate_classes, predicate_mentions, predicate_polarity,
                            qualifier_classes, stated_years, tokenize, within)
 from tabayyun.text._lexicon import WORD_CACHE, data_rows
@@ -80,6 +80,8 @@ _NOT_NEGATED = frozenset({"يزال", "تزال", "يزالون", "تزالون"
                           "زال", "زالت"})
 _EXCEPT = frozenset({"سوي", "الا", "غير"})  # after a negator: "not ... except", a restriction, not a negation
 _EXCEPT_REACH = 4
+_HEAD_REACH = 8  # words before a claim's first colon that can be its head ("الوزير لقناة ...:"), who speaks
+_SOURCE_REACH = 4  # words after "المنسوب إلى" that name who a report is attributed to
 _DENIED_REACH = 12  # words after a verb of denial that say what is denied (up to the end of its clause)
 _PUNCT = re.compile(r"[,.:;!?،؛؟]")  # ends a clause
 _SKIP = frozenset({"قد", "يعد", "تعد", "يكن", "تكن", "يكون", "تكون", "بعد", "ان", "انه", "انها"})
@@ -432,6 +434,7 @@ class Signals:
     qualifiers_missing: int = 0  # qualifiers of the claim ("بالكامل", "نهائيا", "لأول مرة") the evidence lacks
     event_unstated: bool = False  # the evidence shares none of the claim's words for what happened, only who/when/where
     denial_unreported: bool = False  # the evidence reports a denial ("نفى ...") and the claim reports none
+    source_denied: bool = False  # the evidence calls false the report attributed to the source the claim cites
     # an opposite action or a negation of another actor or object, or in a condition ("في حال لم تضمن"): no
     # contradiction, but the evidence does not state the claim either
     aside: list[str] = field(default_factory=list)
@@ -475,14 +478,15 @@ class Signals:
         A replaced word (``swap``) is left to the caller: only a stance model can tell an antonym."""
         # "نفى التحالف مسؤوليته عن قصف ...": someone denies something else than the claim, however close the rest
         # "نفى ... أنباء عن هدنة" in a text on another matter's truce, no entity in common: another matter denied
-        elsewhere = not self.entities_shared and self.denial_near < DENIAL_NEAR
+        # (a denial of the report attributed to the claim's own source names that source: not elsewhere)
+        elsewhere = not self.source_denied and not self.entities_shared and self.denial_near < DENIAL_NEAR
         narrated = elsewhere or (not self.denied and self.denial_covers < DENIAL_ABOUT_COVERS)
         if self.about():
             return [m for m in self.mismatches if not (narrated and m.startswith("denied"))]
         out = [m for m in self.mismatches if m.startswith("opposite action")] if self.opposite_about_shared_actor else []
         said_false = self.denied and self.report_shared >= DENIAL_SHARED and (
             self.overlap >= DENIAL_AT or self.evidence_overlap >= DENIAL_CONTAINED_AT)
-        if (said_false or self.denial_covers >= DENIAL_COVERS) and not elsewhere:  # "ينفي إيقاف لقاح ...": the claim
+        if (said_false or self.source_denied or self.denial_covers >= DENIAL_COVERS) and not elsewhere:  # "ينفي إيقاف لقاح ...": the claim
             out += [m for m in self.mismatches if m.startswith("denied")]
         return out
 
@@ -663,6 +667,46 @@ def _denies_another_act(claim_text: str, claim: TextFacts, evidence_text: str, e
     return not clause or not claim.predicates & predicate_classes(evidence_text[clause[0].start:clause[-1].end])
 
 
+def _source_terms(tokens: list[Token]) -> frozenset[str]:
+    """Terms of ``tokens`` that name a source, a bare preposition "لـ" aside ("لسكاي" as "سكاي"), words of a report
+    ("وكالة", "بيان") aside."""
+    words = [t.text[1:] if t.norm.startswith("ل") and len(t.norm) > 3 else t.text for t in tokens]
+    return frozenset(term for word in words for term in _terms(word)) - _report_words()
+
+
+def _cited_source(claim_text: str) -> frozenset[str]:
+    """Terms of the head of a quoting claim: the words before its first colon ("الوزير لقناة ...: ..."), who speaks
+    and to whom; empty when the claim has no such head (of at most ``_HEAD_REACH`` words)."""
+    head = claim_text.split(":", 1)[0] if ":" in claim_text else ""
+    tokens = tokenize(head)
+    return _source_terms(tokens) if 0 < len(tokens) <= _HEAD_REACH else frozenset()
+
+
+def _disowned(claim_text: str, evidence_text: str) -> bool:
+    """The evidence calls false a report attributed to a source ("الخبر المنسوب إلى ... عار عن الصحة") that the claim
+    cites in its head ("... لقناة ...: ..."): the source disowns what the claim quotes from it, whatever it says.
+    The source must be named alike (an entity, or ``_MIN_SHARED`` words and half of the words naming it)."""
+    cited = _cited_source(claim_text)
+    if not cited:
+        return False
+    tokens = tokenize(evidence_text)
+    for start, end, strong in find_denials(evidence_text):
+        if not strong:
+            continue
+        clause = _around(tokens, evidence_text, start, end)
+        for a, b in find_attributed(evidence_text):
+            if not clause or a < clause[0].start or b > clause[-1].end:
+                continue  # attributes another report than the one the cue calls false
+            # the words after the attribution, up to the cue when it follows ("المنسوب لـ ... عار عن الصحة")
+            named = [t for t in clause if t.start >= b and (b > start or t.end <= start)][:_SOURCE_REACH]
+            source = _source_terms(named)
+            shared = source & cited
+            if shared and (any(x.startswith("@") for x in shared)
+                           or (len(shared) >= _MIN_SHARED and 2 * len(shared) >= len(source))):
+                return True
+    return False
+
+
 def _place_unstated(claim: TextFacts, evidence: TextFacts) -> bool:
     """The claim sets its event in a town or province (a place inside a country) that the evidence does not
     name, nor a place inside it, while the evidence names another such place or only a region around it
@@ -754,6 +798,7 @@ def compare(claim_text: str, evidence_text: str) -> Signals:
     denied_shared = len(claim.terms & evidence.denied_terms)
     out.denial_covers = denied_shared / len(evidence.denied_terms) if denied_shared >= _MIN_SHARED else 0.0
     out.denial_near = len((claim.terms - _report_words()) & evidence.denial_clauses)
+    out.source_denied = evidence.says_false and not claim.denial and _disowned(claim_text, evidence_text)
     if evidence.denial and not claim.denial and (evidence.says_false or out.denial_covers):
         out.denied = evidence.says_false
         line = f"denied: the evidence says «{evidence.denial}»"
