@@ -1,6 +1,6 @@
 import pytest
 
-from tabayyun.text import OPPOSITES, find_formulae, find_negations, predicate_classes, predicate_polarity
+from tabayyun.text import OPPOSITES, find_attributed, find_formulae, find_negations, predicate_classes, predicate_polarity
 
 
 def _cues(text):
@@ -112,3 +112,9 @@ def test_ma_fi_as_relative_clause_is_not_negation(text):
 def test_formulae_are_whole_phrases():
     text = "عاجل: رحيل الشاعر رحمه الله، ونعاه حزب الله"
     assert [text[a:b] for a, b in find_formulae(text)] == ["عاجل", "رحمه الله"]
+
+
+def test_find_attributed_marks_a_report_attributed_to_a_source():
+    text = "هذا الخبر المنسوب لقناة المدار والتصريحات المنسوبة إلى الوزير غير صحيحة"
+    assert [text[a:b] for a, b in find_attributed(text)] == ["المنسوب", "المنسوبة"]
+    assert find_attributed("نسب الكاتب القصيدة إلى الشاعر") == []

@@ -560,3 +560,25 @@ def test_formulae_are_not_a_claims_content():
     claim = "عاجل | وفاة الممثل سمير الحلبي بعد صراع مع المرض رحمه الله"
     assert facts(claim).terms == facts("وفاة الممثل سمير الحلبي بعد صراع مع المرض").terms
     assert compare(claim, "النقابة تقدم التعازي في وفاة الممثل سمير الحلبي بعد صراع طويل").states()
+
+
+def test_a_source_disowning_the_report_attributed_to_it_contradicts_what_the_claim_quotes():
+    # the claim quotes a channel ("X لقناة S: ..."); the channel calls "the news attributed to S" false: whatever the
+    # quote says, the denial names no more of it than its source
+    claim = "الوزير لقناة المدار الإخبارية: سنرفع أسعار الوقود الشهر المقبل بعد موافقة الحكومة"
+    s = compare(claim, "هذا الخبر المنسوب لقناة المدار الإخبارية عار عن الصحة")
+    assert s.source_denied and any(m.startswith("denied") for m in s.stated_mismatches())
+    s = compare(claim, "ننفي التصريح المنسوب إلى قناة المدار حول الوقود")
+    assert s.source_denied and s.contradicts()
+
+
+def test_a_report_attributed_to_another_source_or_not_called_false_is_no_disowning():
+    claim = "الوزير لقناة المدار الإخبارية: سنرفع أسعار الوقود الشهر المقبل بعد موافقة الحكومة"
+    for evidence in ("هذا الخبر المنسوب لقناة النهار المحلية عار عن الصحة",  # another source
+                     "الخبر المنسوب لقناة المدار الإخبارية نشر صباح اليوم",  # attributed, not called false
+                     "المنسوب لقناة المدار الإخبارية. وهذا الكلام عار عن الصحة"):  # the attribution in another clause
+        s = compare(claim, evidence)
+        assert not s.source_denied and not s.contradicts()
+    # a claim that quotes no one in its head: nothing to disown
+    s = compare("سترفع الحكومة أسعار الوقود الشهر المقبل", "هذا الخبر المنسوب لقناة المدار الإخبارية عار عن الصحة")
+    assert not s.source_denied and not s.contradicts()

@@ -669,9 +669,9 @@ def _denies_another_act(claim_text: str, claim: TextFacts, evidence_text: str, e
 
 def _source_terms(tokens: list[Token]) -> frozenset[str]:
     """Terms of ``tokens`` that name a source, a bare preposition "لـ" aside ("لسكاي" as "سكاي"), words of a report
-    ("وكالة", "بيان") aside."""
+    ("وكالة", "قناة") and titles ("الوزير") aside."""
     words = [t.text[1:] if t.norm.startswith("ل") and len(t.norm) > 3 else t.text for t in tokens]
-    return frozenset(term for word in words for term in _terms(word)) - _report_words()
+    return frozenset(term for word in words for term in _terms(word)) - _report_words() - _listed_terms("titles.txt")
 
 
 def _cited_source(claim_text: str) -> frozenset[str]:
@@ -685,7 +685,8 @@ def _cited_source(claim_text: str) -> frozenset[str]:
 def _disowned(claim_text: str, evidence_text: str) -> bool:
     """The evidence calls false a report attributed to a source ("الخبر المنسوب إلى ... عار عن الصحة") that the claim
     cites in its head ("... لقناة ...: ..."): the source disowns what the claim quotes from it, whatever it says.
-    The source must be named alike (an entity, or ``_MIN_SHARED`` words and half of the words naming it)."""
+    The source must be named alike (all its words, an entity, or ``_MIN_SHARED`` words and half of its words); a title
+    alone ("المنسوب للوزير") names no one."""
     cited = _cited_source(claim_text)
     if not cited:
         return False
@@ -701,7 +702,7 @@ def _disowned(claim_text: str, evidence_text: str) -> bool:
             named = [t for t in clause if t.start >= b and (b > start or t.end <= start)][:_SOURCE_REACH]
             source = _source_terms(named)
             shared = source & cited
-            if shared and (any(x.startswith("@") for x in shared)
+            if shared and (shared == source or any(x.startswith("@") for x in shared)
                            or (len(shared) >= _MIN_SHARED and 2 * len(shared) >= len(source))):
                 return True
     return False
