@@ -63,6 +63,15 @@ def evidence_line(evidence: Evidence) -> str:
     return f"«{text}» ({where})" if where else f"«{text}»"
 
 
+def _granted_by_denier(claim: str, agreeing: Evidence, disagree: Sequence[Evidence]) -> bool:
+    """Whether ``agreeing`` comes from a source that, in another weighed line, calls the claim's report false in its
+    own voice ("ننفي ...", "عار عن الصحة"; not a narrated "نفت مصادر"): the source states the part of the claim its
+    denial grants (the occasion), not what it denies, and does not contradict itself."""
+    source = agreeing.document.source
+    return bool(source) and any(e.document.source == source and compare(claim, e.sentence.text).denied
+                                and any(m.startswith("denied") for m in e.mismatches) for e in disagree)
+
+
 def _weight(evidence: Evidence, stance: str) -> float:
     """How much an evidence sentence counts for ``stance``: its probability times its relevance."""
     return evidence.stance_probs[stance] * evidence.score
@@ -123,6 +132,7 @@ class RuleVerdict:
                     if e.stance == "disagree" and e.stance_probs.get("disagree", 0) >= self.decide_at]
         stale = [e for e in disagree if self._stale(claim, e)]
         disagree = [e for e in disagree if e not in stale]
+        agree = [e for e in agree if not _granted_by_denier(claim.text, e, disagree)]
         best_agree = max((e.stance_probs["agree"] for e in agree), default=0.0)
         best_disagree = max((e.stance_probs["disagree"] for e in disagree), default=0.0)
         weight_agree = max((_weight(e, "agree") for e in agree), default=0.0)
