@@ -101,3 +101,8 @@ def test_a_sources_own_denial_is_not_balanced_by_its_line_on_the_occasion():
     narrated = "نفت مصادر في الوزارة سقوط العلم الرسمي أثناء المؤتمر الصحفي للوزير سالم"
     assert v.decide(claim, [_from("السفارة", "agree", occasion),
                             _from("السفارة", "disagree", narrated, ["denied: the evidence says «نفت»"])])[0] == "conflicting"
+    # a report that quotes someone calling the news false speaks in another's voice
+    quoted = "أكد مصدر في الوزارة أن الأنباء عن سقوط العلم الرسمي أثناء المؤتمر الصحفي للوزير سالم عارية عن الصحة"
+    assert v.decide(claim, [_from("السفارة", "agree", occasion),
+                            _from("السفارة", "disagree", quoted, ["denied: the evidence says «عارية عن الصحة»"])
+                            ])[0] == "conflicting"

@@ -12,7 +12,7 @@ import numpy as np
 
 from tabayyun.records import Claim, Evidence
 from tabayyun.verify.calibrate import Calibration, confidence_features
-from tabayyun.verify.signals import compare
+from tabayyun.verify.signals import compare, denies_in_own_voice
 
 __all__ = ["RuleStance", "RuleVerdict", "evidence_line"]
 
@@ -65,11 +65,12 @@ def evidence_line(evidence: Evidence) -> str:
 
 def _granted_by_denier(claim: str, agreeing: Evidence, disagree: Sequence[Evidence]) -> bool:
     """Whether ``agreeing`` comes from a source that, in another weighed line, calls the claim's report false in its
-    own voice ("ننفي ...", "عار عن الصحة"; not a narrated "نفت مصادر"): the source states the part of the claim its
-    denial grants (the occasion), not what it denies, and does not contradict itself."""
+    own voice (``signals.denies_in_own_voice``: "ننفي ...", not "نفت مصادر" nor "أكد مصدر أن الأنباء ... لا أساس لها
+    من الصحة"): the source states the part of the claim its denial grants (the occasion), not what it denies, and
+    does not contradict itself."""
     source = agreeing.document.source
-    return bool(source) and any(e.document.source == source and compare(claim, e.sentence.text).denied
-                                and any(m.startswith("denied") for m in e.mismatches) for e in disagree)
+    return bool(source) and any(e.document.source == source and any(m.startswith("denied") for m in e.mismatches)
+                                and denies_in_own_voice(claim, e.sentence.text) for e in disagree)
 
 
 def _weight(evidence: Evidence, stance: str) -> float:
