@@ -78,31 +78,3 @@ def test_a_denial_of_another_time_does_not_refute_a_dated_claim():
     old.document.date, old.mismatches = "2018-08-02", ["denied: the evidence says «نفى»"]
     assert RuleVerdict().decide(Claim("قتل القيادي في غارة يوم الخميس", date="2018-04-20"), [old])[0] != "refuted"
     assert RuleVerdict().decide(Claim("قتل القيادي في غارة يوم الخميس", date="2018-08-01"), [old])[0] == "refuted"
-
-
-def _from(source, stance, text, mismatches=()):
-    probs = {s: (0.8 if s == stance else 0.2 / 3) for s in ("agree", "disagree", "discuss", "unrelated")}
-    return Evidence(sentence=Sentence(1, text, 0, text), document=Document(text, text, source=source), score=0.9,
-                    stance=stance, stance_probs=probs, mismatches=list(mismatches))
-
-
-def test_a_sources_own_denial_is_not_balanced_by_its_line_on_the_occasion():
-    # the embassy states the visit took place and, in its own voice, calls the reported incident at it false
-    claim = Claim("خلال زيارة الوزير سالم إلى المدينة سقط العلم الرسمي أثناء المؤتمر الصحفي")
-    occasion = "وصل الوزير سالم إلى المدينة في زيارة رسمية"
-    denial = "ننفي ما تداولته الصفحات عن سقوط العلم الرسمي أثناء المؤتمر الصحفي للوزير سالم"
-    line = "denied: the evidence says «ننفي»"
-    v = RuleVerdict()
-    label, _, reasons = v.decide(claim, [_from("السفارة", "agree", occasion), _from("السفارة", "disagree", denial, [line])])
-    assert label == "refuted" and reasons[0] == line
-    # another source's line on the occasion still balances it; so does a denial the source only narrates
-    assert v.decide(claim, [_from("الوكالة", "agree", occasion),
-                            _from("السفارة", "disagree", denial, [line])])[0] == "conflicting"
-    narrated = "نفت مصادر في الوزارة سقوط العلم الرسمي أثناء المؤتمر الصحفي للوزير سالم"
-    assert v.decide(claim, [_from("السفارة", "agree", occasion),
-                            _from("السفارة", "disagree", narrated, ["denied: the evidence says «نفت»"])])[0] == "conflicting"
-    # a report that quotes someone calling the news false speaks in another's voice
-    quoted = "أكد مصدر في الوزارة أن الأنباء عن سقوط العلم الرسمي أثناء المؤتمر الصحفي للوزير سالم عارية عن الصحة"
-    assert v.decide(claim, [_from("السفارة", "agree", occasion),
-                            _from("السفارة", "disagree", quoted, ["denied: the evidence says «عارية عن الصحة»"])
-                            ])[0] == "conflicting"

@@ -12,7 +12,7 @@ import numpy as np
 
 from tabayyun.records import Claim, Evidence
 from tabayyun.verify.calibrate import Calibration, confidence_features
-from tabayyun.verify.signals import compare, denies_in_own_voice
+from tabayyun.verify.signals import compare
 
 __all__ = ["RuleStance", "RuleVerdict", "evidence_line"]
 
@@ -61,16 +61,6 @@ def evidence_line(evidence: Evidence) -> str:
     where = ", ".join(x for x in (evidence.document.source, evidence.document.date) if x)
     text = evidence.sentence.text if len(evidence.sentence.text) <= 160 else evidence.sentence.text[:157] + "..."
     return f"«{text}» ({where})" if where else f"«{text}»"
-
-
-def _granted_by_denier(claim: str, agreeing: Evidence, disagree: Sequence[Evidence]) -> bool:
-    """Whether ``agreeing`` comes from a source that, in another weighed line, calls the claim's report false in its
-    own voice (``signals.denies_in_own_voice``: "ننفي ...", not "نفت مصادر" nor "أكد مصدر أن الأنباء ... لا أساس لها
-    من الصحة"): the source states the part of the claim its denial grants (the occasion), not what it denies, and
-    does not contradict itself."""
-    source = agreeing.document.source
-    return bool(source) and any(e.document.source == source and any(m.startswith("denied") for m in e.mismatches)
-                                and denies_in_own_voice(claim, e.sentence.text) for e in disagree)
 
 
 def _weight(evidence: Evidence, stance: str) -> float:
@@ -133,7 +123,6 @@ class RuleVerdict:
                     if e.stance == "disagree" and e.stance_probs.get("disagree", 0) >= self.decide_at]
         stale = [e for e in disagree if self._stale(claim, e)]
         disagree = [e for e in disagree if e not in stale]
-        agree = [e for e in agree if not _granted_by_denier(claim.text, e, disagree)]
         best_agree = max((e.stance_probs["agree"] for e in agree), default=0.0)
         best_disagree = max((e.stance_probs["disagree"] for e in disagree), default=0.0)
         weight_agree = max((_weight(e, "agree") for e in agree), default=0.0)

@@ -34,7 +34,7 @@ from tabayyun.text import (OPPOSITES, EntityMention, Token, analyze, antonym_sid
                            qualifier_classes, stated_years, tokenize, within)
 from tabayyun.text._lexicon import WORD_CACHE, data_rows
 
-__all__ = ["Signals", "compare", "weigh", "denies_in_own_voice", "TextFacts", "FACTS", "facts", "facts_version", "facts_fields",
+__all__ = ["Signals", "compare", "weigh", "TextFacts", "FACTS", "facts", "facts_version", "facts_fields",
            "facts_from_fields", "RELATED_AT", "STATES_COSINE"]
 
 RELATED_AT = 0.3  # share of the claim's terms a text needs to be about the same thing (with a shared entity)
@@ -637,13 +637,6 @@ def _said(text: str) -> frozenset[str] | None:
         return None
     link = next((i for i in range(verb + 1, len(tokens)) if tokens[i].norm in speech["link"]), None)
     return None if link is None else frozenset(term for t in tokens[link + 1:] for term in _terms(t.text))
-
-
-def denies_in_own_voice(claim_text: str, evidence_text: str) -> bool:
-    """Whether the evidence calls the claim's report false ("ننفي ...", "عار عن الصحة") in its own voice: a denial
-    cue of a report, not a narrated one ("نفت مصادر"), in a text that reports no one's statement ("أكد مصدر أن الأنباء
-    ... لا أساس لها من الصحة" quotes a denial)."""
-    return compare(claim_text, evidence_text).denied and _said(evidence_text) is None
 
 
 def _event_unstated(claim_text: str, claim: TextFacts, terms: frozenset[str]) -> bool:
