@@ -1,6 +1,7 @@
 import pytest
 
-from tabayyun.text import OPPOSITES, find_attributed, find_formulae, find_negations, predicate_classes, predicate_polarity
+from tabayyun.text import (OPPOSITES, find_attributed, find_formulae, find_negations, predicate_classes,
+                           predicate_polarity)
 
 
 def _cues(text):

@@ -26,8 +26,8 @@ __all__ = [
     "NumberMention", "extract_numbers", "designations", "DateMention", "extract_dates", "stated_years",
     "parse_iso_date", "day_after",
     "EntityMention", "extract_entities", "entity_aliases", "place_parent", "within", "nested", "is_dateline",
-    "find_denials", "find_attributed", "find_hedges", "find_formulae", "qualifier_classes", "antonym_sides", "predicate_words",
-    "find_negations",
+    "find_denials", "find_hedges", "find_formulae", "qualifier_classes", "antonym_sides", "predicate_words",
+    "find_negations", "find_attributed",
     "predicate_classes", "predicate_polarity", "predicate_mentions", "OPPOSITES",
     "expand_query",
 ]

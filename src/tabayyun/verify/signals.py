@@ -29,9 +29,9 @@ from pathlib import Path
 from tabayyun.memory import TextMemory
 from tabayyun.records import Evidence
 from tabayyun.text import (OPPOSITES, EntityMention, Token, analyze, antonym_sides, designations, entity_aliases,
-                           extract_entities, extract_numbers, find_attributed, find_denials, find_formulae, find_hedges, is_dateline, nested,
-                           normalize_ar, place_parent, predicate_classes, predicate_mentions, predicate_polarity,
-                           qualifier_classes, stated_years, tokenize, within)
+                           extract_entities, extract_numbers, find_attributed, find_denials, find_formulae, find_hedges,
+                           is_dateline, nested, normalize_ar, place_parent, predicate_classes, predicate_mentions,
+                           predicate_polarity, qualifier_classes, stated_years, tokenize, within)
 from tabayyun.text._lexicon import WORD_CACHE, data_rows
 
 __all__ = ["Signals", "compare", "weigh", "TextFacts", "FACTS", "facts", "facts_version", "facts_fields",
@@ -486,7 +486,8 @@ class Signals:
         out = [m for m in self.mismatches if m.startswith("opposite action")] if self.opposite_about_shared_actor else []
         said_false = self.denied and self.report_shared >= DENIAL_SHARED and (
             self.overlap >= DENIAL_AT or self.evidence_overlap >= DENIAL_CONTAINED_AT)
-        if (said_false or self.source_denied or self.denial_covers >= DENIAL_COVERS) and not elsewhere:  # "ينفي إيقاف لقاح ...": the claim
+        # "ينفي إيقاف لقاح ...": the claim; "الخبر المنسوب إلى <the claim's source> عار عن الصحة": the whole claim
+        if (said_false or self.source_denied or self.denial_covers >= DENIAL_COVERS) and not elsewhere:
             out += [m for m in self.mismatches if m.startswith("denied")]
         return out
 
