@@ -50,7 +50,7 @@ from typing import AbstractSet, Any, Iterable, Iterator, Mapping, Protocol, Sequ
 from tabayyun.memory import TextMemory
 from tabayyun.records import Document
 from tabayyun.store.base import StoryBatch, Store
-from tabayyun.text import Token, extract_entities, index_term, mask_social, tokenize
+from tabayyun.text import Token, extract_entities, has_social, index_term, tokenize
 
 __all__ = ["StoryConfig", "StoryClusterer", "DocFeatures", "StoryState", "Member", "story_id_for", "LeadFeatures",
            "lead_features", "StoryReads", "Gated"]
@@ -326,9 +326,9 @@ def lead_features(title: str, text: str, config: StoryConfig) -> LeadFeatures:
     tokens = tokenize(lead, cache=False)  # one tokenisation for the terms, the entities and the headline's terms
     counts, surface = lead_terms(title, text, config.lead_chars, config.title_weight, tokens)
     mentions = extract_entities(lead, tokens=tokens)
-    # The headline's tokens are those of the lead that end in it, unless masking changed the lead (a mask may reach
-    # across the line break: "RT" ending the headline, "@name" opening the text): then they are read again.
-    head_tokens = [t for t in tokens if t.end <= len(title)] if mask_social(lead) == lead else None
+    # The headline's tokens are those of the lead that end in it, unless masking may change the lead (a mask may
+    # reach across the line break: "RT" ending the headline, "@name" opening the text): then they are read again.
+    head_tokens = None if has_social(lead) else [t for t in tokens if t.end <= len(title)]
     return LeadFeatures(counts, surface, frozenset(e.canonical for e in mentions),
                         frozenset(e.canonical for e in mentions if e.end <= len(title)),
                         lead_terms(title, "", 0, 1.0, head_tokens)[0])

@@ -8,13 +8,13 @@ from functools import lru_cache
 import Stemmer
 
 from tabayyun.text._lexicon import WORD_CACHE, word_set
-from tabayyun.text.normalize import WORD_MARKS, normalize_ar
+from tabayyun.text.normalize import WORD_PATTERN, normalize_ar
 from tabayyun.text.social import mask_social
 
 __all__ = ["Token", "tokenize", "stem_ar", "is_stopword", "index_term", "analyze"]
 
 _NUMBER = r"\d+(?:[.,\u066b\u066c]\d+)*"
-_TOKEN = re.compile(rf"(?P<num>{_NUMBER})|[{WORD_MARKS}]*[^\W\d_](?:[^\W\d_]|[{WORD_MARKS}])*")
+_TOKEN = re.compile(rf"(?P<num>{_NUMBER})|{WORD_PATTERN}")
 # Over already-normalised text (no marks left, separators already ASCII).
 _TERM = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
 
