@@ -265,3 +265,24 @@ def test_a_document_corrected_twice_stays_in_a_story_that_exists(tmp_path):
     assert tb.store.resolve_story(sid) is not None
     assert "demo-003" in tb.find_story(sid).documents
     assert sum(len(s.documents) for s in tb.list_stories()) == tb.store.counts()["documents"]
+
+
+@pytest.mark.parametrize("title, text", [(QUAKE[0][3], QUAKE[0][4]), (FOOTBALL[3], FOOTBALL[4]),
+                                         ("عاجل: انفجار في ميناء بيروت RT", "@user: الدفاع المدني يعلن 5 قتلى"),
+                                         ("خبر #عاجل عن بيروت", "نص https://t.co/x قصير"), ("", QUAKE[1][4])])
+def test_the_headlines_terms_read_with_the_lead_are_those_of_the_headline_alone(title, text):
+    from tabayyun.organise.stories import lead_features, lead_terms
+
+    config = StoryConfig()
+    lead = lead_features(title, text, config)
+    assert lead.head == lead_terms(title, "", 0, 1.0)[0]
+    clusterer = StoryClusterer(config=config)
+    document = Document(id="d", text=text, title=title, date="2021-05-02")
+    assert clusterer.features(document, lead=lead) == clusterer.features(document, lead=replace(lead, head=None))
+
+
+def test_a_mask_across_the_line_break_leaves_the_headlines_terms_as_they_are():
+    from tabayyun.organise.stories import lead_features
+
+    lead = lead_features("انفجار في بيروت RT", "@user: قتلى", StoryConfig())
+    assert "rt" in lead.head and "rt" not in lead.counts  # "RT\n@user:" is masked in the lead, not in the headline

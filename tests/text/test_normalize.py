@@ -83,3 +83,19 @@ def test_two_letter_runs_hamza_seats_and_waw_are_not_elongation(word):
 def test_collapse_elongation_keeps_other_letters():
     assert collapse_elongation_ar("لاااا يا شبااااب") == "لا يا شباب"
     assert collapse_elongation_ar("coool") == "coool"
+
+
+def test_the_translation_list_reads_as_the_table_for_every_character():
+    from tabayyun.text import normalize as module
+
+    every = "".join(map(chr, range(0x110000)))
+    assert every.translate(module._ALL_TABLE) == every.translate(module._ALL)
+
+
+def test_spaces_collapse_as_re_reads_them():
+    import re
+
+    spaces = "".join(c for c in map(chr, range(0x110000)) if re.match(r"\s", c))
+    assert spaces and all(c.isspace() for c in spaces)  # the characters ``str.split`` splits at
+    text = f"{spaces}قال{spaces[:3]}الرئيس \u200b\ufeff{spaces[::-1]}غدا{spaces[5:9]}"
+    assert normalize_ar(text) == "قال الرييس غدا"

@@ -81,3 +81,26 @@ def test_elongated_token_matches_plain_word():
     (tok,) = tokenize("عاجلللل")
     assert (tok.text, tok.norm) == ("عاجلللل", "عاجل")
     assert analyze("خبر عاجلللل جداااا") == analyze("خبر عاجل جدا")
+
+
+def test_words_read_by_runs_match_as_one_character_at_a_time():
+    import random
+    import re
+
+    from tabayyun.text.normalize import WORD_MARKS, WORD_PATTERN
+
+    one_at_a_time = re.compile(rf"[{WORD_MARKS}]*[^\W\d_](?:[^\W\d_]|[{WORD_MARKS}])*")
+    by_runs = re.compile(WORD_PATTERN)
+    alphabet = "قالرئيسa Z٦3_.-،\u064e\u0651\u0640\u200c\u200d\u0670\u06e5\u06d6"
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30)))
+        assert [m.span() for m in by_runs.finditer(text)] == [m.span() for m in one_at_a_time.finditer(text)]
+
+
+def test_index_term_of_a_word_a_number_and_a_stopword():
+    from tabayyun.text import index_term
+
+    assert index_term("60,000") == "60000"
+    assert index_term("والرييس") == stem_ar("والرييس")
+    assert index_term("في") is None and index_term("وفي") is None

@@ -39,6 +39,7 @@ the same stories.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import math
 from collections import Counter, OrderedDict, deque
 from contextlib import contextmanager
@@ -49,7 +50,7 @@ from typing import AbstractSet, Any, Iterable, Iterator, Mapping, Protocol, Sequ
 from tabayyun.memory import TextMemory
 from tabayyun.records import Document
 from tabayyun.store.base import StoryBatch, Store
-from tabayyun.text import Token, extract_entities, is_stopword, stem_ar, tokenize
+from tabayyun.text import Token, extract_entities, has_social, index_term, tokenize
 
 __all__ = ["StoryConfig", "StoryClusterer", "DocFeatures", "StoryState", "Member", "story_id_for", "LeadFeatures",
            "lead_features", "StoryReads", "Gated"]
@@ -259,14 +260,14 @@ def _iso(day: int | None) -> str | None:
 
 
 def _norm(vec: Mapping[str, float]) -> float:
-    return math.sqrt(sum(w * w for w in vec.values())) or 1.0
+    return math.sqrt(sum([w * w for w in vec.values()])) or 1.0
 
 
 def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     """The dot product of two (about) unit vectors: a cosine without the norms, for many comparisons."""
     if len(a) > len(b):
         a, b = b, a
-    return sum(w * b.get(t, 0.0) for t, w in a.items())
+    return sum([w * b.get(t, 0.0) for t, w in a.items()])
 
 
 def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
@@ -299,15 +300,9 @@ def lead_terms(title: str, text: str, lead_chars: int, title_weight: float,
     surface: dict[str, str] = {}
     if tokens is None:
         tokens = tokenize(f"{title}\n{text[:lead_chars]}", cache=False)
-    for tok in tokens:
-        if tok.is_number:
-            term = tok.norm.replace(",", "")
-            if len(term) < 2:
-                continue
-        elif is_stopword(tok.norm) or len(tok.norm) < 2:
+    for tok in tokens:  # a one-letter word or one-digit number, a stopword: no term
+        if len(tok.norm) < 2 or (term := index_term(tok.norm)) is None:
             continue
-        else:
-            term = stem_ar(tok.norm)
         counts[term] = counts.get(term, 0.0) + (title_weight if tok.end <= len(title) else 1.0)
         surface.setdefault(term, tok.text)
     return counts, surface
@@ -323,15 +318,20 @@ class LeadFeatures:
     surface: dict[str, str]
     entities: frozenset[str]
     head_entities: frozenset[str] = frozenset()
+    head: dict[str, float] | None = None  # the term counts of the headline alone (``StoryClusterer.head``), if read
 
 
 def lead_features(title: str, text: str, config: StoryConfig) -> LeadFeatures:
     lead = f"{title}\n{text[:config.lead_chars]}"
-    tokens = tokenize(lead, cache=False)  # one tokenisation for the terms and the entities
+    tokens = tokenize(lead, cache=False)  # one tokenisation for the terms, the entities and the headline's terms
     counts, surface = lead_terms(title, text, config.lead_chars, config.title_weight, tokens)
     mentions = extract_entities(lead, tokens=tokens)
+    # The headline's tokens are those of the lead that end in it, unless masking may change the lead (a mask may
+    # reach across the line break: "RT" ending the headline, "@name" opening the text): then they are read again.
+    head_tokens = None if has_social(lead) else [t for t in tokens if t.end <= len(title)]
     return LeadFeatures(counts, surface, frozenset(e.canonical for e in mentions),
-                        frozenset(e.canonical for e in mentions if e.end <= len(title)))
+                        frozenset(e.canonical for e in mentions if e.end <= len(title)),
+                        lead_terms(title, "", 0, 1.0, head_tokens)[0])
 
 
 class StoryReads:
@@ -445,8 +445,8 @@ class StoryClusterer:
         vec = _top(vec, c.doc_terms)
         norm = _norm(vec)
         return DocFeatures({t: w / norm for t, w in vec.items()}, lead.entities, _day(doc.date),
-                           {t: lead.surface[t] for t in vec}, self.head(doc.title, df, n_docs), lead.head_entities,
-                           short)
+                           {t: lead.surface[t] for t in vec}, self.head(doc.title, df, n_docs, lead.head),
+                           lead.head_entities, short)
 
     def burst(self, term: str, base: float) -> float:
         """How much more a term weighs for being frequent among the last documents (share ``r`` of them) but
@@ -459,9 +459,12 @@ class StoryClusterer:
             return 1.0
         return 1.0 + c.burst_weight * (1.0 - base / r) * min(1.0, n / c.burst_min)
 
-    def head(self, title: str, df: Mapping[str, int], n_docs: int) -> dict[str, float]:
-        """A headline's terms weighted by IDF (not normalised: a story sums them)."""
-        counts, _ = lead_terms(title, "", 0, 1.0)
+    def head(self, title: str, df: Mapping[str, int], n_docs: int,
+             counts: Mapping[str, float] | None = None) -> dict[str, float]:
+        """A headline's terms weighted by IDF (not normalised: a story sums them); ``counts``: its term counts
+        (``LeadFeatures.head``) when read ahead."""
+        if counts is None:
+            counts, _ = lead_terms(title, "", 0, 1.0)
         idf = {t: math.log((n_docs + self.config.prior_docs) / (df.get(t, 0) + 0.5)) for t in counts}
         vec = {t: w for t, w in idf.items() if w > 0}
         norm = _norm(vec)
@@ -480,8 +483,9 @@ class StoryClusterer:
                 if n >= c.postings:
                     break
                 overlap[sid] = overlap.get(sid, 0.0) + w
-        ranked = sorted(overlap.items(), key=lambda kv: (-kv[1], self.stories[kv[0]].seq))
-        return [sid for sid, _ in ranked[:c.rescored]]
+        stories = self.stories  # (no two stories have the same ``seq``)
+        return [sid for _, _, sid in heapq.nsmallest(c.rescored, [(-w, stories[sid].seq, sid)
+                                                                   for sid, w in overlap.items()])]
 
     # -- stage 3: score --------------------------------------------------------------------------
     def gates(self, a: Gated, story: Gated, *, window: int | None, loose: bool, headlines: bool) -> bool:

@@ -66,11 +66,22 @@ class PhraseMatcher(Generic[T]):
         # first words of the phrases: a token that cannot start one is passed over at once
         self._firsts = frozenset(k[0] for k in self._table if not (len(k) == 1 and k[0].endswith("*")))
         self._star_firsts = frozenset(k[0] for k in self._table if len(k) == 1 and k[0].endswith("*"))
+        self._starts: dict[str, tuple[str, ...] | None] = {}  # word -> its variants if one may start a phrase, else None
 
     def _may_start(self, variants: tuple[str, ...]) -> bool:
-        """Can one of a word's variants start a phrase? (Read for every token of every text: kept cheap.)"""
+        """Can one of a word's variants start a phrase?"""
         return not self._firsts.isdisjoint(variants) or (bool(self._star_firsts) and any(
             word[:k] + "*" in self._star_firsts for word in variants for k in range(len(word), _MIN_STEM, -1)))
+
+    def _starting(self, word: str) -> tuple[str, ...] | None:
+        """The word's clitic variants when one of them may start a phrase, else None (asked of every token of every
+        text: kept per matcher, for up to ``WORD_CACHE`` words, then forgotten all at once)."""
+        variants = clitic_variants(word, self.clitics)
+        found = variants if self._may_start(variants) else None
+        if len(self._starts) >= WORD_CACHE:
+            self._starts.clear()
+        self._starts[word] = found
+        return found
 
     def _lookup(self, key: tuple[str, ...]) -> tuple[bool, T | None]:
         if key in self._table:
@@ -88,8 +99,9 @@ class PhraseMatcher(Generic[T]):
 
         ``joined[k]`` tells whether tokens k and k+1 are separated by whitespace only.
         """
-        variants = clitic_variants(norms[i], self.clitics)
-        if not self._may_start(variants):
+        word = norms[i]
+        variants = self._starts[word] if word in self._starts else self._starting(word)
+        if variants is None:
             return None
         n_max = 1
         while n_max < self._max and i + n_max < len(norms) and joined[i + n_max - 1]:

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 
-from tabayyun.text.normalize import WORD_MARKS
+from tabayyun.text.normalize import WORD_MARKS, WORD_PATTERN
 
-__all__ = ["mask_social", "content_words", "longest_arabic_run"]
+__all__ = ["mask_social", "has_social", "content_words", "longest_arabic_run"]
 
 # Pictographs, dingbats, arrows and stars, flags (regional indicators), skin tones and subdivision tags.
 _EMOJI = "\U0001f000-\U0001faff\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff\U000e0020-\U000e007f"
@@ -35,7 +35,7 @@ _MASK = re.compile(rf"{_NOISE}|{_HASHTAG}([\w{WORD_MARKS}]+)", re.IGNORECASE)
 _MASK_ALL = re.compile(rf"{_NOISE}|{_HASHTAG}[\w{WORD_MARKS}]+", re.IGNORECASE)
 # Every match of _MASK holds one of these: most text has none and is returned as is.
 _TRIGGER = re.compile(rf"[@#/{_EMOJI}{_GLUE}{_BIDI}]|\.[A-Za-z]")
-_WORD = re.compile(rf"[{WORD_MARKS}]*[^\W\d_](?:[^\W\d_]|[{WORD_MARKS}])*")
+_WORD = re.compile(WORD_PATTERN)
 _ARABIC_LETTERS = re.compile("[\u0621-\u063f\u0641-\u064a\u0671-\u06d3]+")  # tatweel (U+0640) is no letter
 
 
@@ -46,10 +46,15 @@ def _blank(m: re.Match[str]) -> str:
     return " " + tag.replace("_", " ")
 
 
+def has_social(text: str) -> bool:
+    """Whether ``text`` may hold something ``mask_social`` changes (False: it is returned as it is)."""
+    return _TRIGGER.search(text) is not None
+
+
 def mask_social(text: str) -> str:
     """``text`` of the same length with links, e-mails, @mentions, "RT @user:", emoji and bidi marks blanked
     to spaces; a hashtag keeps its words: "#كورونا_في_البحرين" -> " كورونا في البحرين"."""
-    return text if _TRIGGER.search(text) is None else _MASK.sub(_blank, text)
+    return _MASK.sub(_blank, text) if has_social(text) else text
 
 
 def _content(text: str) -> str:

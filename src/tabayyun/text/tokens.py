@@ -8,13 +8,13 @@ from functools import lru_cache
 import Stemmer
 
 from tabayyun.text._lexicon import WORD_CACHE, word_set
-from tabayyun.text.normalize import WORD_MARKS, normalize_ar
+from tabayyun.text.normalize import WORD_PATTERN, normalize_ar
 from tabayyun.text.social import mask_social
 
-__all__ = ["Token", "tokenize", "stem_ar", "is_stopword", "analyze"]
+__all__ = ["Token", "tokenize", "stem_ar", "is_stopword", "index_term", "analyze"]
 
 _NUMBER = r"\d+(?:[.,\u066b\u066c]\d+)*"
-_TOKEN = re.compile(rf"(?P<num>{_NUMBER})|[{WORD_MARKS}]*[^\W\d_](?:[^\W\d_]|[{WORD_MARKS}])*")
+_TOKEN = re.compile(rf"(?P<num>{_NUMBER})|{WORD_PATTERN}")
 # Over already-normalised text (no marks left, separators already ASCII).
 _TERM = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
 
@@ -78,13 +78,16 @@ def _number_term(digits: str) -> str:
     return digits.replace(",", "")
 
 
+@lru_cache(maxsize=WORD_CACHE)
+def index_term(word: str) -> str | None:
+    """The term of a normalised word or number (not empty): a number as plain digits, a word's stem; None for a
+    stopword (cached: words recur)."""
+    if word[0].isdigit():
+        return _number_term(word)
+    return None if is_stopword(word) else stem_ar(word)
+
+
 def analyze(text: str) -> list[str]:
     """Index and query terms of ``mask_social(text)``: normalise, tokenize, drop stopwords, stem; numbers as plain
     digits ("60,000" -> "60000")."""
-    terms = []
-    for word in _TERM.findall(normalize_ar(mask_social(text))):
-        if word[0].isdigit():
-            terms.append(_number_term(word))
-        elif not is_stopword(word):
-            terms.append(stem_ar(word))
-    return terms
+    return [term for term in map(index_term, _TERM.findall(normalize_ar(mask_social(text)))) if term is not None]
