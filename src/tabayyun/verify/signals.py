@@ -555,23 +555,26 @@ def _compare_numbers(claim: TextFacts, evidence: TextFacts, out: Signals) -> Non
         rivals = [e for e in same_kind if e.context & number.context]
         if rivals:
             rival = max(rivals, key=lambda e: len(e.context & number.context))
-            if number.allows(rival) or _other_holder(number, rival):
+            if number.allows(rival) or _other_holder(number, rival, claim.numbers + evidence.numbers):
                 continue
             out.numbers_unmatched += 1
             out.mismatches.append(f"number mismatch: claim {number.line()}, evidence {rival.line()}")
 
 
-def _other_holder(number: _Number, rival: _Number) -> bool:
+def _other_holder(number: _Number, rival: _Number, figures: tuple[_Number, ...]) -> bool:
     """Whether two figures are stated in the same wording about different holders: their clauses share
-    ``_TEMPLATE_AT`` of the words of the shorter and each has words the other lacks (not words of speech, time or
-    report, ``_frame_words``, nor those next to a figure; not a place inside the other's): its own team, actor or competition ("الفوز السابع لفريق
+    ``_TEMPLATE_AT`` of the words of the shorter and each has one to ``_MAX_SWAP`` words the other lacks (not words of
+    speech, time or report, ``_frame_words``, nor those next to one of ``figures``, the figures of both texts; not a
+    place inside the other's; a clause reworded more is a paraphrase, its figures compared): its own team, actor or competition ("الفوز السابع لفريق
     أ مقابل الخسارة في 11 مباراة" / "الفوز التاسع لفريق ب مقابل الخسارة في سبع مباريات"). A figure changed in a clause
     restated word for word is compared."""
-    # the words next to either figure (its counted noun, inflected by the figure, and its bound) say what it counts
-    near = _frame_words() | number.context | rival.context
-    said, found = number.clause - near, rival.clause - near
-    return (bool(_own(said, found)) and bool(_own(found, said))
-            and len(said & found) >= _TEMPLATE_AT * min(len(said), len(found)))
+    said, found = number.clause, rival.clause
+    if len(said & found) < _TEMPLATE_AT * min(len(said), len(found)):
+        return False
+    # the words next to a figure (its counted noun, inflected by the figure, and its bound) say what it counts
+    near = _frame_words().union(*(n.context for n in figures))
+    own, other = _own(said - near, found), _own(found - near, said)
+    return 1 <= len(own) <= _MAX_SWAP and 1 <= len(other) <= _MAX_SWAP
 
 
 def _own(terms: frozenset[str], other: frozenset[str]) -> set[str]:
