@@ -213,6 +213,7 @@ def test_amounts_are_no_designation(text):
 @pytest.mark.parametrize("text,kinds", [
     ("فاز الفريق على ضيفه (3-0) في ذهاب الدور", ["score", "score"]),
     ("انتهت المباراة بنتيجة 2 - 2.", ["score", "score"]),
+    ("خسر أمام ضيفه (صفر-1)", ["score"]),
     ("بلغت النسبة 1.5-2.5 في المئة", ["cardinal", "percent"]),
     ("تصدر الترتيب بفارق 5 نقاط عن أقرب ملاحقيه", ["margin"]),
     ("أنهى الموسم متفوقا بثلاثة أهداف على زميله", ["margin"]),

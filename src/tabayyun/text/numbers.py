@@ -61,8 +61,8 @@ _DESIGNATIONS = tuple(re.compile(p) for p in (
     rf"(\d+)\s*{_DASH}?\s*(?:{_LETTERS})\s*{_DASH}?\s*\d",
     rf"(?<!\S)[وب]?(?:ال)?(?:{_CUES})\s+(?:[^\s\d]+\s+){{0,2}}[^\s\d]*(\d+)",
 ))
-# A result or a tally of two small figures ("5-1", "(3 - 0)"): neither side is a count of anything alone.
-_SCORE = re.compile(r"(?<![\w/\-–])(?<!\d[.,])([0-9٠-٩]{1,2})\s?[-–]\s?([0-9٠-٩]{1,2})(?![\w/\-–]|[.,]\d)")
+# A result or a tally of two small figures ("5-1", "(3 - 0)", "صفر-1"): neither side is a count of anything alone.
+_SCORE = re.compile(r"(?<![\w/\-–])(?<!\d[.,])([0-9٠-٩]{1,2}|صفر)\s?[-–]\s?([0-9٠-٩]{1,2}|صفر)(?![\w/\-–]|[.,]\d)")
 # Order of magnitude of a component; a component joined by و must fit Arabic order:
 # thousands و hundreds و units و tens ("ثلاثة آلاف وخمسمئة وخمسة وعشرون").
 _RANK = {"digits": 0, "unit": 0, "ten": 0, "tens": 1, "hundred": 2, "scale": 3, "dual": 3, "plural": 3}
