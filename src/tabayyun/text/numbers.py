@@ -266,7 +266,7 @@ def _score_sides(text: str, mentions: Sequence[NumberMention]) -> set[int]:
     sides = sorted([(m.start, m.end, m.kind == "cardinal" and m.value.is_integer() and m.value < 100)
                     for m in mentions] + [(z.start(), z.end(), True) for z in _ZERO.finditer(text)])
     dashed = [_SCORE_DASH.fullmatch(text[a[1]:b[0]]) is not None for a, b in zip(sides, sides[1:])]
-    out = set()
+    out: set[int] = set()
     for i, (a, b) in enumerate(zip(sides, sides[1:])):
         chained = (i > 0 and dashed[i - 1]) or (i + 1 < len(dashed) and dashed[i + 1])
         if dashed[i] and a[2] and b[2] and not chained:
