@@ -1,6 +1,6 @@
 import pytest
 
-from tabayyun.text import extract_numbers
+from tabayyun.text import extract_numbers, measures
 from tabayyun.text.numbers import parse_number
 
 
@@ -208,3 +208,19 @@ def test_figures_of_a_designation(text, names):
 def test_amounts_are_no_designation(text):
     from tabayyun.text import designations
     assert designations(text) == []
+
+
+@pytest.mark.parametrize("text,kinds", [
+    ("فاز الفريق على ضيفه (3-0) في ذهاب الدور", ["score", "score"]),
+    ("انتهت المباراة بنتيجة 2 - 2.", ["score", "score"]),
+    ("خسر أمام ضيفه (صفر-1)", ["score"]),
+    ("خسر أمام ضيفه ثلاثة - صفر", ["score"]),
+    ("بلغت النسبة 1.5-2.5 في المئة", ["cardinal", "percent"]),
+    ("تصدر الترتيب بفارق 5 نقاط عن أقرب ملاحقيه", ["margin"]),
+    ("أنهى الموسم متفوقا بثلاثة أهداف على زميله", ["margin"]),
+    ("تأهل الفريق إلى ربع النهائي", [None]),
+    ("خسر نصف السكان منازلهم وقتل 12 شخصا", ["fraction", "cardinal"]),
+    ("في 12-3-2018 وصل 40 زائرا", ["cardinal", "cardinal", "cardinal", "cardinal"]),
+])
+def test_what_a_figure_measures(text, kinds):
+    assert measures(text, extract_numbers(text)) == kinds

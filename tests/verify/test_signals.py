@@ -582,3 +582,35 @@ def test_a_report_attributed_to_another_source_or_not_called_false_is_no_disowni
     # a claim that quotes no one in its head: nothing to disown
     s = compare("سترفع الحكومة أسعار الوقود الشهر المقبل", "هذا الخبر المنسوب لقناة المدار الإخبارية عار عن الصحة")
     assert not s.source_denied and not s.contradicts()
+
+STANDING = ("وهذا الفوز هو الخامس للنجوم في الدوري هذا الموسم مقابل الخسارة في 12 مباراة، والتعادل في أربع مباريات، "
+            "فيما تعد هذه الخسارة هي العاشرة للأمل هذا الموسم مقابل الفوز في ثلاث مباريات والتعادل في خمس.")
+
+
+def test_figures_of_other_holders_in_the_same_wording_are_not_compared():
+    # the same template about two other teams: each clause's figures are its own team's
+    other = ("يذكر أن هذا الفوز هو الثامن للشروق هذا الموسم مقابل الخسارة في تسع مباريات والتعادل في ست، "
+             "فيما تعد هذه الهزيمة هي السابعة للرواد هذا الموسم مقابل الفوز في عشر مباريات والتعادل في أربع.")
+    s = compare(STANDING, other)
+    assert s.about() and s.overlap >= 0.5 and not s.mismatches and not s.states()
+
+
+def test_a_figure_changed_in_a_restated_clause_is_still_named():
+    s = compare(STANDING.replace("12 مباراة", "15 مباراة"), STANDING)
+    assert s.mismatches == ["number mismatch: claim 15, evidence 12"]
+
+
+CUP = ("سجل المهاجم 6 أهداف في البطولة القارية هذا الموسم وقاد فريقه إلى نصف النهائي بعد الفوز على منافسه "
+       "({} بمجموع المباراتين)")
+
+
+def test_a_score_a_margin_and_a_stage_are_no_counts():
+    # "(4-1)" is a result, "متفوقا بأربعة أهداف" a lead over another, "ربع النهائي" a stage: none counts goals or halves
+    league = ("يتصدر المهاجم هدافي البطولة المحلية هذا الموسم برصيد 20 هدفا متفوقا بأربعة أهداف على زميله وقاد فريقه "
+              "إلى ربع النهائي")
+    s = compare(CUP.format("4-1"), league)
+    assert s.about() and s.overlap >= 0.5 and not s.mismatches
+
+
+def test_a_changed_score_is_named():
+    assert compare(CUP.format("4-1"), CUP.format("3-1")).mismatches == ["number mismatch: claim 4, evidence 3"]

@@ -13,7 +13,7 @@ from tabayyun.text.normalize import (collapse_elongation_ar, dediac_ar, normaliz
                                      normalize_ar, normalize_digits, normalize_hamza_ar, normalize_punct_ar,
                                      normalize_teh_marbuta_ar, remove_tatweel_ar)
 from tabayyun.text.query import expand_query
-from tabayyun.text.numbers import NumberMention, designations, extract_numbers
+from tabayyun.text.numbers import NumberMention, designations, extract_numbers, measures
 from tabayyun.text.sentences import split_sentences
 from tabayyun.text.social import content_words, has_social, longest_arabic_run, mask_social
 from tabayyun.text.tokens import Token, analyze, index_term, is_stopword, stem_ar, tokenize
@@ -23,7 +23,7 @@ __all__ = [
     "normalize_alef_maksura_ar", "normalize_teh_marbuta_ar", "normalize_digits", "normalize_punct_ar",
     "collapse_elongation_ar", "mask_social", "has_social", "content_words", "longest_arabic_run",
     "Token", "tokenize", "stem_ar", "is_stopword", "index_term", "analyze", "split_sentences",
-    "NumberMention", "extract_numbers", "designations", "DateMention", "extract_dates", "stated_years",
+    "NumberMention", "extract_numbers", "designations", "measures", "DateMention", "extract_dates", "stated_years",
     "parse_iso_date", "day_after",
     "EntityMention", "extract_entities", "entity_aliases", "place_parent", "within", "nested", "is_dateline",
     "find_denials", "find_hedges", "find_formulae", "qualifier_classes", "antonym_sides", "predicate_words",

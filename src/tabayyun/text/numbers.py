@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from tabayyun.text._lexicon import (ALL_CLITICS, CONJ_CLITICS, PhraseMatcher, clitic_variants, data_rows, joined_flags,
-                                    scan)
+                                    scan, word_set)
 from tabayyun.text.normalize import normalize_ar, normalize_digits
 from tabayyun.text.social import mask_social
 from tabayyun.text.tokens import Token, tokenize
 
-__all__ = ["NumberMention", "extract_numbers", "parse_number", "designations"]
+__all__ = ["NumberMention", "extract_numbers", "parse_number", "designations", "measures"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +61,10 @@ _DESIGNATIONS = tuple(re.compile(p) for p in (
     rf"(\d+)\s*{_DASH}?\s*(?:{_LETTERS})\s*{_DASH}?\s*\d",
     rf"(?<!\S)[وب]?(?:ال)?(?:{_CUES})\s+(?:[^\s\d]+\s+){{0,2}}[^\s\d]*(\d+)",
 ))
+# The dash between the two sides of a result or a tally ("5-1", "(3 - 0)", "صفر - ستة"), and the word zero, a side
+# that the lexicon does not count.
+_SCORE_DASH = re.compile(r"\s?[-–]\s?")
+_ZERO = re.compile(r"(?<!\w)صفر(?!\w)")
 # Order of magnitude of a component; a component joined by و must fit Arabic order:
 # thousands و hundreds و units و tens ("ثلاثة آلاف وخمسمئة وخمسة وعشرون").
 _RANK = {"digits": 0, "unit": 0, "ten": 0, "tens": 1, "hundred": 2, "scale": 3, "dual": 3, "plural": 3}
@@ -227,6 +231,47 @@ def extract_numbers(text: str) -> list[NumberMention]:
         return j + 1, NumberMention(value, start, end, text[start:end], kind, parser.bound(i, j))
 
     return scan(len(tokens), read)
+
+
+def measures(text: str, mentions: Sequence[NumberMention]) -> list[str | None]:
+    """What each of ``mentions`` (``extract_numbers(text)``) measures, for comparing figures: its kind, or "score"
+    for a side of a result or a tally of two small figures ("5-1", "(3 - 0)", "صفر - ستة"), "margin" for a
+    difference between two counts ("بفارق 5 نقاط", "متفوقا بخمسة أهداف": five ahead, not five in all;
+    ``margin_cues.txt``), or None for a fraction word that names a stage of a competition ("ربع النهائي", "نصف
+    النهائي": ``fraction_names.txt``)."""
+    masked = mask_social(text)
+    tokens = tokenize(masked)
+    joined = joined_flags(masked, tokens)
+    scores = _score_sides(masked, mentions)
+    stages, cues = word_set("fraction_names.txt"), word_set("margin_cues.txt")
+    out: list[str | None] = []
+    for m in mentions:
+        first = next(i for i, t in enumerate(tokens) if t.end > m.start)
+        last = max(i for i, t in enumerate(tokens) if t.start < m.end)
+        if m.kind == "fraction" and last + 1 < len(tokens) and joined[last] and tokens[last + 1].norm in stages:
+            out.append(None)
+        elif m.start in scores:
+            out.append("score")
+        elif m.kind == "cardinal" and first > 0 and joined[first - 1] and not cues.isdisjoint(
+                clitic_variants(tokens[first - 1].norm, CONJ_CLITICS)):
+            out.append("margin")
+        else:
+            out.append(m.kind)
+    return out
+
+
+def _score_sides(text: str, mentions: Sequence[NumberMention]) -> set[int]:
+    """Start offsets of the ``mentions`` that are a side of a result or a tally: two small whole counts (or one and the
+    word zero) joined by a dash alone, not within a longer chain of them (a date: "12-3-2018")."""
+    sides = sorted([(m.start, m.end, m.kind == "cardinal" and m.value.is_integer() and m.value < 100)
+                    for m in mentions] + [(z.start(), z.end(), True) for z in _ZERO.finditer(text)])
+    dashed = [_SCORE_DASH.fullmatch(text[a[1]:b[0]]) is not None for a, b in zip(sides, sides[1:])]
+    out: set[int] = set()
+    for i, (a, b) in enumerate(zip(sides, sides[1:])):
+        chained = (i > 0 and dashed[i - 1]) or (i + 1 < len(dashed) and dashed[i + 1])
+        if dashed[i] and a[2] and b[2] and not chained:
+            out.update((a[0], b[0]))
+    return out
 
 
 def designations(text: str) -> list[tuple[int, int]]:

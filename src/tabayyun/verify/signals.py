@@ -30,9 +30,9 @@ from tabayyun.memory import TextMemory
 from tabayyun.records import Evidence
 from tabayyun.text import (OPPOSITES, EntityMention, Token, analyze, antonym_sides, designations, entity_aliases,
                            extract_entities, extract_numbers, find_attributed, find_denials, find_formulae, find_hedges,
-                           is_dateline, nested, normalize_ar, place_parent, predicate_classes, predicate_mentions,
-                           predicate_polarity, qualifier_classes, stated_years, tokenize, within)
-from tabayyun.text._lexicon import WORD_CACHE, data_rows
+                           is_dateline, measures, nested, normalize_ar, place_parent, predicate_classes,
+                           predicate_mentions, predicate_polarity, qualifier_classes, stated_years, tokenize, within)
+from tabayyun.text._lexicon import CONJ_CLITICS, WORD_CACHE, clitic_variants, data_rows
 
 __all__ = ["Signals", "compare", "weigh", "TextFacts", "FACTS", "facts", "facts_version", "facts_fields",
            "facts_from_fields", "RELATED_AT", "STATES_COSINE"]
@@ -84,6 +84,10 @@ _HEAD_REACH = 8  # words before a claim's first colon that can be its head ("ا�
 _SOURCE_REACH = 4  # words after "المنسوب إلى" that name who a report is attributed to
 _DENIED_REACH = 12  # words after a verb of denial that say what is denied (up to the end of its clause)
 _PUNCT = re.compile(r"[,.:;!?،؛؟]")  # ends a clause
+_SENTENCE_END = re.compile(r"[.;!?؛؟\n]")  # ends the clause that holds a figure (``_clauses``)
+# Two figures' clauses that share this share of the shorter's words, each with words the other lacks, are the same
+# statement about two holders (``_other_holder``).
+_TEMPLATE_AT = 0.5
 _SKIP = frozenset({"قد", "يعد", "تعد", "يكن", "تكن", "يكون", "تكون", "بعد", "ان", "انه", "انها"})
 
 
@@ -91,9 +95,10 @@ _SKIP = frozenset({"قد", "يعد", "تعد", "يكن", "تكن", "يكون", "
 class _Number:
     value: float
     text: str
-    kind: str  # cardinal | fraction | percent | approx
+    kind: str  # cardinal | fraction | percent | approx | score | margin (``measures``): compared within a kind
     context: frozenset[str]
     bound: str = "exact"  # exact | min | max | about (``NumberMention.bound``)
+    clause: frozenset[str] = frozenset()  # terms (and entities) of its clause (``_clauses``): whose figure it is
 
     def span(self) -> tuple[float, float]:
         """The values the figure allows: "14 على الأقل" from 14 up to ``FLOOR_REACH`` times 14, "نحو 100" 100 give or
@@ -315,7 +320,7 @@ def facts_version() -> str:
 def facts_fields(f: TextFacts) -> list:
     """``f`` as a JSON-able list (sets sorted), for a store to keep; ``facts_from_fields`` reads it back equal."""
     return [sorted(f.terms), sorted(f.words),
-            [[n.value, n.text, n.kind, sorted(n.context), n.bound] for n in f.numbers],
+            [[n.value, n.text, n.kind, sorted(n.context), n.bound, sorted(n.clause)] for n in f.numbers],
             sorted(f.years), f.entities, sorted(f.predicates), f.polarity, sorted(f.negated), sorted(f.affirmed),
             f.denial, f.says_false, sorted(f.denied_terms), sorted(f.denial_clauses),
             [[pair, side, word] for (pair, side), word in f.antonyms.items()],
@@ -327,7 +332,7 @@ def facts_from_fields(fields: list) -> TextFacts:
     (terms, words, numbers, years, entities, predicates, polarity, negated, affirmed, denial, says_false,
      denied_terms, denial_clauses, antonyms, frames, hedge, qualifiers) = fields
     return TextFacts(terms=frozenset(terms), words=frozenset(words),
-                     numbers=tuple(_Number(v, t, k, frozenset(c), b) for v, t, k, c, b in numbers),
+                     numbers=tuple(_Number(v, t, k, frozenset(c), b, frozenset(h)) for v, t, k, c, b, h in numbers),
                      years=frozenset(years),
                      entities=entities, predicates=frozenset(predicates), polarity=polarity,
                      negated=frozenset(negated), affirmed=frozenset(affirmed), denial=denial, says_false=says_false,
@@ -365,15 +370,16 @@ def _extract(text: str) -> TextFacts:
                     affirmed.add(term)
     numbers = []
     names = designations(text)  # "Tu-22M3", "إف 16": the figures of a model's name count nothing
-    for m in mentions:
+    clauses = _clauses(text, tokens, plain, known, [m.start for m in mentions])
+    for m, kind in zip(mentions, measures(text, mentions)):  # a score's side, a margin, a stage ("ربع النهائي")
         if m.kind == "cardinal" and m.value in years and m.text.strip().isdigit():
             continue  # a year is a date, compared as such
-        if any(start < m.end and m.start < end for start, end in names):
+        if kind is None or any(start < m.end and m.start < end for start, end in names):
             continue
         near = [t for t in tokens if t.end <= m.start][-_NEIGHBOURS:] + \
                [t for t in tokens if t.start >= m.end][:_NEIGHBOURS]
         context = frozenset(term for t in near for term in _terms(t.text) if not term.isdigit())
-        numbers.append(_Number(m.value, m.text, m.kind, context, m.bound))
+        numbers.append(_Number(m.value, m.text, kind, context, m.bound, clauses[m.start]))
     polarity = predicate_polarity(text)
     denials = find_denials(text)
     after = _denied_clause(text, tokens, denials)
@@ -400,6 +406,28 @@ def _extract(text: str) -> TextFacts:
         hedge=next(iter(find_hedges(text)), ""),
         qualifiers=frozenset(qualifier_classes(text)),
     )
+
+
+def _clauses(text: str, tokens: list[Token], plain: list[Token], known: list[EntityMention],
+             starts: list[int]) -> dict[int, frozenset[str]]:
+    """For each offset of ``starts`` (a figure's), the terms of the ``plain`` words and the ids of the ``known``
+    entities of its clause: the stretch of ``text`` between sentence punctuation or words that open a clause about
+    another subject (``clause_breaks.txt``: "فيما", "بينما"); commas do not end it ("في 11 مباراة، والتعادل في ست")."""
+    breaks = [0] + [t.start for t in tokens if not _clause_breaks().isdisjoint(clitic_variants(t.norm, CONJ_CLITICS))]
+    breaks += [m.end() for m in _SENTENCE_END.finditer(text)]
+    out = {}
+    for start in starts:
+        lo = max(b for b in breaks if b <= start)
+        hi = min((b for b in breaks if b > start), default=len(text))
+        out[start] = frozenset(term for t in plain if lo <= t.start < hi for term in _terms(t.text)) | {
+            "@" + e.canonical for e in known if lo <= e.start < hi}
+    return out
+
+
+@lru_cache(maxsize=1)
+def _clause_breaks() -> frozenset[str]:
+    """Normalised words that open a clause about another subject (``clause_breaks.txt``)."""
+    return frozenset(normalize_ar(row[0]) for row in data_rows("clause_breaks.txt"))
 
 
 def _same(a: float, b: float) -> bool:
@@ -532,10 +560,33 @@ def _compare_numbers(claim: TextFacts, evidence: TextFacts, out: Signals) -> Non
         rivals = [e for e in same_kind if e.context & number.context]
         if rivals:
             rival = max(rivals, key=lambda e: len(e.context & number.context))
-            if number.allows(rival):
+            if number.allows(rival) or _other_holder(number, rival, claim.numbers + evidence.numbers):
                 continue
             out.numbers_unmatched += 1
             out.mismatches.append(f"number mismatch: claim {number.line()}, evidence {rival.line()}")
+
+
+def _other_holder(number: _Number, rival: _Number, figures: tuple[_Number, ...]) -> bool:
+    """Whether two figures are stated in the same wording about different holders: their clauses share
+    ``_TEMPLATE_AT`` of the words of the shorter and each has one to ``_MAX_SWAP`` words the other lacks (not words of
+    speech, time or report, ``_frame_words``, nor those next to one of ``figures``, the figures of both texts; not a
+    place inside the other's; a clause reworded more is a paraphrase, its figures compared): its own team, actor or competition ("الفوز السابع لفريق
+    أ مقابل الخسارة في 11 مباراة" / "الفوز التاسع لفريق ب مقابل الخسارة في سبع مباريات"). A figure changed in a clause
+    restated word for word is compared."""
+    said, found = number.clause, rival.clause
+    if len(said & found) < _TEMPLATE_AT * min(len(said), len(found)):
+        return False
+    # the words next to a figure (its counted noun, inflected by the figure, and its bound) say what it counts
+    near = _frame_words().union(*(n.context for n in figures))
+    own, other = _own(said - near, found), _own(found - near, said)
+    return 1 <= len(own) <= _MAX_SWAP and 1 <= len(other) <= _MAX_SWAP
+
+
+def _own(terms: frozenset[str], other: frozenset[str]) -> set[str]:
+    """The ``terms`` that ``other`` lacks, but for an entity nested in one of its entities or around one (a town of
+    the other's province: the same place named more closely)."""
+    return {t for t in terms - other if not (t[:1] == "@" and any(
+        o[:1] == "@" and nested(t[1:], o[1:]) for o in other))}
 
 
 def _compare_dates(claim: TextFacts, evidence: TextFacts, out: Signals) -> None:
