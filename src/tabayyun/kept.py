@@ -39,7 +39,8 @@ __all__ = ["Kept", "StoredStance", "StoredPosts", "StoredRanks", "stored_queries
            "PREDICTIONS_NAME", "POSTS_NAME", "RANKS_NAME", "QUERIES_NAME", "LEADS_NAME"]
 
 #: The names under which a store keeps the stance model's ``TextInputs`` of texts, its predictions of calls, posts'
-#: claims and subjects, claims' query terms, the ranks of claims' candidates, and what checked texts' stories are found by.
+#: claims and subjects, claims' query terms, the ranks of claims' candidates, and what checked texts' stories are
+#: found by.
 INPUTS_NAME = "stance-inputs"
 PREDICTIONS_NAME = "stance-predictions"
 POSTS_NAME = "post-claims"

@@ -34,7 +34,8 @@ from tabayyun.text import extract_dates, extract_numbers, find_negations, normal
 from tabayyun.text.dates import DateMention
 from tabayyun.text.numbers import NumberMention
 
-__all__ = ["ControlCase", "ControlSet", "build_controls", "load_seed_report", "load_seed_post", "score_controls", "KINDS",
+__all__ = ["ControlCase", "ControlSet", "build_controls", "load_seed_report", "load_seed_post", "score_controls",
+           "KINDS",
            "EXPECTED", "GOALS", "ANT_FILE", "SEED_FILE"]
 
 ANT_FILE = Path("ant_multisource") / "ant_multisource_v2.1.jsonl.gz"

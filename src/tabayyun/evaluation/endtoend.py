@@ -67,7 +67,8 @@ def eval_aured(data_dir: Path) -> dict[str, Any]:
     results = run_aured(load_aured(Path(data_dir) / "aured_dev" / "aured_folds1-2.jsonl"))
     out = score_aured(results)
     out["folds"] = {f: score_aured([r for r in results if r.rumour.fold == f]) for f in (1, 2)}
-    out.update(_decided([(calibration_row(Claim(r.rumour.text), r.evidence, r.verdict["verdict"], r.verdict["confidence"]),
+    out.update(_decided([(calibration_row(Claim(r.rumour.text), r.evidence, r.verdict["verdict"],
+                                          r.verdict["confidence"]),
                           r.predicted == r.rumour.label) for r in results if r.predicted != "NOT ENOUGH INFO"]))
     undecided = [r.rumour.label == "NOT ENOUGH INFO" for r in results if r.verdict["verdict"] == "not_enough_evidence"]
     out["undecided"] = (sum(undecided), len(undecided))  # not_enough_evidence verdicts: gold NOT ENOUGH INFO, all
@@ -125,7 +126,8 @@ def _pct(x: float) -> str:
 def _bins(decided: Sequence[tuple[float, bool]]) -> dict[str, tuple[int, float]]:
     """Per confidence bin (below 0.5, then tenths), how many decided verdicts and the share right."""
     out = {}
-    for name, lo, hi in [("below 0.5", -1.0, 0.5), *((f"{x:.1f}-{x + 0.1:.1f}", x, x + 0.1) for x in (0.5, 0.6, 0.7, 0.8))]:
+    steps = ((f"{x:.1f}-{x + 0.1:.1f}", x, x + 0.1) for x in (0.5, 0.6, 0.7, 0.8))
+    for name, lo, hi in [("below 0.5", -1.0, 0.5), *steps]:
         hit = [ok for conf, ok in decided if lo <= conf < hi]
         if hit:
             out[name] = (len(hit), sum(hit) / len(hit))
@@ -183,7 +185,8 @@ def render_endtoend(aured: dict[str, Any] | None, controls: dict[str, Any] | Non
         out += [f"| {claim} | {expected} | {label} |" for claim, expected, label in controls["seed"]]
         out += ["", "| seed post claim | verdict |", "|---|---|"]
         out += [f"| {claim[:90]}{'…' if len(claim) > 90 else ''} | {label} |" for claim, label, _ in controls["post"]]
-    corpora = [("AuRED dev", aured["decided"] if aured else None), ("controls", controls["decided"] if controls else None),
+    corpora = [("AuRED dev", aured["decided"] if aured else None),
+               ("controls", controls["decided"] if controls else None),
                *((f"unifiedfc {name}", d["decided"]) for name, d in (ufc["by_group"] if ufc else {}).items())]
     for name, decided in corpora:
         if decided:

@@ -30,7 +30,8 @@ from tabayyun.records import Document
 
 __all__ = ["bcubed", "pairwise", "unifiedfc_documents", "eval_unifiedfc", "posting_order", "eval_aured_stories",
            "eval_seed_story",
-           "ant_documents", "ANT_JUDGED_SEED", "ant_story_sample", "eval_ant_purity", "members_hash", "render_stories", "eval_stories"]
+           "ant_documents", "ANT_JUDGED_SEED", "ant_story_sample", "eval_ant_purity", "members_hash", "render_stories",
+           "eval_stories"]
 
 RELATED = frozenset({"agree", "disagree", "discuss"})
 
@@ -261,7 +262,8 @@ def render_stories(ufc: dict[str, dict[str, Any]], aured: dict[str, Any], seed: 
               f"documents); {ant['judged']} of them as judged (a story whose documents changed since is not counted); "
               "pure "
               f"**{ant['pure']}/{ant['judged']}** ({100 * ant['pure'] / max(1, ant['judged']):.0f}%). Of all "
-              f"{ant['judgements']} judged stories, {ant['kept']} are still made with the very same documents, drawn or "
+              f"{ant['judgements']} judged stories, {ant['kept']} are still made with the very same documents, "
+              "drawn or "
               f"not: pure **{ant['kept_pure']}/{ant['kept']}** ({100 * ant['kept_pure'] / max(1, ant['kept']):.0f}%).",
               "",
               f"Settings: join {config.join} (a short text, under {config.short_terms} terms or without a headline and "
@@ -269,9 +271,11 @@ def render_stories(ufc: dict[str, dict[str, Any]], aured: dict[str, Any], seed: 
               f"{config.join_short / config.member_link:.2f} with one member), merge {config.merge}, split "
               f"{config.split}, entity weight {config.entity_weight}, headline overlap {config.head_min}, shared "
               f"entity {'required' if config.shared_entity else 'not required'}, window {config.window_days} days, "
-              f"span at most {config.max_span_days} days, {config.gap_weight} less per day beyond {config.gap_free} from the "
+              f"span at most {config.max_span_days} days, {config.gap_weight} less per day beyond {config.gap_free} "
+              "from the "
               f"story's nearest date, attach {config.attach} (rank weight {config.rank_weight}); a short text: burst "
-              f"terms (in {config.burst_min}+ of the last {config.burst_docs} documents) up to x{1 + config.burst_weight}, "
+              f"terms (in {config.burst_min}+ of the last {config.burst_docs} documents) up to "
+              f"x{1 + config.burst_weight}, "
               f"names sharing a word {'shared' if config.loose_names else 'not shared'}; a story of up to "
               f"{config.regather} document(s) that a new document also joins gathered into its story when they would "
               f"join it now, one of posts that it scores at least {config.regather_floor} (under its threshold) when "

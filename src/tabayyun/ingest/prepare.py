@@ -19,7 +19,8 @@ from tabayyun.text import analyze, content_words, longest_arabic_run, split_sent
 
 __all__ = ["Prepared", "prepare", "sentence_spans", "MIN_SENTENCE_WORDS", "MAX_PIECE_CHARS"]
 
-MIN_SENTENCE_WORDS = 3  # shorter fragments ("حرب" glued to a last sentence, a tweet of links and hashtags) are not evidence
+#: shorter fragments ("حرب" glued to a last sentence, a tweet of links and hashtags) are not evidence
+MIN_SENTENCE_WORDS = 3
 # A run of this many Arabic letters is words written without spaces (a word is shorter): a text of no space and no
 # punctuation is still evidence, in pieces of ``MAX_PIECE_CHARS``.
 RUN_ON_LETTERS = 24

@@ -43,7 +43,8 @@ def diff_rows(tfidf: HashedTfidf, claims: Sequence[str], texts: Sequence[str]) -
         added.append(" ".join(add))
         dropped.append(" ".join(drop))
         swaps.append([f"{d}>{a}" for d in drop[:_MAX_SWAP] for a in add[:_MAX_SWAP]])
-    return [(np.concatenate([ai, di, si]), np.concatenate([av, dv, np.full(len(si), _SWAP_WEIGHT / max(1, len(si)) ** 0.5)]))
+    return [(np.concatenate([ai, di, si]),
+             np.concatenate([av, dv, np.full(len(si), _SWAP_WEIGHT / max(1, len(si)) ** 0.5)]))
             for (ai, av), (di, dv), si in zip(tfidf.rows(added, "t:"), tfidf.rows(dropped, "c:"),
                                               (tfidf.hash(["s:" + x for x in sw]) for sw in swaps))]
 

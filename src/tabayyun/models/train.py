@@ -271,14 +271,17 @@ def train_all(data_dir: Path | None = None, out_dir: Path | None = None,
     worth, summary["worthiness"] = train_worthiness(data_dir, stores[CONFIG["worthiness"]["encoder"]])
     save_artefact(out_dir, "worthiness", {**worth.tfidf.to_arrays("tfidf"), **worth.head.to_arrays("head")},
                   {"threshold": worth.threshold, "labels": list(worth.head.labels),
-                   "version": MODEL_VERSION, **encoder_meta(worth.encoder_name, stores[worth.encoder_name].cache.encoder.dim), **summary["worthiness"]})
+                   "version": MODEL_VERSION,
+                   **encoder_meta(worth.encoder_name, stores[worth.encoder_name].cache.encoder.dim),
+                   **summary["worthiness"]})
     stance, summary["stance"], art_oof = train_stance(data_dir, stores[CONFIG["stance"]["encoder"]])
     save_artefact(out_dir, "stance", {**stance.tfidf.to_arrays("tfidf"),
                                       **stance.relatedness_head.to_arrays("relatedness"),
                                       **stance.sentence_head.to_arrays("sentence"),
                                       **stance.article_head.to_arrays("article")},
                   {"top_k": stance.top_k, "labels": list(STANCES), "version": MODEL_VERSION,
-                   **encoder_meta(stance.encoder_name, stores[stance.encoder_name].cache.encoder.dim), **summary["stance"]})
+                   **encoder_meta(stance.encoder_name, stores[stance.encoder_name].cache.encoder.dim),
+                   **summary["stance"]})
     verdict, summary["verdict"] = train_verdict(data_dir, stance.tfidf, art_oof)
     save_artefact(out_dir, "verdict", verdict.head.to_arrays("head"),
                   {"min_related": verdict.min_related, "conflict_band": verdict.conflict_band,

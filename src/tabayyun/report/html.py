@@ -93,7 +93,9 @@ def _evidence_rows(claim: dict[str, Any]) -> str:
         title = escape(str(e.get("title") or e.get("doc_id") or ""))
         if link:
             title = f'<a href="{escape(link)}">{title}</a>'
-        rows.append(f"<tr><td>{escape(STANCE_NAMES.get(str(e.get('stance', '')), str(e.get('stance', ''))))}</td><td dir=\"rtl\">{escape(str(e.get('sentence', '')))}"
+        stance = str(e.get('stance', ''))
+        rows.append(f"<tr><td>{escape(STANCE_NAMES.get(stance, stance))}</td>"
+                    f"<td dir=\"rtl\">{escape(str(e.get('sentence', '')))}"
                     f"</td><td>{title}<div class=\"meta\">{where}</div></td></tr>")
     if not rows:
         return "<p>No related evidence / لا أدلة ذات صلة</p>"
@@ -111,7 +113,8 @@ def render_check_html(check: dict[str, Any]) -> str:
     blocks = []
     for n, claim in enumerate(claims, 1):
         label = str(claim.get("verdict", ""))
-        reasons = "".join(f"<li dir=\"rtl\">{isolate_html(reason_ar(str(r)))}<br><span dir=\"ltr\">{escape(str(r))}</span></li>"
+        reasons = "".join(f"<li dir=\"rtl\">{isolate_html(reason_ar(str(r)))}<br>"
+                          f"<span dir=\"ltr\">{escape(str(r))}</span></li>"
                           for r in claim.get("reasons", []))
         blocks.append(
             f"<h2>{n}. <span dir=\"rtl\">{escape(str(claim.get('claim', '')))}</span></h2>"

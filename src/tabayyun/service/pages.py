@@ -146,7 +146,8 @@ def add_page(request: Request) -> HTMLResponse:
 
 
 @router.post("/add", response_class=HTMLResponse)
-def add_form(request: Request, token: Annotated[str, Form(max_length=500)] = "", title: Annotated[str, Form(max_length=1000)] = "",
+def add_form(request: Request, token: Annotated[str, Form(max_length=500)] = "",
+             title: Annotated[str, Form(max_length=1000)] = "",
              source: Annotated[str, Form(max_length=200)] = "", date: Annotated[str, Form(max_length=40)] = "",
              url: Annotated[str, Form(max_length=2000)] = "", text: Annotated[str, Form()] = "",
              remember: Annotated[bool, Form()] = False,

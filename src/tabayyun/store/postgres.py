@@ -129,7 +129,8 @@ class PostgresStore(SQLStore):
                     self.conn.execute(f"INSERT INTO {_MARK} VALUES (0)")
                     version = 0
                 if version > SCHEMA_VERSION:
-                    raise TabayyunError(f"{self.path} was made by a newer tabayyun (schema {version}); upgrade tabayyun")
+                    raise TabayyunError(f"{self.path} was made by a newer tabayyun (schema {version}); "
+                                        "upgrade tabayyun")
                 for step in MIGRATIONS[version:] if migrate else ():
                     self.conn.execute(step)
                 if version < SCHEMA_VERSION and migrate:
@@ -156,7 +157,8 @@ class PostgresStore(SQLStore):
 
     def _upsert(self, table: str, columns: Sequence[str], key: str) -> str:
         keys = {k.strip() for k in key.split(",")}
-        renew = [f"{c} = excluded.{c}" for c in columns if c not in keys] + (["seq = excluded.seq"] * (table in _ORDERED))
+        renew = [f"{c} = excluded.{c}" for c in columns if c not in keys]
+        renew += ["seq = excluded.seq"] * (table in _ORDERED)
         return (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({','.join('?' * len(columns))}) "
                 f"ON CONFLICT ({key}) DO UPDATE SET {', '.join(renew)}")
 

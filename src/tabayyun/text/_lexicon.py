@@ -66,7 +66,8 @@ class PhraseMatcher(Generic[T]):
         # first words of the phrases: a token that cannot start one is passed over at once
         self._firsts = frozenset(k[0] for k in self._table if not (len(k) == 1 and k[0].endswith("*")))
         self._star_firsts = frozenset(k[0] for k in self._table if len(k) == 1 and k[0].endswith("*"))
-        self._starts: dict[str, tuple[str, ...] | None] = {}  # word -> its variants if one may start a phrase, else None
+        # word -> its variants if one may start a phrase, else None
+        self._starts: dict[str, tuple[str, ...] | None] = {}
 
     def _may_start(self, variants: tuple[str, ...]) -> bool:
         """Can one of a word's variants start a phrase?"""

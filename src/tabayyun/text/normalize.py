@@ -49,7 +49,8 @@ _ALEF_MAKSURA_TABLE = _table(_ALEF_MAKSURA)
 _TEH_MARBUTA_TABLE = _table(_TEH_MARBUTA)
 _DIGITS_TABLE = _table(_DIGITS)
 _PUNCT_TABLE = _table(_PUNCT)
-_ALL = _table({**_ALEF, **_HAMZA, **_ALEF_MAKSURA, **_TEH_MARBUTA, **_DIGITS, **_PUNCT}, _DIACRITICS + _TATWEEL + _INVISIBLE)
+_ALL = _table({**_ALEF, **_HAMZA, **_ALEF_MAKSURA, **_TEH_MARBUTA, **_DIGITS, **_PUNCT},
+              _DIACRITICS + _TATWEEL + _INVISIBLE)
 # The same as a list by code point (every character up to the last one it changes: itself if unchanged; a later one
 # is past the end, which ``str.translate`` leaves as it is): read twice as fast as the dict, for every text.
 _ALL_TABLE = [_ALL.get(i, chr(i)) for i in range(max(_ALL) + 1)]

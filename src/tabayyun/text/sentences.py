@@ -13,7 +13,8 @@ _CLOSERS = "\"'”’»)]"
 # punctuation glued to the next Arabic word ("متنقلة.حرب").
 _BOUNDARY = re.compile(rf"\n\s*|[.!?؟…]+[{re.escape(_CLOSERS)}]*(?=\s|$)|[.!?؟…]+(?=[\u0621-\u064a])")
 # "بيروت (رويترز) -", "محافظة دير الزور (سوريا) (رويترز) –", "دمشق - (أ ف ب) -", "(CNN) --".
-_BYLINE = re.compile(r"[ \t]*(?:[^\W\d_][^\n()\-–—.!?؟:]{0,40}?\s*(?:[-–—]+\s*)?)?(?:\([^()\n]{1,30}\)\s*)+[-–—:]{1,2}\s*")
+_BYLINE = re.compile(r"[ \t]*(?:[^\W\d_][^\n()\-–—.!?؟:]{0,40}?\s*(?:[-–—]+\s*)?)?"
+                     r"(?:\([^()\n]{1,30}\)\s*)+[-–—:]{1,2}\s*")
 _LAST_WORD = re.compile(r"([^\W\d_]+)\.?$")
 _HAS_CONTENT = re.compile(r"\w")
 _ABBREVIATIONS = word_set("abbreviations.txt")
@@ -58,7 +59,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         if m.start() < start:
             continue
         newline = m.group()[0] == "\n"
-        if not newline and (m.group().rstrip(_CLOSERS) == ".." or m.group() == "." and _is_abbreviation(text, m.start())):
+        if not newline and (m.group().rstrip(_CLOSERS) == ".."
+                            or m.group() == "." and _is_abbreviation(text, m.start())):
             continue  # ".." is a pause in informal Arabic, "د." an abbreviation
         _append(spans, text, start, m.start() if newline else m.end())
         start = m.end()
