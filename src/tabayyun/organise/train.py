@@ -27,6 +27,13 @@ offset per mapped subject (``fit_subject_priors``: the floor kept, the fewest AN
 of the four), and ``prior_reading`` ``taxonomy`` reads a dev article's gold as its training label (a health study
 filed under technology is health) instead of its section.
 
+A fused model (``fusion`` names a sentence encoder; fifteenth session, EVALUATION.md) adds three heads: a TF-IDF head
+on the hand labels of both label files (each once), a multinomial logistic regression (``title_C``) on the encoder's
+vector of the title (``topics.title_text``) over the labelled set without self-training (hand labels of both files,
+counted ``hand_weight`` times), and a head for ANT's five ``SECTIONS`` (articles filed under one, as filed). Its
+score is the mean of the three 17-subject heads' log-softmax, plus β times the section head's probability of each
+mapped subject's section, β the lowest of ``GATE_GRID`` that keeps the mapped floor (instead of the mapped prior).
+
 Then a logistic regression (one-vs-rest, by SGD) on hashed TF-IDF (and, when ``vectors`` names a sentence encoder,
 its vector of the title and the first ``vector_chars`` characters beside it: unit length as it comes, or
 standardised with ``vector_scaled``), with class weights that make every subject count the same (the goal is
@@ -53,11 +60,14 @@ from tabayyun.models.artefacts import encoder_meta, save_artefact
 from tabayyun.index.vectors import TextEncoder, cached_encoder
 from tabayyun.models.data import default_data_dir
 from tabayyun.models.features import HashedTfidf
+from tabayyun.models.linear import LinearHead
 from tabayyun.models.train import SEED, _calibration, _design, _folds, fit_calibrated, rows_to_csr
 from tabayyun.organise.keywords import keyword_counts
-from tabayyun.organise.topics import ARTEFACT, ARTEFACT_VERSION, model_text, subject_ids
+from tabayyun.organise.topics import (ARTEFACT, ARTEFACT_VERSION, SECTIONS, TopicFusion, model_text, subject_ids,
+                                      title_text)
 
 __all__ = ["AntArticle", "load_ant", "mapped_label", "weak_label", "training_label", "calibration_set", "hand_labels",
+           "all_hand_labels", "GATE_GRID",
            "fit_mapped_prior", "fit_subject_priors", "prior_gold", "single_mapped", "train_topics", "PRIOR_GRID",
            "SUBJECT_PRIOR_GRID",
            "CONFIG", "MAPPED", "OVERRIDABLE", "ANT_FILE"]
@@ -72,12 +82,15 @@ CONFIG: dict[str, Any] = {"n_features": 2 ** 17, "char_range": [3, 5], "max_char
                           "threshold": 0.2, "title_weight": 2, "min_score": 3, "min_ratio": 1.5, "override_score": 4,
                           "self_training": 0.8, "hand_weight": 2, "mapped_floor": 0.9,
                           "prior_per_subject": False, "prior_reading": "section",
-                          "vectors": None, "vector_chars": 300, "vector_scaled": False}
+                          "vectors": None, "vector_chars": 300, "vector_scaled": False,
+                          "fusion": None, "title_C": 1.0}
 
 #: the offsets ``fit_mapped_prior`` tries, lowest first
 PRIOR_GRID = tuple(round(float(x), 2) for x in np.arange(-2.0, 2.01, 0.1))
 #: the offsets ``fit_subject_priors`` tries for each mapped subject (every combination of four: 26^4)
 SUBJECT_PRIOR_GRID = tuple(round(float(x), 2) for x in np.arange(-1.0, 1.51, 0.1))
+#: the weights β of a fused model's gated prior, lowest first
+GATE_GRID = tuple(round(float(x), 2) for x in np.arange(0.0, 4.01, 0.1))
 
 
 @dataclass(frozen=True)
@@ -144,18 +157,20 @@ def single_mapped(articles: Sequence[AntArticle]) -> list[AntArticle]:
     return [a for a in articles if len(a.categories) == 1 and a.categories[0] in MAPPED]
 
 
-def fit_mapped_prior(z: np.ndarray, gold: Sequence[str], floor: float, grid: Sequence[float] = PRIOR_GRID) -> float:
+def fit_mapped_prior(z: np.ndarray, gold: Sequence[str], floor: float, grid: Sequence[float] = PRIOR_GRID,
+                     gate: np.ndarray | None = None) -> float:
     """The lowest offset of ``grid`` which, added to the logits ``z`` (columns in taxonomy order) of the four mapped
-    subjects, gives a macro-F1 of the first topic over those four (gold: ``gold``) of at least ``floor``; the offset
-    with the highest macro-F1 when none reaches it."""
+    subjects (times ``gate``, of ``z``'s shape, when given), gives a macro-F1 of the first topic over those four
+    (gold: ``gold``) of at least ``floor``; the offset with the highest macro-F1 when none reaches it."""
     from tabayyun.evaluation.topics import prf
 
     ids, four = subject_ids(), sorted(set(MAPPED.values()))
-    cols = [ids.index(s) for s in four]
+    if gate is None:
+        gate = np.zeros_like(z)
+        gate[:, [ids.index(s) for s in four]] = 1.0
 
     def macro(offset: float) -> float:
-        shifted = z.copy()
-        shifted[:, cols] += offset
+        shifted = z + offset * gate
         return prf(gold, [ids[i] for i in shifted.argmax(1)], four)["macro_f1"]
 
     scores = [macro(o) for o in grid]
@@ -227,6 +242,50 @@ def hand_labels(name: str = "topic_training_labels.tsv") -> dict[str, str]:
     return {md5: subject for md5, _, subject in _label_file(name)}
 
 
+def all_hand_labels() -> dict[str, str]:
+    """The hand labels of both training label files (disjoint)."""
+    return hand_labels() | hand_labels("topic_training_labels_s8.tsv")
+
+
+def _head(model: Any, labels: Sequence[str], sparse: bool) -> LinearHead:
+    """A ``LinearHead`` over all ``labels`` from a fitted scikit-learn linear model (a label it never saw: bias -10)."""
+    coef, bias = model.coef_, model.intercept_
+    if coef.shape[0] == 1:  # two labels seen: one column, the second's
+        coef, bias = np.vstack([np.zeros_like(coef), coef]), np.array([0.0, bias[0]])
+    k = len(labels)
+    weights, b = np.zeros((coef.shape[1], k)), np.full(k, -10.0)
+    weights[:, model.classes_], b[model.classes_] = coef.T, bias
+    if sparse:
+        return LinearHead(tuple(labels), np.zeros((0, k)), b, np.zeros(0), np.zeros(0), weights.astype(np.float32))
+    return LinearHead(tuple(labels), weights, b, np.zeros(len(weights)), np.ones(len(weights)))
+
+
+def _train_fusion(articles: Sequence[AntArticle], tfidf: HashedTfidf, encoder: TextEncoder,
+                  cfg: dict[str, Any]) -> tuple[TopicFusion, dict[str, int]]:
+    """The hand, title and section heads of a fused model (β 0: fitted later), and the articles each trained on."""
+    from sklearn.linear_model import LogisticRegression
+
+    ids, hand = subject_ids(), all_hand_labels()
+
+    def sparse_head(arts: Sequence[AntArticle], y: np.ndarray, labels: Sequence[str]) -> LinearHead:
+        rows = tfidf.rows([model_text(a.text, a.title, cfg["max_chars"]) for a in arts])
+        return _head(_sgd(rows_to_csr(rows, cfg["n_features"]), y, cfg["C"], _weights(y, len(labels))), labels, True)
+
+    hand_arts = [a for a in articles if a.md5 in hand]
+    hand_head = sparse_head(hand_arts, np.array([ids.index(hand[a.md5]) for a in hand_arts]), ids)
+    section_of = {c: c for c in SECTIONS[:-1]} | dict.fromkeys(UNMAPPED, SECTIONS[-1])
+    filed = [(a, {section_of.get(c) for c in a.categories}) for a in articles]
+    sec_arts = [(a, next(iter(s))) for a, s in filed if len(s) == 1 and None not in s]
+    section_head = sparse_head([a for a, _ in sec_arts], np.array([SECTIONS.index(s) for _, s in sec_arts]), SECTIONS)
+    titled = [(a, *((hand[a.md5], cfg["hand_weight"]) if a.md5 in hand else (training_label(a)[0], 1))) for a in articles]
+    titled = [t for t in titled if t[1] is not None]
+    vectors = encoder.encode([title_text(a.text, a.title) for a, _, _ in titled])
+    model = LogisticRegression(C=cfg["title_C"], class_weight="balanced", max_iter=2000).fit(
+        vectors, [ids.index(s) for _, s, _ in titled], sample_weight=[float(w) for _, _, w in titled])
+    counts = {"hand_head": len(hand_arts), "section_head": len(sec_arts), "title_head": len(titled)}
+    return TopicFusion(hand_head, _head(model, ids, False), section_head), counts
+
+
 def _sgd(X, y, C: float, class_weight):
     """Logistic loss by stochastic gradient descent, one-vs-rest (minutes faster than L-BFGS at this size);
     ``alpha = 1 / (C n)`` gives the L2 penalty of ``LogisticRegression(C)``."""
@@ -247,8 +306,10 @@ def train_topics(data_dir: Path | None = None, out_dir: Path | None = None, enco
     ``config``: ``CONFIG`` (default) or another; ``encoder``: what embeds texts when the config names ``vectors``
     (default: that encoder behind an in-memory cache; a training vector store saves hours on re-runs)."""
     cfg = config or CONFIG
-    if cfg["vectors"] and encoder is None:
-        encoder = cached_encoder(cfg["vectors"])
+    if cfg["vectors"] and cfg["fusion"]:
+        raise ValueError("a topic model reads sentence vectors beside TF-IDF (vectors) or fuses heads (fusion), not both")
+    if (cfg["vectors"] or cfg["fusion"]) and encoder is None:
+        encoder = cached_encoder(cfg["vectors"] or cfg["fusion"])
 
     def vectors(arts: Sequence[AntArticle]) -> np.ndarray | None:
         if not cfg["vectors"]:
@@ -312,22 +373,35 @@ def train_topics(data_dir: Path | None = None, out_dir: Path | None = None, enco
     head, oof = fit_calibrated(dense, rows, y, ids, cfg["C"], folds, cfg["n_features"],
                                class_weight=_weights(y, len(ids)), raw_columns=raw, fit=_sgd)
 
+    fusion, fusion_counts = _train_fusion(articles, tfidf, encoder, cfg) if cfg["fusion"] and encoder else (None, {})
+
+    def scored(arts: Sequence[AntArticle]) -> tuple[np.ndarray, np.ndarray | None]:
+        """Logits before any prior, and the gate a fused model's prior multiplies (None without fusion)."""
+        arts_rows = tfidf.rows([model_text(a.text, a.title, cfg["max_chars"]) for a in arts])
+        z = head.logits(vectors(arts), arts_rows)
+        if fusion is None or encoder is None:
+            return z, None
+        return fusion.parts(z, arts_rows, encoder.encode([title_text(a.text, a.title) for a in arts]))
+
     def logits(arts: Sequence[AntArticle]) -> np.ndarray:
-        return head.logits(vectors(arts), tfidf.rows([model_text(a.text, a.title, cfg["max_chars"]) for a in arts]))
+        z, gate = scored(arts)
+        return z if gate is None or fusion is None else z + fusion.beta * gate
 
     four = sorted(set(MAPPED.values()))
     priors = dict.fromkeys(four, 0.0)
     ant_dev = load_ant(data_dir, ("dev",)) if cfg["mapped_floor"] else []
     dev = single_mapped(ant_dev)
     if dev:  # the mapped prior, fitted on ANT dev and folded into the bias
-        z, gold = logits(dev), prior_gold(dev, cfg["prior_reading"])
-        if cfg["prior_per_subject"]:
+        (z, gate), gold = scored(dev), prior_gold(dev, cfg["prior_reading"])
+        if fusion is not None:
+            fusion.beta = fit_mapped_prior(z, gold, cfg["mapped_floor"], GATE_GRID, gate)
+        elif cfg["prior_per_subject"]:
             world = [a for a in ant_dev if set(a.categories) <= UNMAPPED]
             priors = fit_subject_priors(z, gold, logits(world) if world else np.zeros((0, len(ids))),
                                         cfg["mapped_floor"])
         else:
             priors = dict.fromkeys(four, fit_mapped_prior(z, gold, cfg["mapped_floor"]))
-        head.bias[[ids.index(s) for s in four]] += [priors[s] for s in four]
+        head.bias[[ids.index(s) for s in four]] += [priors[s] for s in four]  # zero with fusion
     # the temperature: fitted on hand-labelled dev articles (training labels agree with the keywords too well)
     calib = calibration_set(data_dir)
     if calib:
@@ -346,7 +420,11 @@ def train_topics(data_dir: Path | None = None, out_dir: Path | None = None, enco
         "threshold": cfg["threshold"], "max_chars": cfg["max_chars"], "labels": list(ids)}
     if dense is not None:
         summary.update(encoder_meta(cfg["vectors"], dense.shape[1]), vector_chars=cfg["vector_chars"])
-    save_artefact(out_dir, ARTEFACT, {**tfidf.to_arrays("tfidf"), **head.to_arrays("head")}, summary)
+    if fusion is not None:
+        summary.update(encoder_meta(cfg["fusion"], fusion.title.dense_w.shape[0]), gate_beta=fusion.beta,
+                       **fusion_counts)
+    save_artefact(out_dir, ARTEFACT, {**tfidf.to_arrays("tfidf"), **head.to_arrays("head"),
+                                      **(fusion.to_arrays() if fusion is not None else {})}, summary)
     print(json.dumps(summary, indent=1, ensure_ascii=False))
     return summary
 
