@@ -112,3 +112,10 @@ def test_ma_fi_as_relative_clause_is_not_negation(text):
 def test_formulae_are_whole_phrases():
     text = "عاجل: رحيل الشاعر رحمه الله، ونعاه حزب الله"
     assert [text[a:b] for a, b in find_formulae(text)] == ["عاجل", "رحمه الله"]
+
+
+def test_a_negation_does_not_reach_past_a_concessive_or_a_contrast():
+    # what follows "رغم" / "بل" is stated, not negated
+    assert predicate_polarity("المعاهدة لم تنته رغم انسحاب الحكومة منها") == {"withdraw": False}
+    assert predicate_polarity("المعاهدة لم تنته بالرغم من انسحاب الحكومة") == {"withdraw": False}
+    assert predicate_polarity("لم تنسحب الحكومة من المعاهدة") == {"withdraw": True}

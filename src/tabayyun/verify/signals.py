@@ -56,6 +56,9 @@ DENIAL_COVERS = 0.5  # or: half of what a denial denies (the words after its cue
 # folds 1-3: «تنفي ... انسحاب القوات الروسية من عفرين» 0.36, «نفت مصادر ... مقتل زعيم تنظيم الدولة» 0.30 deny the
 # claim; «نفى التحالف مسؤوليته عن قصف» 0.23 denies its own part, not the claimed toll)
 DENIAL_ABOUT_COVERS = 0.3
+# A negated verb of saying ("لم تذكر وسائل الإعلام شيئا عن ...") is about what was (not) said: against a text that
+# affirms the verb, a contradiction only when that text states this share of what was said.
+SAID_COVERS = 0.5
 # A denial of a text that names no entity of the claim contradicts only when this many of the claim's report terms
 # (words of attribution and of a report's medium aside: "بيان", "موقع") stand in the clauses of its cues
 # ("ما يشاع عن ... عار عن الصحة"), not elsewhere in the text ("الأهداف المحتسبة على نحو غير صحيح" beside a report on
@@ -565,10 +568,48 @@ def _compare_polarity(claim: TextFacts, evidence: TextFacts, out: Signals, texts
     for word in sorted((claim.negated & evidence.affirmed) | (evidence.negated & claim.affirmed)):
         line = f"negation mismatch: the {'claim' if word in claim.negated else 'evidence'} negates '{word}'"
         (said_frame, said_supposed), (found_frame, found_supposed) = (_word_frame(text, word) for text in texts)
+        negating = texts if word in claim.negated else texts[::-1]  # (the text that negates the word, the other)
         if said_supposed or found_supposed:
             out.aside.append(f"{line} in a condition")
+        elif _another_subject(*negating, word):
+            out.aside.append(f"{line} of another actor")
+        elif _another_statement(*negating, word):
+            out.aside.append(f"{line} of another statement")
         elif _framed(out, line, said_frame, found_frame):
             return
+
+
+def _another_subject(negating: str, other: str, term: str) -> bool:
+    """Whether every negation of ``term`` in ``negating`` has a named subject right after the verb ("لم تطرد أثينا")
+    or right before its negator ("أثينا لم تطرد") that ``other`` does not name: another party did not do it, which
+    says nothing of those who did."""
+    tokens = tokenize(negating)
+    scope, _ = _negation_scope([t.norm for t in tokens])
+    entities = extract_entities(negating)
+    named = [e.canonical for e in extract_entities(other)]
+    negations = [i for i in sorted(scope) if any(term in _verb_forms(own) for own in _terms(tokens[i].text))]
+    for i in negations:
+        after = tokens[i + 1].start if i + 1 < len(tokens) else -1
+        before = tokens[i - 2].start if i >= 2 and tokens[i - 1].norm in _NEGATORS else -1
+        subjects = [e.canonical for e in entities if e.start == after or e.start <= before < e.end]
+        if not subjects or any(s == n or within(s, n) or within(n, s) for s in subjects for n in named):
+            return False
+    return bool(negations)
+
+
+def _another_statement(negating: str, other: str, term: str) -> bool:
+    """Whether ``term`` is a verb of saying (``speech.tsv``) and ``other`` states less than ``SAID_COVERS`` of what
+    ``negating`` says was not said ("لم تذكر وسائل الإعلام شيئا عن اتفاق ..." / "ذكرت الوكالة أن الجيش تقدم"): a
+    report of something else, no contradiction."""
+    if term not in {t for word in _speech()["verb"] for t in _terms(word)}:
+        return False
+    tokens = tokenize(negating)
+    verb = next((i for i, t in enumerate(tokens) if any(term in _verb_forms(own) for own in _terms(t.text))), None)
+    if verb is None:
+        return False
+    link = next((i for i in range(verb + 1, len(tokens)) if tokens[i].norm in _speech()["link"]), verb)
+    said = {term for t in tokens[link + 1:] for term in _terms(t.text)} - _frame_words()
+    return bool(said) and len(said & facts(other).terms) < SAID_COVERS * len(said)
 
 
 def _framed(out: Signals, line: str, said: frozenset[str], found: frozenset[str]) -> bool:
@@ -652,7 +693,9 @@ def _denies_another_act(claim_text: str, claim: TextFacts, evidence_text: str, e
     ("في إطار الشائعات، ... خبر كاذب عن تعرضه لحادث"). A report called false first ("عار عن الصحة") is left to the about
     tests: what it denies stands before its cue as often as after."""
     denials = find_denials(evidence_text)
-    if denials[0][2] or not _event_unstated(claim_text, claim, evidence.denied_terms):
+    if denials[0][2]:
+        return _reports_another_act(claim_text, claim, evidence_text, denials[0])
+    if not _event_unstated(claim_text, claim, evidence.denied_terms):
         return False
     tokens = tokenize(evidence_text)
     reported = frozenset(term for start, end, strong in denials if strong
@@ -661,6 +704,46 @@ def _denies_another_act(claim_text: str, claim: TextFacts, evidence_text: str, e
         return False
     clause = _denied_clause(evidence_text, tokens, denials)
     return not clause or not claim.predicates & predicate_classes(evidence_text[clause[0].start:clause[-1].end])
+
+
+@lru_cache(maxsize=1)
+def _report_nouns() -> frozenset[str]:
+    """Normalised nouns that name a report or a rumour (``report_nouns.txt``)."""
+    return frozenset(normalize_ar(row[0]) for row in data_rows("report_nouns.txt"))
+
+
+@lru_cache(maxsize=1)
+def _scope_breaks() -> frozenset[str]:
+    """Normalised words that open a clause of cause, concession or contrast (``scope_breaks.txt``)."""
+    return frozenset(normalize_ar(row[0]) for row in data_rows("scope_breaks.txt"))
+
+
+def _report_noun(norm: str) -> bool:
+    """Whether a normalised word is a report noun, with a leading و/ف/ب/ل and the article allowed ("والأنباء")."""
+    for clitic in ("", "و", "ف", "ب", "ل"):
+        bare = norm[len(clitic):] if norm.startswith(clitic) else ""
+        if bare in _report_nouns() or (bare.startswith("ال") and bare[2:] in _report_nouns()):
+            return True
+    return False
+
+
+def _reports_another_act(claim_text: str, claim: TextFacts, evidence_text: str, cue: tuple[int, int, bool]) -> bool:
+    """A ``cue`` that calls a report false, in a clause that names the report before it ("الأنباء عن طرد السفير ... لا
+    أساس لها من الصحة"): the words after the last report noun, up to the cue or a cause or a concession ("على خلفية"),
+    say what report is denied; it is another act when they share none of the claim's words for what happened
+    (``_event_unstated``)."""
+    tokens = tokenize(evidence_text)
+    before = [t for t in _around(tokens, evidence_text, cue[0], cue[1]) if t.end <= cue[0]]
+    nouns = [i for i, t in enumerate(before) if _report_noun(t.norm)]
+    if not nouns:
+        return False
+    item: list[Token] = []
+    for t in before[nouns[-1] + 1:]:
+        if t.norm in _scope_breaks():
+            break
+        item.append(t)
+    terms = frozenset(term for t in item for term in _terms(t.text))
+    return bool(terms - _frame_words()) and _event_unstated(claim_text, claim, terms)
 
 
 def _place_unstated(claim: TextFacts, evidence: TextFacts) -> bool:
