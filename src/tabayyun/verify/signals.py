@@ -135,6 +135,10 @@ class TextFacts:
     frames: dict[str, frozenset[str]]  # per predicate class: the terms (and entities) next to it: who does it to what
     hedge: str  # the first cue that the text reports something as unconfirmed or alleged ("أنباء عن", "يزعم"), or ""
     qualifiers: frozenset[str]  # classes of the words that qualify how much or how finally ("بالكامل" -> whole)
+    denial_first_false: bool  # the first denial cue calls a report false ("عار عن الصحة")
+    denial_reported: frozenset[str]  # terms of the clauses around the cues that call a report false
+    denied_predicates: frozenset[str]  # key predicate classes of what the first cue denies (``_denied_clause``)
+    report_item: frozenset[str]  # terms of the report a first report cue calls false, named before it (``_report_item``)
 
 
 @lru_cache(maxsize=None)
@@ -320,13 +324,15 @@ def facts_fields(f: TextFacts) -> list:
             sorted(f.years), f.entities, sorted(f.predicates), f.polarity, sorted(f.negated), sorted(f.affirmed),
             f.denial, f.says_false, sorted(f.denied_terms), sorted(f.denial_clauses),
             [[pair, side, word] for (pair, side), word in f.antonyms.items()],
-            {cls: sorted(terms) for cls, terms in f.frames.items()}, f.hedge, sorted(f.qualifiers)]
+            {cls: sorted(terms) for cls, terms in f.frames.items()}, f.hedge, sorted(f.qualifiers),
+            f.denial_first_false, sorted(f.denial_reported), sorted(f.denied_predicates), sorted(f.report_item)]
 
 
 def facts_from_fields(fields: list) -> TextFacts:
     """The facts that ``facts_fields`` wrote (read back from JSON)."""
     (terms, words, numbers, years, entities, predicates, polarity, negated, affirmed, denial, says_false,
-     denied_terms, denial_clauses, antonyms, frames, hedge, qualifiers) = fields
+     denied_terms, denial_clauses, antonyms, frames, hedge, qualifiers, denial_first_false, denial_reported,
+     denied_predicates, report_item) = fields
     return TextFacts(terms=frozenset(terms), words=frozenset(words),
                      numbers=tuple(_Number(v, t, k, frozenset(c), b) for v, t, k, c, b in numbers),
                      years=frozenset(years),
@@ -335,7 +341,9 @@ def facts_from_fields(fields: list) -> TextFacts:
                      denied_terms=frozenset(denied_terms), denial_clauses=frozenset(denial_clauses),
                      antonyms={(pair, side): word for pair, side, word in antonyms},
                      frames={cls: frozenset(terms) for cls, terms in frames.items()}, hedge=hedge,
-                     qualifiers=frozenset(qualifiers))
+                     qualifiers=frozenset(qualifiers), denial_first_false=denial_first_false,
+                     denial_reported=frozenset(denial_reported), denied_predicates=frozenset(denied_predicates),
+                     report_item=frozenset(report_item))
 
 
 def _extract(text: str) -> TextFacts:
@@ -400,6 +408,11 @@ def _extract(text: str) -> TextFacts:
         frames=_frames(text, tokens, entities),
         hedge=next(iter(find_hedges(text)), ""),
         qualifiers=frozenset(qualifier_classes(text)),
+        denial_first_false=bool(denials) and denials[0][2],
+        denial_reported=frozenset(term for start, end, strong in denials if strong
+                                  for t in _around(tokens, text, start, end) for term in _terms(t.text)),
+        denied_predicates=frozenset(predicate_classes(text[after[0].start:after[-1].end]) if after else ()),
+        report_item=_report_item(text, tokens, denials[0]) if denials and denials[0][2] else frozenset(),
     )
 
 
@@ -686,24 +699,21 @@ def _event_unstated(claim_text: str, claim: TextFacts, terms: frozenset[str]) ->
     return bool(event) and not event & terms
 
 
-def _denies_another_act(claim_text: str, claim: TextFacts, evidence_text: str, evidence: TextFacts) -> bool:
+def _denies_another_act(claim_text: str, claim: TextFacts, evidence: TextFacts) -> bool:
     """The evidence's first denial cue is a verb ("نفت الوزارة أنها احتجزت ...") whose clause shares none of the claim's
     words for what happened (``_event_unstated``) nor its key predicates ("تفرج" / "نفى الإفراج"): it denies another
     act of the claim's people, unless a report called false in the text speaks of the claim's act in its cue's clauses
-    ("في إطار الشائعات، ... خبر كاذب عن تعرضه لحادث"). A report called false first ("عار عن الصحة") is left to the about
-    tests: what it denies stands before its cue as often as after."""
-    denials = find_denials(evidence_text)
-    if denials[0][2]:
-        return _reports_another_act(claim_text, claim, evidence_text, denials[0])
+    ("في إطار الشائعات، ... خبر كاذب عن تعرضه لحادث"). A report called false first ("عار عن الصحة") denies another act
+    only when it names the report before its cue and that report shares none of the claim's words for what happened
+    ("الأنباء عن طرد السفير ... لا أساس لها من الصحة", ``_report_item``): what such a cue denies stands before it as
+    often as after."""
+    if evidence.denial_first_false:
+        return bool(evidence.report_item - _frame_words()) and _event_unstated(claim_text, claim, evidence.report_item)
     if not _event_unstated(claim_text, claim, evidence.denied_terms):
         return False
-    tokens = tokenize(evidence_text)
-    reported = frozenset(term for start, end, strong in denials if strong
-                         for t in _around(tokens, evidence_text, start, end) for term in _terms(t.text))
-    if not _event_unstated(claim_text, claim, reported):
+    if not _event_unstated(claim_text, claim, evidence.denial_reported):
         return False
-    clause = _denied_clause(evidence_text, tokens, denials)
-    return not clause or not claim.predicates & predicate_classes(evidence_text[clause[0].start:clause[-1].end])
+    return not claim.predicates & evidence.denied_predicates
 
 
 @lru_cache(maxsize=1)
@@ -727,23 +737,20 @@ def _report_noun(norm: str) -> bool:
     return False
 
 
-def _reports_another_act(claim_text: str, claim: TextFacts, evidence_text: str, cue: tuple[int, int, bool]) -> bool:
-    """A ``cue`` that calls a report false, in a clause that names the report before it ("الأنباء عن طرد السفير ... لا
-    أساس لها من الصحة"): the words after the last report noun, up to the cue or a cause or a concession ("على خلفية"),
-    say what report is denied; it is another act when they share none of the claim's words for what happened
-    (``_event_unstated``)."""
-    tokens = tokenize(evidence_text)
-    before = [t for t in _around(tokens, evidence_text, cue[0], cue[1]) if t.end <= cue[0]]
+def _report_item(text: str, tokens: list[Token], cue: tuple[int, int, bool]) -> frozenset[str]:
+    """The terms of the report that a ``cue`` calling a report false names before it, in its clause ("الأنباء عن طرد
+    السفير ... لا أساس لها من الصحة" -> طرد, سفير ...): the words after the last report noun (``report_nouns.txt``), up to
+    the cue or a cause or a concession ("على خلفية ..."); none when the clause names no report."""
+    before = [t for t in _around(tokens, text, cue[0], cue[1]) if t.end <= cue[0]]
     nouns = [i for i, t in enumerate(before) if _report_noun(t.norm)]
     if not nouns:
-        return False
+        return frozenset()
     item: list[Token] = []
     for t in before[nouns[-1] + 1:]:
         if t.norm in _scope_breaks():
             break
         item.append(t)
-    terms = frozenset(term for t in item for term in _terms(t.text))
-    return bool(terms - _frame_words()) and _event_unstated(claim_text, claim, terms)
+    return frozenset(term for t in item for term in _terms(t.text))
 
 
 def _place_unstated(claim: TextFacts, evidence: TextFacts) -> bool:
@@ -840,7 +847,7 @@ def compare(claim_text: str, evidence_text: str) -> Signals:
     if evidence.denial and not claim.denial and (evidence.says_false or out.denial_covers):
         out.denied = evidence.says_false
         line = f"denied: the evidence says «{evidence.denial}»"
-        if _denies_another_act(claim_text, claim, evidence_text, evidence):
+        if _denies_another_act(claim_text, claim, evidence):
             out.aside.append(f"{line} of another act")
         else:
             out.mismatches.append(line)
