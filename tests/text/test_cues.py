@@ -119,3 +119,9 @@ def test_find_attributed_marks_a_report_attributed_to_a_source():
     text = "هذا الخبر المنسوب لقناة المدار والتصريحات المنسوبة إلى الوزير غير صحيحة"
     assert [text[a:b] for a, b in find_attributed(text)] == ["المنسوب", "المنسوبة"]
     assert find_attributed("نسب الكاتب القصيدة إلى الشاعر") == []
+
+def test_a_negation_does_not_reach_past_a_concessive_or_a_contrast():
+    # what follows "رغم" / "بل" is stated, not negated
+    assert predicate_polarity("المعاهدة لم تنته رغم انسحاب الحكومة منها") == {"withdraw": False}
+    assert predicate_polarity("المعاهدة لم تنته بالرغم من انسحاب الحكومة") == {"withdraw": False}
+    assert predicate_polarity("لم تنسحب الحكومة من المعاهدة") == {"withdraw": True}

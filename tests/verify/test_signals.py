@@ -614,3 +614,42 @@ def test_a_score_a_margin_and_a_stage_are_no_counts():
 
 def test_a_changed_score_is_named():
     assert compare(CUP.format("4-1"), CUP.format("3-1")).mismatches == ["number mismatch: claim 4, evidence 3"]
+
+def test_a_negation_before_a_concessive_does_not_negate_what_follows():
+    claim = "ناقش الخبراء تداعيات انسحاب الحكومة من المعاهدة التجارية مع الجيران"
+    s = compare(claim, "الشراكة مع الجيران لم تنته رغم انسحاب الحكومة من المعاهدة التجارية")
+    assert not any(m.startswith("negation mismatch") for m in s.stated_mismatches()), s.mismatches
+    # the withdrawal itself negated: still a contradiction
+    s = compare(claim, "الحكومة لم تنسحب من المعاهدة التجارية مع الجيران")
+    assert any(m.startswith("negation mismatch") for m in s.stated_mismatches()), s.mismatches
+
+
+def test_a_negated_verb_of_another_named_subject_is_no_contradiction():
+    claim = "وتصاعدت الأزمة مع حملة طرد دبلوماسيين من السفارة ردت عليها موسكو بالمثل"
+    s = compare(claim, "إذ لم تطرد أثينا دبلوماسيين من السفارة كما فعلت العواصم الأخرى")
+    assert not s.stated_mismatches() and any(line.endswith("of another actor") for line in s.aside), s.mismatches
+    assert not s.states()
+    # a subject the claim names too: a contradiction
+    s = compare("طردت أثينا دبلوماسيين من السفارة ردا على الأزمة",
+                "لم تطرد أثينا دبلوماسيين من السفارة رغم الأزمة")
+    assert any(m.startswith("negation mismatch") for m in s.stated_mismatches()), s.mismatches
+
+
+def test_a_negated_verb_of_saying_is_about_what_was_not_said():
+    claim = "ولم تذكر الصحف الرسمية شيئا عن صفقة لتبادل الأسرى بين الطرفين في المدينة"
+    s = compare(claim, "ذكرت الصحف الرسمية أن الجيش تقدم في حي آخر من المدينة")
+    assert not s.stated_mismatches() and any(line.endswith("of another statement") for line in s.aside), s.mismatches
+    # the same thing said: a contradiction
+    s = compare(claim, "ذكرت الصحف الرسمية أن صفقة لتبادل الأسرى بين الطرفين في المدينة تمت")
+    assert any(m.startswith("negation mismatch") for m in s.stated_mismatches()), s.mismatches
+
+
+def test_a_report_called_false_of_another_act_is_set_aside():
+    claim = "أوقف الوزير سامر النجار عمله في مشروع المرفأ بسبب اختفاء الناشط كريم الزين"
+    s = compare(claim, "أكد مصدر رسمي أن الأنباء عن إغلاق السفارة على خلفية اختفاء الناشط كريم الزين لا أساس لها من"
+                       " الصحة")
+    assert not s.contradicts() and any(line.startswith("denied") for line in s.aside), s.mismatches
+    # the report called false is the claim's act: a contradiction
+    s = compare(claim, "أكد مصدر رسمي أن الأنباء عن إيقاف الوزير سامر النجار عمله في مشروع المرفأ لا أساس لها من"
+                       " الصحة")
+    assert s.contradicts() and not s.aside, s.aside

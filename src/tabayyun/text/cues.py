@@ -20,6 +20,7 @@ _HEDGES = PhraseMatcher(((r[0], None) for r in data_rows("hedges.txt")), ALL_CLI
 _FORMULAE = PhraseMatcher(((r[0], None) for r in data_rows("formulae.txt")), CONJ_CLITICS)
 _ATTRIBUTED = PhraseMatcher(((r[0], None) for r in data_rows("attributed.txt")), ALL_CLITICS)
 _QUALIFIERS = PhraseMatcher(((r[0], r[1]) for r in data_rows("qualifiers.tsv")), ALL_CLITICS)
+_SCOPE_BREAKS = PhraseMatcher(((r[0], None) for r in data_rows("scope_breaks.txt")), CONJ_CLITICS)
 
 
 def _antonym_matcher() -> PhraseMatcher[tuple[tuple[int, int], ...]]:
@@ -113,10 +114,13 @@ def predicate_mentions(text: str) -> list[tuple[int, int, str]]:
 
 def predicate_polarity(text: str) -> dict[str, bool | None]:
     """Per predicate class in ``text``: True when every mention is negated (a negation cue at most
-    ``NEGATION_SCOPE`` words before it), False when none is, None when mentions differ."""
+    ``NEGATION_SCOPE`` words before it, no ``scope_breaks.txt`` word between: "لم يمت رغم الانسحاب" states the
+    withdrawal), False when none is, None when mentions differ."""
     _, norms, joined = _words(text)  # matched by word index
     cues = [i for i, _, is_cue in _NEGATIONS.find(norms, joined) if is_cue]
+    breaks = [i for i, _, _ in _SCOPE_BREAKS.find(norms, joined)]
     seen: dict[str, set[bool]] = {}
     for at, _, cls in _PREDICATES.find(norms, joined):
-        seen.setdefault(str(cls), set()).add(any(0 <= at - c <= NEGATION_SCOPE for c in cues))
+        seen.setdefault(str(cls), set()).add(any(0 <= at - c <= NEGATION_SCOPE and not any(c < b < at for b in breaks)
+                                                 for c in cues))
     return {cls: next(iter(p)) if len(p) == 1 else None for cls, p in seen.items()}

@@ -56,6 +56,9 @@ DENIAL_COVERS = 0.5  # or: half of what a denial denies (the words after its cue
 # folds 1-3: «تنفي ... انسحاب القوات الروسية من عفرين» 0.36, «نفت مصادر ... مقتل زعيم تنظيم الدولة» 0.30 deny the
 # claim; «نفى التحالف مسؤوليته عن قصف» 0.23 denies its own part, not the claimed toll)
 DENIAL_ABOUT_COVERS = 0.3
+# A negated verb of saying ("لم تذكر وسائل الإعلام شيئا عن ...") is about what was (not) said: against a text that
+# affirms the verb, a contradiction only when that text states this share of what was said.
+SAID_COVERS = 0.5
 # A denial of a text that names no entity of the claim contradicts only when this many of the claim's report terms
 # (words of attribution and of a report's medium aside: "بيان", "موقع") stand in the clauses of its cues
 # ("ما يشاع عن ... عار عن الصحة"), not elsewhere in the text ("الأهداف المحتسبة على نحو غير صحيح" beside a report on
@@ -139,6 +142,10 @@ class TextFacts:
     frames: dict[str, frozenset[str]]  # per predicate class: the terms (and entities) next to it: who does it to what
     hedge: str  # the first cue that the text reports something as unconfirmed or alleged ("أنباء عن", "يزعم"), or ""
     qualifiers: frozenset[str]  # classes of the words that qualify how much or how finally ("بالكامل" -> whole)
+    denial_first_false: bool  # the first denial cue calls a report false ("عار عن الصحة")
+    denial_reported: frozenset[str]  # terms of the clauses around the cues that call a report false
+    denied_predicates: frozenset[str]  # key predicate classes of what the first cue denies (``_denied_clause``)
+    report_item: frozenset[str]  # terms of the report a first report cue calls false, named before it
 
 
 @lru_cache(maxsize=None)
@@ -324,13 +331,15 @@ def facts_fields(f: TextFacts) -> list:
             sorted(f.years), f.entities, sorted(f.predicates), f.polarity, sorted(f.negated), sorted(f.affirmed),
             f.denial, f.says_false, sorted(f.denied_terms), sorted(f.denial_clauses),
             [[pair, side, word] for (pair, side), word in f.antonyms.items()],
-            {cls: sorted(terms) for cls, terms in f.frames.items()}, f.hedge, sorted(f.qualifiers)]
+            {cls: sorted(terms) for cls, terms in f.frames.items()}, f.hedge, sorted(f.qualifiers),
+            f.denial_first_false, sorted(f.denial_reported), sorted(f.denied_predicates), sorted(f.report_item)]
 
 
 def facts_from_fields(fields: list) -> TextFacts:
     """The facts that ``facts_fields`` wrote (read back from JSON)."""
     (terms, words, numbers, years, entities, predicates, polarity, negated, affirmed, denial, says_false,
-     denied_terms, denial_clauses, antonyms, frames, hedge, qualifiers) = fields
+     denied_terms, denial_clauses, antonyms, frames, hedge, qualifiers, denial_first_false, denial_reported,
+     denied_predicates, report_item) = fields
     return TextFacts(terms=frozenset(terms), words=frozenset(words),
                      numbers=tuple(_Number(v, t, k, frozenset(c), b, frozenset(h)) for v, t, k, c, b, h in numbers),
                      years=frozenset(years),
@@ -339,7 +348,9 @@ def facts_from_fields(fields: list) -> TextFacts:
                      denied_terms=frozenset(denied_terms), denial_clauses=frozenset(denial_clauses),
                      antonyms={(pair, side): word for pair, side, word in antonyms},
                      frames={cls: frozenset(terms) for cls, terms in frames.items()}, hedge=hedge,
-                     qualifiers=frozenset(qualifiers))
+                     qualifiers=frozenset(qualifiers), denial_first_false=denial_first_false,
+                     denial_reported=frozenset(denial_reported), denied_predicates=frozenset(denied_predicates),
+                     report_item=frozenset(report_item))
 
 
 def _extract(text: str) -> TextFacts:
@@ -405,6 +416,11 @@ def _extract(text: str) -> TextFacts:
         frames=_frames(text, tokens, entities),
         hedge=next(iter(find_hedges(text)), ""),
         qualifiers=frozenset(qualifier_classes(text)),
+        denial_first_false=bool(denials) and denials[0][2],
+        denial_reported=frozenset(term for start, end, strong in denials if strong
+                                  for t in _around(tokens, text, start, end) for term in _terms(t.text)),
+        denied_predicates=frozenset(predicate_classes(text[after[0].start:after[-1].end]) if after else ()),
+        report_item=_report_item(text, tokens, denials[0]) if denials and denials[0][2] else frozenset(),
     )
 
 
@@ -511,7 +527,8 @@ class Signals:
         narrated = elsewhere or (not self.denied and self.denial_covers < DENIAL_ABOUT_COVERS)
         if self.about():
             return [m for m in self.mismatches if not (narrated and m.startswith("denied"))]
-        out = [m for m in self.mismatches if m.startswith("opposite action")] if self.opposite_about_shared_actor else []
+        shared_actor = self.opposite_about_shared_actor
+        out = [m for m in self.mismatches if m.startswith("opposite action")] if shared_actor else []
         said_false = self.denied and self.report_shared >= DENIAL_SHARED and (
             self.overlap >= DENIAL_AT or self.evidence_overlap >= DENIAL_CONTAINED_AT)
         # "ينفي إيقاف لقاح ...": the claim; "الخبر المنسوب إلى <the claim's source> عار عن الصحة": the whole claim
@@ -570,9 +587,9 @@ def _other_holder(number: _Number, rival: _Number, figures: tuple[_Number, ...])
     """Whether two figures are stated in the same wording about different holders: their clauses share
     ``_TEMPLATE_AT`` of the words of the shorter and each has one to ``_MAX_SWAP`` words the other lacks (not words of
     speech, time or report, ``_frame_words``, nor those next to one of ``figures``, the figures of both texts; not a
-    place inside the other's; a clause reworded more is a paraphrase, its figures compared): its own team, actor or competition ("الفوز السابع لفريق
-    أ مقابل الخسارة في 11 مباراة" / "الفوز التاسع لفريق ب مقابل الخسارة في سبع مباريات"). A figure changed in a clause
-    restated word for word is compared."""
+    place inside the other's; a clause reworded more is a paraphrase, its figures compared): its own team, actor or
+    competition ("الفوز السابع لفريق أ مقابل الخسارة في 11 مباراة" / "الفوز التاسع لفريق ب مقابل الخسارة في سبع
+    مباريات"). A figure changed in a clause restated word for word is compared."""
     said, found = number.clause, rival.clause
     if len(said & found) < _TEMPLATE_AT * min(len(said), len(found)):
         return False
@@ -621,10 +638,48 @@ def _compare_polarity(claim: TextFacts, evidence: TextFacts, out: Signals, texts
     for word in sorted((claim.negated & evidence.affirmed) | (evidence.negated & claim.affirmed)):
         line = f"negation mismatch: the {'claim' if word in claim.negated else 'evidence'} negates '{word}'"
         (said_frame, said_supposed), (found_frame, found_supposed) = (_word_frame(text, word) for text in texts)
+        negating = texts if word in claim.negated else texts[::-1]  # (the text that negates the word, the other)
         if said_supposed or found_supposed:
             out.aside.append(f"{line} in a condition")
+        elif _another_subject(*negating, word):
+            out.aside.append(f"{line} of another actor")
+        elif _another_statement(*negating, word):
+            out.aside.append(f"{line} of another statement")
         elif _framed(out, line, said_frame, found_frame):
             return
+
+
+def _another_subject(negating: str, other: str, term: str) -> bool:
+    """Whether every negation of ``term`` in ``negating`` has a named subject right after the verb ("لم تطرد أثينا")
+    or right before its negator ("أثينا لم تطرد") that ``other`` does not name: another party did not do it, which
+    says nothing of those who did."""
+    tokens = tokenize(negating)
+    scope, _ = _negation_scope([t.norm for t in tokens])
+    entities = extract_entities(negating)
+    named = [e.canonical for e in extract_entities(other)]
+    negations = [i for i in sorted(scope) if any(term in _verb_forms(own) for own in _terms(tokens[i].text))]
+    for i in negations:
+        after = tokens[i + 1].start if i + 1 < len(tokens) else -1
+        before = tokens[i - 2].start if i >= 2 and tokens[i - 1].norm in _NEGATORS else -1
+        subjects = [e.canonical for e in entities if e.start == after or e.start <= before < e.end]
+        if not subjects or any(s == n or within(s, n) or within(n, s) for s in subjects for n in named):
+            return False
+    return bool(negations)
+
+
+def _another_statement(negating: str, other: str, term: str) -> bool:
+    """Whether ``term`` is a verb of saying (``speech.tsv``) and ``other`` states less than ``SAID_COVERS`` of what
+    ``negating`` says was not said ("لم تذكر وسائل الإعلام شيئا عن اتفاق ..." / "ذكرت الوكالة أن الجيش تقدم"): a
+    report of something else, no contradiction."""
+    if term not in {t for word in _speech()["verb"] for t in _terms(word)}:
+        return False
+    tokens = tokenize(negating)
+    verb = next((i for i, t in enumerate(tokens) if any(term in _verb_forms(own) for own in _terms(t.text))), None)
+    if verb is None:
+        return False
+    link = next((i for i in range(verb + 1, len(tokens)) if tokens[i].norm in _speech()["link"]), verb)
+    said = {term for t in tokens[link + 1:] for term in _terms(t.text)} - _frame_words()
+    return bool(said) and len(said & facts(other).terms) < SAID_COVERS * len(said)
 
 
 def _framed(out: Signals, line: str, said: frozenset[str], found: frozenset[str]) -> bool:
@@ -701,22 +756,58 @@ def _event_unstated(claim_text: str, claim: TextFacts, terms: frozenset[str]) ->
     return bool(event) and not event & terms
 
 
-def _denies_another_act(claim_text: str, claim: TextFacts, evidence_text: str, evidence: TextFacts) -> bool:
+def _denies_another_act(claim_text: str, claim: TextFacts, evidence: TextFacts) -> bool:
     """The evidence's first denial cue is a verb ("نفت الوزارة أنها احتجزت ...") whose clause shares none of the claim's
     words for what happened (``_event_unstated``) nor its key predicates ("تفرج" / "نفى الإفراج"): it denies another
     act of the claim's people, unless a report called false in the text speaks of the claim's act in its cue's clauses
-    ("في إطار الشائعات، ... خبر كاذب عن تعرضه لحادث"). A report called false first ("عار عن الصحة") is left to the about
-    tests: what it denies stands before its cue as often as after."""
-    denials = find_denials(evidence_text)
-    if denials[0][2] or not _event_unstated(claim_text, claim, evidence.denied_terms):
+    ("في إطار الشائعات، ... خبر كاذب عن تعرضه لحادث"). A report called false first ("عار عن الصحة") denies another act
+    only when it names the report before its cue and that report shares none of the claim's words for what happened
+    ("الأنباء عن طرد السفير ... لا أساس لها من الصحة", ``_report_item``): what such a cue denies stands before it as
+    often as after."""
+    if evidence.denial_first_false:
+        return bool(evidence.report_item - _frame_words()) and _event_unstated(claim_text, claim, evidence.report_item)
+    if not _event_unstated(claim_text, claim, evidence.denied_terms):
         return False
-    tokens = tokenize(evidence_text)
-    reported = frozenset(term for start, end, strong in denials if strong
-                         for t in _around(tokens, evidence_text, start, end) for term in _terms(t.text))
-    if not _event_unstated(claim_text, claim, reported):
+    if not _event_unstated(claim_text, claim, evidence.denial_reported):
         return False
-    clause = _denied_clause(evidence_text, tokens, denials)
-    return not clause or not claim.predicates & predicate_classes(evidence_text[clause[0].start:clause[-1].end])
+    return not claim.predicates & evidence.denied_predicates
+
+
+@lru_cache(maxsize=1)
+def _report_nouns() -> frozenset[str]:
+    """Normalised nouns that name a report or a rumour (``report_nouns.txt``)."""
+    return frozenset(normalize_ar(row[0]) for row in data_rows("report_nouns.txt"))
+
+
+@lru_cache(maxsize=1)
+def _scope_breaks() -> frozenset[str]:
+    """Normalised words that open a clause of cause, concession or contrast (``scope_breaks.txt``)."""
+    return frozenset(normalize_ar(row[0]) for row in data_rows("scope_breaks.txt"))
+
+
+def _report_noun(norm: str) -> bool:
+    """Whether a normalised word is a report noun, with a leading و/ف/ب/ل and the article allowed ("والأنباء")."""
+    for clitic in ("", "و", "ف", "ب", "ل"):
+        bare = norm[len(clitic):] if norm.startswith(clitic) else ""
+        if bare in _report_nouns() or (bare.startswith("ال") and bare[2:] in _report_nouns()):
+            return True
+    return False
+
+
+def _report_item(text: str, tokens: list[Token], cue: tuple[int, int, bool]) -> frozenset[str]:
+    """The terms of the report that a ``cue`` calling a report false names before it, in its clause ("الأنباء عن طرد
+    السفير ... لا أساس لها من الصحة" -> طرد, سفير ...): the words after the last report noun (``report_nouns.txt``),
+    up to the cue or a cause or a concession ("على خلفية ..."); none when the clause names no report."""
+    before = [t for t in _around(tokens, text, cue[0], cue[1]) if t.end <= cue[0]]
+    nouns = [i for i, t in enumerate(before) if _report_noun(t.norm)]
+    if not nouns:
+        return frozenset()
+    item: list[Token] = []
+    for t in before[nouns[-1] + 1:]:
+        if t.norm in _scope_breaks():
+            break
+        item.append(t)
+    return frozenset(term for t in item for term in _terms(t.text))
 
 
 def _source_terms(tokens: list[Token]) -> frozenset[str]:
@@ -855,7 +946,7 @@ def compare(claim_text: str, evidence_text: str) -> Signals:
     if evidence.denial and not claim.denial and (evidence.says_false or out.denial_covers):
         out.denied = evidence.says_false
         line = f"denied: the evidence says «{evidence.denial}»"
-        if _denies_another_act(claim_text, claim, evidence_text, evidence):
+        if not out.source_denied and _denies_another_act(claim_text, claim, evidence):  # a disowned quote is the act
             out.aside.append(f"{line} of another act")
         else:
             out.mismatches.append(line)
