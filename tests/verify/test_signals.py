@@ -670,3 +670,11 @@ def test_a_word_that_starts_with_waw_does_not_end_a_denied_clause():
     denied = facts("نفت الحكومة تقارير عن اجتماع وزارة الخارجية مع الوفد ويقول المعارضون إن الحوار مستمر").denied_terms
     assert {"زار", "خارج", "وفد"} <= denied  # "وزارة" is a word, not the conjunction
     assert "معارض" not in denied  # "ويقول" opens another clause
+
+
+def test_a_report_called_false_that_shares_only_where_the_claim_happens_is_another_act():
+    claim = "قال وزير الخارجية إن نظيره سيحمل رسالة من الرياض بشأن الأزمة بعد أن ينهي زيارته إلى المملكة"
+    evidence = "قال وزير الخارجية إن الأنباء عن طرد السفير من المملكة لا أساس لها من الصحة"
+    signals = compare(claim, evidence)
+    assert not signals.stated_mismatches()  # "المملكة" says where, like a town's name, not what happened
+    assert any(line.endswith("of another act") for line in signals.aside)
