@@ -653,3 +653,28 @@ def test_a_report_called_false_of_another_act_is_set_aside():
     s = compare(claim, "أكد مصدر رسمي أن الأنباء عن إيقاف الوزير سامر النجار عمله في مشروع المرفأ لا أساس لها من"
                        " الصحة")
     assert s.contradicts() and not s.aside, s.aside
+
+
+def test_a_denied_clause_ends_at_a_coordinated_verb():
+    claim = "حذرت الحكومة من أن جهات خارجية قد تحاول التأثير في الانتخابات البلدية التي ستجرى في الخريف المقبل"
+    coordinated = ("قال حزب المعارضة إن القانون الجديد قد يفتح الباب أمام التزوير وتهدد نزاهة الانتخابات البلدية التي "
+                   "ستجرى في الخريف المقبل")
+    governed = ("قال حزب المعارضة إن القانون الجديد قد يفتح الباب أمام التزوير في الانتخابات البلدية التي ستجرى في "
+                "الخريف المقبل")
+    assert not facts(coordinated).denied_terms
+    assert not compare(claim, coordinated).stated_mismatches()
+    assert compare(claim, governed).stated_mismatches()  # what follows the falsehood word is still what it names
+
+
+def test_a_word_that_starts_with_waw_does_not_end_a_denied_clause():
+    denied = facts("نفت الحكومة تقارير عن اجتماع وزارة الخارجية مع الوفد ويقول المعارضون إن الحوار مستمر").denied_terms
+    assert {"زار", "خارج", "وفد"} <= denied  # "وزارة" is a word, not the conjunction
+    assert "معارض" not in denied  # "ويقول" opens another clause
+
+
+def test_a_report_called_false_that_shares_only_where_the_claim_happens_is_another_act():
+    claim = "قال وزير الخارجية إن نظيره سيحمل رسالة من الرياض بشأن الأزمة بعد أن ينهي زيارته إلى المملكة"
+    evidence = "قال وزير الخارجية إن الأنباء عن طرد السفير من المملكة لا أساس لها من الصحة"
+    signals = compare(claim, evidence)
+    assert not signals.stated_mismatches()  # "المملكة" says where, like a town's name, not what happened
+    assert any(line.endswith("of another act") for line in signals.aside)

@@ -86,6 +86,8 @@ _EXCEPT_REACH = 4
 _HEAD_REACH = 8  # words before a claim's first colon that can be its head ("الوزير لقناة ...:"), who speaks
 _SOURCE_REACH = 4  # words after "المنسوب إلى" that name who a report is attributed to
 _DENIED_REACH = 12  # words after a verb of denial that say what is denied (up to the end of its clause)
+_IMPERFECT = frozenset("يت")  # prefixes of a verb of the present tense ("يقول", "تهدد")
+_IMPERFECT_LEN = 4  # such a verb of three root letters, once its conjunction is removed
 _PUNCT = re.compile(r"[,.:;!?،؛؟]")  # ends a clause
 _SENTENCE_END = re.compile(r"[.;!?؛؟\n]")  # ends the clause that holds a figure (``_clauses``)
 # Two figures' clauses that share this share of the shorter's words, each with words the other lacks, are the same
@@ -289,7 +291,8 @@ def _around(tokens: list[Token], text: str, start: int, end: int) -> list[Token]
     return clause[::-1] + (_clause(after, text, after[0].start) if after else [])
 
 
-def _denied_clause(text: str, tokens: list[Token], denials: list[tuple[int, int, bool]]) -> list[Token]:
+def _denied_clause(text: str, tokens: list[Token], denials: list[tuple[int, int, bool]],
+                   names: frozenset[int]) -> list[Token]:
     """The ``tokens`` that say what the first of ``denials`` (``find_denials``) denies: up to ``_DENIED_REACH`` words
     after its cue, to the end of their clause."""
     if not denials:
@@ -299,7 +302,17 @@ def _denied_clause(text: str, tokens: list[Token], denials: list[tuple[int, int,
     # a report called false is followed by what is true, even past a full stop ("عار من الصحة. لم يتحدث ..."); a word
     # that names falsehood in passing speaks of its own clause ("بيان كاذب، حيث أن ..." is not about what follows the
     # comma)
-    return _clause(following, text, following[0].start if strong and following else end)
+    clause = _clause(following, text, following[0].start if strong and following else end)
+    # nor of a coordinated verb's clause ("أمام التزوير وتهدد نزاهة ..."): another predicate, not what is denied
+    cut = next((i for i, t in enumerate(clause) if _coordinated_verb(t.norm) and t.start not in names), len(clause))
+    return clause[:cut]
+
+
+def _coordinated_verb(norm: str) -> bool:
+    """Whether a normalised word is the conjunction و/ف joined to a verb of the present tense of three root letters
+    ("وتهدد", "ويقول"): its variant without the conjunction (``CONJ_CLITICS``) is a prefix ي/ت and three letters
+    ("وزارة" aside: "زارة" has no such prefix; a name is passed over by the caller)."""
+    return any(len(v) == _IMPERFECT_LEN and v[0] in _IMPERFECT for v in clitic_variants(norm, CONJ_CLITICS)[1:])
 
 
 #: The facts of the texts last compared (about 6 KB each: the candidates of the last 100 claims); a store's
@@ -393,7 +406,8 @@ def _extract(text: str) -> TextFacts:
         numbers.append(_Number(m.value, m.text, kind, context, m.bound, clauses[m.start]))
     polarity = predicate_polarity(text)
     denials = find_denials(text)
-    after = _denied_clause(text, tokens, denials)
+    after = _denied_clause(text, tokens, denials, frozenset(t.start for t in tokens
+                                                           if any(e.start <= t.start < e.end for e in entities)))
     denied = {"@" + e.canonical for e in entities if after and after[0].start <= e.start <= after[-1].start}
     near = [t for start, end, _ in denials for t in _around(tokens, text, start, end)]
     return TextFacts(
