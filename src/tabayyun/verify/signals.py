@@ -799,13 +799,14 @@ def _scope_breaks() -> frozenset[str]:
     return frozenset(normalize_ar(row[0]) for row in data_rows("scope_breaks.txt"))
 
 
+_REPORT_CLITICS = (("و", ""), ("ف", ""), ("ب", ""), ("ل", ""))  # the proclitics a report noun may carry
+
+
 def _report_noun(norm: str) -> bool:
     """Whether a normalised word is a report noun, with a leading و/ف/ب/ل and the article allowed ("والأنباء")."""
-    for clitic in ("", "و", "ف", "ب", "ل"):
-        bare = norm[len(clitic):] if norm.startswith(clitic) else ""
-        if bare in _report_nouns() or (bare.startswith("ال") and bare[2:] in _report_nouns()):
-            return True
-    return False
+    nouns = _report_nouns()
+    return any(bare in nouns or (bare.startswith("ال") and bare[2:] in nouns)
+               for bare in clitic_variants(norm, _REPORT_CLITICS))
 
 
 def _report_item(text: str, tokens: list[Token], cue: tuple[int, int, bool]) -> frozenset[str]:
