@@ -25,8 +25,8 @@ from tabayyun.models.features import HashedTfidf
 from tabayyun.models.linear import LinearHead, softmax
 from tabayyun.records import Topic
 
-__all__ = ["Subject", "taxonomy", "subject_ids", "known_subject", "combine_topics", "model_text", "title_text", "TopicFusion", "TopicClassifier", "ARTEFACT", "ARTEFACT_VERSION",
-           "MAX_TOPICS", "SECTIONS", "GATED"]
+__all__ = ["Subject", "taxonomy", "subject_ids", "known_subject", "combine_topics", "model_text", "title_text",
+           "TopicFusion", "TopicClassifier", "ARTEFACT", "ARTEFACT_VERSION", "MAX_TOPICS", "SECTIONS", "GATED"]
 
 ARTEFACT = "topics"
 ARTEFACT_VERSION = 1  # raised whenever the features or the meaning of the arrays change
@@ -89,7 +89,8 @@ def model_text(text: str, title: str = "", max_chars: int = 1000) -> str:
 
 
 def title_text(text: str, title: str = "", max_chars: int = 100) -> str:
-    """What a title head reads: the title; a text without one (a post): its first ``max_chars`` characters, cut at a word."""
+    """What a title head reads: the title; a text without one (a post): its first ``max_chars`` characters, cut at a
+    word."""
     if title.strip():
         return title.strip()
     lead = " ".join(text.split())[:max_chars]
@@ -153,7 +154,8 @@ class TopicClassifier(UsesEncoder):
                  encoder: TextEncoder | None = None, encoder_name: str = "usem3", encoder_dim: int | None = None,
                  vector_chars: int = 300, fusion: TopicFusion | None = None) -> None:
         if head.labels != subject_ids():
-            raise TabayyunError("topic model labels do not match the taxonomy (retrain: python -m tabayyun.organise.train)")
+            raise TabayyunError("topic model labels do not match the taxonomy "
+                                "(retrain: python -m tabayyun.organise.train)")
         self.tfidf = tfidf
         self.head = head
         self.threshold = threshold
@@ -198,7 +200,8 @@ class TopicClassifier(UsesEncoder):
         out = []
         for p in self.proba(texts, titles):
             order = np.argsort(-p, kind="stable")[:MAX_TOPICS]
-            out.append([self.topic(int(i), float(p[i])) for n, i in enumerate(order) if n == 0 or p[i] >= self.threshold])
+            out.append([self.topic(int(i), float(p[i])) for n, i in enumerate(order)
+                        if n == 0 or p[i] >= self.threshold])
         return out
 
     def topic(self, i: int, score: float) -> Topic:

@@ -277,7 +277,8 @@ def _train_fusion(articles: Sequence[AntArticle], tfidf: HashedTfidf, encoder: T
     filed = [(a, {section_of.get(c) for c in a.categories}) for a in articles]
     sec_arts = [(a, next(iter(s))) for a, s in filed if len(s) == 1 and None not in s]
     section_head = sparse_head([a for a, _ in sec_arts], np.array([SECTIONS.index(s) for _, s in sec_arts]), SECTIONS)
-    titled = [(a, *((hand[a.md5], cfg["hand_weight"]) if a.md5 in hand else (training_label(a)[0], 1))) for a in articles]
+    titled = [(a, *((hand[a.md5], cfg["hand_weight"]) if a.md5 in hand else (training_label(a)[0], 1)))
+              for a in articles]
     titled = [t for t in titled if t[1] is not None]
     vectors = encoder.encode([title_text(a.text, a.title) for a, _, _ in titled])
     model = LogisticRegression(C=cfg["title_C"], class_weight="balanced", max_iter=2000).fit(
@@ -307,7 +308,8 @@ def train_topics(data_dir: Path | None = None, out_dir: Path | None = None, enco
     (default: that encoder behind an in-memory cache; a training vector store saves hours on re-runs)."""
     cfg = config or CONFIG
     if cfg["vectors"] and cfg["fusion"]:
-        raise ValueError("a topic model reads sentence vectors beside TF-IDF (vectors) or fuses heads (fusion), not both")
+        raise ValueError("a topic model reads sentence vectors beside TF-IDF (vectors) or fuses heads (fusion), "
+                         "not both")
     if (cfg["vectors"] or cfg["fusion"]) and encoder is None:
         encoder = cached_encoder(cfg["vectors"] or cfg["fusion"])
 

@@ -7,7 +7,8 @@ from tabayyun.text._lexicon import CONJ_CLITICS, ALL_CLITICS, PhraseMatcher, dat
 from tabayyun.text.tokens import Token, tokenize
 
 __all__ = ["find_negations", "find_denials", "find_hedges", "find_formulae", "find_attributed", "qualifier_classes",
-           "antonym_sides", "predicate_words", "predicate_classes", "predicate_polarity", "predicate_mentions", "OPPOSITES"]
+           "antonym_sides", "predicate_words", "predicate_classes", "predicate_polarity", "predicate_mentions",
+           "OPPOSITES"]
 
 #: A negation cue governs a predicate at most this many words after it ("لم تطلق", "نفت قسد أن تكون أطلقت").
 NEGATION_SCOPE = 4
