@@ -11,7 +11,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-__all__ = ["LinearHead", "SparseRows", "softmax"]
+__all__ = ["LinearHead", "SparseRows", "softmax", "log_softmax"]
 
 SparseRows = Sequence[tuple[np.ndarray, np.ndarray]]
 
@@ -20,6 +20,11 @@ def softmax(z: np.ndarray) -> np.ndarray:
     z = z - z.max(axis=1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=1, keepdims=True)
+
+
+def log_softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
 
 
 @dataclass

@@ -22,7 +22,7 @@ from tabayyun.errors import TabayyunError
 from tabayyun.index.vectors import TextEncoder, UsesEncoder
 from tabayyun.models.artefacts import load_artefact
 from tabayyun.models.features import HashedTfidf
-from tabayyun.models.linear import LinearHead, softmax
+from tabayyun.models.linear import LinearHead, log_softmax, softmax
 from tabayyun.records import Topic
 
 __all__ = ["Subject", "taxonomy", "subject_ids", "known_subject", "combine_topics", "model_text", "title_text",
@@ -97,11 +97,6 @@ def title_text(text: str, title: str = "", max_chars: int = 100) -> str:
     return lead.rsplit(" ", 1)[0] if len(lead) == max_chars and " " in lead else lead
 
 
-def _log_softmax(z: np.ndarray) -> np.ndarray:
-    z = z - z.max(axis=1, keepdims=True)
-    return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
-
-
 @dataclass
 class TopicFusion:
     """The heads a fused model adds to the TF-IDF head (fifteenth session, EVALUATION.md): a TF-IDF head trained on the
@@ -116,8 +111,8 @@ class TopicFusion:
 
     def parts(self, main: np.ndarray, rows: list, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The fused score without the prior, and the gate the prior multiplies (zero outside the mapped four)."""
-        base = (_log_softmax(main) + _log_softmax(self.hand.logits(None, rows))
-                + _log_softmax(self.title.logits(vectors))) / 3
+        base = (log_softmax(main) + log_softmax(self.hand.logits(None, rows))
+                + log_softmax(self.title.logits(vectors))) / 3
         sections = softmax(self.section.logits(None, rows))
         gate = np.zeros_like(base)
         gate[:, [subject_ids().index(s) for s in GATED]] = sections[:, :len(GATED)]

@@ -32,7 +32,7 @@ from tabayyun.text import (OPPOSITES, EntityMention, Token, analyze, antonym_sid
                            extract_entities, extract_numbers, find_attributed, find_denials, find_formulae, find_hedges,
                            is_dateline, measures, nested, normalize_ar, place_parent, predicate_classes,
                            predicate_mentions, predicate_polarity, qualifier_classes, stated_years, tokenize, within)
-from tabayyun.text._lexicon import CONJ_CLITICS, WORD_CACHE, clitic_variants, data_rows
+from tabayyun.text._lexicon import CONJ_CLITICS, WORD_CACHE, clitic_variants, data_rows, word_set
 
 __all__ = ["Signals", "compare", "weigh", "TextFacts", "FACTS", "facts", "facts_version", "facts_fields",
            "facts_from_fields", "RELATED_AT", "STATES_COSINE"]
@@ -185,13 +185,6 @@ def _verb_forms(term: str) -> set[str]:
     return {term, term[1:]} if len(term) >= 4 else {term, "و" + term[1:]}
 
 
-@lru_cache(maxsize=1)
-def _conditionals() -> frozenset[str]:
-    """Normalised words after which a negator states a condition, not a fact ("في حال لم", "إذا لم"):
-    ``text/data/conditionals.txt``."""
-    return frozenset(normalize_ar(row[0]) for row in data_rows("conditionals.txt"))
-
-
 def _negation_scope(norms: list[str]) -> tuple[set[int], set[int]]:
     """Indexes of the words a verbal negator governs (the next content word), and of those a negator governs in a
     condition ("في حال لم تضمن": a text's facts count them as negated, ``_word_frame`` tells them apart)."""
@@ -206,7 +199,7 @@ def _negation_scope(norms: list[str]) -> tuple[set[int], set[int]]:
             j += 1
         exceptive = any(w in _EXCEPT for w in norms[i + 1:i + 1 + _EXCEPT_REACH])  # "لم يسجل سوى 3": only
         if j < len(norms) and norms[j] not in _NOT_NEGATED and not exceptive:
-            (supposed if i and norms[i - 1] in _conditionals() else out).add(j)
+            (supposed if i and norms[i - 1] in word_set("conditionals.txt") else out).add(j)
     return out, supposed
 
 
@@ -443,7 +436,8 @@ def _clauses(text: str, tokens: list[Token], plain: list[Token], known: list[Ent
     """For each offset of ``starts`` (a figure's), the terms of the ``plain`` words and the ids of the ``known``
     entities of its clause: the stretch of ``text`` between sentence punctuation or words that open a clause about
     another subject (``clause_breaks.txt``: "فيما", "بينما"); commas do not end it ("في 11 مباراة، والتعادل في ست")."""
-    breaks = [0] + [t.start for t in tokens if not _clause_breaks().isdisjoint(clitic_variants(t.norm, CONJ_CLITICS))]
+    opening = word_set("clause_breaks.txt")
+    breaks = [0] + [t.start for t in tokens if not opening.isdisjoint(clitic_variants(t.norm, CONJ_CLITICS))]
     breaks += [m.end() for m in _SENTENCE_END.finditer(text)]
     out = {}
     for start in starts:
@@ -452,12 +446,6 @@ def _clauses(text: str, tokens: list[Token], plain: list[Token], known: list[Ent
         out[start] = frozenset(term for t in plain if lo <= t.start < hi for term in _terms(t.text)) | {
             "@" + e.canonical for e in known if lo <= e.start < hi}
     return out
-
-
-@lru_cache(maxsize=1)
-def _clause_breaks() -> frozenset[str]:
-    """Normalised words that open a clause about another subject (``clause_breaks.txt``)."""
-    return frozenset(normalize_ar(row[0]) for row in data_rows("clause_breaks.txt"))
 
 
 def _same(a: float, b: float) -> bool:
@@ -787,24 +775,12 @@ def _denies_another_act(claim_text: str, claim: TextFacts, evidence: TextFacts) 
     return not claim.predicates & evidence.denied_predicates
 
 
-@lru_cache(maxsize=1)
-def _report_nouns() -> frozenset[str]:
-    """Normalised nouns that name a report or a rumour (``report_nouns.txt``)."""
-    return frozenset(normalize_ar(row[0]) for row in data_rows("report_nouns.txt"))
-
-
-@lru_cache(maxsize=1)
-def _scope_breaks() -> frozenset[str]:
-    """Normalised words that open a clause of cause, concession or contrast (``scope_breaks.txt``)."""
-    return frozenset(normalize_ar(row[0]) for row in data_rows("scope_breaks.txt"))
-
-
 _REPORT_CLITICS = (("و", ""), ("ف", ""), ("ب", ""), ("ل", ""))  # the proclitics a report noun may carry
 
 
 def _report_noun(norm: str) -> bool:
     """Whether a normalised word is a report noun, with a leading و/ف/ب/ل and the article allowed ("والأنباء")."""
-    nouns = _report_nouns()
+    nouns = word_set("report_nouns.txt")
     return any(bare in nouns or (bare.startswith("ال") and bare[2:] in nouns)
                for bare in clitic_variants(norm, _REPORT_CLITICS))
 
@@ -819,7 +795,7 @@ def _report_item(text: str, tokens: list[Token], cue: tuple[int, int, bool]) -> 
         return frozenset()
     item: list[Token] = []
     for t in before[nouns[-1] + 1:]:
-        if t.norm in _scope_breaks():
+        if t.norm in word_set("scope_breaks.txt"):
             break
         item.append(t)
     return frozenset(term for t in item for term in _terms(t.text))
